@@ -1,0 +1,1 @@
+"""Slack and command-line shell around the answer engine. The only layer that knows Slack."""

@@ -1,0 +1,119 @@
+"""Command line: `python -m bot [ask [--json] [TEXT] | validate [DIR] | run]`.
+
+Other tools script against `ask`, so its output is a contract:
+  ask TEXT         the plain-text answer
+  ask --json TEXT  one line of JSON: query, intent, confidence, entities, text, blocks, case, knowledge_version
+  ask              (no TEXT) one query per line of standard input, one answer per line of output
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, TextIO
+
+from bot.render import to_blocks, to_text
+from handlers.engine import Engine, Result
+from knowledge import KnowledgeError, load
+
+KNOWLEDGE_ENV = "PNET_KNOWLEDGE_DIR"
+
+
+def as_json(text: str, result: Result) -> dict[str, Any]:
+    q, a = result.query, result.answer
+    return {
+        "query": text,
+        "intent": q.intent,
+        "confidence": q.confidence,
+        "entities": q.entities,
+        "text": to_text(a),
+        "blocks": to_blocks(a),
+        "case": q.case.model_dump() if q.intent == "treatment_plan" else None,
+        "knowledge_version": a.knowledge_version,
+    }
+
+
+def _engine(knowledge_dir: str | None) -> Engine:
+    return Engine(load(knowledge_dir or os.environ.get(KNOWLEDGE_ENV) or None))
+
+
+def cmd_ask(engine: Engine, texts: list[str], as_json_: bool, out: TextIO, stdin: TextIO) -> int:
+    def emit(text: str) -> None:
+        result = engine.ask(text)
+        if as_json_:
+            out.write(json.dumps(as_json(text, result), ensure_ascii=False) + "\n")
+        else:
+            out.write(to_text(result.answer) + "\n")
+
+    if texts:
+        emit(" ".join(texts))
+        return 0
+    for i, line in enumerate(stdin):
+        if i and not as_json_:
+            out.write("\n")  # plain answers span lines; a blank line separates them
+        emit(line.rstrip("\r\n"))
+        out.flush()
+    return 0
+
+
+def cmd_validate(directory: str | None, out: TextIO, err: TextIO) -> int:
+    try:
+        k = load(directory)
+    except KnowledgeError as exc:
+        err.write(f"Knowledge is invalid ({len(exc.problems)} problem(s)):\n")
+        for p in exc.problems:
+            err.write(f"  {p}\n")
+        return 1
+    counts = (
+        f"{len(k.source_index)} sources, {len(k.subtypes.subtypes)} subtypes, {len(k.sites.sites)} sites, "
+        f"{len(k.primaries.primaries)} primary sites, {len(k.therapies.therapies)} therapies, {len(k.intents.intents)} intents"
+    )
+    out.write(f"Knowledge OK: version {k.version} ({counts})\n")
+    return 0
+
+
+def console(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    """A local chat with the engine, for newcomers and curators: no Slack needed."""
+    interactive = stdin.isatty()
+    out.write(
+        f"PNET assistant, local console (knowledge {engine.version}). No Slack tokens are set, so answers stay here.\n"
+        "Ask a question or paste a case on one line; 'help' for examples, 'quit' to leave.\n"
+    )
+    while True:
+        if interactive:
+            out.write("\npnet> ")
+            out.flush()
+        line = stdin.readline()
+        if not line or line.strip().lower() in ("quit", "exit", ":q"):
+            return 0
+        if not line.strip() and interactive:
+            continue
+        out.write(to_text(engine.ask(line.strip()).answer) + "\n")
+        out.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="PNET tumour-board assistant")
+    parser.add_argument("--knowledge", metavar="DIR", help=f"knowledge directory (default: packaged; env {KNOWLEDGE_ENV})")
+    sub = parser.add_subparsers(dest="command")
+    ask = sub.add_parser("ask", help="answer a question (or one per line of standard input)")
+    ask.add_argument("--json", action="store_true", help="one line of JSON per answer")
+    ask.add_argument("text", nargs="*", help="the question; omit to read standard input")
+    val = sub.add_parser("validate", help="check knowledge files")
+    val.add_argument("directory", nargs="?", help="knowledge directory (default: packaged)")
+    sub.add_parser("console", help="local console on the engine")
+    sub.add_parser("run", help="run the Slack app if tokens are set, else the local console")
+    args = parser.parse_args(argv)
+
+    if args.command == "validate":
+        return cmd_validate(args.directory or args.knowledge or os.environ.get(KNOWLEDGE_ENV), sys.stdout, sys.stderr)
+    try:
+        engine = _engine(args.knowledge)
+    except KnowledgeError as exc:
+        sys.stderr.write("Cannot start: the knowledge files are invalid.\n" + "".join(f"  {p}\n" for p in exc.problems))
+        return 1
+    if args.command == "ask":
+        return cmd_ask(engine, args.text, args.json, sys.stdout, sys.stdin)
+    return console(engine)

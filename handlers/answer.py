@@ -1,0 +1,100 @@
+"""The Answer: what the engine says, independent of Slack or the terminal.
+
+Shaped like a CDS Hooks card: a title and one-line summary, sections of cited facts, warnings with a
+severity (critical first), the sources with their year, the knowledge version and a disclaimer.
+Facts carry source ids; renderers turn them into numbered citations.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from knowledge import Knowledge
+
+Severity = Literal["critical", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
+
+
+class Item(BaseModel):
+    """One line of an answer: a fact or a step, with the ids of the sources it rests on."""
+
+    text: str
+    sources: list[str] = []
+    detail: str | None = None  # a step's rationale, shown under it
+
+
+class Section(BaseModel):
+    title: str
+    items: list[Item]
+    numbered: bool = False  # plan steps are numbered
+
+
+class Warn(BaseModel):
+    severity: Severity
+    text: str
+    sources: list[str] = []
+
+
+class SourceRef(BaseModel):
+    id: str
+    label: str
+    year: int | None
+
+
+class Answer(BaseModel):
+    intent: str
+    title: str
+    summary: str
+    summary_sources: list[str] = []
+    sections: list[Section] = []
+    warnings: list[Warn] = []
+    sources: list[SourceRef] = []
+    knowledge_version: str
+    disclaimer: str
+    declined: bool = False
+    rules_fired: list[str] = []
+    case: dict[str, Any] | None = None
+    followups: list[str] = Field(default_factory=list)  # example questions to try next
+
+    def cited_ids(self) -> list[str]:
+        """Source ids in order of first citation: summary, warnings, then sections."""
+        seen: dict[str, None] = {}
+        for sid in self.summary_sources:
+            seen.setdefault(sid)
+        for w in self.sorted_warnings():
+            for sid in w.sources:
+                seen.setdefault(sid)
+        for section in self.sections:
+            for item in section.items:
+                for sid in item.sources:
+                    seen.setdefault(sid)
+        return list(seen)
+
+    def sorted_warnings(self) -> list[Warn]:
+        return sorted(self.warnings, key=lambda w: SEVERITY_ORDER[w.severity])
+
+
+def finish(answer: Answer, knowledge: Knowledge) -> Answer:
+    """Fill in the source list (in citation order, with year), version and disclaimer."""
+    answer.sources = [
+        SourceRef(id=sid, label=knowledge.source(sid).label, year=knowledge.source(sid).year)
+        for sid in answer.cited_ids()
+    ]
+    answer.knowledge_version = knowledge.version
+    answer.disclaimer = knowledge.meta.disclaimer
+    return answer
+
+
+def new(intent: str, title: str, summary: str, summary_sources: list[str] | None = None, **kw: Any) -> Answer:
+    """An answer to be completed by finish()."""
+    return Answer(
+        intent=intent,
+        title=title,
+        summary=summary,
+        summary_sources=summary_sources or [],
+        knowledge_version="",
+        disclaimer="",
+        **kw,
+    )

@@ -1,0 +1,26 @@
+"""Small helpers shared by the intent modules: knowledge facts and figures -> answer items."""
+
+from __future__ import annotations
+
+from handlers.answer import Item, Section
+from knowledge.schema import Fact, Quantity
+
+
+def fact(f: Fact, prefix: str = "") -> Item:
+    return Item(text=prefix + f.text, sources=list(f.sources))
+
+
+def figure(q: Quantity, label: str | None = None) -> Item:
+    """A figure as "label: 50-80%" with its sources; the number is printed exactly as stored."""
+    name = label or q.label
+    return Item(text=f"{name}: {q.formatted()}" if name else q.formatted(), sources=list(q.sources))
+
+
+def section(title: str, items: list[Item], numbered: bool = False) -> list[Section]:
+    """A one-element list, or nothing when there are no items (so callers can write `+= section(...)`)."""
+    return [Section(title=title, items=items, numbered=numbered)] if items else []
+
+
+def names(ids: list[str], items: list) -> str:
+    by_id = {i.id: i.name for i in items}
+    return ", ".join(by_id[i] for i in ids)

@@ -1,0 +1,55 @@
+"""Grade from Ki-67 and mitoses, with the thresholds in knowledge/grading.yaml."""
+
+from __future__ import annotations
+
+from handlers import answer
+from handlers.answer import Answer, Item, Warn
+from handlers.intents.common import fact, section
+from handlers.router import Query
+from knowledge import Knowledge
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def grading(q: Query, k: Knowledge) -> Answer:
+    g = k.grading
+    rules = {r.grade: r for r in g.grades}
+    thresholds = [
+        Item(
+            text=f"{r.grade} ({r.label}): Ki-67 {r.ki67.describe()}%, mitotic count {r.mitoses.describe()}{g.mitoses_unit}"
+            + (" (derived: between the G1 and G3 thresholds)" if r.derived else ""),
+            sources=list(r.sources),
+        )
+        for r in g.grades
+    ]
+    c = q.case
+    if c.grade and (c.ki67 is not None or c.mitoses is not None):
+        rule = rules[c.grade]
+        given = []
+        if c.ki67 is not None:
+            given.append(f"Ki-67 {_fmt(c.ki67)}%")
+        if c.mitoses is not None:
+            given.append(f"{_fmt(c.mitoses)} mitoses{g.mitoses_unit}")
+        a = answer.new(
+            "grading",
+            f"{', '.join(given)}: {c.grade}",
+            f"{', '.join(given)} → {c.grade} ({rule.label}), by {c.grade_basis}.",
+            list(rule.sources),
+        )
+        if rule.derived:
+            a.warnings.append(Warn(severity="info", text=g.derived_note, sources=list(rule.sources)))
+        if c.grade_basis and " and " not in c.grade_basis and c.ki67 is not None and c.mitoses is not None:
+            a.warnings.append(Warn(severity="info", text=f"Ki-67 and mitoses point to different grades; the higher ({c.grade}) is used."))
+    else:
+        a = answer.new(
+            "grading",
+            "Grading pancreatic NETs (Ki-67 and mitoses)",
+            "G1: Ki-67 <3% and mitoses <2/10 HPF; G3: Ki-67 >20% or mitoses >20/10 HPF; G2 lies between.",
+            list(rules["G1"].sources),
+        )
+        a.warnings.append(Warn(severity="info", text=g.derived_note, sources=list(rules["G2"].sources)))
+    a.sections += section("Thresholds", thresholds)
+    a.sections += section("Why grade matters", [fact(f) for f in g.notes])
+    return a

@@ -1,0 +1,205 @@
+"""Where and how often NETs spread: metastatic rate by subtype, sites, primary-site patterns,
+survival by metastatic pattern, and risk factors."""
+
+from __future__ import annotations
+
+from handlers import answer
+from handlers.answer import Answer, Item
+from handlers.intents.common import fact, figure, section
+from handlers.router import Query
+from knowledge import Knowledge
+from knowledge.schema import Quantity, Subtype
+
+
+def _bounds(q: Quantity) -> tuple:
+    return (q.low, q.high) if q.value is None else (q.value, q.value)
+
+
+def _rate_line(s: Subtype) -> Item:
+    note = f" ({s.rank_note})" if s.rank_note else ""
+    return figure(s.metastatic_rate, f"{s.name}{note}")
+
+
+def metastasis_rate(q: Query, k: Knowledge) -> Answer:
+    subtypes = k.subtypes.subtypes
+    ranked = sorted(subtypes, key=lambda s: tuple(-x for x in reversed(_bounds(s.metastatic_rate))))
+    table = [_rate_line(s) for s in ranked]
+    asked = [s for s in subtypes if s.id in q.entities.get("subtype", [])]
+    if not asked:
+        lo, hi = ranked[-1], ranked[0]
+        a = answer.new(
+            "metastasis_rate",
+            "Metastatic rate by PNET subtype",
+            f"From {lo.metastatic_rate.formatted()} ({lo.name}) to {hi.metastatic_rate.formatted()} ({hi.name}).",
+            sorted({*lo.metastatic_rate.sources, *hi.metastatic_rate.sources}),
+        )
+        a.sections += section("All subtypes (ordered by highest figure)", table)
+        overall = [f for f in k.risk.risk_factors if f.name in ("Lifetime risk", "Small tumours are not safe")]
+        liver = next(s for s in k.sites.sites if s.id == "liver").figures[0]
+        nodes = next(s for s in k.sites.sites if s.id == "lymph_nodes").figures[0]
+        a.sections += section(
+            "All PNETs",
+            [figure(liver), figure(nodes)] + [Item(text=f.text, sources=list(f.sources)) for f in overall],
+        )
+        return a
+    first = asked[0]
+    a = answer.new(
+        "metastasis_rate",
+        f"{first.name}: metastatic rate" if len(asked) == 1 else "Metastatic rate: " + " vs ".join(s.name for s in asked),
+        " ".join(f"{s.name}: {s.metastatic_rate.formatted()} metastatic rate{f' ({s.rank_note})' if s.rank_note else ''}." for s in asked),
+        sorted({sid for s in asked for sid in s.metastatic_rate.sources}),
+    )
+    lo, hi = _bounds(first.metastatic_rate)
+    groups: dict[str, list[str]] = {"Higher": [], "Overlapping or equal": [], "Lower": []}
+    others = [s for s in ranked if s.id != first.id]
+    for s in others:
+        olo, ohi = _bounds(s.metastatic_rate)
+        key = "Higher" if olo > hi else "Lower" if ohi < lo else "Overlapping or equal"
+        groups[key].append(f"{s.name} {s.metastatic_rate.formatted()}")
+    context = [
+        Item(text=f"{label}: {', '.join(v)}", sources=sorted({sid for s in others for sid in s.metastatic_rate.sources}))
+        for label, v in groups.items()
+        if v
+    ]
+    a.sections += section(f"Where {first.name.lower()} ranks among the subtypes", context)
+    a.sections += section("All subtypes (ordered by highest figure)", table)
+    for s in asked:
+        about = ([fact(s.syndrome, "Presentation: ")] if s.syndrome else []) + [fact(n) for n in s.notes]
+        a.sections += section(f"About {s.name.lower()}", about)
+    return a
+
+
+def metastatic_sites(q: Query, k: Knowledge) -> Answer:
+    sites = {s.id: s for s in k.sites.sites}
+    asked = [sites[i] for i in q.entities.get("site", [])]
+    if not asked:
+        liver, nodes = sites["liver"], sites["lymph_nodes"]
+        a = answer.new(
+            "metastatic_sites",
+            "Where PNETs and other NETs spread",
+            f"Liver first: {liver.figures[0].formatted()} of PNETs at diagnosis (and {liver.figures[1].formatted()} of "
+            f"metastatic NETs overall); regional lymph nodes in about {nodes.figures[0].formatted()}.",
+            sorted({*liver.figures[0].sources, *liver.figures[1].sources, *nodes.figures[0].sources}),
+        )
+        a.sections += section(
+            "Sites, most common first",
+            [Item(text=f"{s.name}: {s.summary}", sources=_site_sources(s)) for s in k.sites.sites],
+        )
+        a.sections += section("Key figures", [figure(f) for s in k.sites.sites for f in s.figures])
+    else:
+        a = answer.new(
+            "metastatic_sites",
+            " and ".join(s.name for s in asked) + " metastases",
+            " ".join(f"{s.name}: {s.summary}" for s in asked),
+            sorted({sid for s in asked for sid in _site_sources(s)}),
+        )
+        for s in asked:
+            items = [figure(f) for f in s.figures] + [fact(n) for n in s.notes]
+            a.sections += section(s.name, items)
+        a.sections += section(
+            "Other sites, for context",
+            [Item(text=f"{s.name}: {s.summary}", sources=_site_sources(s)) for s in k.sites.sites if s not in asked],
+        )
+    for pid in q.entities.get("primary", []):
+        a.sections += _primary_sections(k, pid)
+    return a
+
+
+def _site_sources(site) -> list[str]:
+    return sorted({sid for f in [*site.figures, *site.notes] for sid in f.sources})
+
+
+def _primary_line(p) -> Item:
+    if p.nodal is None and p.liver is None:
+        return Item(text=f"{p.name}: no nodal or liver percentages in the sources", sources=[n for n in p.notes[0].sources])
+    return Item(
+        text=f"{p.name}: nodal {p.nodal.formatted()}, liver {p.liver.formatted()}",
+        sources=sorted({*p.nodal.sources, *p.liver.sources}),
+    )
+
+
+def _primary_sections(k: Knowledge, pid: str) -> list:
+    p = next(x for x in k.primaries.primaries if x.id == pid)
+    return section(f"{p.name} NETs", [_primary_line(p)] + [fact(n) for n in p.notes])
+
+
+def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
+    prims = k.primaries.primaries
+    asked = [p for p in prims if p.id in q.entities.get("primary", [])]
+    table = [_primary_line(p) for p in prims]
+    if not asked:
+        a = answer.new(
+            "primary_site_pattern",
+            "NET metastatic patterns by primary site",
+            "Nodal and liver metastases at presentation vary by primary: highest in right colon and midgut, lowest in appendix.",
+            sorted({sid for p in prims if p.nodal for sid in p.nodal.sources}),
+        )
+        a.sections += section("Nodal and liver metastases at presentation", table)
+        a.sections += section("General", [fact(f) for f in k.primaries.general])
+        return a
+    first = asked[0]
+    line = _primary_line(first)
+    a = answer.new("primary_site_pattern", f"{first.name} NETs: metastatic pattern", line.text + ".", line.sources)
+    for p in asked:
+        a.sections += _primary_sections(k, p.id)
+    a.sections += section("All primary sites, for context", table)
+    return a
+
+
+def survival(q: Query, k: Knowledge) -> Answer:
+    sv = k.survival
+    grams = {" ".join(q.words[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(q.words) - n + 1)}
+    asked_sites = q.entities.get("site", [])
+    rows = [p for p in sv.patterns if set(p.site_ids) & set(asked_sites) or grams & {a.lower() for a in p.aliases}]
+    others = [o for o in sv.other if grams & {a.lower() for a in o.aliases}]
+    if "unknown" in q.entities.get("primary", []):
+        others += [o for o in sv.other if o.id in ("unknown_primary", "known_primary") and o not in others]
+    if "liver_transplant" in q.entities.get("therapy", []) or "tace" in q.entities.get("therapy", []):
+        tid = {"liver_transplant": "transplant_5y", "tace": "tace_5y"}
+        others += [o for o in sv.other if o.id in {tid[t] for t in q.entities["therapy"] if t in tid} and o not in others]
+
+    def pattern_items(p) -> list[Item]:
+        items = []
+        if p.median_months:
+            items.append(figure(p.median_months, f"{p.name}, median survival"))
+        items.append(figure(p.os5, f"{p.name}, 5-year OS"))
+        return items
+
+    asked = [i for p in rows for i in pattern_items(p)] + [figure(o.figure, o.label) for o in others]
+    silent = [sv.silent_sites[s] for s in asked_sites if s in sv.silent_sites and not rows]
+    if asked:
+        summary, ss = "; ".join(i.text for i in asked[:2]) + ".", sorted({s for i in asked[:2] for s in i.sources})
+    elif silent:
+        summary, ss = silent[0], []
+    else:
+        best, worst = sv.patterns[0], sv.patterns[-1]
+        summary = (
+            f"Best with no organ metastasis (5-year OS {best.os5.formatted()}); worst with multiple organ metastases "
+            f"(median {worst.median_months.formatted()}, 5-year OS {worst.os5.formatted()})."
+        )
+        ss = sorted({*best.os5.sources, *worst.os5.sources})
+    a = answer.new("survival", "Survival by metastatic pattern (PNETs)", summary, ss)
+    a.sections += section("What you asked", asked)
+    a.sections += section("All metastatic patterns (PNETs)", [i for p in sv.patterns for i in pattern_items(p)])
+    if silent:
+        a.warnings.append(answer.Warn(severity="info", text=silent[0]))
+    if q.entities.get("subtype") and not asked:
+        a.warnings.append(answer.Warn(severity="info", text="The sources give no survival figures by PNET subtype."))
+    a.sections += section("Other settings", [figure(o.figure, o.label) for o in sv.other if o not in others])
+    a.sections += section("Prognostic factors", [fact(f) for f in sv.prognosticators])
+    return a
+
+
+def risk_factors(q: Query, k: Knowledge) -> Answer:
+    r = k.risk
+    a = answer.new(
+        "risk_factors",
+        "Risk factors for metastatic PNET",
+        "Grade, size, nodal status and subtype drive metastatic risk.",
+        sorted({sid for f in r.risk_factors[:4] for sid in f.sources}),
+    )
+    a.sections += section("Risk factors for metastases", [Item(text=f"{f.name}: {f.text}", sources=list(f.sources)) for f in r.risk_factors])
+    for group in r.prognostic_factors.values():
+        a.sections += section(group.label, [fact(f) for f in group.items])
+    a.sections += section("Recurrence after resection", [fact(f) for f in r.recurrence])
+    return a

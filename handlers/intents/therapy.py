@@ -1,0 +1,72 @@
+"""Therapies and procedures: dose, route, indication, evidence figures and cautions."""
+
+from __future__ import annotations
+
+from handlers import answer
+from handlers.answer import Answer, Item, Warn
+from handlers.intents.common import fact, figure, section
+from handlers.router import Query
+from knowledge import Knowledge
+from knowledge.schema import Therapy
+
+MAX_DETAILED = 4  # more than this many therapies in one question get one line each
+
+
+def asked_therapies(q: Query, k: Knowledge) -> list[Therapy]:
+    by_id = {t.id: t for t in k.therapies.therapies}
+    ids = list(q.entities.get("therapy", []))
+    for c in k.therapies.classes:
+        if c.id in q.entities.get("therapy_class", []):
+            ids += [m for m in c.members if m not in ids]
+    return [by_id[i] for i in ids]
+
+
+def dose_line(t: Therapy) -> Item:
+    if t.dose is None:
+        return Item(text=f"{t.name}: dose not given in the sources")
+    route = f", {t.route.text.lower()}" if t.route else ""
+    return Item(text=f"{t.name}: {t.dose.text}{route}", sources=sorted({*t.dose.sources, *(t.route.sources if t.route else [])}))
+
+
+def therapy(q: Query, k: Knowledge) -> Answer:
+    asked = asked_therapies(q, k)
+    if not asked:
+        a = answer.new(
+            "therapy",
+            "Therapies for pancreatic NETs",
+            "Somatostatin analogues first line; everolimus or sunitinib for progression; PRRT when SSTR-positive; "
+            "streptozocin + 5-FU for high grade; liver-directed therapy and surgery by extent.",
+            sorted({sid for f in k.therapies.general for sid in f.sources}),
+        )
+        for kind, title in (("drug", "Drugs"), ("radionuclide", "Radionuclide"), ("liver_directed", "Liver-directed"), ("procedure", "Procedures")):
+            items = [_overview(t) for t in k.therapies.therapies if t.kind == kind]
+            a.sections += section(title, items)
+        a.sections += section("General", [fact(f) for f in k.therapies.general])
+        return a
+    brief = len(asked) > MAX_DETAILED
+    first = asked[0]
+    title = first.name if len(asked) == 1 else " / ".join(t.name for t in asked[:MAX_DETAILED]) + ("…" if brief else "")
+    lines = [dose_line(t) for t in asked]
+    summary = "; ".join(line.text for line in lines[:2]) + "."
+    a = answer.new("therapy", title, summary, sorted({s for line in lines[:2] for s in line.sources}))
+    if brief:
+        a.sections += section("Therapies", [_overview(t) for t in asked])
+        return a
+    for t in asked:
+        items = [Item(text=f"Class: {t.class_}")]
+        items.append(dose_line(t))
+        items += [fact(f, "Indication: ") for f in t.indication]
+        items += [figure(f) for f in t.figures]
+        items += [fact(f, "Evidence: ") for f in t.evidence]
+        a.sections += section(t.name, items)
+        a.warnings += [Warn(severity=c.severity, text=c.text, sources=list(c.sources)) for c in t.cautions]
+        if t.disagreement:
+            a.warnings.append(Warn(severity="info", text=t.disagreement, sources=sorted({s for f in t.figures for s in f.sources})))
+    return a
+
+
+def _overview(t: Therapy) -> Item:
+    line = dose_line(t)
+    if t.indication:
+        line = Item(text=f"{line.text}. {t.indication[0].text}", sources=sorted({*line.sources, *t.indication[0].sources}))
+    return line

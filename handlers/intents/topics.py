@@ -1,0 +1,33 @@
+"""Topic pages from knowledge/topics.yaml: surveillance, pitfalls, MEN1, imaging."""
+
+from __future__ import annotations
+
+from handlers import answer
+from handlers.answer import Answer
+from handlers.intents.common import fact, section
+from handlers.router import Query
+from knowledge import Knowledge
+
+
+def topic_answer(intent: str, topic_key: str, k: Knowledge) -> Answer:
+    t = k.topics.topics[topic_key]
+    a = answer.new(intent, t.title, t.summary.text, list(t.summary.sources))
+    for s in t.sections:
+        a.sections += section(s.title, [fact(f) for f in s.facts])
+    return a
+
+
+def surveillance(q: Query, k: Knowledge) -> Answer:
+    return topic_answer("surveillance", "surveillance", k)
+
+
+def pitfalls(q: Query, k: Knowledge) -> Answer:
+    return topic_answer("pitfalls", "pitfalls", k)
+
+
+def men1(q: Query, k: Knowledge) -> Answer:
+    return topic_answer("men1", "men1", k)
+
+
+def imaging(q: Query, k: Knowledge) -> Answer:
+    return topic_answer("imaging", "imaging", k)

@@ -1,0 +1,109 @@
+"""Entity lexicon: every alias in knowledge/ as a token phrase, with typo correction.
+
+Matching is exact on token phrases, longest first, after two steps per token:
+1. abbreviations from intents.yaml are expanded ("mets" -> "metastases", "ln" -> "lymph nodes");
+2. a word the vocabulary does not know is corrected to its nearest vocabulary word with
+   rapidfuzz fuzz.ratio when the score reaches the cutoff ("glucaganoma" -> "glucagonoma").
+   Confusables and short words are never corrected (vipoma~lipoma, carcinoid~carcinoma).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from knowledge import Knowledge
+from knowledge.text import alias_key, fold, tokens
+
+TYPO_CUTOFF = 85.0  # fuzz.ratio: one typo in a 9-letter word scores about 90; lipoma~vipoma 83
+MIN_TYPO_LEN = 5
+MAX_PHRASE = 8
+
+
+@dataclass(frozen=True)
+class Span:
+    kind: str  # subtype, site, primary, therapy, domain, oos
+    id: str  # entity id (for oos: the group name)
+    start: int  # raw token indices [start, end)
+    end: int
+    tokens: tuple[str, ...]  # the raw tokens it covers
+    phrase: str  # the matched alias, normalised
+
+
+class Lexicon:
+    def __init__(self, knowledge: Knowledge):
+        k = knowledge
+        self.phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+        for kind, items in (
+            ("subtype", k.subtypes.subtypes),
+            ("site", k.sites.sites),
+            ("primary", k.primaries.primaries),
+            ("therapy", k.therapies.therapies),
+            ("therapy_class", k.therapies.classes),
+        ):
+            for item in items:
+                for alias in item.aliases:
+                    self.phrases.setdefault(alias_key(alias), (kind, item.id))
+        for term in k.intents.domain_terms:
+            self.phrases.setdefault(alias_key(term), ("domain", term))
+        for group, terms in k.intents.out_of_scope.items():
+            for term in terms:
+                self.phrases.setdefault(alias_key(term), ("oos", group))
+        self.abbreviations = {
+            alias_key(short)[0]: alias_key(long) for short, long in k.intents.abbreviations.items() if alias_key(short)
+        }
+        self.confusables = {t for c in k.intents.confusables for t in alias_key(c)}
+        vocab: set[str] = set(self.confusables)
+        for phrase in self.phrases:
+            vocab.update(phrase)
+        for intent in k.intents.intents:
+            for cue in intent.cues:
+                for term in cue.terms:
+                    vocab.update(alias_key(term))
+            for example in intent.examples:
+                vocab.update(alias_key(example))
+        for long in self.abbreviations.values():
+            vocab.update(long)
+        self.vocab = vocab
+        self._vocab_list = sorted(w for w in vocab if w.isalpha() and len(w) >= MIN_TYPO_LEN - 1)
+        self.correct = lru_cache(maxsize=8192)(self._correct)
+
+    def _correct(self, word: str) -> str:
+        if word in self.vocab or len(word) < MIN_TYPO_LEN or not word.isalpha() or word in self.confusables:
+            return word
+        best = process.extractOne(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return best[0] if best else word
+
+    def words(self, raw: list[str]) -> list[tuple[str, int]]:
+        """Expanded, corrected words, each with the index of the raw token it came from."""
+        out: list[tuple[str, int]] = []
+        for i, tok in enumerate(raw):
+            if tok in self.abbreviations:
+                out.extend((w, i) for w in self.abbreviations[tok])
+            else:
+                out.append((self.correct(tok), i))
+        return out
+
+    def find(self, raw: list[str]) -> list[Span]:
+        """Entity spans in raw tokens, longest phrase first, without overlaps."""
+        words = self.words(raw)
+        spans: list[Span] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
+                key = tuple(w for w, _ in words[i : i + n])
+                hit = self.phrases.get(key)
+                if hit:
+                    start, end = words[i][1], words[i + n - 1][1] + 1
+                    spans.append(Span(hit[0], hit[1], start, end, tuple(raw[start:end]), " ".join(key)))
+                    i += n
+                    break
+            else:
+                i += 1
+        return spans
+
+    def text_words(self, text: str) -> list[str]:
+        """Folded, expanded and corrected words of a text, for cue matching."""
+        return [w for w, _ in self.words(tokens(fold(text)))]

@@ -1,0 +1,251 @@
+"""Load and validate the knowledge files once, failing fast with file, key path and problem."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from knowledge import schema
+from knowledge.text import alias_key
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# file name -> (model, attribute on Knowledge)
+FILES: dict[str, tuple[type[BaseModel], str]] = {
+    "meta.yaml": (schema.Meta, "meta"),
+    "sources.yaml": (schema.SourcesFile, "sources"),
+    "subtypes.yaml": (schema.SubtypesFile, "subtypes"),
+    "sites.yaml": (schema.SitesFile, "sites"),
+    "primaries.yaml": (schema.PrimariesFile, "primaries"),
+    "survival.yaml": (schema.SurvivalFile, "survival"),
+    "grading.yaml": (schema.GradingFile, "grading"),
+    "risk_factors.yaml": (schema.RiskFile, "risk"),
+    "therapies.yaml": (schema.TherapiesFile, "therapies"),
+    "topics.yaml": (schema.TopicsFile, "topics"),
+    "intents.yaml": (schema.IntentsFile, "intents"),
+}
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
+class KnowledgeError(Exception):
+    """A knowledge file is missing, unreadable or invalid. Each problem names file, key path and what is wrong."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: str
+    article: schema.Article
+    reference: schema.Reference | None
+
+    @property
+    def year(self) -> int | None:
+        if self.reference is not None:
+            return self.reference.year
+        return self.article.updated.year
+
+    @property
+    def label(self) -> str:
+        """How an answer names this source: the article, then the reference inside it."""
+        a = self.article
+        article = f"{a.title} (article {a.file[:3]}, updated {a.updated.isoformat()})"
+        r = self.reference
+        if r is None:
+            return article
+        if not r.listed:
+            return f"{article}, its reference {r.number} (not listed in the article)"
+        ref = r.title or ""
+        if r.publication:
+            ref += f" {r.publication}"
+        if r.year:
+            ref += f", {r.year}"
+        kind = {"guideline": "guideline", "research": "research", "drug_label": "drug label"}.get(r.kind or "", "")
+        return f"{article}, citing: {ref.strip()}" + (f" [{kind}]" if kind else "")
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    meta: schema.Meta
+    sources: schema.SourcesFile
+    subtypes: schema.SubtypesFile
+    sites: schema.SitesFile
+    primaries: schema.PrimariesFile
+    survival: schema.SurvivalFile
+    grading: schema.GradingFile
+    risk: schema.RiskFile
+    therapies: schema.TherapiesFile
+    topics: schema.TopicsFile
+    intents: schema.IntentsFile
+    version: str
+    source_index: dict[str, SourceInfo] = field(repr=False)
+
+    def source(self, source_id: str) -> SourceInfo:
+        return self.source_index[source_id]
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _walk(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    yield loc, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk(v, (*loc, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, (*loc, i))
+
+
+def _read(path: Path) -> tuple[Any, bytes]:
+    raw = path.read_bytes()
+    try:
+        return yaml.safe_load(raw.decode("utf-8")), raw
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError([f"{path.name}: (file): not UTF-8 text ({exc.reason})"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise KnowledgeError([f"{path.name}: {where}: YAML syntax error: {problem}"]) from None
+
+
+def load(directory: Path | str | None = None) -> Knowledge:
+    """Load every knowledge file from directory (default: the packaged data) and validate it."""
+    directory = Path(directory) if directory is not None else DATA_DIR
+    if not directory.is_dir():
+        raise KnowledgeError([f"{directory}: (directory): not found"])
+    problems: list[str] = []
+    parsed: dict[str, Any] = {}
+    raws: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    for name, (model, attr) in FILES.items():
+        path = directory / name
+        if not path.is_file():
+            problems.append(f"{name}: (file): missing")
+            continue
+        try:
+            data, raw = _read(path)
+        except KnowledgeError as exc:
+            problems.extend(exc.problems)
+            continue
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        raws[name] = data
+        try:
+            parsed[attr] = model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(f"{name}: {_path(err['loc'])}: {err['msg']}")
+    if problems:
+        raise KnowledgeError(problems)
+
+    source_index = _index_sources(parsed["sources"], problems)
+    for name, data in raws.items():
+        _check_tree(name, data, source_index, problems)
+    _check_unique(parsed, problems)
+    _check_links(parsed, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    version = f"{parsed['meta'].edition_date.isoformat()}.{digest.hexdigest()[:10]}"
+    return Knowledge(**parsed, version=version, source_index=source_index)
+
+
+def _index_sources(sources: schema.SourcesFile, problems: list[str]) -> dict[str, SourceInfo]:
+    index: dict[str, SourceInfo] = {}
+    for i, article in enumerate(sources.articles):
+        entries = [(article.id, None, f"articles[{i}].id")]
+        entries += [(r.id, r, f"articles[{i}].references[{j}].id") for j, r in enumerate(article.references)]
+        for sid, ref, where in entries:
+            if sid in index:
+                problems.append(f"sources.yaml: {where}: duplicate source id {sid!r}")
+            elif ref is not None and not sid.startswith(article.id + "."):
+                problems.append(f"sources.yaml: {where}: reference id {sid!r} must start with {article.id + '.'!r}")
+            index[sid] = SourceInfo(sid, article, ref)
+    return index
+
+
+def _check_tree(name: str, data: Any, index: dict[str, SourceInfo], problems: list[str]) -> None:
+    """Every cited source id exists; no percentage written in prose lies outside 0-100."""
+    for loc, node in _walk(data):
+        if loc and loc[-1] == "sources" and isinstance(node, list):
+            for j, sid in enumerate(node):
+                if sid not in index:
+                    problems.append(f"{name}: {_path((*loc, j))}: unknown source id {sid!r}")
+        elif isinstance(node, str):
+            for m in _PERCENT.finditer(node):
+                if float(m.group(1)) > 100:
+                    problems.append(f"{name}: {_path(loc)}: percentage {m.group(0)} is outside 0-100")
+
+
+def _check_unique(parsed: dict[str, Any], problems: list[str]) -> None:
+    """Ids are unique within a file; an alias names one thing only, across all entity kinds."""
+    groups = [
+        ("subtypes.yaml", "subtypes", parsed["subtypes"].subtypes),
+        ("sites.yaml", "sites", parsed["sites"].sites),
+        ("primaries.yaml", "primaries", parsed["primaries"].primaries),
+        ("therapies.yaml", "therapies", parsed["therapies"].therapies),
+        ("therapies.yaml", "classes", parsed["therapies"].classes),
+        ("survival.yaml", "patterns", parsed["survival"].patterns),
+    ]
+    owner: dict[str, str] = {}
+    for fname, key, items in groups:
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problems.append(f"{fname}: {key}[{i}].id: duplicate id {item.id!r}")
+            seen.add(item.id)
+            if fname == "survival.yaml":
+                continue  # survival aliases only filter survival rows; they may repeat site names
+            for j, alias in enumerate(item.aliases):
+                a = " ".join(alias_key(alias))
+                here = f"{fname} {key}[{i}] ({item.id})"
+                if a in owner and owner[a] != here:
+                    problems.append(f"{fname}: {key}[{i}].aliases[{j}]: duplicate alias {alias!r} (also {owner[a]})")
+                owner.setdefault(a, here)
+    intents = parsed["intents"]
+    for j, term in enumerate(intents.domain_terms):
+        a = " ".join(alias_key(term))
+        if a in owner and owner[a] != "intents.yaml domain_terms":
+            problems.append(f"intents.yaml: domain_terms[{j}]: duplicate alias {term!r} (also {owner[a]})")
+        owner.setdefault(a, "intents.yaml domain_terms")
+    for group, terms in intents.out_of_scope.items():
+        for j, term in enumerate(terms):
+            a = " ".join(alias_key(term))
+            if a in owner and owner[a] != "intents.yaml out_of_scope":
+                problems.append(f"intents.yaml: out_of_scope.{group}[{j}]: duplicate alias {term!r} (also {owner[a]})")
+            owner.setdefault(a, "intents.yaml out_of_scope")
+    names = [i.name for i in intents.intents]
+    for i, n in enumerate(names):
+        if names.index(n) != i:
+            problems.append(f"intents.yaml: intents[{i}].name: duplicate intent {n!r}")
+
+
+def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
+    """Cross-file references (survival rows to sites) point at real ids."""
+    site_ids = {s.id for s in parsed["sites"].sites}
+    for i, p in enumerate(parsed["survival"].patterns):
+        for j, sid in enumerate(p.site_ids):
+            if sid not in site_ids:
+                problems.append(f"survival.yaml: patterns[{i}].site_ids[{j}]: unknown site {sid!r}")
+    therapy_ids = {t.id for t in parsed["therapies"].therapies}
+    for i, c in enumerate(parsed["therapies"].classes):
+        for j, member in enumerate(c.members):
+            if member not in therapy_ids:
+                problems.append(f"therapies.yaml: classes[{i}].members[{j}]: unknown therapy {member!r}")
+    for k in parsed["survival"].silent_sites:
+        if k not in site_ids:
+            problems.append(f"survival.yaml: silent_sites.{k}: unknown site {k!r}")

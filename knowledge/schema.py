@@ -1,0 +1,321 @@
+"""Pydantic models for the knowledge files. Loading a file through these models is its validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+
+
+def _exact_decimal(value: object) -> Decimal:
+    """Keep a number exactly as the editor wrote it: 12.0 stays "12.0", 97.2 never becomes 97.19999."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise ValueError("must be a number")
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError as exc:
+        raise ValueError(f"{value!r} is not a number") from exc
+    if not number.is_finite():
+        raise ValueError("must be a finite number")
+    return number
+
+
+Number = Annotated[Decimal, BeforeValidator(_exact_decimal), PlainSerializer(str, return_type=str)]
+SourceIds = Annotated[list[str], Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fact(Strict):
+    text: str = Field(min_length=1)
+    sources: SourceIds
+
+
+class Quantity(Strict):
+    """A figure: one value or a low-high range, with a unit and its sources."""
+
+    label: str | None = None
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+    unit: Literal["%", "months", "years", "cm", "mg"]
+    sources: SourceIds
+
+    @model_validator(mode="after")
+    def _check(self) -> Quantity:
+        if (self.value is None) == (self.low is None and self.high is None):
+            raise ValueError("give either value or low and high")
+        if self.value is None and (self.low is None or self.high is None):
+            raise ValueError("a range needs both low and high")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"range low {self.low} is greater than high {self.high}")
+        if self.unit == "%":
+            for n in (self.value, self.low, self.high):
+                if n is not None and not Decimal(0) <= n <= Decimal(100):
+                    raise ValueError(f"percentage {n} is outside 0-100")
+        return self
+
+    def formatted(self) -> str:
+        """The figure as the articles write it: 50-80%, 12.0%, 24 months."""
+        number = str(self.value) if self.value is not None else f"{self.low}-{self.high}"
+        return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
+
+
+class Warning_(Strict):
+    severity: Literal["critical", "warning", "info"]
+    text: str
+    sources: SourceIds
+
+
+# --- sources -------------------------------------------------------------------------------------
+
+
+class Reference(Strict):
+    id: str
+    number: int | None = None
+    listed: bool = True
+    kind: Literal["guideline", "research", "drug_label"] | None = None
+    title: str | None = None
+    publication: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+    @model_validator(mode="after")
+    def _listed_has_title(self) -> Reference:
+        if self.listed and not self.title:
+            raise ValueError("a listed reference needs a title")
+        return self
+
+
+class Article(Strict):
+    id: str
+    file: str
+    title: str
+    updated: dt.date
+    references: list[Reference]
+
+
+class SourcesFile(Strict):
+    articles: list[Article] = Field(min_length=1)
+
+
+class Meta(Strict):
+    edition_date: dt.date
+    disclaimer: str
+
+
+# --- subtypes, sites, primaries, survival --------------------------------------------------------
+
+
+class Subtype(Strict):
+    id: str
+    name: str
+    aliases: list[str]
+    functional: bool
+    syndrome: Fact | None
+    metastatic_rate: Quantity
+    rank_note: str | None = None
+    notes: list[Fact] = []
+
+
+class SubtypesFile(Strict):
+    subtypes: list[Subtype]
+
+
+class Site(Strict):
+    id: str
+    name: str
+    aliases: list[str]
+    summary: str
+    figures: list[Quantity]
+    notes: list[Fact]
+
+
+class SitesFile(Strict):
+    sites: list[Site]
+
+
+class Primary(Strict):
+    id: str
+    name: str
+    aliases: list[str]
+    nodal: Quantity | None
+    liver: Quantity | None
+    notes: list[Fact]
+
+
+class PrimariesFile(Strict):
+    primaries: list[Primary]
+    general: list[Fact]
+
+
+class SurvivalPattern(Strict):
+    id: str
+    name: str
+    site_ids: list[str]
+    aliases: list[str]
+    median_months: Quantity | None
+    os5: Quantity
+    note: str | None = None
+
+
+class SurvivalFigure(Strict):
+    id: str
+    label: str
+    figure: Quantity
+    aliases: list[str]
+
+
+class SurvivalFile(Strict):
+    patterns: list[SurvivalPattern]
+    silent_sites: dict[str, str]
+    other: list[SurvivalFigure]
+    prognosticators: list[Fact]
+
+
+# --- grading, risk -------------------------------------------------------------------------------
+
+
+class Bound(Strict):
+    lt: Number | None = None
+    le: Number | None = None
+    gt: Number | None = None
+    ge: Number | None = None
+
+    def contains(self, x: Decimal) -> bool:
+        return (
+            (self.lt is None or x < self.lt)
+            and (self.le is None or x <= self.le)
+            and (self.gt is None or x > self.gt)
+            and (self.ge is None or x >= self.ge)
+        )
+
+    def describe(self) -> str:
+        parts = []
+        for op, sym in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤")):
+            v = getattr(self, op)
+            if v is not None:
+                parts.append(f"{sym}{v}")
+        return " and ".join(parts)
+
+
+class GradeRule(Strict):
+    grade: Literal["G1", "G2", "G3"]
+    label: str
+    ki67: Bound
+    mitoses: Bound
+    derived: bool
+    sources: SourceIds
+
+
+class GradingFile(Strict):
+    grades: list[GradeRule]
+    derived_note: str
+    mitoses_unit: str
+    notes: list[Fact]
+
+    @model_validator(mode="after")
+    def _partition(self) -> GradingFile:
+        # Every Ki-67 value and mitotic count must fall in exactly one grade, so grading never guesses.
+        probes = [Decimal(n) / 2 for n in range(0, 201)]
+        for attr in ("ki67", "mitoses"):
+            for x in probes:
+                hits = [g.grade for g in self.grades if getattr(g, attr).contains(x)]
+                if len(hits) != 1:
+                    raise ValueError(f"{attr} {x} falls in {len(hits)} grades ({', '.join(hits) or 'none'})")
+        return self
+
+
+class RiskFactor(Strict):
+    name: str
+    text: str
+    sources: SourceIds
+
+
+class PrognosticGroup(Strict):
+    label: str
+    items: list[Fact]
+
+
+class RiskFile(Strict):
+    risk_factors: list[RiskFactor]
+    prognostic_factors: dict[Literal["favourable", "poor"], PrognosticGroup]
+    recurrence: list[Fact]
+
+
+# --- therapies -----------------------------------------------------------------------------------
+
+
+class Therapy(Strict):
+    id: str
+    name: str
+    kind: Literal["drug", "radionuclide", "liver_directed", "procedure"]
+    class_: str = Field(alias="class")
+    aliases: list[str]
+    dose: Fact | None
+    route: Fact | None
+    indication: list[Fact]
+    evidence: list[Fact]
+    figures: list[Quantity]
+    cautions: list[Warning_]
+    disagreement: str | None = None
+
+
+class TherapyClass(Strict):
+    id: str
+    name: str
+    aliases: list[str]
+    members: list[str] = Field(min_length=1)
+
+
+class TherapiesFile(Strict):
+    therapies: list[Therapy]
+    classes: list[TherapyClass]
+    general: list[Fact]
+
+
+# --- topics, intents -----------------------------------------------------------------------------
+
+
+class TopicSection(Strict):
+    title: str
+    facts: list[Fact]
+
+
+class Topic(Strict):
+    title: str
+    summary: Fact
+    sections: list[TopicSection]
+
+
+class TopicsFile(Strict):
+    topics: dict[Literal["imaging", "surveillance", "pitfalls", "men1", "treatment_algorithm"], Topic]
+
+
+class Cue(Strict):
+    terms: list[str] = Field(min_length=1)
+    weight: float = Field(gt=0, le=10)
+
+
+class Intent(Strict):
+    name: str
+    label: str
+    description: str
+    example: str
+    cues: list[Cue]
+    entity_weights: dict[Literal["subtype", "site", "primary", "therapy", "therapy_class", "grade", "case", "oos"], float] = {}
+    needs_any: list[Literal["subtype", "site", "primary", "therapy", "therapy_class", "domain", "case"]] = []
+    examples: list[str]
+
+
+class IntentsFile(Strict):
+    domain_terms: list[str]
+    out_of_scope: dict[str, list[str]]
+    confusables: list[str]
+    abbreviations: dict[str, str]
+    min_score: float
+    min_margin: float
+    intents: list[Intent]

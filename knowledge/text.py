@@ -1,0 +1,47 @@
+"""Text folding shared by the knowledge loader (alias uniqueness) and the answer engine (matching).
+
+fold() lower-cases, unifies unicode dashes and spaces, and joins domain tokens that generic
+processing would split ("Ki-67" -> "ki67", "Lu-177" -> "lu177", "5-FU" -> "5fu", "MEN-1" -> "men1").
+tokens() then splits on anything that is not a letter or digit, keeping decimals ("8.5").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+_DOMAIN_TOKENS = [
+    (re.compile(r"\bki\s*-?\s*67\b|\bmib\s*-?\s*1\b"), "ki67"),
+    (re.compile(r"\b(?:ga\s*-?\s*68|68\s*-?\s*ga)\b"), "ga68"),
+    (re.compile(r"\b(?:lu\s*-?\s*177|177\s*-?\s*lu)\b"), "lu177"),
+    (re.compile(r"\b5\s*-?\s*fu\b"), "5fu"),
+    (re.compile(r"\bmen\s*-?\s*(?:1|i)\b|\bmen\s*type\s*(?:1|i)\b"), "men1"),
+    (re.compile(r"\bf/u\b"), "follow-up"),
+    (re.compile(r"\bw/(?=\s|$)"), "with "),
+    (re.compile(r"\bw/o\b"), "without"),
+    (re.compile(r"(?<=\d)\s*[×\*]\s*(?=\d)"), " x "),
+]
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+
+
+def fold(text: str) -> str:
+    """Lower-case, NFKC, unicode dashes to '-', invisible characters out, domain tokens joined."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DASHES).translate(_SPACES)
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).lower()
+    for pattern, repl in _DOMAIN_TOKENS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens of already folded text."""
+    return _TOKEN.findall(text)
+
+
+def alias_key(alias: str) -> tuple[str, ...]:
+    """The token sequence an alias matches."""
+    return tuple(tokens(fold(alias)))
