@@ -96,7 +96,9 @@ def console(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="PNET tumour-board assistant")
-    parser.add_argument("--knowledge", metavar="DIR", help=f"knowledge directory (default: packaged; env {KNOWLEDGE_ENV})")
+    parser.add_argument(
+        "--knowledge", metavar="DIR", help=f"knowledge directory (default: packaged; env {KNOWLEDGE_ENV})"
+    )
     sub = parser.add_subparsers(dest="command")
     ask = sub.add_parser("ask", help="answer a question (or one per line of standard input)")
     ask.add_argument("--json", action="store_true", help="one line of JSON per answer")

@@ -91,10 +91,16 @@ _BURDEN = re.compile(
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|involved)?"
 )
 _LOCATION = re.compile(r"\b(uncinate|head|neck|body|tail|duodenum|duodenal|periampullary)\b")
-_SSTR_TERM = re.compile(r"dotatate|dotatoc|dotanoc|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b")
-_SSTR_NEG = re.compile(r"\bnegative\b|non\s*-?\s*avid|\bnot\s+avid|\bno\s+(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)")
+_SSTR_TERM = re.compile(
+    r"dotatate|dotatoc|dotanoc|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b"
+)
+_SSTR_NEG = re.compile(
+    r"\bnegative\b|non\s*-?\s*avid|\bnot\s+avid|\bno\s+(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)"
+)
 _SSTR_POS = re.compile(r"avid|positive|uptake|\bexpress|\bsstr\d?\s*\+")
-_RESECT_NO = re.compile(r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection))\b")
+_RESECT_NO = re.compile(
+    r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection))\b"
+)
 _RESECT_YES = re.compile(r"\b(?:resectable|operable|amenable\s+to\s+(?:surgery|resection))\b")
 _SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b")
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
@@ -106,10 +112,16 @@ _FIT = re.compile(
     r"\bfit\s+(?:for\s+)?(?:surgery|resection)|\bfit\b|\bgood\s+(?:performance|ps|functional)|\becog\s*(?:ps\s*)?[01]\b|\bps\s*[01]\b"
     r"|\bsurgical\s+candidate\b"
 )
-_PROGRESS = re.compile(r"progress|\bpd\b|\bgrowing\b|\bgrew\b|\benlarg|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?lesions?")
+_PROGRESS = re.compile(
+    r"progress|\bpd\b|\bgrowing\b|\bgrew\b|\benlarg|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?lesions?"
+)
 _RAPID = re.compile(r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress")
-_PRIOR = re.compile(r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through)\b")
-_MEN1_NEG = re.compile(r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative)|\bsporadic\b|\bnot\s+men1")
+_PRIOR = re.compile(
+    r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through)\b"
+)
+_MEN1_NEG = re.compile(
+    r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative)|\bsporadic\b|\bnot\s+men1"
+)
 
 # NegEx triggers: before the term (within the clause) and after it.
 _PRE_NEG = re.compile(
@@ -122,7 +134,9 @@ _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|"
     r"lymphadenopathy|enlarged|suspicious|implant|carcinomatosis|seeding|\bn1\b|\+"
 )
-_NODES_POS = re.compile(r"\bn1\b|node[s]?\s*(?:-\s*)?positive|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)")
+_NODES_POS = re.compile(
+    r"\bn1\b|node[s]?\s*(?:-\s*)?positive|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)"
+)
 _NODES_NEG = re.compile(r"\bn0\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)")
 
 
@@ -173,7 +187,9 @@ class CaseParser:
         if case.subtype and case.functional is None:
             case.functional = self.functional[case.subtype]
         case.metastases = [s for s in SITE_ORDER if s in case.metastases]
-        case.metastases_ruled_out = [s for s in SITE_ORDER if s in case.metastases_ruled_out and s not in case.metastases]
+        case.metastases_ruled_out = [
+            s for s in SITE_ORDER if s in case.metastases_ruled_out and s not in case.metastases
+        ]
         return case
 
     # numbers -------------------------------------------------------------------------------------
@@ -181,7 +197,9 @@ class CaseParser:
     def _size(self, text: str, case: Case) -> None:
         for m in _SIZE.finditer(text):
             window = text[max(0, m.start() - 20) : m.end() + 25]
-            primary_words = re.search(r"pnet|\bnet\b|tumou?r|mass|primary|lesion in|pancrea|head|body|tail|uncinate|neck", window)
+            primary_words = re.search(
+                r"pnet|\bnet\b|tumou?r|mass|primary|lesion in|pancrea|head|body|tail|uncinate|neck", window
+            )
             met_words = re.search(r"liver|hepatic|met|node|bone|lung", text[m.end() : m.end() + 25])
             if met_words and not primary_words:
                 continue
@@ -269,7 +287,12 @@ class CaseParser:
                     case.metastases_ruled_out.append(site)
                 elif _MET_CONTEXT.search(clause) and site not in case.metastases:
                     case.metastases.append(site)
-            elif span.kind == "therapy" and not negated and _PRIOR.search(clause[:start]) and span.id not in case.prior_therapies:
+            elif (
+                span.kind == "therapy"
+                and not negated
+                and _PRIOR.search(clause[:start])
+                and span.id not in case.prior_therapies
+            ):
                 case.prior_therapies.append(span.id)
         toks = tokens(clause)
         for i, t in enumerate(toks):

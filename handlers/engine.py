@@ -42,6 +42,8 @@ class Engine:
         result = HANDLERS[query.intent](query, self.knowledge)
         if truncated:
             result.warnings.append(
-                Warn(severity="info", text=f"Your message was long: I read only its first {MAX_INPUT_CHARS} characters.")
+                Warn(
+                    severity="info", text=f"Your message was long: I read only its first {MAX_INPUT_CHARS} characters."
+                )
             )
         return Result(query, answer.finish(result, self.knowledge))

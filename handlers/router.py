@@ -69,7 +69,8 @@ class Router:
         # cue phrases normalised exactly like questions are
         self.cues = {
             i.name: [
-                (cue.weight, [tuple(w for w, _ in lexicon.words(list(alias_key(t)))) for t in cue.terms]) for cue in i.cues
+                (cue.weight, [tuple(w for w, _ in lexicon.words(list(alias_key(t)))) for t in cue.terms])
+                for cue in i.cues
             ]
             for i in self.intents
         }

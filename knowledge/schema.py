@@ -306,7 +306,9 @@ class Intent(Strict):
     description: str
     example: str
     cues: list[Cue]
-    entity_weights: dict[Literal["subtype", "site", "primary", "therapy", "therapy_class", "grade", "case", "oos"], float] = {}
+    entity_weights: dict[
+        Literal["subtype", "site", "primary", "therapy", "therapy_class", "grade", "case", "oos"], float
+    ] = {}
     needs_any: list[Literal["subtype", "site", "primary", "therapy", "therapy_class", "domain", "case"]] = []
     examples: list[str]
 

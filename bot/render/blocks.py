@@ -22,7 +22,11 @@ LIMITS = {
     "fallback": 3000,
 }
 RESERVED_BLOCKS = 4  # room the Slack layer keeps for its buttons and notices
-SEVERITY_ICON = {"critical": ":red_circle: *Critical*", "warning": ":warning: *Warning*", "info": ":information_source: *Note*"}
+SEVERITY_ICON = {
+    "critical": ":red_circle: *Critical*",
+    "warning": ":warning: *Warning*",
+    "info": ":information_source: *Note*",
+}
 
 
 def escape(text: str) -> str:
@@ -58,7 +62,10 @@ def _chunks(title: str, lines: list[str]) -> list[str]:
 def to_blocks(answer: Answer, max_blocks: int = LIMITS["blocks"] - RESERVED_BLOCKS) -> list[dict[str, Any]]:
     n = cite_map(answer)
     head: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _clip(answer.title, LIMITS["header"]), "emoji": True}},
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": _clip(answer.title, LIMITS["header"]), "emoji": True},
+        },
         _section(escape(answer.summary) + escape(cites(answer.summary_sources, n))),
     ]
     for w in answer.sorted_warnings():
@@ -77,18 +84,31 @@ def to_blocks(answer: Answer, max_blocks: int = LIMITS["blocks"] - RESERVED_BLOC
         body.append(_context([f"Rules applied: {escape(', '.join(answer.rules_fired))}"]))
     tail: list[dict[str, Any]] = []
     if answer.sources:
-        tail += [_section(c) for c in _chunks("Sources", [escape(source_line(i, s.label, s.year)) for i, s in enumerate(answer.sources, 1)])]
+        tail += [
+            _section(c)
+            for c in _chunks(
+                "Sources", [escape(source_line(i, s.label, s.year)) for i, s in enumerate(answer.sources, 1)]
+            )
+        ]
     tail.append(_context([f"Knowledge version {escape(answer.knowledge_version)}", escape(answer.disclaimer)]))
 
     room = max_blocks - len(head) - len(tail) - 1  # one divider
     if len(body) > room:
         dropped = len(body) - (room - 1)
-        body = body[: room - 1] + [_context([f"_{dropped} more part(s) trimmed to fit Slack. Ask a narrower question, or use the command line for the full answer._"])]
+        body = body[: room - 1] + [
+            _context(
+                [
+                    f"_{dropped} more part(s) trimmed to fit Slack. Ask a narrower question, or use the command line for the full answer._"
+                ]
+            )
+        ]
     return head + body + [{"type": "divider"}] + tail
 
 
 def _context(texts: list[str]) -> dict[str, Any]:
-    elements = [{"type": "mrkdwn", "text": _clip(t, LIMITS["context_text"])} for t in texts[: LIMITS["context_elements"]]]
+    elements = [
+        {"type": "mrkdwn", "text": _clip(t, LIMITS["context_text"])} for t in texts[: LIMITS["context_elements"]]
+    ]
     return {"type": "context", "elements": elements}
 
 

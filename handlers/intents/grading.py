@@ -41,7 +41,12 @@ def grading(q: Query, k: Knowledge) -> Answer:
         if rule.derived:
             a.warnings.append(Warn(severity="info", text=g.derived_note, sources=list(rule.sources)))
         if c.grade_basis and " and " not in c.grade_basis and c.ki67 is not None and c.mitoses is not None:
-            a.warnings.append(Warn(severity="info", text=f"Ki-67 and mitoses point to different grades; the higher ({c.grade}) is used."))
+            a.warnings.append(
+                Warn(
+                    severity="info",
+                    text=f"Ki-67 and mitoses point to different grades; the higher ({c.grade}) is used.",
+                )
+            )
     else:
         a = answer.new(
             "grading",

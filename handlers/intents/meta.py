@@ -14,7 +14,9 @@ _CHAT_GROUP = "everyday chat"
 
 
 def capabilities(k: Knowledge) -> list[Item]:
-    return [Item(text=f"{i.label}: {i.description}. Try “{i.example}”") for i in k.intents.intents if i.name not in _HIDDEN]
+    return [
+        Item(text=f"{i.label}: {i.description}. Try “{i.example}”") for i in k.intents.intents if i.name not in _HIDDEN
+    ]
 
 
 def help_(q: Query, k: Knowledge) -> Answer:
@@ -28,7 +30,9 @@ def help_(q: Query, k: Knowledge) -> Answer:
         "How to ask",
         [
             Item(text="/pnet <question or case>: the answer is shown to you, with a button to share it in the channel"),
-            Item(text="Mention me in a tumour-board thread; “@bot plan” in a thread plans the case in its first message"),
+            Item(
+                text="Mention me in a tumour-board thread; “@bot plan” in a thread plans the case in its first message"
+            ),
             Item(text="Message me directly, or use “Plan this case” on any message"),
             Item(text="/pnet sources lists the five articles everything comes from"),
         ],
@@ -44,8 +48,12 @@ def sources(q: Query, k: Knowledge) -> Answer:
         f"Every figure comes from {len(arts)} source articles and the references they cite. Knowledge version {k.version}.",
     )
     for art in arts:
-        items = [Item(text=f"Article {art.file[:3]}: {art.title} (updated {art.updated.isoformat()})", sources=[art.id])]
-        items += [Item(text=k.source(r.id).label.split(", citing: ")[-1], sources=[r.id]) for r in art.references if r.listed]
+        items = [
+            Item(text=f"Article {art.file[:3]}: {art.title} (updated {art.updated.isoformat()})", sources=[art.id])
+        ]
+        items += [
+            Item(text=k.source(r.id).label.split(", citing: ")[-1], sources=[r.id]) for r in art.references if r.listed
+        ]
         a.sections += section(f"Article {art.file[:3]}", items)
     return a
 
@@ -53,7 +61,9 @@ def sources(q: Query, k: Knowledge) -> Answer:
 def out_of_scope(q: Query, k: Knowledge) -> Answer:
     chat = {" ".join(alias_key(t)) for t in k.intents.out_of_scope.get(_CHAT_GROUP, [])}
     if q.oos_terms and not set(q.oos_terms) <= chat:
-        groups = sorted({g for g, terms in k.intents.out_of_scope.items() for t in terms if " ".join(alias_key(t)) in q.oos_terms})
+        groups = sorted(
+            {g for g, terms in k.intents.out_of_scope.items() for t in terms if " ".join(alias_key(t)) in q.oos_terms}
+        )
         what = ", ".join(f"“{t}”" for t in q.oos_terms[:3])
         summary = (
             f"I don't cover {what}: my sources are five articles on neuroendocrine tumours"

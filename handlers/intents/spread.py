@@ -45,8 +45,13 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
     first = asked[0]
     a = answer.new(
         "metastasis_rate",
-        f"{first.name}: metastatic rate" if len(asked) == 1 else "Metastatic rate: " + " vs ".join(s.name for s in asked),
-        " ".join(f"{s.name}: {s.metastatic_rate.formatted()} metastatic rate{f' ({s.rank_note})' if s.rank_note else ''}." for s in asked),
+        f"{first.name}: metastatic rate"
+        if len(asked) == 1
+        else "Metastatic rate: " + " vs ".join(s.name for s in asked),
+        " ".join(
+            f"{s.name}: {s.metastatic_rate.formatted()} metastatic rate{f' ({s.rank_note})' if s.rank_note else ''}."
+            for s in asked
+        ),
         sorted({sid for s in asked for sid in s.metastatic_rate.sources}),
     )
     lo, hi = _bounds(first.metastatic_rate)
@@ -57,7 +62,9 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         key = "Higher" if olo > hi else "Lower" if ohi < lo else "Overlapping or equal"
         groups[key].append(f"{s.name} {s.metastatic_rate.formatted()}")
     context = [
-        Item(text=f"{label}: {', '.join(v)}", sources=sorted({sid for s in others for sid in s.metastatic_rate.sources}))
+        Item(
+            text=f"{label}: {', '.join(v)}", sources=sorted({sid for s in others for sid in s.metastatic_rate.sources})
+        )
         for label, v in groups.items()
         if v
     ]
@@ -111,7 +118,9 @@ def _site_sources(site) -> list[str]:
 
 def _primary_line(p) -> Item:
     if p.nodal is None and p.liver is None:
-        return Item(text=f"{p.name}: no nodal or liver percentages in the sources", sources=[n for n in p.notes[0].sources])
+        return Item(
+            text=f"{p.name}: no nodal or liver percentages in the sources", sources=[n for n in p.notes[0].sources]
+        )
     return Item(
         text=f"{p.name}: nodal {p.nodal.formatted()}, liver {p.liver.formatted()}",
         sources=sorted({*p.nodal.sources, *p.liver.sources}),
@@ -156,7 +165,9 @@ def survival(q: Query, k: Knowledge) -> Answer:
         others += [o for o in sv.other if o.id in ("unknown_primary", "known_primary") and o not in others]
     if "liver_transplant" in q.entities.get("therapy", []) or "tace" in q.entities.get("therapy", []):
         tid = {"liver_transplant": "transplant_5y", "tace": "tace_5y"}
-        others += [o for o in sv.other if o.id in {tid[t] for t in q.entities["therapy"] if t in tid} and o not in others]
+        others += [
+            o for o in sv.other if o.id in {tid[t] for t in q.entities["therapy"] if t in tid} and o not in others
+        ]
 
     def pattern_items(p) -> list[Item]:
         items = []
@@ -198,7 +209,10 @@ def risk_factors(q: Query, k: Knowledge) -> Answer:
         "Grade, size, nodal status and subtype drive metastatic risk.",
         sorted({sid for f in r.risk_factors[:4] for sid in f.sources}),
     )
-    a.sections += section("Risk factors for metastases", [Item(text=f"{f.name}: {f.text}", sources=list(f.sources)) for f in r.risk_factors])
+    a.sections += section(
+        "Risk factors for metastases",
+        [Item(text=f"{f.name}: {f.text}", sources=list(f.sources)) for f in r.risk_factors],
+    )
     for group in r.prognostic_factors.values():
         a.sections += section(group.label, [fact(f) for f in group.items])
     a.sections += section("Recurrence after resection", [fact(f) for f in r.recurrence])

@@ -25,7 +25,9 @@ def dose_line(t: Therapy) -> Item:
     if t.dose is None:
         return Item(text=f"{t.name}: dose not given in the sources")
     route = f", {t.route.text.lower()}" if t.route else ""
-    return Item(text=f"{t.name}: {t.dose.text}{route}", sources=sorted({*t.dose.sources, *(t.route.sources if t.route else [])}))
+    return Item(
+        text=f"{t.name}: {t.dose.text}{route}", sources=sorted({*t.dose.sources, *(t.route.sources if t.route else [])})
+    )
 
 
 def therapy(q: Query, k: Knowledge) -> Answer:
@@ -38,7 +40,12 @@ def therapy(q: Query, k: Knowledge) -> Answer:
             "streptozocin + 5-FU for high grade; liver-directed therapy and surgery by extent.",
             sorted({sid for f in k.therapies.general for sid in f.sources}),
         )
-        for kind, title in (("drug", "Drugs"), ("radionuclide", "Radionuclide"), ("liver_directed", "Liver-directed"), ("procedure", "Procedures")):
+        for kind, title in (
+            ("drug", "Drugs"),
+            ("radionuclide", "Radionuclide"),
+            ("liver_directed", "Liver-directed"),
+            ("procedure", "Procedures"),
+        ):
             items = [_overview(t) for t in k.therapies.therapies if t.kind == kind]
             a.sections += section(title, items)
         a.sections += section("General", [fact(f) for f in k.therapies.general])
@@ -61,12 +68,16 @@ def therapy(q: Query, k: Knowledge) -> Answer:
         a.sections += section(t.name, items)
         a.warnings += [Warn(severity=c.severity, text=c.text, sources=list(c.sources)) for c in t.cautions]
         if t.disagreement:
-            a.warnings.append(Warn(severity="info", text=t.disagreement, sources=sorted({s for f in t.figures for s in f.sources})))
+            a.warnings.append(
+                Warn(severity="info", text=t.disagreement, sources=sorted({s for f in t.figures for s in f.sources}))
+            )
     return a
 
 
 def _overview(t: Therapy) -> Item:
     line = dose_line(t)
     if t.indication:
-        line = Item(text=f"{line.text}. {t.indication[0].text}", sources=sorted({*line.sources, *t.indication[0].sources}))
+        line = Item(
+            text=f"{line.text}. {t.indication[0].text}", sources=sorted({*line.sources, *t.indication[0].sources})
+        )
     return line
