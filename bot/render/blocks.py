@@ -113,9 +113,9 @@ def _context(texts: list[str]) -> dict[str, Any]:
 
 
 def fallback_text(answer: Answer) -> str:
-    """The `text` sent with the blocks: what notifications and screen readers show."""
-    text = f"{answer.title}: {answer.summary}"
+    """The `text` sent with the blocks: what notifications and screen readers show. Critical warnings lead."""
     critical = [w.text for w in answer.sorted_warnings() if w.severity == "critical"]
+    text = f"{answer.title}: {answer.summary}"
     if critical:
-        text += " Critical: " + " ".join(critical)
+        text = "Critical: " + " ".join(critical) + " | " + text
     return escape(_clip(text, LIMITS["fallback"]))
