@@ -35,6 +35,7 @@ class Case(BaseModel):
     mitoses: float | None = None
     grade: Grade | None = None
     grade_basis: str | None = None  # "stated", "Ki-67", "mitoses", or a combination
+    metastatic: bool | None = None  # distant metastases: stated, or implied by a distant site
     metastases: list[str] = []
     metastases_ruled_out: list[str] = []
     hepatic_burden_pct: float | None = None
@@ -50,23 +51,14 @@ class Case(BaseModel):
 
     def details(self) -> int:
         """How many case facts were found: the router treats two or more as a described case."""
-        data = self.model_dump(exclude={"grade_basis", "rapid_progression", "functional"})
+        data = self.model_dump(exclude={"grade_basis", "rapid_progression", "functional", "metastatic"})
         return sum(1 for v in data.values() if v not in (None, [], False)) - (1 if self.grade and self.ki67 else 0)
-
-    @property
-    def metastatic(self) -> bool | None:
-        distant = [s for s in self.metastases if s != "lymph_nodes"]
-        if distant:
-            return True
-        if self.metastases_ruled_out and not distant:
-            return False
-        return None
 
 
 # --- patterns ------------------------------------------------------------------------------------
 
 _NUM = r"(\d+(?:\.\d+)?)"
-_CLAUSE_SPLIT = re.compile(r"[.;:,\n()\[\]]+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b")
+_CLAUSE_SPLIT = re.compile(r"[.;,\n()\[\]]+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b")
 _AGE_SEX = re.compile(
     r"\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
     r"|\b(?:male|female|man|woman|gentleman|lady)\b\s*(?:aged?\s*)?\d{0,3}"
@@ -103,6 +95,9 @@ _RESECT_NO = re.compile(
 )
 _RESECT_YES = re.compile(r"\b(?:resectable|operable|amenable\s+to\s+(?:surgery|resection))\b")
 _SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b")
+_SPLENIC_SPARED = re.compile(
+    r"\b(?:not|no|without)\s+(?:\w+\s+)?(?:involv|encas|invad|invasion|abut|contact)|\bfree\b|\bspared\b|\bpatent\b"
+)
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _UNFIT = re.compile(
     r"\bunfit\b|\bnot\s+fit\b|\bfrail|\bpoor\s+(?:performance|ps|functional)|\bdeclining\s+performance|\bcachexi|\bcachectic"
@@ -121,6 +116,13 @@ _PRIOR = re.compile(
 )
 _MEN1_NEG = re.compile(
     r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative)|\bsporadic\b|\bnot\s+men1"
+)
+
+_LOCALISED = re.compile(
+    r"\blocali[sz]ed\b|\bnon\s*-?\s*metastatic\b|\bno\s+(?:distant\s+)?(?:metastas[ie]s|mets|metastatic)|\bm0\b"
+)
+_METASTATIC = re.compile(
+    r"\bmetastatic\b|\bmetastas[ie]s\b|\bmets\b|\bstage\s*iv\b|\bm1\b|\bdisseminated\b|\bwidespread\b"
 )
 
 # NegEx triggers: before the term (within the clause) and after it.
@@ -190,6 +192,8 @@ class CaseParser:
         case.metastases_ruled_out = [
             s for s in SITE_ORDER if s in case.metastases_ruled_out and s not in case.metastases
         ]
+        if any(s != "lymph_nodes" for s in case.metastases):
+            case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
         return case
 
     # numbers -------------------------------------------------------------------------------------
@@ -274,6 +278,10 @@ class CaseParser:
         self._progression(clause, spans, case)
         if "men1" in clause:
             case.men1 = not _MEN1_NEG.search(clause)
+        if _LOCALISED.search(clause):
+            case.metastatic = False
+        elif (m := _METASTATIC.search(clause)) and case.metastatic is None and not _nodes_only(spans):
+            case.metastatic = not _negated(clause, m.start(), m.end())
 
     def _entities(self, clause: str, spans: list[Span], case: Case) -> None:
         for span in spans:
@@ -323,7 +331,8 @@ class CaseParser:
     def _splenic(self, clause: str, case: Case) -> None:
         m = _SPLENIC.search(clause)
         if m and _SPLENIC_INV.search(clause):
-            case.splenic_vessel_involvement = not _negated(clause, m.start(), m.end())
+            spared = _SPLENIC_SPARED.search(clause)
+            case.splenic_vessel_involvement = not (spared or _negated(clause, m.start(), m.end()))
 
     def _fitness(self, clause: str, case: Case) -> None:
         if _UNFIT.search(clause):
@@ -345,6 +354,12 @@ class CaseParser:
                 case.progressing_on.append(span.id)
                 if span.id not in case.prior_therapies:
                     case.prior_therapies.append(span.id)
+
+
+def _nodes_only(spans: list[Span]) -> bool:
+    """A clause whose only site is the lymph nodes speaks of regional, not distant, metastases."""
+    sites = {s.id for s in spans if s.kind == "site"}
+    return sites == {"lymph_nodes"}
 
 
 def _locate(clause: str, toks: tuple[str, ...]) -> tuple[int, int]:

@@ -30,6 +30,7 @@ FILES: dict[str, tuple[type[BaseModel], str]] = {
     "therapies.yaml": (schema.TherapiesFile, "therapies"),
     "topics.yaml": (schema.TopicsFile, "topics"),
     "intents.yaml": (schema.IntentsFile, "intents"),
+    "planner.yaml": (schema.PlannerFile, "planner"),
 }
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -87,6 +88,7 @@ class Knowledge:
     therapies: schema.TherapiesFile
     topics: schema.TopicsFile
     intents: schema.IntentsFile
+    planner: schema.PlannerFile
     version: str
     source_index: dict[str, SourceInfo] = field(repr=False)
 
@@ -235,7 +237,7 @@ def _check_unique(parsed: dict[str, Any], problems: list[str]) -> None:
 
 
 def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
-    """Cross-file references (survival rows to sites) point at real ids."""
+    """Cross-file references (survival rows to sites, planner to survival patterns) point at real ids."""
     site_ids = {s.id for s in parsed["sites"].sites}
     for i, p in enumerate(parsed["survival"].patterns):
         for j, sid in enumerate(p.site_ids):
@@ -246,6 +248,15 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
         for j, member in enumerate(c.members):
             if member not in therapy_ids:
                 problems.append(f"therapies.yaml: classes[{i}].members[{j}]: unknown therapy {member!r}")
+    patterns = {p.id for p in parsed["survival"].patterns}
+    for i, m in enumerate(parsed["planner"].prognosis):
+        if m.pattern not in patterns:
+            problems.append(f"planner.yaml: prognosis[{i}].pattern: unknown survival pattern {m.pattern!r}")
+    seen: set[str] = set()
+    for i, r in enumerate(parsed["planner"].rules):
+        if r.id in seen:
+            problems.append(f"planner.yaml: rules[{i}].id: duplicate id {r.id!r}")
+        seen.add(r.id)
     for k in parsed["survival"].silent_sites:
         if k not in site_ids:
             problems.append(f"survival.yaml: silent_sites.{k}: unknown site {k!r}")

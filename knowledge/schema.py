@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
@@ -321,3 +321,104 @@ class IntentsFile(Strict):
     min_score: float
     min_margin: float
     intents: list[Intent]
+
+
+# --- planner -------------------------------------------------------------------------------------
+
+# Case facts a rule may test (fields of the parsed case plus a few derived ones).
+PLAN_FACTS = {
+    "size_cm",
+    "location",
+    "subtype",
+    "functional",
+    "ki67",
+    "mitoses",
+    "grade",
+    "metastatic",
+    "liver_mets",
+    "extrahepatic_mets",
+    "liver_only",
+    "distant_sites",
+    "distant_count",
+    "nodes",
+    "hepatic_burden_pct",
+    "resectable",
+    "sstr",
+    "men1",
+    "progression",
+    "rapid_progression",
+    "progressing_on",
+    "prior_therapies",
+    "splenic_vessel_involvement",
+    "fit_for_surgery",
+    "details",
+}
+PLAN_OPS = {"is", "in", "not_in", "lt", "le", "gt", "ge", "has_any", "has_none"}
+PHASES = ["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
+
+
+def _check_condition(cond: Any, where: str = "when") -> None:
+    if not isinstance(cond, dict) or not cond:
+        raise ValueError(f"{where}: a condition is a non-empty mapping")
+    for key, test in cond.items():
+        if key in ("any", "all"):
+            if not isinstance(test, list) or not test:
+                raise ValueError(f"{where}.{key}: a non-empty list of conditions")
+            for i, c in enumerate(test):
+                _check_condition(c, f"{where}.{key}[{i}]")
+        elif key == "not":
+            _check_condition(test, f"{where}.not")
+        elif key not in PLAN_FACTS:
+            raise ValueError(f"{where}: unknown case fact {key!r}")
+        elif isinstance(test, dict):
+            bad = set(test) - PLAN_OPS
+            if bad:
+                raise ValueError(f"{where}.{key}: unknown operator(s) {sorted(bad)}")
+
+
+class Step(Strict):
+    phase: Literal["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
+    action: str
+    rationale: str
+    sources: SourceIds
+
+
+class Rule(Strict):
+    id: str
+    when: dict[str, Any]
+    steps: list[Step] = []
+    warnings: list[Warning_] = []
+
+    @model_validator(mode="after")
+    def _valid_condition(self) -> Rule:
+        _check_condition(self.when)
+        return self
+
+
+class MissingNote(Strict):
+    id: str
+    when: dict[str, Any]
+    text: str
+    sources: list[str] = []
+
+    @model_validator(mode="after")
+    def _valid_condition(self) -> MissingNote:
+        _check_condition(self.when)
+        return self
+
+
+class PrognosisMap(Strict):
+    pattern: str  # a survival.yaml pattern id
+    when: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _valid_condition(self) -> PrognosisMap:
+        _check_condition(self.when)
+        return self
+
+
+class PlannerFile(Strict):
+    rules: list[Rule]
+    missing: list[MissingNote]
+    prognosis: list[PrognosisMap]
+    board_prompt: str

@@ -1,14 +1,23 @@
-"""treatment_plan: the general treatment algorithm, with what was understood of the case."""
+"""treatment_plan: a cited plan for a described case, or the algorithm when no case is given."""
 
 from __future__ import annotations
 
-from handlers.answer import Answer
+from handlers.answer import Answer, Item
+from handlers.intents.common import section
 from handlers.intents.topics import topic_answer
+from handlers.planner import plan
 from handlers.router import Query
 from knowledge import Knowledge
 
 
 def treatment_plan(q: Query, k: Knowledge) -> Answer:
-    a = topic_answer("treatment_plan", "treatment_algorithm", k)
-    a.case = q.case.model_dump()
-    return a
+    c = q.case
+    if c.details() == 0 and c.metastatic is None:
+        a = topic_answer("treatment_plan", "treatment_algorithm", k)
+        a.sections += section(
+            "For a plan tailored to a patient",
+            [Item(text="Describe the case, e.g. “58F, 4.2 cm tail PNET, Ki-67 8%, 4 liver mets, DOTATATE-avid”")],
+        )
+        a.case = c.model_dump()
+        return a
+    return plan(c, k)
