@@ -51,7 +51,9 @@ def main(rounds: int = 5) -> None:
     print(f"engine build (load + validate knowledge, lexicon, router): {build * 1e3:.1f} ms")
     print(f"{len(queries)} queries x {rounds} rounds")
     for name, xs in (("engine.ask + render", full), ("baseline: bare extractOne", bare)):
-        print(f"{name:28s} p50 {pct(xs, 50):.3f} ms  p99 {pct(xs, 99):.3f} ms  max {max(xs):.3f} ms  mean {statistics.mean(xs):.3f} ms")
+        print(
+            f"{name:28s} p50 {pct(xs, 50):.3f} ms  p99 {pct(xs, 99):.3f} ms  max {max(xs):.3f} ms  mean {statistics.mean(xs):.3f} ms"
+        )
     print(f"ratio p50 engine/baseline: {pct(full, 50) / pct(bare, 50):.1f}x")
 
 

@@ -63,8 +63,10 @@ def holds(cond: dict[str, Any], facts: dict[str, Any]) -> bool:
 
 
 def _test(value: Any, test: Any) -> bool:
+    if isinstance(test, bool):
+        return value is test  # true must not match 1, nor false 0
     if not isinstance(test, dict):
-        return value == test and type(value) is type(test) if isinstance(test, bool) else value == test
+        return value == test
     for op, arg in test.items():
         if op == "is":
             ok = value == arg

@@ -376,6 +376,17 @@ def _check_condition(cond: Any, where: str = "when") -> None:
                 raise ValueError(f"{where}.{key}: unknown operator(s) {sorted(bad)}")
 
 
+class Conditional(Strict):
+    """A model with a `when` condition on case facts, checked at load."""
+
+    when: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _valid_condition(self) -> Conditional:
+        _check_condition(self.when)
+        return self
+
+
 class Step(Strict):
     phase: Literal["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
     action: str
@@ -383,38 +394,20 @@ class Step(Strict):
     sources: SourceIds
 
 
-class Rule(Strict):
+class Rule(Conditional):
     id: str
-    when: dict[str, Any]
     steps: list[Step] = []
     warnings: list[Warning_] = []
 
-    @model_validator(mode="after")
-    def _valid_condition(self) -> Rule:
-        _check_condition(self.when)
-        return self
 
-
-class MissingNote(Strict):
+class MissingNote(Conditional):
     id: str
-    when: dict[str, Any]
     text: str
     sources: list[str] = []
 
-    @model_validator(mode="after")
-    def _valid_condition(self) -> MissingNote:
-        _check_condition(self.when)
-        return self
 
-
-class PrognosisMap(Strict):
+class PrognosisMap(Conditional):
     pattern: str  # a survival.yaml pattern id
-    when: dict[str, Any]
-
-    @model_validator(mode="after")
-    def _valid_condition(self) -> PrognosisMap:
-        _check_condition(self.when)
-        return self
 
 
 class PlannerFile(Strict):

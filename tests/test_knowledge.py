@@ -125,3 +125,14 @@ def test_ask_with_broken_knowledge_exits_cleanly(kdir):
     assert r.returncode == 1
     assert "Cannot start: the knowledge files are invalid" in r.stderr and "intents.yaml" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_planner_rule_with_unknown_fact_or_operator(kdir):
+    def change(d):
+        d["rules"][0]["when"] = {"tumour_colour": "blue"}
+        d["rules"][1]["when"] = {"size_cm": {"bigger": 2}}
+
+    edit(kdir / "planner.yaml", change)
+    out = problems(kdir)
+    assert "planner.yaml: rules[0]: Value error, when: unknown case fact 'tumour_colour'" in out
+    assert "planner.yaml: rules[1]: Value error, when.size_cm: unknown operator(s) ['bigger']" in out
