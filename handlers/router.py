@@ -96,7 +96,7 @@ class Router:
             present.add("grade")
         has_domain = bool(present - {"oos"}) or case.details() >= 1
 
-        grams = _ngrams(words)
+        grams = ngrams(words)
         scores: dict[str, float] = {}
         for intent in self.intents:
             score = sum(weight for weight, terms in self.cues[intent.name] if any(t in grams for t in terms))
@@ -132,5 +132,5 @@ def _entities(spans: list[Span]) -> dict[str, list[str]]:
     return out
 
 
-def _ngrams(words: list[str]) -> set[tuple[str, ...]]:
+def ngrams(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for n in range(1, MAX_NGRAM + 1) for i in range(len(words) - n + 1)}

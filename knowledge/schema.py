@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
@@ -273,6 +273,7 @@ class TherapyClass(Strict):
 
 class TherapiesFile(Strict):
     therapies: list[Therapy]
+    overview: Fact
     classes: list[TherapyClass]
     general: list[Fact]
 
@@ -354,7 +355,8 @@ PLAN_FACTS = {
     "details",
 }
 PLAN_OPS = {"is", "in", "not_in", "lt", "le", "gt", "ge", "has_any", "has_none"}
-PHASES = ["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
+Phase = Literal["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
+PHASES = list(get_args(Phase))  # plan steps are ordered by phase
 
 
 def _check_condition(cond: Any, where: str = "when") -> None:
@@ -388,7 +390,7 @@ class Conditional(Strict):
 
 
 class Step(Strict):
-    phase: Literal["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
+    phase: Phase
     action: str
     rationale: str
     sources: SourceIds

@@ -19,8 +19,3 @@ def figure(q: Quantity, label: str | None = None) -> Item:
 def section(title: str, items: list[Item], numbered: bool = False) -> list[Section]:
     """A one-element list, or nothing when there are no items (so callers can write `+= section(...)`)."""
     return [Section(title=title, items=items, numbered=numbered)] if items else []
-
-
-def names(ids: list[str], items: list) -> str:
-    by_id = {i.id: i.name for i in items}
-    return ", ".join(by_id[i] for i in ids)

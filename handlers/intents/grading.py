@@ -16,9 +16,13 @@ def _fmt(x: float) -> str:
 def grading(q: Query, k: Knowledge) -> Answer:
     g = k.grading
     rules = {r.grade: r for r in g.grades}
+
+    def bounds(r) -> str:
+        return f"Ki-67 {r.ki67.describe()}%, mitotic count {r.mitoses.describe()}{g.mitoses_unit}"
+
     thresholds = [
         Item(
-            text=f"{r.grade} ({r.label}): Ki-67 {r.ki67.describe()}%, mitotic count {r.mitoses.describe()}{g.mitoses_unit}"
+            text=f"{r.grade} ({r.label}): {bounds(r)}"
             + (" (derived: between the G1 and G3 thresholds)" if r.derived else ""),
             sources=list(r.sources),
         )
@@ -51,8 +55,9 @@ def grading(q: Query, k: Knowledge) -> Answer:
         a = answer.new(
             "grading",
             "Grading pancreatic NETs (Ki-67 and mitoses)",
-            "G1: Ki-67 <3% and mitoses <2/10 HPF; G3: Ki-67 >20% or mitoses >20/10 HPF; G2 lies between.",
-            list(rules["G1"].sources),
+            "; ".join(f"{r.grade}: {bounds(r)}" for r in g.grades if not r.derived)
+            + "; G2 lies between; when Ki-67 and mitoses disagree, the higher grade wins.",
+            sorted({s for r in g.grades for s in r.sources}),
         )
         a.warnings.append(Warn(severity="info", text=g.derived_note, sources=list(rules["G2"].sources)))
     a.sections += section("Thresholds", thresholds)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from handlers import answer
 from handlers.answer import Answer, Item
 from handlers.intents.common import fact, figure, section
-from handlers.router import Query
+from handlers.router import Query, ngrams
 from knowledge import Knowledge
 from knowledge.schema import Quantity, Subtype
+from knowledge.text import alias_key
 
 
 def _bounds(q: Quantity) -> tuple:
@@ -140,7 +141,7 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
         a = answer.new(
             "primary_site_pattern",
             "NET metastatic patterns by primary site",
-            "Nodal and liver metastases at presentation vary by primary: highest in right colon and midgut, lowest in appendix.",
+            f"Nodal and liver metastases at presentation vary by primary site: nodal from {_nodal_range(prims)}.",
             sorted({sid for p in prims if p.nodal for sid in p.nodal.sources}),
         )
         a.sections += section("Nodal and liver metastases at presentation", table)
@@ -155,19 +156,22 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
     return a
 
 
+def _nodal_range(prims) -> str:
+    known = sorted((p for p in prims if p.nodal), key=lambda p: p.nodal.value)
+    lo, hi = known[0], known[-1]
+    return f"{lo.nodal.formatted()} ({lo.name}) to {hi.nodal.formatted()} ({hi.name})"
+
+
 def survival(q: Query, k: Knowledge) -> Answer:
     sv = k.survival
-    grams = {" ".join(q.words[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(q.words) - n + 1)}
+    grams = ngrams(q.words)
+
+    def named(aliases: list[str]) -> bool:
+        return any(alias_key(a) in grams for a in aliases)
+
     asked_sites = q.entities.get("site", [])
-    rows = [p for p in sv.patterns if set(p.site_ids) & set(asked_sites) or grams & {a.lower() for a in p.aliases}]
-    others = [o for o in sv.other if grams & {a.lower() for a in o.aliases}]
-    if "unknown" in q.entities.get("primary", []):
-        others += [o for o in sv.other if o.id in ("unknown_primary", "known_primary") and o not in others]
-    if "liver_transplant" in q.entities.get("therapy", []) or "tace" in q.entities.get("therapy", []):
-        tid = {"liver_transplant": "transplant_5y", "tace": "tace_5y"}
-        others += [
-            o for o in sv.other if o.id in {tid[t] for t in q.entities["therapy"] if t in tid} and o not in others
-        ]
+    rows = [p for p in sv.patterns if set(p.site_ids) & set(asked_sites) or named(p.aliases)]
+    others = [o for o in sv.other if named(o.aliases)]
 
     def pattern_items(p) -> list[Item]:
         items = []
@@ -206,7 +210,7 @@ def risk_factors(q: Query, k: Knowledge) -> Answer:
     a = answer.new(
         "risk_factors",
         "Risk factors for metastatic PNET",
-        "Grade, size, nodal status and subtype drive metastatic risk.",
+        "Risk factors for metastatic disease: " + "; ".join(f.name for f in r.risk_factors[:4]) + ".",
         sorted({sid for f in r.risk_factors[:4] for sid in f.sources}),
     )
     a.sections += section(

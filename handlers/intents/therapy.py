@@ -36,9 +36,8 @@ def therapy(q: Query, k: Knowledge) -> Answer:
         a = answer.new(
             "therapy",
             "Therapies for pancreatic NETs",
-            "Somatostatin analogues first line; everolimus or sunitinib for progression; PRRT when SSTR-positive; "
-            "streptozocin + 5-FU for high grade; liver-directed therapy and surgery by extent.",
-            sorted({sid for f in k.therapies.general for sid in f.sources}),
+            k.therapies.overview.text,
+            list(k.therapies.overview.sources),
         )
         for kind, title in (
             ("drug", "Drugs"),
