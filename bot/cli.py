@@ -1,4 +1,6 @@
-"""Command line: `python -m bot [ask [--json] [TEXT] | validate [DIR] | run]`.
+"""Command line: `python -m bot [run [--mode M] | ask [--json] [TEXT] | validate [DIR] | console]`.
+
+With no command it runs: Socket Mode, HTTP or the local console, depending on which tokens are set.
 
 Other tools script against `ask`, so its output is a contract:
   ask TEXT         the plain-text answer
@@ -15,10 +17,10 @@ import sys
 from typing import Any, TextIO
 
 from bot.render import to_blocks, to_text
+from bot.settings import SettingsError, from_env
+from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
 from handlers.engine import Engine, Result
 from knowledge import KnowledgeError, load
-
-KNOWLEDGE_ENV = "PNET_KNOWLEDGE_DIR"
 
 
 def as_json(text: str, result: Result) -> dict[str, Any]:
@@ -33,10 +35,6 @@ def as_json(text: str, result: Result) -> dict[str, Any]:
         "case": q.case.model_dump() if q.intent == "treatment_plan" else None,
         "knowledge_version": a.knowledge_version,
     }
-
-
-def _engine(knowledge_dir: str | None) -> Engine:
-    return Engine(load(knowledge_dir or os.environ.get(KNOWLEDGE_ENV) or None))
 
 
 def cmd_ask(engine: Engine, texts: list[str], as_json_: bool, out: TextIO, stdin: TextIO) -> int:
@@ -74,6 +72,21 @@ def cmd_validate(directory: str | None, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def cmd_manifest(http_url: str | None, out: TextIO, err: TextIO) -> int:
+    from bot.manifest import manifest, to_yaml
+
+    try:
+        command = from_env(os.environ).slash_command
+    except SettingsError as exc:
+        err.write(StartupError(exc.problems).report("Cannot print the manifest"))
+        return 1
+    if http_url and not http_url.startswith("https://"):
+        err.write("Slack sends requests only to https:// URLs; give the public https address of the web process.\n")
+        return 1
+    out.write(to_yaml(manifest(command, http_url)))
+    return 0
+
+
 def console(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     """A local chat with the engine, for newcomers and curators: no Slack needed."""
     interactive = stdin.isatty()
@@ -106,16 +119,33 @@ def main(argv: list[str] | None = None) -> int:
     val = sub.add_parser("validate", help="check knowledge files")
     val.add_argument("directory", nargs="?", help="knowledge directory (default: packaged)")
     sub.add_parser("console", help="local console on the engine")
-    sub.add_parser("run", help="run the Slack app if tokens are set, else the local console")
+    run_ = sub.add_parser("run", help="the default: run the Slack app if tokens are set, else the local console")
+    run_.add_argument(
+        "--mode",
+        choices=["auto", "socket", "http", "console"],
+        default="auto",
+        help="auto: Socket Mode if SLACK_APP_TOKEN is set, HTTP if SLACK_SIGNING_SECRET is, else the console",
+    )
+    man = sub.add_parser("manifest", help="print the Slack app manifest (Socket Mode, or HTTP with --http)")
+    man.add_argument("--http", metavar="URL", help="public base URL of the web process, e.g. https://pnet.example.org")
     args = parser.parse_args(argv)
 
+    if args.command == "manifest":
+        return cmd_manifest(args.http, sys.stdout, sys.stderr)
     if args.command == "validate":
         return cmd_validate(args.directory or args.knowledge or os.environ.get(KNOWLEDGE_ENV), sys.stdout, sys.stderr)
     try:
-        engine = _engine(args.knowledge)
-    except KnowledgeError as exc:
-        sys.stderr.write("Cannot start: the knowledge files are invalid.\n" + "".join(f"  {p}\n" for p in exc.problems))
+        engine = load_engine(args.knowledge or os.environ.get(KNOWLEDGE_ENV))
+        if args.command in (None, "run"):
+            mode = getattr(args, "mode", "auto")
+            settings, mode = settings_for(os.environ, None if mode == "auto" else mode)
+    except StartupError as exc:
+        sys.stderr.write(exc.report())
         return 1
     if args.command == "ask":
         return cmd_ask(engine, args.text, args.json, sys.stdout, sys.stdin)
+    if args.command in (None, "run") and mode != "console":
+        from bot.runner import serve  # Slack libraries load only when the Slack app runs
+
+        return serve(settings, mode, engine)
     return console(engine)

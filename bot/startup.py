@@ -1,0 +1,40 @@
+"""What every entry point does first: settings and knowledge, each failure a clear message.
+
+Kept free of Slack imports so that `python -m bot ask` starts fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.settings import Mode, Settings, SettingsError, from_env
+from handlers.engine import Engine
+from knowledge import KnowledgeError, load
+
+KNOWLEDGE_ENV = "PNET_KNOWLEDGE_DIR"
+
+
+class StartupError(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+    def report(self, what: str = "Cannot start") -> str:
+        return f"{what}:\n" + "".join(f"  {p}\n" for p in self.problems)
+
+
+def load_engine(knowledge_dir: str | None) -> Engine:
+    try:
+        return Engine(load(knowledge_dir or None))
+    except KnowledgeError as exc:
+        raise StartupError(["the knowledge files are invalid:", *(f"  {p}" for p in exc.problems)]) from None
+
+
+def settings_for(env: Mapping[str, str], mode: Mode | None) -> tuple[Settings, Mode]:
+    """Settings from the environment and the mode to run (None: chosen from which tokens are set)."""
+    try:
+        settings = from_env(env)
+        mode = mode or settings.mode()
+        return settings.require(mode), mode
+    except SettingsError as exc:
+        raise StartupError(exc.problems) from None
