@@ -1,0 +1,13 @@
+"""Slack listeners, one module per kind of request; each module has register(app, service)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners import actions, commands, events, shortcuts, views
+from bot.service import Service
+
+
+def register_all(app: App, service: Service) -> None:
+    for module in (commands, events, actions, shortcuts, views):
+        module.register(app, service)

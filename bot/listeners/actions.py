@@ -1,0 +1,78 @@
+"""Buttons: "Share in channel", "Helpful", "Report a problem" (opens the report modal), "Describe a case".
+
+Feedback is logged as ids only; a report goes to the curators' channel and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import logs
+from bot.render.slack import HELPFUL, OPEN_CASE, REPORT, SHARE, case_modal, notice, report_modal, unpack
+from bot.service import Service
+
+
+def _value(body: dict) -> dict:
+    """The packed value of the clicked button; {} if it was tampered with."""
+    try:
+        return unpack(body["actions"][0].get("value") or "")
+    except (ValueError, KeyError, IndexError):
+        logs.event("bad_button_value", logging.WARNING)
+        return {}
+
+
+def register(app: App, service: Service) -> None:
+    @app.action(SHARE)
+    def on_share(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        data = _value(body)
+        question = data.get("q")
+        if not isinstance(question, str):
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                **notice("Sorry, I could not share that answer. Please ask again."),
+            )
+            return
+        user = body["user"]["id"]
+        reply = service.reply(question, "share", plan=bool(data.get("p")), shared_by=user)
+        respond(response_type="in_channel", replace_original=False, **reply.message)
+        respond(delete_original=True)
+
+    @app.action(HELPFUL)
+    def on_helpful(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        data = _value(body)
+        logs.event(
+            "feedback",
+            answer_id=data.get("id"),
+            intent=data.get("intent"),
+            knowledge_version=data.get("v"),
+            verdict="helpful",
+        )
+        respond(response_type="ephemeral", replace_original=False, **notice("Thank you: noted as helpful."))
+
+    @app.action(REPORT)
+    def on_report(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
+        ack()
+        data = _value(body)
+        if not service.settings.feedback_channel:
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                **notice(
+                    "Problem reports are not set up in this workspace (no curators' channel). "
+                    f"Please tell your Slack admin, quoting answer id `{data.get('id', '?')}`."
+                ),
+            )
+            return
+        metadata = {k: data.get(k) for k in ("id", "intent", "v")}
+        client.views_open(trigger_id=body["trigger_id"], view=report_modal(metadata))
+
+    @app.action(OPEN_CASE)
+    def on_open_case(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=case_modal({"channel": None, "response_url": None}))

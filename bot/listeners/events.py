@@ -1,0 +1,53 @@
+"""Events: mentions (answered in the thread), direct messages, App Home.
+
+"@bot plan" alone in a thread plans the case posted as the thread's first message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import App, Say
+from slack_sdk import WebClient
+
+from bot.listeners.common import not_enabled
+from bot.service import Service
+from handlers.router import clean_slack
+
+_BARE_PLAN = re.compile(r"^\s*(?:please\s+)?plan(?:\s+(?:this|the|it))?(?:\s+case)?(?:\s+please)?\s*[.!?]*\s*$", re.I)
+
+
+def is_bare_plan(text: str) -> bool:
+    return bool(_BARE_PLAN.match(clean_slack(text)))
+
+
+def register(app: App, service: Service) -> None:
+    @app.event("app_mention")
+    def on_mention(event: dict, say: Say, client: WebClient) -> None:
+        channel, user = event["channel"], event.get("user")
+        if not service.settings.allows(channel):
+            if user:
+                client.chat_postEphemeral(channel=channel, user=user, **not_enabled(service.command))
+            return
+        thread_ts = event.get("thread_ts")
+        text = event.get("text") or ""
+        if thread_ts and is_bare_plan(text):
+            replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=1, inclusive=True)
+            parent = (replies.get("messages") or [{}])[0]
+            reply = service.reply(parent.get("text") or "", "mention_plan", plan=True)
+        else:
+            reply = service.reply(text, "mention")
+        say(thread_ts=thread_ts or event["ts"], **reply.message)
+
+    @app.event("message")
+    def on_message(event: dict, say: Say) -> None:
+        """Direct messages only; edits, joins and bots' messages (ours included) are ignored."""
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        reply = service.reply(event.get("text") or "", "dm")
+        say(thread_ts=event.get("thread_ts"), **reply.message)
+
+    @app.event("app_home_opened")
+    def on_home(event: dict, client: WebClient) -> None:
+        if event.get("tab", "home") == "home":
+            client.views_publish(user_id=event["user"], view=service.home_view())

@@ -1,0 +1,37 @@
+"""The message shortcut "Plan this case": the plan goes into the thread of the message it was run on."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.listeners.common import not_enabled
+from bot.render.slack import PLAN_SHORTCUT, context
+from bot.service import Service
+
+_NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
+
+
+def register(app: App, service: Service) -> None:
+    @app.shortcut(PLAN_SHORTCUT)
+    def on_plan_shortcut(ack: Ack, shortcut: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        channel = (shortcut.get("channel") or {}).get("id")
+        if not service.settings.allows(channel):
+            respond(response_type="ephemeral", **not_enabled(service.command))
+            return
+        message = shortcut.get("message") or {}
+        reply = service.reply(message.get("text") or "", "shortcut", plan=True)
+        try:
+            client.chat_postMessage(
+                channel=channel, thread_ts=message.get("thread_ts") or message["ts"], **reply.message
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") not in _NOT_A_MEMBER:
+                raise
+            # Not a member of the channel: the plan goes to the person who asked, with how to fix it.
+            note = context(
+                "I am not a member of this channel, so only you can see this plan. Invite me to post plans in threads."
+            )
+            respond(response_type="ephemeral", text=reply.message["text"], blocks=[note, *reply.message["blocks"]])

@@ -1,0 +1,86 @@
+"""Modal submissions: the case form (returns the plan) and the problem report (goes to the curators)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import logs
+from bot.listeners.common import send_to_response_url
+from bot.render.slack import (
+    CASE_VIEW,
+    REPORT_VIEW,
+    case_errors,
+    case_text,
+    case_values,
+    notice,
+    report_message,
+    thanks_view,
+)
+from bot.service import Service
+
+
+def _metadata(view: dict) -> dict:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def register(app: App, service: Service) -> None:
+    @app.view(CASE_VIEW)
+    def on_case(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        values = case_values(view.get("state", {}).get("values", {}))
+        errors = case_errors(values)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        text = case_text(values)
+        user = body["user"]["id"]
+        reply = service.reply(text, "modal", plan=True, shareable=True)
+        response_url = _metadata(view).get("response_url")
+        if response_url:
+            send_to_response_url(response_url, reply.message)
+        else:  # opened from App Home: the plan goes to the app's direct-message tab
+            client.chat_postMessage(channel=user, **reply.message)
+
+    @app.view(REPORT_VIEW)
+    def on_report(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        meta = _metadata(view)
+        values = view.get("state", {}).get("values", {})
+        category = ((values.get("category", {}).get("category") or {}).get("selected_option") or {}).get(
+            "value", "other"
+        )
+        details = (values.get("details", {}).get("details") or {}).get("value")
+        ack(
+            response_action="update",
+            view=thanks_view(
+                "Thank you. Your report has gone to the curators with the answer id; they may contact you."
+            ),
+        )
+        user = body["user"]["id"]
+        try:
+            client.chat_postMessage(
+                channel=service.settings.feedback_channel, **report_message(meta, user, category, details)
+            )
+        except Exception as exc:
+            logs.event("report_failed", logging.ERROR, answer_id=meta.get("id"), error=type(exc).__name__)
+            client.chat_postMessage(
+                channel=user,
+                **notice(
+                    f"Sorry, your report on answer `{meta.get('id', '?')}` could not be delivered to the curators. Please tell your Slack admin."
+                ),
+            )
+            return
+        logs.event(
+            "report",
+            answer_id=meta.get("id"),
+            intent=meta.get("intent"),
+            knowledge_version=meta.get("v"),
+            category=category,
+        )

@@ -1,0 +1,391 @@
+"""Slack surfaces around an Answer: the message with its buttons, the case and report modals, App Home.
+
+Ids that listeners match on (action_id, callback_id, block_id) are constants here, so the renderer
+and the listeners cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from typing import Any
+
+from bot.render.blocks import LIMITS, escape, fallback_text, to_blocks
+from handlers.answer import Answer
+from knowledge import Knowledge
+
+SHARE = "share_answer"
+HELPFUL = "feedback_helpful"
+REPORT = "feedback_report"
+OPEN_CASE = "open_case_modal"
+CASE_VIEW = "case_modal"
+REPORT_VIEW = "report_modal"
+PLAN_SHORTCUT = "plan_this_case"
+BUTTON_VALUE_MAX = 2000
+VIEW_METADATA_MAX = 3000
+
+
+def pack(data: dict[str, Any]) -> str:
+    """A dict -> a compact string for a button value: JSON, zlib, URL-safe base64."""
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode()
+
+
+def unpack(value: str) -> dict[str, Any]:
+    """The reverse of pack(); ValueError on anything else, so a forged value is refused, not crashed on."""
+    try:
+        data = json.loads(zlib.decompress(base64.urlsafe_b64decode(value.encode())))
+    except (ValueError, zlib.error, TypeError) as exc:
+        raise ValueError("not a packed value") from exc
+    if not isinstance(data, dict):
+        raise ValueError("not a packed value")
+    return data
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id, "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def answer_message(
+    answer: Answer,
+    answer_id: str,
+    share: dict[str, Any] | None = None,
+    shared_by: str | None = None,
+) -> dict[str, Any]:
+    """An answer as a Slack message: blocks, feedback buttons, answer id, and the plain-text fallback.
+
+    share: what the "Share in channel" button needs to re-create this answer (omitted when not offered).
+    shared_by: the user id who shared it into the channel.
+    """
+    blocks: list[dict[str, Any]] = []
+    if shared_by:
+        blocks.append(context(f"Shared by <@{shared_by}>"))
+    blocks += to_blocks(answer)
+    feedback = pack({"id": answer_id, "intent": answer.intent, "v": answer.knowledge_version})
+    buttons = []
+    note = f"Answer id `{answer_id}`"
+    if share is not None:
+        value = pack(share)
+        if len(value) <= BUTTON_VALUE_MAX:
+            buttons.append(_button("Share in channel", SHARE, value, "primary"))
+        else:
+            note += " · too long to share with the button: mention me in the channel instead"
+    buttons += [_button("Helpful", HELPFUL, feedback), _button("Report a problem", REPORT, feedback)]
+    blocks += [{"type": "actions", "block_id": "answer_actions", "elements": buttons}, context(note)]
+    return {"text": fallback_text(answer), "blocks": blocks}
+
+
+def notice(text: str) -> dict[str, Any]:
+    """A short message of our own (errors, confirmations); `text` is ours, user text must be escaped first."""
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
+def error_notice(answer_id: str) -> dict[str, Any]:
+    return notice(
+        f"Sorry, something went wrong on my side and I could not answer. Answer id `{answer_id}`: "
+        "your admin can trace it with this id. Please try again in a moment."
+    )
+
+
+# --- the case modal --------------------------------------------------------------------------------
+
+_LOCATIONS = [
+    ("head", "Head"),
+    ("uncinate", "Uncinate process"),
+    ("neck", "Neck"),
+    ("body", "Body"),
+    ("tail", "Tail"),
+    ("duodenum", "Duodenum / periampullary"),
+]
+_SUBTYPES = [
+    ("nonfunctioning", "Non-functioning"),
+    ("insulinoma", "Insulinoma"),
+    ("gastrinoma", "Gastrinoma"),
+    ("glucagonoma", "Glucagonoma"),
+    ("vipoma", "VIPoma"),
+    ("acthoma", "ACTHoma"),
+]
+_SITES = [
+    ("none", "None (localised)"),
+    ("liver", "Liver"),
+    ("lymph_nodes", "Lymph nodes"),
+    ("bone", "Bone"),
+    ("lung", "Lung"),
+    ("peritoneum", "Peritoneum"),
+    ("brain", "Brain"),
+]
+_RESECTABLE = [("yes", "Resectable"), ("no", "Unresectable")]
+_SSTR = [("positive", "Positive / avid (e.g. DOTATATE)"), ("negative", "Negative / not avid")]
+_MEN1 = [("yes", "MEN1"), ("no", "Sporadic (no MEN1)")]
+
+# How each field reads as a sentence for the case parser, so the modal and a typed case share one parser.
+_PHRASES: dict[str, dict[str, str]] = {
+    "location": {
+        "head": "in the pancreatic head",
+        "uncinate": "in the uncinate process",
+        "neck": "in the pancreatic neck",
+        "body": "in the pancreatic body",
+        "tail": "in the pancreatic tail",
+        "duodenum": "periampullary duodenal",
+    },
+    "subtype": {
+        "nonfunctioning": "non-functioning",
+        "insulinoma": "insulinoma",
+        "gastrinoma": "gastrinoma",
+        "glucagonoma": "glucagonoma",
+        "vipoma": "VIPoma",
+        "acthoma": "ACTHoma",
+    },
+    "sites": {
+        "none": "No distant metastases",
+        "liver": "Liver metastases",
+        "lymph_nodes": "Lymph node metastases",
+        "bone": "Bone metastases",
+        "lung": "Lung metastases",
+        "peritoneum": "Peritoneal metastases",
+        "brain": "Brain metastases",
+    },
+    "resectable": {"yes": "Resectable", "no": "Unresectable"},
+    "sstr": {"positive": "SSTR positive, DOTATATE-avid", "negative": "SSTR negative, not avid on DOTATATE"},
+    "men1": {"yes": "MEN1", "no": "Sporadic, no MEN1"},
+}
+CASE_FIELDS = (
+    "size",
+    "location",
+    "subtype",
+    "ki67",
+    "mitoses",
+    "sites",
+    "burden",
+    "resectable",
+    "sstr",
+    "men1",
+    "notes",
+)
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": label}, "value": value}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], hint: str | None = None) -> dict[str, Any]:
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": True,
+        "label": {"type": "plain_text", "text": label},
+        "element": {**element, "action_id": block_id},
+    }
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def _select(options: list[tuple[str, str]], multi: bool = False) -> dict[str, Any]:
+    return {
+        "type": "multi_static_select" if multi else "static_select",
+        "placeholder": {"type": "plain_text", "text": "Choose"},
+        "options": [_option(v, label) for v, label in options],
+    }
+
+
+def _number(low: str, high: str | None = None) -> dict[str, Any]:
+    element = {"type": "number_input", "is_decimal_allowed": True, "min_value": low}
+    if high:
+        element["max_value"] = high
+    return element
+
+
+def case_modal(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The structured case form. metadata (channel, response_url) comes back with the submission."""
+    return {
+        "type": "modal",
+        "callback_id": CASE_VIEW,
+        "private_metadata": json.dumps(metadata)[:VIEW_METADATA_MAX],
+        "title": {"type": "plain_text", "text": "Plan a PNET case"},
+        "submit": {"type": "plain_text", "text": "Get plan"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            context("Fill in what you know; every field is optional. Do not enter names or record numbers."),
+            _input("size", "Largest diameter (cm)", _number("0.1", "50")),
+            _input("location", "Location in the pancreas", _select(_LOCATIONS)),
+            _input("subtype", "Subtype", _select(_SUBTYPES)),
+            _input("ki67", "Ki-67 index (%)", _number("0", "100")),
+            _input("mitoses", "Mitoses per 10 HPF", _number("0")),
+            _input("sites", "Distant metastases", _select(_SITES, multi=True)),
+            _input("burden", "Hepatic tumour burden (%)", _number("0", "100")),
+            _input("resectable", "Resectability", _select(_RESECTABLE)),
+            _input("sstr", "Somatostatin receptor imaging", _select(_SSTR)),
+            _input("men1", "MEN1 status", _select(_MEN1)),
+            _input(
+                "notes",
+                "Anything else",
+                {"type": "plain_text_input", "multiline": True, "max_length": 1000},
+                hint="e.g. progression on octreotide, splenic vein involvement, ECOG 1",
+            ),
+        ],
+    }
+
+
+def case_values(state: dict[str, Any]) -> dict[str, Any]:
+    """A view_submission's state.values -> {field: value or list of values} for the fields that were filled."""
+    out: dict[str, Any] = {}
+    for name in CASE_FIELDS:
+        element = state.get(name, {}).get(name, {})
+        if element.get("selected_options"):
+            out[name] = [o["value"] for o in element["selected_options"]]
+        elif element.get("selected_option"):
+            out[name] = element["selected_option"]["value"]
+        elif element.get("value") not in (None, ""):
+            out[name] = element["value"]
+    return out
+
+
+def case_errors(values: dict[str, Any]) -> dict[str, str]:
+    """Field errors Slack shows in the modal; an empty dict when the case can be planned."""
+    if not values:
+        return {"size": "Fill in at least one field, for example the size or the Ki-67 index."}
+    sites = values.get("sites", [])
+    if "none" in sites and len(sites) > 1:
+        return {"sites": "Choose either “None (localised)” or the sites with metastases, not both."}
+    unknown = [
+        f for f in ("location", "subtype", "resectable", "sstr", "men1") if f in values and values[f] not in _PHRASES[f]
+    ]
+    if unknown or any(s not in _PHRASES["sites"] for s in sites):
+        return {(unknown or ["sites"])[0]: "That option is not one I know; please choose again."}
+    return {}
+
+
+def case_text(values: dict[str, Any]) -> str:
+    """The filled fields as a case description, one clause per field, in the words a clinician would type."""
+    head = "PNET"
+    if "subtype" in values:
+        head = f"{_PHRASES['subtype'][values['subtype']]} PNET"
+    if "size" in values:
+        head = f"{values['size']} cm {head}"
+    if "location" in values:
+        head += f" {_PHRASES['location'][values['location']]}"
+    parts = [head]
+    if "ki67" in values:
+        parts.append(f"Ki-67 {values['ki67']}%")
+    if "mitoses" in values:
+        parts.append(f"{values['mitoses']} mitoses per 10 HPF")
+    parts += [_PHRASES["sites"][s] for s in values.get("sites", [])]
+    if "burden" in values:
+        parts.append(f"hepatic tumour burden {values['burden']}%")
+    for f in ("resectable", "sstr", "men1"):
+        if f in values:
+            parts.append(_PHRASES[f][values[f]])
+    if "notes" in values:
+        parts.append(values["notes"])
+    return ". ".join(parts) + "."
+
+
+# --- the report modal ------------------------------------------------------------------------------
+
+REPORT_CATEGORIES = [
+    ("figure", "A figure is wrong or outdated"),
+    ("topic", "It answered a different question"),
+    ("missing", "Something important is missing"),
+    ("unsafe", "It could mislead or harm a patient"),
+    ("other", "Something else"),
+]
+
+
+def report_modal(metadata: dict[str, Any]) -> dict[str, Any]:
+    """metadata: answer id, intent, knowledge version, the channel it came from. It is all the curators get."""
+    return {
+        "type": "modal",
+        "callback_id": REPORT_VIEW,
+        "private_metadata": json.dumps(metadata)[:VIEW_METADATA_MAX],
+        "title": {"type": "plain_text", "text": "Report a problem"},
+        "submit": {"type": "plain_text", "text": "Send to curators"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            context(
+                f"About answer `{escape(str(metadata.get('id', '')))}`. The curators see this form, the answer id, "
+                "its topic and knowledge version; not your question. Do not enter patient details."
+            ),
+            {
+                "type": "input",
+                "block_id": "category",
+                "label": {"type": "plain_text", "text": "What is wrong?"},
+                "element": {**_select(REPORT_CATEGORIES), "action_id": "category"},
+            },
+            _input(
+                "details",
+                "Details",
+                {"type": "plain_text_input", "multiline": True, "max_length": 1000},
+                hint="Which figure or step, and what your source says",
+            ),
+        ],
+    }
+
+
+def report_message(meta: dict[str, Any], reporter: str, category: str, details: str | None) -> dict[str, Any]:
+    label = dict(REPORT_CATEGORIES).get(category, "Something else")
+    lines = [
+        f"*Problem report* from <@{reporter}>: {escape(label)}",
+        f"Answer id `{escape(str(meta.get('id', '?')))}` · intent `{escape(str(meta.get('intent', '?')))}` · "
+        f"knowledge `{escape(str(meta.get('v', '?')))}`",
+    ]
+    if details:
+        lines.append(">" + escape(details[:1000]).replace("\n", "\n>"))
+    text = "\n".join(lines)
+    return {
+        "text": f"Problem report on answer {meta.get('id', '?')}",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[: LIMITS["section"]]}}],
+    }
+
+
+def thanks_view(text: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Thank you"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+    }
+
+
+# --- App Home --------------------------------------------------------------------------------------
+
+
+def home_view(help_answer: Answer, knowledge: Knowledge, command: str) -> dict[str, Any]:
+    """What the bot can do, how to ask, the sources with their dates, and the knowledge version."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": help_answer.title}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": escape(help_answer.summary)}},
+        {
+            "type": "actions",
+            "elements": [_button("Describe a case", OPEN_CASE, "home", "primary")],
+        },
+    ]
+    for section in help_answer.sections:
+        lines = "\n".join(f"• {escape(item.text)}" for item in section.items)
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"*{escape(section.title)}*\n{lines}"[: LIMITS["section"]]},
+            }
+        )
+    articles = "\n".join(
+        f"• Article {escape(a.file[:3])}: {escape(a.title)} (updated {a.updated.isoformat()})"
+        for a in knowledge.sources.articles
+    )
+    blocks += [
+        {"type": "divider"},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*Sources*\n{articles}"[: LIMITS["section"]]}},
+        context(
+            f"Knowledge version `{escape(knowledge.version)}` · `{escape(command)} sources` lists every reference · "
+            f"{escape(knowledge.meta.disclaimer)}"
+        ),
+    ]
+    return {"type": "home", "blocks": blocks}
