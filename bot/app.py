@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -29,6 +30,7 @@ from bot.settings import Settings
 from handlers.engine import Engine
 
 RATE_LIMIT_RETRIES = 3
+LISTENER_THREADS = 16
 API_TIMEOUT_S = 10
 
 
@@ -62,6 +64,8 @@ def build_app(settings: Settings, engine: Engine, client: WebClient | None = Non
         client=client or make_client(settings),
         signing_secret=settings.signing_secret or "",
         process_before_response=False,  # ack at once; the answer follows from a worker thread
+        # Listeners wait on Slack's Web API; Bolt's default of 5 threads would queue a busy board's requests.
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
     service = Service(engine, settings)
     seen = SeenEvents()

@@ -26,6 +26,7 @@ class Call:
     method: str  # Web API method ("chat.postMessage") or "hook:<name>" for a response_url
     params: dict[str, Any]
     headers: dict[str, str]
+    at: float = 0.0  # time.perf_counter() when it arrived
 
 
 @dataclass
@@ -145,7 +146,7 @@ class SlackStub:
                 if canned.delay:
                     time.sleep(canned.delay)
                 with stub._cond:
-                    stub.calls.append(Call(method, params, dict(self.headers)))
+                    stub.calls.append(Call(method, params, dict(self.headers), time.perf_counter()))
                     stub._cond.notify_all()
                 body = canned.body if isinstance(canned.body, str) else json.dumps(canned.body)
                 raw = body.encode()

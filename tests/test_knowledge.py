@@ -123,7 +123,9 @@ def test_ask_with_broken_knowledge_exits_cleanly(kdir):
         [sys.executable, "-m", "bot", "--knowledge", str(kdir), "ask", "help"], cwd=ROOT, capture_output=True, text=True
     )
     assert r.returncode == 1
-    assert "Cannot start:\n  the knowledge files are invalid:\n    intents.yaml" in r.stderr and "intents.yaml" in r.stderr
+    assert (
+        "Cannot start:\n  the knowledge files are invalid:\n    intents.yaml" in r.stderr and "intents.yaml" in r.stderr
+    )
     assert "Traceback" not in r.stderr
 
 

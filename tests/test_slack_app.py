@@ -63,6 +63,13 @@ def send(app, body: str, json_body: bool = False, headers: dict | None = None) -
     return app.dispatch(BoltRequest(body=body, headers={**h, **(headers or {})}))
 
 
+def slash(app, stub, text: str, **kw) -> dict:
+    """Send /pnet TEXT; the answer is the body of the ack (HTTP 200), as Slack shows it."""
+    resp = send(app, command_body(text, stub, **kw))
+    assert resp.status == 200
+    return json.loads(resp.body)
+
+
 def block_texts(message: dict) -> str:
     """All visible text in a message's blocks, one string."""
     out = []
@@ -122,10 +129,7 @@ def mention(text: str, ts: str = "1700000001.000100", thread_ts: str | None = No
 
 
 def test_slash_command_answers_ephemerally_with_share_and_feedback(app, stub, knowledge):
-    resp = send(app, command_body("How often do glucagonomas metastasise?", stub))
-    assert resp.status == 200
-    (call,) = stub.wait("hook:cmd")
-    msg = call.params
+    msg = slash(app, stub, "How often do glucagonomas metastasise?")
     assert msg["response_type"] == "ephemeral"
     assert "50-80%" in block_texts(msg) and "Glucagonoma" in msg["text"]
     assert set(buttons(msg)) == {SHARE, HELPFUL, REPORT}
@@ -138,17 +142,14 @@ def test_slash_command_answers_ephemerally_with_share_and_feedback(app, stub, kn
 
 @pytest.mark.parametrize("text", ["help", "", "   "])
 def test_slash_help_lists_what_it_can_do_without_a_share_button(app, stub, text):
-    send(app, command_body(text, stub))
-    (call,) = stub.wait("hook:cmd")
-    assert "What I can answer" in block_texts(call.params)
-    assert SHARE not in buttons(call.params) and HELPFUL in buttons(call.params)
+    msg = slash(app, stub, text)
+    assert msg["response_type"] == "ephemeral" and "What I can answer" in block_texts(msg)
+    assert SHARE not in buttons(msg) and HELPFUL in buttons(msg)
 
 
 def test_custom_command_name_is_served_and_named_in_help(stub, engine):
     app = build_app(settings(stub, slash_command="/net"), engine)
-    send(app, command_body("help", stub, command="/net"))
-    (call,) = stub.wait("hook:cmd")
-    text = block_texts(call.params)
+    text = block_texts(slash(app, stub, "help", command="/net"))
     assert "/net &lt;question or case&gt;" in text and "/pnet" not in text
 
 
@@ -177,21 +178,16 @@ def test_slash_case_opens_the_modal_with_the_response_url(app, stub):
 
 
 def test_slack_markup_in_a_question_cannot_ping_or_link(app, stub):
-    send(app, command_body("<!channel> <@U999> dose of octreotide & <https://evil.example|click>", stub))
-    (call,) = stub.wait("hook:cmd")
-    everything = json.dumps(call.params)
+    msg = slash(app, stub, "<!channel> <@U999> dose of octreotide & <https://evil.example|click>")
+    everything = json.dumps(msg)
     assert "<!channel>" not in everything and "<@U999>" not in everything and "evil.example" not in everything
-    assert "octreotide" in block_texts(call.params).lower()
+    assert "octreotide" in block_texts(msg).lower()
 
 
 def test_allow_list_declines_other_channels_but_not_direct_messages(stub, engine):
     app = build_app(settings(stub, allowed_channels=frozenset({"CBOARD"})), engine)
-    send(app, command_body("insulinoma", stub, channel="CRANDOM"))
-    (call,) = stub.wait("hook:cmd")
-    assert "not enabled in this channel" in call.params["text"]
-    send(app, command_body("insulinoma", stub, channel="D0DM"))
-    calls = stub.wait("hook:cmd", 2)
-    assert "Insulinoma" in calls[1].params["text"]
+    assert "not enabled in this channel" in slash(app, stub, "insulinoma", channel="CRANDOM")["text"]
+    assert "Insulinoma" in slash(app, stub, "insulinoma", channel="D0DM")["text"]
 
 
 # --- modal ----------------------------------------------------------------------------------------
@@ -244,8 +240,7 @@ def test_case_modal_refuses_empty_or_contradictory_forms_in_the_modal(app, stub,
 
 
 def test_share_posts_in_channel_saying_who_shared_and_removes_the_ephemeral(app, stub):
-    send(app, command_body(CASE, stub))
-    share = buttons(stub.wait("hook:cmd")[0].params)[SHARE]
+    share = buttons(slash(app, stub, CASE))[SHARE]
     click(app, stub, SHARE, share["value"], hook="share", user="UONC")
     posted, deleted = stub.wait("hook:share", 2)
     assert posted.params["response_type"] == "in_channel"
@@ -468,8 +463,7 @@ def test_rate_limited_post_is_retried_after_retry_after_and_posted_once(app, stu
 
 def test_no_message_text_reaches_the_logs_even_at_debug(app, stub, log_lines):
     secret_case = "Zyxwvut 61M, 3.1 cm head PNET, Ki-67 4%, liver mets"
-    send(app, command_body(secret_case, stub))
-    stub.wait("hook:cmd")
+    slash(app, stub, secret_case)
     send(app, event_body(mention(f"<@UBOT> {secret_case}"), event_id="EvP1"), json_body=True)
     stub.wait("chat.postMessage")
     stub.settle()
