@@ -81,6 +81,7 @@ _BURDEN = re.compile(
     rf"(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement)\s*(?:of|is|was|=|:|~|approx\w*|about)?\s*"
     rf"(<|>)?\s*{_NUM}\s*%"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|involved)?"
+    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
 )
 _LOCATION = re.compile(r"\b(uncinate|head|neck|body|tail|duodenum|duodenal|periampullary)\b")
 _SSTR_TERM = re.compile(
@@ -261,7 +262,7 @@ class CaseParser:
     def _burden(self, text: str, case: Case) -> None:
         m = _BURDEN.search(text)
         if m:
-            value = _number(m.group(2) or m.group(4))
+            value = _number(m.group(2) or m.group(4) or m.group(6))
             if value is not None and value <= 100:
                 case.hepatic_burden_pct = value
 
