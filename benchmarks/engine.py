@@ -1,6 +1,7 @@
 """Engine time per query, in process: `python benchmarks/engine.py [ROUNDS]`.
 
-Runs every routing phrasing, figure question and planner vignette from the test tables through
+Runs every query of the accuracy suite (tests/accuracy.py: routing phrasings, figure questions,
+planner vignettes and the held-out queries) through
 Engine.ask (route + answer + plain-text and Block Kit rendering), ROUNDS times after one warm-up
 round, and prints p50 / p99 / max per query. Baseline in the same run: a bare rapidfuzz
 extractOne over the example phrasings, the cheapest thing a fuzzy router could do.
@@ -19,9 +20,7 @@ from rapidfuzz import fuzz, process  # noqa: E402
 
 from bot.render import to_blocks, to_text  # noqa: E402
 from handlers.engine import Engine  # noqa: E402
-from tests.test_figures import FIGURES  # noqa: E402
-from tests.test_planner import VIGNETTES  # noqa: E402
-from tests.test_routing import CASES  # noqa: E402
+from tests.accuracy import SUITE  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -33,7 +32,7 @@ def main(rounds: int = 5) -> None:
     t0 = time.perf_counter()
     engine = Engine()
     build = time.perf_counter() - t0
-    queries = [c[0] for c in CASES] + [f[0] for f in FIGURES] + [v[0] for v in VIGNETTES]
+    queries = [item.text for item in SUITE]
     examples = engine.router.examples
     for q in queries:  # warm-up (lexicon caches)
         engine.ask(q)

@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.accuracy import SUITE  # noqa: E402
 from tests.slack_stub import SECRET, SlackStub, command_body, signed_headers  # noqa: E402
-from tests.test_routing import CASES  # noqa: E402
 
 APP_SPEC = "'bot.wsgi:web()'"
 ECHO_SPEC = "'benchmarks.echo_app:web()'"
@@ -111,7 +111,7 @@ def measure(spec: str, requests: int, concurrency: int, stub: SlackStub) -> dict
     port = free_port()
     proc = start(spec, port, stub)
     try:
-        texts = [c[0] for c in CASES]
+        texts = [item.text for item in SUITE]
         with ThreadPoolExecutor(concurrency) as pool:
             list(pool.map(lambda i: send(port, stub, texts[i % len(texts)]), range(30)))  # warm-up
             results = list(pool.map(lambda i: send(port, stub, texts[i % len(texts)]), range(requests)))

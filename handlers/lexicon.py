@@ -51,6 +51,7 @@ class Lexicon:
         for group, terms in k.intents.out_of_scope.items():
             for term in terms:
                 self.phrases.setdefault(alias_key(term), ("oos", group))
+        self.longest = min(MAX_PHRASE, max(map(len, self.phrases)))
         self.abbreviations = {
             alias_key(short)[0]: alias_key(long) for short, long in k.intents.abbreviations.items() if alias_key(short)
         }
@@ -89,11 +90,12 @@ class Lexicon:
     def find(self, raw: list[str]) -> list[Span]:
         """Entity spans in raw tokens, longest phrase first, without overlaps."""
         words = self.words(raw)
+        plain = [w for w, _ in words]
         spans: list[Span] = []
         i = 0
         while i < len(words):
-            for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
-                key = tuple(w for w, _ in words[i : i + n])
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                key = tuple(plain[i : i + n])
                 hit = self.phrases.get(key)
                 if hit:
                     start, end = words[i][1], words[i + n - 1][1] + 1

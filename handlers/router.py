@@ -51,6 +51,7 @@ class Query:
     case: Case
     scores: dict[str, float] = field(default_factory=dict)
     oos_terms: list[str] = field(default_factory=list)
+    oos_groups: list[str] = field(default_factory=list)  # their groups in intents.yaml, in the same order
 
     def first(self, kind: str) -> str | None:
         ids = self.entities.get(kind)
@@ -66,14 +67,15 @@ class Router:
         self.intents = cfg.intents
         self.min_score = cfg.min_score
         self.min_margin = cfg.min_margin
-        # cue phrases normalised exactly like questions are
-        self.cues = {
-            i.name: [
-                (cue.weight, [tuple(w for w, _ in lexicon.words(list(alias_key(t)))) for t in cue.terms])
-                for cue in i.cues
-            ]
-            for i in self.intents
-        }
+        # cue phrases normalised exactly like questions are, indexed by phrase: phrase -> cue groups it belongs to
+        self.cue_groups: dict[tuple[str, ...], set[tuple[str, int]]] = {}
+        self.cue_weights: dict[tuple[str, int], float] = {}
+        for i in self.intents:
+            for n, cue in enumerate(i.cues):
+                self.cue_weights[(i.name, n)] = cue.weight
+                for t in cue.terms:
+                    phrase = tuple(w for w, _ in lexicon.words(list(alias_key(t))))
+                    self.cue_groups.setdefault(phrase, set()).add((i.name, n))
         self.examples: list[str] = []
         self.example_intent: list[str] = []
         for intent in self.intents:
@@ -90,18 +92,17 @@ class Router:
             return Query(cleaned, "help", 100, {}, words, case)
         spans = self.lex.find(raw)
         entities = _entities(spans)
-        oos = [s.phrase for s in spans if s.kind == "oos"]
+        oos_spans = [s for s in spans if s.kind == "oos"]
+        oos = [s.phrase for s in oos_spans]
         present = set(entities) | ({"case"} if case.details() >= 2 else set())
         if case.ki67 is not None or case.mitoses is not None:
             present.add("grade")
         has_domain = bool(present - {"oos"}) or case.details() >= 1
 
         grams = ngrams(words)
-        scores: dict[str, float] = {}
-        for intent in self.intents:
-            score = sum(weight for weight, terms in self.cues[intent.name] if any(t in grams for t in terms))
-            score += sum(w for kind, w in intent.entity_weights.items() if kind in present)
-            scores[intent.name] = score
+        scores = {i.name: sum(w for kind, w in i.entity_weights.items() if kind in present) for i in self.intents}
+        for name, n in {g for gram in grams for g in self.cue_groups.get(gram, ())}:  # each cue group counts once
+            scores[name] += self.cue_weights[(name, n)]
         best = process.extractOne(" ".join(words), self.examples, scorer=fuzz.token_sort_ratio)
         if best and best[1] > EXAMPLE_FLOOR:
             scores[self.example_intent[best[2]]] += EXAMPLE_BONUS * (best[1] - EXAMPLE_FLOOR) / (100 - EXAMPLE_FLOOR)
@@ -120,7 +121,8 @@ class Router:
         else:
             intent = top
             conf = int(round(100 * min(1.0, top_score / 6) * (0.5 + 0.5 * min(1.0, margin / 3))))
-        return Query(cleaned, intent, max(0, min(100, conf)), entities, words, case, scores, oos)
+        groups = [s.id for s in oos_spans]
+        return Query(cleaned, intent, max(0, min(100, conf)), entities, words, case, scores, oos, groups)
 
 
 def _entities(spans: list[Span]) -> dict[str, list[str]]:

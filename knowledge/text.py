@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
@@ -42,6 +43,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+@lru_cache(maxsize=8192)
 def alias_key(alias: str) -> tuple[str, ...]:
-    """The token sequence an alias matches."""
+    """The token sequence an alias matches. Cached: it is called with knowledge strings only, never user text."""
     return tuple(tokens(fold(alias)))

@@ -7,7 +7,6 @@ from handlers.answer import Answer, Item
 from handlers.intents.common import section
 from handlers.router import Query
 from knowledge import Knowledge
-from knowledge.text import alias_key
 
 _HIDDEN = {"help", "sources", "out_of_scope"}
 _CHAT_GROUP = "everyday chat"
@@ -59,11 +58,8 @@ def sources(q: Query, k: Knowledge) -> Answer:
 
 
 def out_of_scope(q: Query, k: Knowledge) -> Answer:
-    chat = {" ".join(alias_key(t)) for t in k.intents.out_of_scope.get(_CHAT_GROUP, [])}
-    if q.oos_terms and not set(q.oos_terms) <= chat:
-        groups = sorted(
-            {g for g, terms in k.intents.out_of_scope.items() for t in terms if " ".join(alias_key(t)) in q.oos_terms}
-        )
+    if q.oos_terms and set(q.oos_groups) != {_CHAT_GROUP}:
+        groups = sorted(set(q.oos_groups) - {_CHAT_GROUP})
         what = ", ".join(f"“{t}”" for t in q.oos_terms[:3])
         summary = (
             f"I don't cover {what}: my sources are five articles on neuroendocrine tumours"
