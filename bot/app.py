@@ -13,10 +13,12 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -53,6 +55,40 @@ class SeenEvents:
             return True
 
 
+class RequestGuard(Middleware):
+    """Before any listener: refuse payloads Bolt itself would crash on, and skip re-delivered events.
+
+    A class, not a decorated function, because Bolt's argument injection for decorated middleware
+    reads `actions[0]` and the like, and raises on exactly the malformed payloads this refuses.
+    """
+
+    def __init__(self) -> None:
+        self.seen = SeenEvents()
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        body = req.body
+        kind = body.get("type")
+        malformed = (
+            (kind in ("block_actions", "interactive_message") and not _non_empty_list(body.get("actions")))
+            or (kind in ("view_submission", "view_closed") and not isinstance(body.get("view"), dict))
+            or (kind == "event_callback" and not isinstance(body.get("event"), dict))
+            or (not kind and "command" not in body and "ssl_check" not in body)
+        )
+        if malformed:
+            logs.event("malformed_request", logging.WARNING, request_type=kind)
+            return BoltResponse(status=400, body="")
+        event_id = body.get("event_id") if kind == "event_callback" else None
+        if event_id and not self.seen.first_time(event_id):
+            retry = (req.headers.get("x-slack-retry-num") or [None])[0]
+            logs.event("event_redelivery_skipped", event_id=event_id, retry_num=retry)
+            return BoltResponse(status=200, body="")
+        return next()
+
+
+def _non_empty_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
 def make_client(settings: Settings) -> WebClient:
     client = WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=API_TIMEOUT_S)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
@@ -68,16 +104,8 @@ def build_app(settings: Settings, engine: Engine, client: WebClient | None = Non
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
     service = Service(engine, settings)
-    seen = SeenEvents()
 
-    @app.middleware
-    def skip_redelivered_events(body: dict, request: Any, next: Any) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not seen.first_time(event_id):
-            retry = (request.headers.get("x-slack-retry-num") or [None])[0]
-            logs.event("event_redelivery_skipped", event_id=event_id, retry_num=retry)
-            return BoltResponse(status=200, body="")
-        return next()
+    app.use(RequestGuard())
 
     @app.error
     def on_error(error: Exception, body: dict, client: WebClient) -> None:

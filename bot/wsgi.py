@@ -10,6 +10,7 @@ rejected token or broken knowledge stops the process at once with a clear messag
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -17,6 +18,7 @@ from typing import Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import logs
 from bot.runner import slack_app
 from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
 
@@ -35,7 +37,12 @@ def create_app(env: Mapping[str, str]) -> WSGIApp:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST":
-            return slack(environ, start_response)
+            try:
+                return slack(environ, start_response)
+            except Exception as exc:  # a body Bolt cannot parse (it raises before answering): 400, no traceback
+                logs.event("bad_request", logging.WARNING, error=type(exc).__name__)
+                start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", "0")])
+                return [b""]
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(health)))])
             return [health if method == "GET" else b""]

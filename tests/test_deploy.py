@@ -115,9 +115,12 @@ def test_procfile_web_line_serves_slack_and_health(stub, knowledge):
         forged = {**signed_headers(body), "x-slack-signature": "v0=" + "1" * 64}
         assert post(f"http://127.0.0.1:{port}/slack/events", body, forged)[0] == 401
         assert post(f"http://127.0.0.1:{port}/elsewhere", "x", {})[0] == 404
+        garbled = "payload=not-json"  # signed, so it reaches Bolt, which cannot parse it
+        assert post(f"http://127.0.0.1:{port}/slack/events", garbled, signed_headers(garbled)) == (400, b"")
     finally:
         err = stop(proc)
     assert "How often" not in err and "insulinomas" not in err  # the logs never carry the question
+    assert "Traceback" not in err and '"event": "bad_request"' in err
 
 
 def test_procfile_web_line_stops_with_a_clear_message_on_missing_settings(stub):

@@ -15,7 +15,7 @@ import pytest
 from slack_bolt import BoltRequest, BoltResponse
 
 from bot import logs
-from bot.app import build_app
+from bot.app import build_app, make_client
 from bot.render.slack import CASE_VIEW, HELPFUL, PLAN_SHORTCUT, REPORT, REPORT_VIEW, SHARE, pack, unpack
 from bot.settings import Settings
 from tests.slack_stub import (
@@ -474,3 +474,60 @@ def test_no_message_text_reaches_the_logs_even_at_debug(app, stub, log_lines):
         assert a["intent"] == "treatment_plan" and a["rules_fired"] and a["knowledge_version"] and a["latency_ms"] >= 0
     dumped = json.dumps(lines)
     assert "Zyxwvut" not in dumped and "3.1 cm" not in dumped
+
+
+# --- failures -------------------------------------------------------------------------------------
+
+
+def test_a_500_on_posting_the_answer_gives_a_polite_notice(app, stub, log_lines):
+    stub.fail("chat.postMessage", 500)
+    send(app, event_body(mention("<@UBOT> insulinoma")), json_body=True)
+    (notice,) = stub.wait("chat.postEphemeral")
+    assert "something went wrong" in notice.params["text"] and notice.params["channel"] == "CBOARD"
+    assert len([c for c in stub.settle() if c.method == "chat.postMessage"]) == 1  # not retried into a double post
+    failed = [line for line in log_lines() if line.get("event") == "listener_failed"]
+    assert failed and failed[0]["error"] == "SlackApiError" and failed[0]["answer_id"] in notice.params["text"]
+
+
+def test_when_even_the_notice_fails_it_is_only_logged(app, stub, log_lines):
+    stub.fail("chat.postMessage", 500)
+    stub.fail("chat.postEphemeral", 500)
+    send(app, event_body(mention("<@UBOT> insulinoma")), json_body=True)
+    stub.wait("chat.postEphemeral")
+    stub.settle()
+    events = [line.get("event") for line in log_lines()]
+    assert "listener_failed" in events and "error_notice_failed" in events
+
+
+def test_a_web_api_that_times_out_gives_a_polite_notice(stub, engine):
+    client = make_client(settings(stub))
+    client.timeout = 1
+    app = build_app(settings(stub), engine, client=client)
+    stub.fail("chat.postMessage", 200, {"ok": True}, delay=2, times=2)  # the first try and the one retry
+    send(app, event_body(mention("<@UBOT> insulinoma")), json_body=True)
+    (notice,) = stub.wait("chat.postEphemeral", timeout=15)
+    assert "something went wrong" in notice.params["text"]
+
+
+@pytest.mark.parametrize(
+    "body, json_body",
+    [
+        ("payload=" + json.dumps({"type": "block_actions", "user": {"id": "U1"}, "actions": []}), False),
+        (json.dumps({"type": "event_callback", "event_id": "EvBAD", "event": {"type": "app_mention"}}), True),
+        (
+            json.dumps(
+                {"type": "event_callback", "event_id": "EvBAD2", "event": {"type": "message", "channel_type": "im"}}
+            ),
+            True,
+        ),
+        ("command=%2Fpnet", False),
+        ("", False),
+    ],
+    ids=["no-actions", "mention-without-fields", "dm-without-fields", "command-without-fields", "empty"],
+)
+def test_malformed_payloads_never_crash_the_app(app, stub, body, json_body, log_lines):
+    resp = send(app, body, json_body=json_body)
+    assert resp.status in (200, 400, 404)
+    for call in stub.settle():
+        assert "Traceback" not in json.dumps(call.params)
+    assert "Traceback" not in json.dumps(log_lines())

@@ -1,0 +1,73 @@
+"""Cold start to first answer, and peak memory: `python benchmarks/cold_start.py [RUNS]`.
+
+Each run starts a fresh Python process and times it to exit, taking the median of RUNS (default 5):
+  baseline      python -c "import slack_bolt"                 (the floor for any Bolt app)
+  CLI answer    python -m bot ask "<question>"                 (load + validate knowledge, answer, print)
+  Slack answer  build the Bolt app from settings and knowledge, dispatch one signed slash command
+                through it, print the answer's size   (what a restarted worker does before answering)
+Peak memory is each process's maximum resident set size (wait4's ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTION = "How often do insulinomas metastasise?"
+SLACK_ANSWER = """
+import json
+from slack_bolt import BoltRequest
+from bot.app import build_app
+from bot.settings import Settings
+from bot.startup import load_engine
+from tests.slack_stub import SECRET, SlackStub, command_body, signed_headers
+stub = SlackStub()
+app = build_app(Settings(bot_token="xoxb-cold", signing_secret=SECRET, api_url=stub.api_url), load_engine(None))
+body = command_body("How often do insulinomas metastasise?", stub)
+response = app.dispatch(BoltRequest(body=body, headers=signed_headers(body)))
+assert response.status == 200 and "Insulinoma" in json.loads(response.body)["text"]
+print(len(response.body))
+"""
+
+COMMANDS = {
+    "baseline: import slack_bolt": [sys.executable, "-c", "import slack_bolt"],
+    "CLI: first answer": [sys.executable, "-m", "bot", "ask", QUESTION],
+    "Slack: first answer": [sys.executable, "-c", SLACK_ANSWER],
+}
+
+
+def run_once(cmd: list[str]) -> tuple[float, float]:
+    """(seconds to exit, peak RSS in MB) of one fresh process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{cmd[:3]} failed: {proc.stderr.read().decode()[-2000:]}")
+    proc.stderr.close()
+    return elapsed, usage.ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def main(runs: int = 5) -> None:
+    results = {}
+    for _ in range(runs):  # interleaved, so a busy moment hits every command alike
+        for name, cmd in COMMANDS.items():
+            results.setdefault(name, []).append(run_once(cmd))
+    print(
+        f"Cold start, median of {runs} fresh processes; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    base = statistics.median(t for t, _ in results["baseline: import slack_bolt"])
+    for name, rows in results.items():
+        median = statistics.median(t for t, _ in rows)
+        peak = max(m for _, m in rows)
+        print(f"  {name:30} {median * 1000:8.0f} ms  {median / base:5.2f}x baseline  peak RSS {peak:6.1f} MB")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
