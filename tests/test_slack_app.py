@@ -51,11 +51,12 @@ def app(stub, engine):
 def log_lines():
     """Everything the app logs at DEBUG, as parsed JSON lines (restores logging afterwards)."""
     root = logging.getLogger()
-    saved = root.handlers[:], root.level
+    handlers, level = root.handlers[:], root.level
     stream = io.StringIO()
     logs.setup("DEBUG", stream=stream)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def send(app, body: str, json_body: bool = False, headers: dict | None = None) -> BoltResponse:
