@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from bot import logs
@@ -27,13 +26,6 @@ def new_answer_id() -> str:
     return secrets.token_hex(4)
 
 
-@dataclass(frozen=True)
-class Reply:
-    answer_id: str
-    message: dict[str, Any]  # text + blocks, ready for chat.postMessage / respond
-    intent: str | None  # None when the answer failed
-
-
 class Service:
     def __init__(self, engine: Engine, settings: Settings):
         self.engine = engine
@@ -41,8 +33,8 @@ class Service:
 
     def reply(
         self, text: str, surface: str, *, plan: bool = False, shareable: bool = False, shared_by: str | None = None
-    ) -> Reply:
-        """Answer `text` (plan=True: plan the case it describes) as a Slack message.
+    ) -> dict[str, Any]:
+        """Answer `text` (plan=True: plan the case it describes) as a Slack message: text and blocks.
 
         shareable: offer "Share in channel" (answers only the asker can see).
         """
@@ -57,7 +49,7 @@ class Service:
             message = slack.answer_message(answer, answer_id, share=share, shared_by=shared_by)
         except Exception as exc:  # the user gets a notice with the id; the log gets the error type
             logs.event("answer_failed", logging.ERROR, answer_id=answer_id, surface=surface, error=type(exc).__name__)
-            return Reply(answer_id, slack.error_notice(answer_id), None)
+            return slack.error_notice(answer_id)
         logs.event(
             "answer",
             answer_id=answer_id,
@@ -69,7 +61,7 @@ class Service:
             knowledge_version=answer.knowledge_version,
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
         )
-        return Reply(answer_id, message, answer.intent)
+        return message
 
     def home_view(self) -> dict[str, Any]:
         return slack.home_view(self._localise(self.engine.ask("help").answer), self.engine.knowledge, self.command)

@@ -38,8 +38,8 @@ def register(app: App, service: Service) -> None:
             )
             return
         user = body["user"]["id"]
-        reply = service.reply(question, "share", plan=bool(data.get("p")), shared_by=user)
-        respond(response_type="in_channel", replace_original=False, **reply.message)
+        message = service.reply(question, "share", plan=bool(data.get("p")), shared_by=user)
+        respond(response_type="in_channel", replace_original=False, **message)
         respond(delete_original=True)
 
     @app.action(HELPFUL)

@@ -27,4 +27,4 @@ def register(app: App, service: Service) -> None:
             metadata = {"channel": command.get("channel_id"), "response_url": command.get("response_url")}
             client.views_open(trigger_id=command["trigger_id"], view=case_modal(metadata))
             return
-        ack(response_type="ephemeral", **service.reply(text, "command", shareable=True).message)
+        ack(response_type="ephemeral", **service.reply(text, "command", shareable=True))

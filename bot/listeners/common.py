@@ -16,8 +16,8 @@ def not_enabled(command: str) -> dict[str, Any]:
     )
 
 
-def send_to_response_url(url: str, message: dict[str, Any], response_type: str = "ephemeral") -> None:
-    """Post to a response_url Slack gave us earlier (e.g. kept in a modal's metadata); raises on failure."""
-    response = WebhookClient(url, timeout=10).send_dict({"response_type": response_type, **message})
+def send_to_response_url(url: str, message: dict[str, Any]) -> None:
+    """Post privately to a response_url Slack gave us earlier (e.g. kept in a modal's metadata); raises on failure."""
+    response = WebhookClient(url, timeout=10).send_dict({"response_type": "ephemeral", **message})
     if response.status_code != 200:
         raise RuntimeError(f"response_url answered {response.status_code}")

@@ -34,18 +34,17 @@ def register(app: App, service: Service) -> None:
         if thread_ts and is_bare_plan(text):
             replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=1, inclusive=True)
             parent = (replies.get("messages") or [{}])[0]
-            reply = service.reply(parent.get("text") or "", "mention_plan", plan=True)
+            message = service.reply(parent.get("text") or "", "mention_plan", plan=True)
         else:
-            reply = service.reply(text, "mention")
-        say(thread_ts=thread_ts or event["ts"], **reply.message)
+            message = service.reply(text, "mention")
+        say(thread_ts=thread_ts or event["ts"], **message)
 
     @app.event("message")
     def on_message(event: dict, say: Say) -> None:
         """Direct messages only; edits, joins and bots' messages (ours included) are ignored."""
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        reply = service.reply(event.get("text") or "", "dm")
-        say(thread_ts=event.get("thread_ts"), **reply.message)
+        say(thread_ts=event.get("thread_ts"), **service.reply(event.get("text") or "", "dm"))
 
     @app.event("app_home_opened")
     def on_home(event: dict, client: WebClient) -> None:

@@ -21,12 +21,10 @@ def register(app: App, service: Service) -> None:
         if not service.settings.allows(channel):
             respond(response_type="ephemeral", **not_enabled(service.command))
             return
-        message = shortcut.get("message") or {}
-        reply = service.reply(message.get("text") or "", "shortcut", plan=True)
+        posted = shortcut.get("message") or {}
+        plan = service.reply(posted.get("text") or "", "shortcut", plan=True)
         try:
-            client.chat_postMessage(
-                channel=channel, thread_ts=message.get("thread_ts") or message["ts"], **reply.message
-            )
+            client.chat_postMessage(channel=channel, thread_ts=posted.get("thread_ts") or posted["ts"], **plan)
         except SlackApiError as exc:
             if exc.response.get("error") not in _NOT_A_MEMBER:
                 raise
@@ -34,4 +32,4 @@ def register(app: App, service: Service) -> None:
             note = context(
                 "I am not a member of this channel, so only you can see this plan. Invite me to post plans in threads."
             )
-            respond(response_type="ephemeral", text=reply.message["text"], blocks=[note, *reply.message["blocks"]])
+            respond(response_type="ephemeral", text=plan["text"], blocks=[note, *plan["blocks"]])

@@ -42,12 +42,12 @@ def register(app: App, service: Service) -> None:
         ack()
         text = case_text(values)
         user = body["user"]["id"]
-        reply = service.reply(text, "modal", plan=True, shareable=True)
+        plan = service.reply(text, "modal", plan=True, shareable=True)
         response_url = _metadata(view).get("response_url")
         if response_url:
-            send_to_response_url(response_url, reply.message)
+            send_to_response_url(response_url, plan)
         else:  # opened from App Home: the plan goes to the app's direct-message tab
-            client.chat_postMessage(channel=user, **reply.message)
+            client.chat_postMessage(channel=user, **plan)
 
     @app.view(REPORT_VIEW)
     def on_report(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
