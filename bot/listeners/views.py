@@ -12,10 +12,11 @@ from bot import logs
 from bot.listeners.common import send_to_response_url
 from bot.render.slack import (
     CASE_VIEW,
+    REPORT_FIELDS,
     REPORT_VIEW,
     case_errors,
     case_text,
-    case_values,
+    form_values,
     notice,
     report_message,
     thanks_view,
@@ -34,7 +35,7 @@ def _metadata(view: dict) -> dict:
 def register(app: App, service: Service) -> None:
     @app.view(CASE_VIEW)
     def on_case(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-        values = case_values(view.get("state", {}).get("values", {}))
+        values = form_values(view.get("state", {}).get("values", {}))
         errors = case_errors(values)
         if errors:
             ack(response_action="errors", errors=errors)
@@ -52,11 +53,8 @@ def register(app: App, service: Service) -> None:
     @app.view(REPORT_VIEW)
     def on_report(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
         meta = _metadata(view)
-        values = view.get("state", {}).get("values", {})
-        category = ((values.get("category", {}).get("category") or {}).get("selected_option") or {}).get(
-            "value", "other"
-        )
-        details = (values.get("details", {}).get("details") or {}).get("value")
+        values = form_values(view.get("state", {}).get("values", {}), REPORT_FIELDS)
+        category, details = values.get("category", "other"), values.get("details")
         ack(
             response_action="update",
             view=thanks_view(

@@ -176,11 +176,13 @@ def _option(value: str, label: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": label}, "value": value}
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], hint: str | None = None) -> dict[str, Any]:
+def _input(
+    block_id: str, label: str, element: dict[str, Any], hint: str | None = None, optional: bool = True
+) -> dict[str, Any]:
     block = {
         "type": "input",
         "block_id": block_id,
-        "optional": True,
+        "optional": optional,
         "label": {"type": "plain_text", "text": label},
         "element": {**element, "action_id": block_id},
     }
@@ -204,16 +206,29 @@ def _number(low: str, high: str | None = None) -> dict[str, Any]:
     return element
 
 
+def _modal(
+    title: str, blocks: list[dict[str, Any]], callback_id: str | None = None, metadata=None, submit: str | None = None
+) -> dict[str, Any]:
+    """A modal view; with a callback_id it can be submitted, and metadata comes back with the submission."""
+    view: dict[str, Any] = {"type": "modal", "title": {"type": "plain_text", "text": title}}
+    if callback_id:
+        view["callback_id"] = callback_id
+        view["private_metadata"] = json.dumps(metadata)[:VIEW_METADATA_MAX]
+    if submit:
+        view["submit"] = {"type": "plain_text", "text": submit}
+    view["close"] = {"type": "plain_text", "text": "Cancel" if submit else "Close"}
+    view["blocks"] = blocks
+    return view
+
+
 def case_modal(metadata: dict[str, Any]) -> dict[str, Any]:
     """The structured case form. metadata (channel, response_url) comes back with the submission."""
-    return {
-        "type": "modal",
-        "callback_id": CASE_VIEW,
-        "private_metadata": json.dumps(metadata)[:VIEW_METADATA_MAX],
-        "title": {"type": "plain_text", "text": "Plan a PNET case"},
-        "submit": {"type": "plain_text", "text": "Get plan"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
+    return _modal(
+        "Plan a PNET case",
+        callback_id=CASE_VIEW,
+        metadata=metadata,
+        submit="Get plan",
+        blocks=[
             context("Fill in what you know; every field is optional. Do not enter names or record numbers."),
             _input("size", "Largest diameter (cm)", _number("0.1", "50")),
             _input("location", "Location in the pancreas", _select(_LOCATIONS)),
@@ -232,13 +247,16 @@ def case_modal(metadata: dict[str, Any]) -> dict[str, Any]:
                 hint="e.g. progression on octreotide, splenic vein involvement, ECOG 1",
             ),
         ],
-    }
+    )
 
 
-def case_values(state: dict[str, Any]) -> dict[str, Any]:
-    """A view_submission's state.values -> {field: value or list of values} for the fields that were filled."""
+def form_values(state: dict[str, Any], fields: tuple[str, ...] = CASE_FIELDS) -> dict[str, Any]:
+    """A view_submission's state.values -> {field: value or list of values} for the fields that were filled.
+
+    Every input block of our modals uses its field name as both block_id and action_id.
+    """
     out: dict[str, Any] = {}
-    for name in CASE_FIELDS:
+    for name in fields:
         element = state.get(name, {}).get(name, {})
         if element.get("selected_options"):
             out[name] = [o["value"] for o in element["selected_options"]]
@@ -291,6 +309,7 @@ def case_text(values: dict[str, Any]) -> str:
 
 # --- the report modal ------------------------------------------------------------------------------
 
+REPORT_FIELDS = ("category", "details")
 REPORT_CATEGORIES = [
     ("figure", "A figure is wrong or outdated"),
     ("topic", "It answered a different question"),
@@ -301,25 +320,18 @@ REPORT_CATEGORIES = [
 
 
 def report_modal(metadata: dict[str, Any]) -> dict[str, Any]:
-    """metadata: answer id, intent, knowledge version, the channel it came from. It is all the curators get."""
-    return {
-        "type": "modal",
-        "callback_id": REPORT_VIEW,
-        "private_metadata": json.dumps(metadata)[:VIEW_METADATA_MAX],
-        "title": {"type": "plain_text", "text": "Report a problem"},
-        "submit": {"type": "plain_text", "text": "Send to curators"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
+    """metadata: answer id, intent, knowledge version. It is all the curators get besides the form."""
+    return _modal(
+        "Report a problem",
+        callback_id=REPORT_VIEW,
+        metadata=metadata,
+        submit="Send to curators",
+        blocks=[
             context(
                 f"About answer `{escape(str(metadata.get('id', '')))}`. The curators see this form, the answer id, "
                 "its topic and knowledge version; not your question. Do not enter patient details."
             ),
-            {
-                "type": "input",
-                "block_id": "category",
-                "label": {"type": "plain_text", "text": "What is wrong?"},
-                "element": {**_select(REPORT_CATEGORIES), "action_id": "category"},
-            },
+            _input("category", "What is wrong?", _select(REPORT_CATEGORIES), optional=False),
             _input(
                 "details",
                 "Details",
@@ -327,7 +339,7 @@ def report_modal(metadata: dict[str, Any]) -> dict[str, Any]:
                 hint="Which figure or step, and what your source says",
             ),
         ],
-    }
+    )
 
 
 def report_message(meta: dict[str, Any], reporter: str, category: str, details: str | None) -> dict[str, Any]:
@@ -347,12 +359,7 @@ def report_message(meta: dict[str, Any], reporter: str, category: str, details: 
 
 
 def thanks_view(text: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Thank you"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
-    }
+    return _modal("Thank you", [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
 
 
 # --- App Home --------------------------------------------------------------------------------------
