@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import signal
 import socket
 import subprocess
 import sys
@@ -26,55 +25,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.engine import pct  # noqa: E402
 from tests.accuracy import SUITE  # noqa: E402
+from tests.procfile import free_port, procfile, start, stop  # noqa: E402
 from tests.slack_stub import SECRET, SlackStub, command_body, signed_headers  # noqa: E402
 
 APP_SPEC = "'bot.wsgi:web()'"
 ECHO_SPEC = "'benchmarks.echo_app:web()'"
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
-def web_line() -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith("web: "):
-            return line[len("web: ") :]
-    raise SystemExit("Procfile has no web line")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(spec: str, port: int, stub: SlackStub) -> subprocess.Popen:
-    line = web_line().replace(APP_SPEC, spec)
+def start_web(spec: str, port: int, stub: SlackStub) -> subprocess.Popen:
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PNET_"))},
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
         "PORT": str(port),
         "SLACK_BOT_TOKEN": "xoxb-bench",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": stub.api_url,
         "LOG_LEVEL": "WARNING",
     }
-    proc = subprocess.Popen(
-        ["bash", "-c", f"exec {line}"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start(procfile()["web"].replace(APP_SPEC, spec), env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"{spec} did not start:\n{proc.stderr.read()}")
+            raise SystemExit(f"{spec} did not start:\n{stop(proc)}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return proc
@@ -109,7 +81,7 @@ def send(port: int, stub: SlackStub, text: str) -> tuple[float, dict]:
 
 def measure(spec: str, requests: int, concurrency: int, stub: SlackStub) -> dict[str, float]:
     port = free_port()
-    proc = start(spec, port, stub)
+    proc = start_web(spec, port, stub)
     try:
         texts = [item.text for item in SUITE]
         with ThreadPoolExecutor(concurrency) as pool:
@@ -119,8 +91,7 @@ def measure(spec: str, requests: int, concurrency: int, stub: SlackStub) -> dict
         answered = sum(1 for _, body in results if body.get("blocks") or body.get("text"))
         return {"p50": pct(acks, 50), "p95": pct(acks, 95), "answered": answered, "rss_mb": worker_hwm_mb(proc)}
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 def main(requests: int = 400, concurrency: int = 10) -> None:

@@ -9,34 +9,17 @@ worker: Socket Mode against a local WebSocket stand-in: apps.connections.open (o
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from websockets.sync.server import serve
 
+from tests.procfile import free_port, procfile, start, stop
 from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def procfile() -> dict[str, str]:
-    lines = (ROOT / "Procfile").read_text().splitlines()
-    return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -44,32 +27,6 @@ def stub():
     s = SlackStub()
     yield s
     s.close()
-
-
-def start(line: str, env: dict[str, str]) -> subprocess.Popen:
-    """A Procfile line, run the way a platform runs it: through a shell, with the venv's tools on PATH."""
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PNET_"))}
-    return subprocess.Popen(
-        ["bash", "-c", f"exec {line}"],
-        cwd=ROOT,
-        env={**clean, "PATH": path, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
-def stop(proc: subprocess.Popen) -> str:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        _, err = proc.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        _, err = proc.communicate()
-    return err
 
 
 def wait_http(url: str, proc: subprocess.Popen, timeout: float = 30) -> bytes:
