@@ -72,9 +72,9 @@ class Service:
 
     def _localise(self, answer: Answer) -> Answer:
         """The engine's help speaks of /pnet; a workspace may have named the command differently."""
-        if self.command == "/pnet":
+        if self.command == "/pnet" or not any("/pnet" in i.text for sec in answer.sections for i in sec.items):
             return answer
-        answer = answer.model_copy(deep=True)
+        answer = answer.model_copy(deep=True)  # only the help answer names the command
         for section in answer.sections:
             for item in section.items:
                 item.text = item.text.replace("/pnet", self.command)
