@@ -43,6 +43,17 @@ class SourceRef(BaseModel):
     year: int | None
 
 
+class PlanSummary(BaseModel):
+    """What a plan holds, as ids (knowledge/data/planner.yaml): for tests, the checker and the log."""
+
+    acts: list[str] = []  # every act in the plan, with what they imply, in any branch
+    warnings: list[str] = []
+    asks: list[str] = []  # missing facts asked for
+    branches: list[str] = []  # the "If ..." headings
+    adjuvant: bool = False  # a systemic drug in localised, resectable disease (never by design)
+    removed: list[str] = []  # what the checker removed, and why
+
+
 class Answer(BaseModel):
     intent: str
     title: str
@@ -56,6 +67,7 @@ class Answer(BaseModel):
     declined: bool = False
     rules_fired: list[str] = []
     case: dict[str, Any] | None = None
+    plan: PlanSummary | None = None
     followups: list[str] = Field(default_factory=list)  # example questions to try next
 
     def cited_ids(self) -> list[str]:

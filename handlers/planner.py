@@ -1,29 +1,41 @@
-"""Case -> Plan. The rules are data (knowledge/data/planner.yaml); this module only evaluates them.
+"""Case -> Plan. The rules, acts, requirements and drug conditions are data (knowledge/data/planner.yaml,
+therapies.yaml); this module evaluates them over the whole case and lays the plan out.
 
-A rule's `when` is tested against the case's facts (its fields plus a few derived ones); fired
-rules contribute numbered steps (ordered by phase), warnings, and their names, so a reviewer can
-trace every line of the plan to a rule and every rule to its sources.
+1. Facts: the case's fields plus derived ones (liver-only, malignant features, primary already resected...).
+2. Each rule fires where `applies` holds and no `excludes` does; a fact the case does not give, if the
+   planner may branch on it, makes the rule hold "if ..." instead of being assumed.
+3. Each step holds only where every requirement of its acts holds (fitness, resectability, the drug's
+   label, not already failed); a requirement the case rules out holds the step back, with the reason.
+4. The checker (handlers/plan_check.py) proves the plan consistent; what fails it is removed, and said.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from handlers import answer
-from handlers.answer import Answer, Item, Warn
-from handlers.case import Case
-from handlers.intents.common import figure, section
+from handlers import answer, plan_check
+from handlers.answer import Answer, Item, PlanSummary, Warn
+from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
+from handlers.case import FAILED, Case
+from handlers.intents.common import section
 from knowledge import Knowledge
-from knowledge.schema import PHASES
+from knowledge.schema import PHASES, Act, Requirement, Rule, RuleWarning, Step
 
-FIELD_LABELS = {
-    "nonfunctioning": "Non-functioning",
-    "lymph_nodes": "regional lymph nodes",
+FIELD_LABELS = {"nonfunctioning": "Non-functioning", "lymph_nodes": "regional lymph nodes"}
+PANCREATIC_SURGERY = {
+    "pancreatoduodenectomy",
+    "distal_pancreatectomy",
+    "enucleation",
+    "total_pancreatectomy",
+    "resection",
 }
+MAX_HELD_BACK = 6
 
 
-def case_facts(case: Case) -> dict[str, Any]:
-    facts = case.model_dump()
+def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
+    """The case's fields plus the derived facts rules test (knowledge/schema.py PLAN_FACTS)."""
+    facts = case.model_dump(exclude={"evidence", "ignored", "treatments"})
     distant = [s for s in case.metastases if s != "lymph_nodes"]
     facts["distant_sites"] = distant
     facts["distant_count"] = len(distant) if case.metastatic is not None or distant else None
@@ -43,63 +55,275 @@ def case_facts(case: Case) -> dict[str, Any]:
     facts["nodes"] = (
         True if "lymph_nodes" in case.metastases else False if "lymph_nodes" in case.metastases_ruled_out else None
     )
+    facts["pancreatic"] = (
+        None
+        if case.primary is None
+        else case.primary == "pancreas" or (case.primary == "duodenum" and case.subtype == "gastrinoma")
+    )
+    facts["primary_resected"] = bool(set(case.prior_surgery) & PANCREATIC_SURGERY) or None
+    malignant = bool(
+        case.malignant_features or case.biliary_obstruction or case.splenic_vessel_involvement or facts["nodes"]
+    )
+    facts["malignant"] = malignant
+    big = case.size_cm is not None and case.size_cm >= 2
+    facts["large_or_malignant"] = (
+        True if malignant or big or case.metastatic else False if case.size_cm is not None else None
+    )
+    if case.hepatic_burden_pct is not None and case.hepatic_burden_qualifier:
+        # "<25%" is below 25 and ">25%" above it; the echo keeps what was written
+        nudge = -0.001 if case.hepatic_burden_qualifier == "<" else 0.001
+        facts["hepatic_burden_pct"] = case.hepatic_burden_pct + nudge
+    facts["failed"] = sorted(_failed(case, k))
+    facts["progressed_on"] = case.progressing_on
+    facts["treated"] = case.prior_therapies
     facts["details"] = case.details()
     return facts
 
 
-def holds(cond: dict[str, Any], facts: dict[str, Any]) -> bool:
-    for key, test in cond.items():
-        if key == "any":
-            ok = any(holds(c, facts) for c in test)
-        elif key == "all":
-            ok = all(holds(c, facts) for c in test)
-        elif key == "not":
-            ok = not holds(test, facts)
-        else:
-            ok = _test(facts.get(key), test)
-        if not ok:
-            return False
-    return True
+def _failed(case: Case, k: Knowledge) -> set[str]:
+    """Drugs not to offer again: progressed on, intolerant of, stopped for toxicity. A class stands for its
+    members; progression on one somatostatin analogue rules out SSA alone as the next line."""
+    classes = {c.id: set(c.members) for c in k.therapies.classes}
+    member_of = {m: cid for cid, members in classes.items() for m in members}
+    out: set[str] = set()
+    for t in case.treatments:
+        if t.outcome not in FAILED:
+            continue
+        out.add(t.drug)
+        out |= classes.get(t.drug, set())
+        if t.outcome == "progressed" and member_of.get(t.drug) == "ssa":
+            out |= {"ssa"} | classes["ssa"]
+    if "ssa" in out:
+        out |= classes["ssa"]
+    return out
 
 
-def _test(value: Any, test: Any) -> bool:
-    if isinstance(test, bool):
-        return value is test  # true must not match 1, nor false 0
-    if not isinstance(test, dict):
-        return value == test
-    for op, arg in test.items():
-        if op == "is":
-            ok = value == arg
-        elif op == "in":
-            ok = value in arg
-        elif op == "not_in":
-            ok = value not in arg
-        elif op in ("lt", "le", "gt", "ge"):
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and _compare(op, value, arg)
-        elif op == "has_any":
-            ok = bool(set(value or []) & set(arg))
-        else:  # has_none
-            ok = not set(value or []) & set(arg)
-        if not ok:
-            return False
-    return True
+# --- the draft plan ------------------------------------------------------------------------------
 
 
-def _compare(op: str, a: float, b: float) -> bool:
-    return {"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b}[op]
+@dataclass
+class DraftStep:
+    step: Step
+    rule: str
+    cond: Cond
+    text: str
+    acts: set[str]  # every act done, with what they imply
+    options: set[str]  # one of these is chosen
+    sources: list[str]
+
+
+@dataclass
+class DraftWarning:
+    warning: RuleWarning
+    rule: str
+    cond: Cond
+
+
+@dataclass
+class Draft:
+    facts: dict[str, Any]
+    logic: Logic
+    steps: list[DraftStep] = field(default_factory=list)
+    warnings: list[DraftWarning] = field(default_factory=list)
+    held_back: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    branched: set[str] = field(default_factory=set)  # unknown facts the plan turns on
+    problems: list[plan_check.Problem] = field(default_factory=list)
+
+
+class Planner:
+    """Built once per engine: the planner's knowledge indexed for evaluation."""
+
+    def __init__(self, k: Knowledge):
+        self.k = k
+        p = k.planner
+        self.acts: dict[str, Act] = p.acts
+        self.requirements: dict[str, Requirement] = {r.id: r for r in p.requirements if r.id}
+        self.therapies = {t.id: t for t in k.therapies.therapies}
+        self.unknowns = {u.fact: u for u in p.unknowns}
+        self.labels = {u.fact: dict(u.values) for u in p.unknowns}
+        self.exclusive = {frozenset(pair) for pair in p.exclusive}
+
+    def expand(self, acts: list[str]) -> set[str]:
+        out: set[str] = set()
+        todo = list(acts)
+        while todo:
+            a = todo.pop()
+            if a not in out:
+                out.add(a)
+                todo += self.acts[a].implies
+        return out
+
+    def logic(self, facts: dict[str, Any]) -> Logic:
+        plain = Logic(facts, {})
+        domains = {
+            u.fact: tuple(v for v, _ in u.values)
+            for u in self.k.planner.unknowns
+            if u.when is None or plain.holds(u.when)
+        }
+        return Logic(facts, domains)
+
+    def act_requirements(self, act: str) -> list[Requirement]:
+        reqs = [self.requirements[r] for r in self.acts[act].requires]
+        therapy = self.therapies.get(act)
+        return reqs + (list(therapy.requires) if therapy else [])
+
+    def requirement(self, req: Requirement, act: str, logic: Logic) -> Cond:
+        if req.id == "not_failed":
+            drug = self.acts[act].drug or act
+            return FALSE if drug in logic.facts["failed"] else TRUE
+        return logic.eval(req.when)
+
+    def draft(self, case: Case) -> Draft:
+        facts = case_facts(case, self.k)
+        logic = self.logic(facts)
+        d = Draft(facts, logic)
+        in_scope = logic.holds(self.requirements["in_scope"].when)
+        for rule in self.k.planner.rules:
+            if rule.any_scope or in_scope:
+                self._fire(rule, d)
+        self._after(d)
+        self._draw(d)
+        self._merge(d)
+        d.problems = plan_check.check(d, self)
+        if d.problems:
+            bad = {i for prob in d.problems for i in prob.steps}
+            d.steps = [s for i, s in enumerate(d.steps) if i not in bad]
+        return d
+
+    def _fire(self, rule: Rule, d: Draft) -> None:
+        applies = d.logic.eval(rule.applies)
+        if not applies:
+            return
+        cond = applies
+        for ex in rule.excludes:
+            hit = d.logic.eval(ex.when)
+            if hit == TRUE and rule.steps:
+                d.held_back.append((_rule_label(rule, self), ex.why))
+            cond = and_(cond, d.logic.negate(hit))
+            if not cond:
+                return
+        for step in rule.steps:
+            acts = self.expand(step.acts)
+            scond = and_(cond, self._allowed(acts, step, d))
+            options = {o for o in step.options if self._allowed(self.expand([o]), step, d)}
+            if step.options:  # at least one of the alternatives must be possible
+                scond = and_(scond, any_of(self._allowed(self.expand([o]), step, d) for o in options))
+            if scond:
+                d.steps.append(
+                    DraftStep(step, rule.id, scond, self._step_text(step), acts, options, list(step.sources))
+                )
+        d.warnings += [DraftWarning(w, rule.id, cond) for w in rule.warnings]
+
+    def _allowed(self, acts: set[str], step: Step, d: Draft) -> Cond:
+        """Where every requirement of these acts holds; a requirement the case rules out is recorded."""
+        cond = TRUE
+        for act in sorted(acts):
+            for req in self.act_requirements(act):
+                r = self.requirement(req, act, d.logic)
+                if not r:
+                    d.held_back.append((self._step_text(step), req.why))
+                    return FALSE
+                cond = and_(cond, r)
+        return cond
+
+    def _after(self, d: Draft) -> None:
+        """Acts that follow another (vaccination before a splenectomy, surveillance after a resection)."""
+        kept = []
+        for s in d.steps:
+            needs = {a for act in s.acts for a in self.acts[act].after}
+            if needs:
+                history = [self.acts[act].after_history for act in s.acts if self.acts[act].after_history]
+                with_it = any_of(o.cond for o in d.steps if o is not s and needs & (o.acts | o.options))
+                if any(d.logic.holds(h) for h in history):
+                    with_it = TRUE
+                s.cond = and_(s.cond, with_it)
+            if s.cond:
+                kept.append(s)
+        d.steps = kept
+        for w in d.warnings:
+            if w.warning.after:
+                w.cond = and_(w.cond, any_of(o.cond for o in d.steps if set(w.warning.after) & (o.acts | o.options)))
+        d.warnings = [w for w in d.warnings if w.cond]
+
+    def _draw(self, d: Draft) -> None:
+        """Keep only branches the planner draws; the others wait for the missing fact (it is asked for)."""
+        for item in [*d.steps, *d.warnings]:
+            d.branched |= {f for b in item.cond for f in b}
+            item.cond = [b for b in item.cond if all(self._drawn(f, vals) for f, vals in b.items())]
+        d.steps = [s for s in d.steps if s.cond]
+        d.warnings = [w for w in d.warnings if w.cond]
+
+    def _drawn(self, fact: str, vals: frozenset[Any]) -> bool:
+        draw = self.unknowns[fact].draw
+        return draw is None or vals <= set(draw)
+
+    def _merge(self, d: Draft) -> None:
+        """One line per step text; a step two rules give holds wherever either gives it."""
+        merged: dict[str, DraftStep] = {}
+        for s in d.steps:
+            if s.text in merged:
+                m = merged[s.text]
+                m.cond = any_of([m.cond, s.cond])
+                m.sources += [x for x in s.sources if x not in m.sources]
+            else:
+                merged[s.text] = s
+        d.steps = sorted(merged.values(), key=lambda s: PHASES.index(s.step.phase))
+
+    def _step_text(self, step: Step) -> str:
+        if step.text:
+            return step.text
+        t = self.therapies[step.therapy or ""]
+        parts = [t.name]
+        if t.dose:
+            parts.append(t.dose.text)
+        if t.route:
+            parts.append(t.route.text.lower())
+        text = ", ".join(parts)
+        figs = "; ".join(f"{q.label.lower() if q.label else ''} {q.formatted()}".strip() for q in t.figures)
+        return text + (f" ({figs})" if figs else "") + ("" if t.dose else " (the sources give no dose)")
+
+    def label(self, branch: dict[str, frozenset[Any]]) -> str:
+        parts = []
+        for fact, u in self.unknowns.items():
+            if fact in branch:
+                names = [name for value, name in u.values if value in branch[fact]]
+                parts.append(" or ".join(names))
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    def cond_label(self, cond: Cond) -> str | None:
+        """None when the step holds outright; else "if A, or if B"."""
+        if cond == TRUE:
+            return None
+        return ", or if ".join(self.label(b) for b in cond)
+
+
+_PLANNERS: dict[int, tuple[Knowledge, Planner]] = {}
+
+
+def planner_for(k: Knowledge) -> Planner:
+    """The planner for this knowledge, built once (the knowledge object is kept so its id stays its own)."""
+    hit = _PLANNERS.get(id(k))
+    if hit is None or hit[0] is not k:
+        if len(_PLANNERS) > 8:  # tests load many knowledge variants; a server loads one
+            _PLANNERS.clear()
+        hit = _PLANNERS[id(k)] = (k, Planner(k))
+    return hit[1]
+
+
+def _rule_label(rule: Rule, planner: Planner) -> str:
+    return planner._step_text(rule.steps[0]) if rule.steps else rule.id
+
+
+# --- the answer ----------------------------------------------------------------------------------
 
 
 def _yes_no(v: bool | None, yes: str = "yes", no: str = "no") -> str:
     return "not stated" if v is None else yes if v else no
 
 
-def _names(ids: list[str], k: Knowledge) -> str:
-    lookup = {t.id: t.name for t in k.therapies.therapies}
-    return ", ".join(lookup.get(i, i) for i in ids)
-
-
 def understood(case: Case, k: Knowledge) -> list[Item]:
     subtypes = {s.id: s.name for s in k.subtypes.subtypes}
+    names = {t.id: t.name for t in k.therapies.therapies} | {c.id: c.name for c in k.therapies.classes}
     c = case
     grade = "not given"
     if c.grade:
@@ -109,37 +333,57 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
         ]
         given = ", ".join(b for b in bits if b)
         grade = f"{c.grade} (by {c.grade_basis}{'; ' + given if given else ''})"
+    if c.differentiation:
+        grade += f"; {'poorly' if c.differentiation == 'poor' else 'well'} differentiated"
     mets = ", ".join(FIELD_LABELS.get(s, s.replace("_", " ")) for s in c.metastases) or "none named"
     if c.metastatic is False and not c.metastases:
         mets = "none (localised)"
     ruled = ", ".join(FIELD_LABELS.get(s, s.replace("_", " ")) for s in c.metastases_ruled_out)
+    subtype = subtypes[c.subtype] if c.subtype else "not given"
+    if c.subtype and c.evidence.get("subtype") not in (None, "named", "form"):
+        subtype += f", from: {c.evidence['subtype']}"
+    primary = (c.primary or "not stated").replace("_", " ")
+    if c.diagnosis_pending:
+        primary += " (no diagnosis yet)"
     items = [
+        Item(text=f"Primary: {primary}"),
         Item(text=f"Size: {f'{c.size_cm:g} cm' if c.size_cm is not None else 'not given'}"),
         Item(text=f"Location: {c.location or 'not given'}"),
-        Item(text=f"Subtype: {subtypes[c.subtype] if c.subtype else 'not given'}; functional: {_yes_no(c.functional)}"),
+        Item(text=f"Subtype: {subtype}; functional: {_yes_no(c.functional)}"),
         Item(text=f"Grade: {grade}"),
         Item(text=f"Metastases: {mets}" + (f"; ruled out: {ruled}" if ruled else "")),
     ]
+    treatments = "; ".join(
+        f"{names.get(t.drug, t.drug.replace('_', ' '))}: {t.outcome.replace('_', ' ')}" for t in c.treatments
+    )
     optional = [
-        ("Hepatic tumour burden", f"{c.hepatic_burden_pct:g}%" if c.hepatic_burden_pct is not None else None),
+        (
+            "Hepatic tumour burden",
+            f"{c.hepatic_burden_qualifier or ''}{c.hepatic_burden_pct:g}%"
+            if c.hepatic_burden_pct is not None
+            else None,
+        ),
         ("Resectable", None if c.resectable is None else _yes_no(c.resectable)),
-        ("SSTR imaging", c.sstr),
+        ("SSTR imaging", None if c.sstr is None else c.sstr + (f" ({c.sstr_test})" if c.sstr_test else "")),
         ("MEN1", None if c.men1 is None else _yes_no(c.men1)),
         (
             "Progression",
-            None
-            if c.progression is None
-            else ("rapid" if c.rapid_progression else _yes_no(c.progression))
-            + (f" on {_names(c.progressing_on, k)}" if c.progressing_on else ""),
+            None if c.progression is None else ("rapid" if c.rapid_progression else _yes_no(c.progression)),
         ),
-        ("Prior or current therapy", _names(c.prior_therapies, k) or None),
+        ("Treatments so far", treatments or None),
+        ("Operations so far", ", ".join(s.replace("_", " ") for s in c.prior_surgery) or None),
+        ("Recurrence", None if c.recurrence is None else _yes_no(c.recurrence)),
         (
             "Splenic vessels involved",
             None if c.splenic_vessel_involvement is None else _yes_no(c.splenic_vessel_involvement),
         ),
+        ("Jaundice / biliary obstruction", None if c.biliary_obstruction is None else _yes_no(c.biliary_obstruction)),
+        ("Peripheral / exophytic", None if c.peripheral is None else _yes_no(c.peripheral)),
         ("Fit for surgery", None if c.fit_for_surgery is None else _yes_no(c.fit_for_surgery)),
     ]
     items += [Item(text=f"{label}: {value}") for label, value in optional if value]
+    if c.ignored:
+        items.append(Item(text="Not used from your message: " + "; ".join(f"“{x}”" for x in c.ignored[:5])))
     return items
 
 
@@ -150,7 +394,7 @@ def _phrase(case: Case, k: Knowledge) -> str:
         parts.append(f"{case.size_cm:g} cm")
     if case.location:
         parts.append(case.location)
-    name = subtypes[case.subtype] if case.subtype else "PNET"
+    name = subtypes[case.subtype] if case.subtype else "PNET" if case.primary in (None, "pancreas") else "NET"
     parts.append(name[0].lower() + name[1:] if name[1:].islower() else name)
     desc = " ".join(parts)
     if case.grade:
@@ -165,59 +409,106 @@ def _phrase(case: Case, k: Knowledge) -> str:
     return desc
 
 
-def plan(case: Case, k: Knowledge) -> Answer:
-    p = k.planner
-    facts = case_facts(case)
-    fired = [r for r in p.rules if holds(r.when, facts)]
-    steps, seen = [], set()
-    for phase in PHASES:
-        for r in fired:
-            for s in r.steps:
-                if s.phase == phase and s.action not in seen:
-                    seen.add(s.action)
-                    steps.append(s)
-    warnings: list[Warn] = []
-    for r in fired:
-        for w in r.warnings:
-            if w.text not in {x.text for x in warnings}:
-                warnings.append(Warn(severity=w.severity, text=w.text, sources=list(w.sources)))
-    main = [s for s in steps if s.phase != "surveillance"]
-    follow = [s for s in steps if s.phase == "surveillance"]
+def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
+    d = planner.draft(case)
+    facts = d.facts
+    main = [s for s in d.steps if s.cond == TRUE and s.step.phase != "surveillance"]
+    follow = [s for s in d.steps if s.cond == TRUE and s.step.phase == "surveillance"]
+    branches: dict[str, list[DraftStep]] = {}
+    for s in d.steps:
+        if s.cond != TRUE:
+            branches.setdefault(planner.cond_label(s.cond) or "", []).append(s)
     desc = _phrase(case, k)
     first = main[0] if main else None
-    a = answer.new(
-        "treatment_plan",
-        f"Plan: {desc}",
-        f"{desc[0].upper() + desc[1:]}. First: {first.action[0].lower() + first.action[1:]}." if first else f"{desc}.",
-        list(first.sources) if first else [],
-    )
-    a.warnings = warnings
+    summary = f"{desc[0].upper() + desc[1:]}."
+    if first:
+        summary += f" First: {first.text[0].lower() + first.text[1:]}."
+    elif branches:
+        summary += " The plan turns on facts not given: see the branches and what is missing."
+    a = answer.new("treatment_plan", f"Plan: {desc}", summary, list(first.sources) if first else [])
+    a.warnings = _warnings(d, planner)
     a.sections += section("What I understood", understood(case, k))
-    missing = [m for m in p.missing if holds(m.when, facts)]
-    a.sections += section(
-        "Missing, and how it would change the plan", [Item(text=m.text, sources=list(m.sources)) for m in missing]
-    )
-    a.sections += section(
-        "Plan", [Item(text=s.action, detail=s.rationale, sources=list(s.sources)) for s in main], numbered=True
-    )
-    a.sections += _prognosis(facts, k)
-    a.sections += section(
-        "Surveillance", [Item(text=s.action, detail=s.rationale, sources=list(s.sources)) for s in follow]
-    )
-    a.sections += section("Next", [Item(text=p.board_prompt)])
-    a.rules_fired = [r.id for r in fired]
+    asks = _asks(d, planner)
+    a.sections += section("Missing, and how it would change the plan", [Item(text=t, sources=s) for _, t, s in asks])
+    a.sections += section("Plan", [_item(s) for s in main], numbered=True)
+    for label, steps in branches.items():
+        a.sections += section(f"If {label}", [_item(s) for s in steps], numbered=True)
+    held = list(dict.fromkeys(d.held_back))[:MAX_HELD_BACK]
+    a.sections += section("Not offered, and why", [Item(text=f"{what}: not offered, {why}") for what, why in held])
+    a.sections += _prognosis(d.logic, k)
+    a.sections += section("Surveillance", [_item(s) for s in follow])
+    a.sections += section("Next", [Item(text=k.planner.board_prompt)])
+    a.rules_fired = list(dict.fromkeys([s.rule for s in d.steps] + [w.rule for w in d.warnings]))
     a.case = case.model_dump()
+    acts = set().union(*(s.acts | s.options for s in d.steps)) if d.steps else set()
+    a.plan = PlanSummary(
+        acts=sorted(acts),
+        warnings=sorted({w.warning.id for w in d.warnings}),
+        asks=[i for i, _, _ in asks],
+        branches=list(branches),
+        adjuvant=bool(acts & {"streptozocin_5fu", "everolimus", "sunitinib", "lanreotide", "prrt"})
+        and facts["metastatic"] is False
+        and facts["resectable"] is not False
+        and not facts["recurrence"],
+        removed=[p.text for p in d.problems],
+    )
     return a
 
 
-def _prognosis(facts: dict[str, Any], k: Knowledge) -> list:
-    patterns = {x.id: x for x in k.survival.patterns}
+def _item(s: DraftStep) -> Item:
+    return Item(text=s.text, detail=s.step.rationale, sources=list(s.sources))
+
+
+def _warnings(d: Draft, planner: Planner) -> list[Warn]:
+    out: list[Warn] = []
+    seen: set[str] = set()
+    for w in d.warnings:
+        label = planner.cond_label(w.cond)
+        text = w.warning.text if label is None else f"If {label}: {w.warning.text}"
+        if text not in seen:
+            seen.add(text)
+            out.append(Warn(severity=w.warning.severity, text=text, sources=list(w.warning.sources)))
+    if d.problems:
+        rules = sorted({r for p in d.problems for r in p.rules})
+        out.append(
+            Warn(
+                severity="critical",
+                text=f"I removed {len({i for p in d.problems for i in p.steps})} step(s) that contradicted the case or "
+                f"each other ({'; '.join(p.text for p in d.problems)}; rules: {', '.join(rules)}). "
+                "The rest of the plan is shown; review it with the board.",
+            )
+        )
+    return out
+
+
+def _asks(d: Draft, planner: Planner) -> list[tuple[str, str, list[str]]]:
+    """The missing facts the plan branches on (or waits for), then the other missing-fact notes."""
+    out = [(u.ask.id, u.ask.text, list(u.ask.sources)) for f, u in planner.unknowns.items() if f in d.branched]
+    plain = Logic(d.facts, {})
+    return out + [(m.id, m.text, list(m.sources)) for m in planner.k.planner.missing if plain.holds(m.when)]
+
+
+def _prognosis(logic: Logic, k: Knowledge) -> list:
+    plain = Logic(logic.facts, {})
+    figures = {p.id: p for p in k.survival.patterns} | {f.id: f for f in k.survival.other}
     for m in k.planner.prognosis:
-        if holds(m.when, facts):
-            pat = patterns[m.pattern]
-            items = []
-            if pat.median_months:
-                items.append(figure(pat.median_months, f"{pat.name}: median survival"))
-            items.append(figure(pat.os5, f"{pat.name}: 5-year OS"))
-            return section("Prognosis for this metastatic pattern (population figures, not a prediction)", items)
+        if not plain.holds(m.when):
+            continue
+        items = []
+        for fid in m.figures:
+            f = figures[fid]
+            if hasattr(f, "os5"):
+                text = f"{f.name}: " + "; ".join(
+                    ([f"median survival {f.median_months.formatted()}"] if f.median_months else [])
+                    + [f"5-year OS {f.os5.formatted()}"]
+                )
+                srcs = list(dict.fromkeys((f.median_months.sources if f.median_months else []) + f.os5.sources))
+            else:
+                text = f"{f.label}: {f.figure.formatted()}"
+                srcs = list(f.figure.sources)
+            items.append(Item(text=text, detail=f"Whose figure: {f.cohort}", sources=srcs))
+        title = "Prognosis for this pattern (population and cohort figures, not a prediction)"
+        if len(items) > 1:
+            title += ": the sources report different cohorts, shown side by side"
+        return section(title, items)
     return []

@@ -31,6 +31,7 @@ FILES: dict[str, tuple[type[BaseModel], str]] = {
     "topics.yaml": (schema.TopicsFile, "topics"),
     "intents.yaml": (schema.IntentsFile, "intents"),
     "planner.yaml": (schema.PlannerFile, "planner"),
+    "case.yaml": (schema.CaseVocabulary, "case"),
 }
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -89,6 +90,7 @@ class Knowledge:
     topics: schema.TopicsFile
     intents: schema.IntentsFile
     planner: schema.PlannerFile
+    case: schema.CaseVocabulary
     version: str
     source_index: dict[str, SourceInfo] = field(repr=False)
 
@@ -253,15 +255,19 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
         for j, member in enumerate(c.members):
             if member not in therapy_ids:
                 problems.append(f"therapies.yaml: classes[{i}].members[{j}]: unknown therapy {member!r}")
-    patterns = {p.id for p in parsed["survival"].patterns}
+    survival_ids = {p.id for p in parsed["survival"].patterns} | {f.id for f in parsed["survival"].other}
     for i, m in enumerate(parsed["planner"].prognosis):
-        if m.pattern not in patterns:
-            problems.append(f"planner.yaml: prognosis[{i}].pattern: unknown survival pattern {m.pattern!r}")
-    seen: set[str] = set()
+        for j, fid in enumerate(m.figures):
+            if fid not in survival_ids:
+                problems.append(f"planner.yaml: prognosis[{i}].figures[{j}]: unknown survival figure {fid!r}")
     for i, r in enumerate(parsed["planner"].rules):
-        if r.id in seen:
-            problems.append(f"planner.yaml: rules[{i}].id: duplicate id {r.id!r}")
-        seen.add(r.id)
+        for j, step in enumerate(r.steps):
+            if step.therapy is not None and step.therapy not in therapy_ids:
+                problems.append(f"planner.yaml: rules[{i}].steps[{j}].therapy: unknown therapy {step.therapy!r}")
+    subtype_ids = {s.id for s in parsed["subtypes"].subtypes}
+    for i, p in enumerate(parsed["case"].presentations):
+        if p.subtype not in subtype_ids:
+            problems.append(f"case.yaml: presentations[{i}].subtype: unknown subtype {p.subtype!r}")
     for k in parsed["survival"].silent_sites:
         if k not in site_ids:
             problems.append(f"survival.yaml: silent_sites.{k}: unknown site {k!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
@@ -159,6 +160,7 @@ class SurvivalPattern(Strict):
     aliases: list[str]
     median_months: Quantity | None
     os5: Quantity
+    cohort: str  # whose figure it is: every survival figure says so
     note: str | None = None
 
 
@@ -166,6 +168,7 @@ class SurvivalFigure(Strict):
     id: str
     label: str
     figure: Quantity
+    cohort: str  # whose figure it is
     aliases: list[str]
 
 
@@ -262,6 +265,8 @@ class Therapy(Strict):
     figures: list[Quantity]
     cautions: list[Warning_]
     disagreement: str | None = None
+    # Label or trial conditions: the planner offers the drug only where each holds for the case.
+    requires: list[Requirement] = []
 
 
 class TherapyClass(Strict):
@@ -324,10 +329,83 @@ class IntentsFile(Strict):
     intents: list[Intent]
 
 
+# --- case vocabulary -----------------------------------------------------------------------------
+
+
+def terms_pattern(terms: list[str]) -> re.Pattern[str]:
+    """One regular expression for a list of terms, each anchored at a word start."""
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{t})" for t in terms) + ")")
+
+
+Terms = Annotated[list[str], Field(min_length=1)]
+
+
+class Presentation(Strict):
+    """A syndrome or lab pattern that implies a subtype: every group of one all_of entry must be present."""
+
+    subtype: str
+    evidence: str
+    all_of: list[list[Terms]] = Field(min_length=1)
+
+
+class Outcomes(Strict):
+    stopped_toxicity: Terms
+    intolerant: Terms
+    progressed: Terms
+    responded: Terms
+    stable: Terms
+    ongoing: Terms
+
+
+class CaseVocabulary(Strict):
+    """knowledge/data/case.yaml: how the case reader recognises presentations, primaries, history."""
+
+    presentations: list[Presentation]
+    primaries: dict[str, Terms]
+    diagnosis_pending: Terms
+    weak_pending: Terms  # a raised marker: "no diagnosis yet" only when no NET is named at all
+    differentiation: dict[Literal["poor", "well"], Terms]
+    procedures: dict[str, Terms]
+    procedure_done: Terms  # words that say an operation is done by themselves ("resected", "R0")
+    procedure_past: Terms
+    procedure_future: Terms
+    recurrence: Terms
+    outcomes: Outcomes
+    toxicity_grade_context: Terms
+    unfit: Terms
+    fit: Terms
+    biliary_obstruction: Terms
+    peripheral: Terms
+    central: Terms
+    malignant_features: Terms
+
+    @model_validator(mode="after")
+    def _compiles(self) -> CaseVocabulary:
+        def walk(node: Any, where: str) -> None:
+            if isinstance(node, str):
+                try:
+                    re.compile(node)
+                except re.error as exc:
+                    raise ValueError(f"{where}: {node!r} is not a valid pattern ({exc})") from None
+            elif isinstance(node, (list, tuple)):
+                for i, x in enumerate(node):
+                    walk(x, f"{where}[{i}]")
+            elif isinstance(node, dict):
+                for k, x in node.items():
+                    if k not in ("subtype", "evidence"):  # names and echo text, not patterns
+                        walk(x, f"{where}.{k}")
+
+        walk(self.model_dump(), "case")
+        return self
+
+
 # --- planner -------------------------------------------------------------------------------------
 
-# Case facts a rule may test (fields of the parsed case plus a few derived ones).
+# Case facts a rule may test (fields of the parsed case plus derived ones: handlers/planner.py case_facts).
 PLAN_FACTS = {
+    "primary",
+    "pancreatic",
+    "diagnosis_pending",
     "size_cm",
     "location",
     "subtype",
@@ -335,6 +413,7 @@ PLAN_FACTS = {
     "ki67",
     "mitoses",
     "grade",
+    "differentiation",
     "metastatic",
     "liver_mets",
     "extrahepatic_mets",
@@ -343,33 +422,45 @@ PLAN_FACTS = {
     "distant_count",
     "nodes",
     "hepatic_burden_pct",
+    "liver_lesion_cm",
+    "malignant",
     "resectable",
     "sstr",
+    "sstr_test",
     "men1",
     "progression",
     "rapid_progression",
-    "progressing_on",
-    "prior_therapies",
+    "failed",
+    "progressed_on",
+    "treated",
+    "prior_surgery",
+    "primary_resected",
+    "recurrence",
     "splenic_vessel_involvement",
+    "biliary_obstruction",
+    "peripheral",
+    "malignant_features",
+    "large_or_malignant",
     "fit_for_surgery",
     "details",
 }
 PLAN_OPS = {"is", "in", "not_in", "lt", "le", "gt", "ge", "has_any", "has_none"}
 Phase = Literal["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
 PHASES = list(get_args(Phase))  # plan steps are ordered by phase
+ActKind = Literal["workup", "preoperative", "surgery", "systemic", "liver_directed", "followup", "intensity"]
 
 
-def _check_condition(cond: Any, where: str = "when") -> None:
-    if not isinstance(cond, dict) or not cond:
-        raise ValueError(f"{where}: a condition is a non-empty mapping")
+def _check_condition(cond: Any, where: str = "when", empty_ok: bool = True) -> None:
+    if not isinstance(cond, dict) or (not cond and not empty_ok):
+        raise ValueError(f"{where}: a condition is a mapping")
     for key, test in cond.items():
         if key in ("any", "all"):
             if not isinstance(test, list) or not test:
                 raise ValueError(f"{where}.{key}: a non-empty list of conditions")
             for i, c in enumerate(test):
-                _check_condition(c, f"{where}.{key}[{i}]")
+                _check_condition(c, f"{where}.{key}[{i}]", empty_ok=False)
         elif key == "not":
-            _check_condition(test, f"{where}.not")
+            _check_condition(test, f"{where}.not", empty_ok=False)
         elif key not in PLAN_FACTS:
             raise ValueError(f"{where}: unknown case fact {key!r}")
         elif isinstance(test, dict):
@@ -378,10 +469,13 @@ def _check_condition(cond: Any, where: str = "when") -> None:
                 raise ValueError(f"{where}.{key}: unknown operator(s) {sorted(bad)}")
 
 
+Condition = Annotated[dict[str, Any], Field(default_factory=dict)]
+
+
 class Conditional(Strict):
     """A model with a `when` condition on case facts, checked at load."""
 
-    when: dict[str, Any]
+    when: Condition
 
     @model_validator(mode="after")
     def _valid_condition(self) -> Conditional:
@@ -389,17 +483,34 @@ class Conditional(Strict):
         return self
 
 
-class Step(Strict):
-    phase: Phase
-    action: str
-    rationale: str
-    sources: SourceIds
+class Requirement(Conditional):
+    """A condition an act or a drug needs; `why` is shown when the case rules it out."""
+
+    id: str | None = None
+    why: str
+    sources: list[str] = []
 
 
-class Rule(Conditional):
+class Note(Strict):
     id: str
-    steps: list[Step] = []
-    warnings: list[Warning_] = []
+    text: str
+    sources: list[str] = []
+
+
+class UnknownFact(Strict):
+    """A fact the plan branches on when the case does not give it."""
+
+    fact: str
+    values: list[tuple[Any, str]] = Field(min_length=2)
+    draw: list[Any] | None = None  # only these values' branches are drawn; the others wait for the answer
+    when: dict[str, Any] | None = None  # branched only when this holds; otherwise "not given" stays unknown
+    ask: Note
+
+    @model_validator(mode="after")
+    def _known_fact(self) -> UnknownFact:
+        if self.fact not in PLAN_FACTS:
+            raise ValueError(f"unknown case fact {self.fact!r}")
+        return self
 
 
 class MissingNote(Conditional):
@@ -408,12 +519,96 @@ class MissingNote(Conditional):
     sources: list[str] = []
 
 
+class Act(Strict):
+    label: str
+    kind: ActKind
+    drug: str | None = None  # the drug this act gives, when it is not the act's own id (for "already failed")
+    implies: list[str] = []
+    requires: list[str] = []  # requirement ids
+    after: list[str] = []  # drawn only where one of these acts is planned too ...
+    after_history: dict[str, Any] | None = None  # ... or where the case's history already has it
+
+
+class Exclude(Conditional):
+    why: str
+
+
+class Step(Strict):
+    phase: Phase
+    text: str | None = None  # the step as shown; a therapy step without text is shown from therapies.yaml
+    therapy: str | None = None
+    acts: list[str] = []  # all of these are done
+    options: list[str] = []  # one of these is chosen
+    rationale: str
+    sources: SourceIds
+
+    @model_validator(mode="after")
+    def _shown(self) -> Step:
+        if not self.text and not self.therapy:
+            raise ValueError("a step needs a text or a therapy")
+        if not self.acts and not self.options:
+            raise ValueError("a step names its acts")
+        return self
+
+
+class RuleWarning(Strict):
+    id: str
+    severity: Literal["critical", "warning", "info"]
+    text: str
+    sources: list[str] = []
+    forbids: list[str] = []  # acts no step may hold while this warning stands
+    after: list[str] = []  # shown only where one of these acts is planned (e.g. before a splenectomy)
+
+
+class Rule(Strict):
+    id: str
+    any_scope: bool = False  # fires outside the pancreatic scope too (work-up, out-of-scope notices)
+    applies: Condition
+    excludes: list[Exclude] = []
+    steps: list[Step] = []
+    warnings: list[RuleWarning] = []
+
+    @model_validator(mode="after")
+    def _valid(self) -> Rule:
+        _check_condition(self.applies, "applies")
+        return self
+
+
 class PrognosisMap(Conditional):
-    pattern: str  # a survival.yaml pattern id
+    figures: list[str] = Field(min_length=1)  # survival.yaml pattern or figure ids
 
 
 class PlannerFile(Strict):
-    rules: list[Rule]
+    unknowns: list[UnknownFact]
     missing: list[MissingNote]
+    acts: dict[str, Act]
+    exclusive: list[tuple[str, str]]
+    requirements: list[Requirement]
+    rules: list[Rule]
     prognosis: list[PrognosisMap]
     board_prompt: str
+
+    @model_validator(mode="after")
+    def _links(self) -> PlannerFile:
+        acts = set(self.acts)
+        reqs = {r.id for r in self.requirements}
+        problems = []
+        for name, act in self.acts.items():
+            problems += [f"acts.{name}.implies: unknown act {a!r}" for a in act.implies + act.after if a not in acts]
+            problems += [f"acts.{name}.requires: unknown requirement {r!r}" for r in act.requires if r not in reqs]
+        for pair in self.exclusive:
+            problems += [f"exclusive: unknown act {a!r}" for a in pair if a not in acts]
+        seen: set[str] = set()
+        for i, rule in enumerate(self.rules):
+            if rule.id in seen:
+                problems.append(f"rules[{i}].id: duplicate id {rule.id!r}")
+            seen.add(rule.id)
+            for j, step in enumerate(rule.steps):
+                problems += [
+                    f"rules[{i}].steps[{j}]: unknown act {a!r}" for a in step.acts + step.options if a not in acts
+                ]
+            for j, w in enumerate(rule.warnings):
+                problems += [f"rules[{i}].warnings[{j}].forbids: unknown act {a!r}" for a in w.forbids if a not in acts]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

@@ -131,10 +131,10 @@ def test_ask_with_broken_knowledge_exits_cleanly(kdir):
 
 def test_planner_rule_with_unknown_fact_or_operator(kdir):
     def change(d):
-        d["rules"][0]["when"] = {"tumour_colour": "blue"}
-        d["rules"][1]["when"] = {"size_cm": {"bigger": 2}}
+        d["rules"][0]["applies"] = {"tumour_colour": "blue"}
+        d["rules"][1]["applies"] = {"size_cm": {"bigger": 2}}
 
     edit(kdir / "planner.yaml", change)
     out = problems(kdir)
-    assert "planner.yaml: rules[0]: Value error, when: unknown case fact 'tumour_colour'" in out
-    assert "planner.yaml: rules[1]: Value error, when.size_cm: unknown operator(s) ['bigger']" in out
+    assert "planner.yaml: rules[0]: Value error, applies: unknown case fact 'tumour_colour'" in out
+    assert "planner.yaml: rules[1]: Value error, applies.size_cm: unknown operator(s) ['bigger']" in out

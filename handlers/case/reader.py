@@ -1,9 +1,11 @@
-"""Free text -> Case: the facts of a described patient that the planner needs.
+"""Free text -> Case: the facts of a described patient, read as presented.
 
 Works clause by clause (a clause ends at punctuation, a new line or "but"), with a small NegEx-style
 detector: a trigger before a term ("no", "without", "negative for") or after it ("negative",
-"ruled out", "excluded") negates it within its clause. Age and sex are recognised so their numbers
-are not misread, and are never stored.
+"ruled out", "excluded") negates it within its clause. Vocabulary that a clinician may want to extend
+(presentations, primaries, procedures, treatment outcomes, fitness) is data in knowledge/data/case.yaml;
+this module holds the mechanics (numbers, units, negation, clause scope). Age and sex are recognised
+so their numbers are not misread, and are never stored.
 """
 
 from __future__ import annotations
@@ -11,116 +13,83 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
-from pydantic import BaseModel
-
+from handlers.case.model import CASE_SITES, SITE_ORDER, Case, Treatment
 from handlers.lexicon import Lexicon, Span
 from knowledge import Knowledge
+from knowledge.schema import terms_pattern
 from knowledge.text import fold, tokens
-
-Grade = Literal["G1", "G2", "G3"]
-SITE_ORDER = ["liver", "lymph_nodes", "bone", "lung", "brain", "peritoneum", "other"]
-_CASE_SITES = {"liver", "lymph_nodes", "bone", "lung", "brain", "peritoneum"}  # others count as "other"
-
-
-class Case(BaseModel):
-    """The "case" object of `python -m bot ask --json`. Field names are a public contract."""
-
-    size_cm: float | None = None
-    location: Literal["head", "neck", "body", "tail", "uncinate", "duodenum"] | None = None
-    subtype: Literal["nonfunctioning", "insulinoma", "gastrinoma", "glucagonoma", "vipoma", "acthoma"] | None = None
-    functional: bool | None = None
-    ki67: float | None = None
-    mitoses: float | None = None
-    grade: Grade | None = None
-    grade_basis: str | None = None  # "stated", "Ki-67", "mitoses", or a combination
-    metastatic: bool | None = None  # distant metastases: stated, or implied by a distant site
-    metastases: list[str] = []
-    metastases_ruled_out: list[str] = []
-    hepatic_burden_pct: float | None = None
-    resectable: bool | None = None
-    sstr: Literal["positive", "negative"] | None = None
-    men1: bool | None = None
-    progression: bool | None = None
-    rapid_progression: bool = False
-    progressing_on: list[str] = []
-    prior_therapies: list[str] = []
-    splenic_vessel_involvement: bool | None = None
-    fit_for_surgery: bool | None = None
-
-    def details(self) -> int:
-        """How many case facts were found: the router treats two or more as a described case."""
-        data = self.model_dump(exclude={"grade_basis", "rapid_progression", "functional", "metastatic"})
-        return sum(1 for v in data.values() if v not in (None, [], False)) - (1 if self.grade and self.ki67 else 0)
-
 
 # --- patterns ------------------------------------------------------------------------------------
 
 _NUM = r"(\d+(?:\.\d+)?)"
-_CLAUSE_SPLIT = re.compile(r"[.;,\n()\[\]]+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b")
+_CLAUSE_SPLIT = re.compile(
+    r"[.;,?\n()\[\]]+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
+)
 _AGE_SEX = re.compile(
-    r"\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
+    r"\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)(?!\s*(?:ago|later|since|after|before|prior|post|of|on|earlier|previously))(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
     r"|\b(?:male|female|man|woman|gentleman|lady)\b\s*(?:aged?\s*)?\d{0,3}"
 )
 _SIZE = re.compile(
-    rf"(?<![\w.]){_NUM}\s*(?:(?:x|by)\s*{_NUM}\s*)?(?:(?:x|by)\s*{_NUM}\s*)?(cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?)\b"
+    rf"(?<![\w.]){_NUM}\s*(?:(?:x|by)\s*{_NUM}\s*)?(?:(?:x|by)\s*{_NUM}\s*)?-?\s*(cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?)\b"
 )
+_OP = r"(<|>|≤|≥|<=|>=|less than|under|below|over|above|greater than|up to|approximately|approx|about|around|~)?"
 _KI67 = re.compile(
-    rf"ki67\s*(?:index|labell?ing index|proliferation index|pi|li)?\s*(?:of|is|was|=|:|at|~|approx\w*|about|around|-)?\s*"
-    rf"(<|>|≤|≥|less than|under|below|over|above|greater than|up to)?\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%?"
-    rf"|{_NUM}\s*%\s*ki67"
+    r"(?:ki67|\bk67)(?:\s*\)|\s*[:=~(]|\s+(?:index|labell?ing|proliferat\w*|pi|li|of|is|was|at|approx\w*|about|around|measured|estimated|score|value|rate|staining|expression|positivity|count|on|re-?biopsy|biopsy|repeat|now|latest|\(?%\)?))*\s*"
+    rf"{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%?"
+    rf"|{_NUM}\s*%\s*(?:on\s+)?ki67"
 )
 _MITOSES = re.compile(
-    rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures)?)\s*(?:of|is|was|=|:|~)?\s*{_NUM}"
+    rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?)\s*(?:of|is|was|=|:|~|<|>)?\s*{_NUM}"
     rf"|{_NUM}\s*(?:mitos[ie]s|mitotic figures|mf)?\s*(?:/|per)\s*10\s*(?:hpf|high[- ]power fields?)"
 )
 _GRADE = re.compile(r"\b(?:who\s*)?(?:grade\s*([123]|iii|ii|i)\b|g([123])\b)")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3"}
 _BURDEN = re.compile(
-    rf"(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement)\s*(?:of|is|was|=|:|~|approx\w*|about)?\s*"
+    rf"(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|volume)\s*(?:of|is|was|=|:|~|approx\w*|about|around)?\s*"
     rf"(<|>)?\s*{_NUM}\s*%"
-    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|involved)?"
+    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|involved|volume)"
+    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?liver\b(?!\s*(?:met|lesion|deposit|nodule|disease))"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
 )
-_LOCATION = re.compile(r"\b(uncinate|head|neck|body|tail|duodenum|duodenal|periampullary)\b")
+_LOCATION = re.compile(
+    r"\b(uncinate|head|neck|body|bod|tail|duodenum|duodenal|periampullary)\b(?!\s*(?:ulcers?|bulb|pain|ache|weight|mass index|-?\s*ct|pet|imaging|scan))"
+)
+_NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")
 _SSTR_TERM = re.compile(
-    r"dotatate|dotatoc|dotanoc|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b"
+    r"dotatate|dotatoc|dotanoc|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b|\bsri\b|\bpet\b"
 )
 _SSTR_NEG = re.compile(
-    r"\bnegative\b|non\s*-?\s*avid|\bnot\s+avid|\bno\s+(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)"
+    r"\bnegative\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
 )
-_SSTR_POS = re.compile(r"avid|positive|uptake|\bexpress|\bsstr\d?\s*\+")
+_SSTR_POS = re.compile(
+    r"avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
+)
+_SSTR_TOPIC = re.compile(
+    r"dotatate|dotatoc|dotanoc|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b|krenning"
+)
 _RESECT_NO = re.compile(
-    r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection))\b"
+    r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable)\b"
 )
 _RESECT_YES = re.compile(r"\b(?:resectable|operable|amenable\s+to\s+(?:surgery|resection))\b")
-_SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b")
+_SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b|\bsv\b|\bsma\b|\bsmv\b")
 _SPLENIC_SPARED = re.compile(
-    r"\b(?:not|no|without)\s+(?:\w+\s+)?(?:involv|encas|invad|invasion|abut|contact)|\bfree\b|\bspared\b|\bpatent\b"
+    r"\b(?:not|no|without)\s+(?:\w+\s+)?(?:involv|encas|invad|invasion|abut|contact)|\bfree\b|\bspared\b|\bpatent\b|\bclear\b"
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
-_UNFIT = re.compile(
-    r"\bunfit\b|\bnot\s+fit\b|\bfrail|\bpoor\s+(?:performance|ps|functional)|\bdeclining\s+performance|\bcachexi|\bcachectic"
-    r"|\bprohibitive\b|\becog\s*(?:ps\s*)?[34]\b|\bps\s*[34]\b|\bhigh\s+surgical\s+risk|\blife-?limiting|\bnot\s+a\s+surgical\s+candidate"
-)
-_FIT = re.compile(
-    r"\bfit\s+(?:for\s+)?(?:surgery|resection)|\bfit\b|\bgood\s+(?:performance|ps|functional)|\becog\s*(?:ps\s*)?[01]\b|\bps\s*[01]\b"
-    r"|\bsurgical\s+candidate\b"
-)
 _PROGRESS = re.compile(
-    r"progress|\bpd\b|\bgrowing\b|\bgrew\b|\benlarg|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?lesions?"
+    r"progress|\bpd\b|\bgrowing\b|\bgrew\b|\benlarg|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)"
 )
 _RAPID = re.compile(r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress")
 _PRIOR = re.compile(
-    r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through)\b"
+    r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|stopped|discontinued|intolerant|off|switched to|changed to)\b|->|→"
 )
 _MEN1_NEG = re.compile(
-    r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative)|\bsporadic\b|\bnot\s+men1"
+    r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-]))|\bsporadic\b|\bnot\s+men1"
 )
-
 _LOCALISED = re.compile(
-    r"\blocali[sz]ed\b|\bnon\s*-?\s*metastatic\b|\bno\s+(?:distant\s+)?(?:metastas[ie]s|mets|metastatic)|\bm0\b"
+    r"\blocali[sz]ed\b|\bnon\s*-?\s*metastatic\b|\bm0\b|\bno\s+(?:evidence\s+of\s+)?(?:[\w-]+[\s/]+){0,4}?(?:metastas[ie]s|mets|metastatic|spread|disease|lesions?)\b(?!\s+progress)(?<!new lesion)(?<!new lesions)"
+    r"|\bstaging\s+(?:(?:is|was|scan|ct|mri|pet)\s+)*(?:negative|neg\b|clear|clean|unremarkable)|\bnegative\s+staging|\bno\s+other\s+(?:lesions?|disease)"
 )
 _METASTATIC = re.compile(
     r"\bmetastatic\b|\bmetastas[ie]s\b|\bmets\b|\bstage\s*iv\b|\bm1\b|\bdisseminated\b|\bwidespread\b"
@@ -134,25 +103,40 @@ _POST_NEG = re.compile(
     r"\b(?:negative|ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none)\b"
 )
 _MET_CONTEXT = re.compile(
-    r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|"
-    r"lymphadenopathy|enlarged|suspicious|implant|carcinomatosis|seeding|\bn1\b|\+"
+    r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
+    r"lymphadenopathy|enlarged|suspicious|implant|carcinomatosis|seeding|\bn1\b|(?<=\w)\+|progress|recurr|relaps"
 )
 _NODES_POS = re.compile(
-    r"\bn1\b|node[s]?\s*(?:-\s*)?positive|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)"
+    r"\bn1\b|node[s]?\s*(?:-\s*)?positive|nodes?\s*(?:are\s+)?\+\s*(?:ve\b)?|\d+\s*/\s*\d+\s*(?:ln|nodes?|lymph nodes?)\s*(?:\+|positive|pos\b)|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)|\bln\s+mets"
 )
 _NODES_NEG = re.compile(r"\bn0\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)")
+_OPS = {
+    "less than": "<",
+    "under": "<",
+    "below": "<",
+    "over": ">",
+    "above": ">",
+    "greater than": ">",
+    "<=": "≤",
+    ">=": "≥",
+}
+_FUNCTIONAL_WORDS = ("functional", "functioning", "secreting", "syndromic")
+_NET_NAMED = re.compile(
+    r"\bnets?\b|pnet|pannet|pnen|neuroendocrine|carcinoid|insulinoma|gastrinoma|glucagonoma|vipoma|acthoma|\bnec\b"
+)
 
 
 @dataclass
 class _Clause:
     text: str
     start: int  # offset in the folded text
+    question: bool = False  # ends with "?": "or treat it like a PNET?" does not say what the tumour is
 
 
 def _clauses(text: str) -> list[_Clause]:
     out, pos = [], 0
     for m in _CLAUSE_SPLIT.finditer(text):
-        out.append(_Clause(text[pos : m.start()], pos))
+        out.append(_Clause(text[pos : m.start()], pos, "?" in m.group(0)))
         pos = m.end()
     out.append(_Clause(text[pos:], pos))
     return [c for c in out if c.text.strip()]
@@ -165,6 +149,12 @@ def _negated(clause: str, start: int, end: int) -> bool:
     return bool(_POST_NEG.search(after[:30]))
 
 
+def _cm(m: re.Match[str]) -> float:
+    """The largest dimension of a size match, in cm."""
+    largest = max(Decimal(g) for g in m.groups()[:3] if g)
+    return float(largest / 10 if m.group(4).startswith(("mm", "milli")) else largest)
+
+
 def _number(s: str | None) -> float | None:
     return float(Decimal(s)) if s else None
 
@@ -174,19 +164,49 @@ class CaseParser:
         self.k = knowledge
         self.lex = lexicon
         self.functional = {s.id: s.functional for s in knowledge.subtypes.subtypes}
+        v = knowledge.case
+        self.presentations = [
+            (p.subtype, p.evidence, [[terms_pattern(group) for group in entry] for entry in p.all_of])
+            for p in v.presentations
+        ]
+        self.primaries = {name: terms_pattern(terms) for name, terms in v.primaries.items()}
+        self.pending = terms_pattern(v.diagnosis_pending)
+        self.weak_pending = terms_pattern(v.weak_pending)
+        self.differentiation = {name: terms_pattern(terms) for name, terms in v.differentiation.items()}
+        self.procedures = {name: terms_pattern(terms) for name, terms in v.procedures.items()}
+        self.past = terms_pattern(v.procedure_past)
+        self.future = terms_pattern(v.procedure_future)
+        self.done = terms_pattern(v.procedure_done)
+        self.recurrence = terms_pattern(v.recurrence)
+        self.recurrence_word = re.compile(r"\brecurr|\brelaps")
+        self.outcomes = [(name, terms_pattern(terms)) for name, terms in v.outcomes.model_dump().items()]
+        self.outcome_rank = {name: i for i, (name, _) in enumerate(self.outcomes)}
+        self.toxicity = terms_pattern(v.toxicity_grade_context)
+        self.unfit = terms_pattern(v.unfit)
+        self.fit = terms_pattern(v.fit)
+        self.biliary = terms_pattern(v.biliary_obstruction)
+        self.peripheral = terms_pattern(v.peripheral)
+        self.central = terms_pattern(v.central)
+        self.malignant = terms_pattern(v.malignant_features)
 
     def parse(self, text: str) -> Case:
         folded = _AGE_SEX.sub(" ", fold(text))
         case = Case()
-        self._size(folded, case)
-        self._ki67_mitoses_grade(folded, case)
-        self._burden(folded, case)
-        loc = _LOCATION.search(folded)
-        if loc:
-            word = loc.group(1)
-            case.location = "duodenum" if word in ("duodenal", "periampullary") else word  # type: ignore[assignment]
-        for clause in _clauses(folded):
-            self._clause(clause.text, case)
+        used: list[tuple[int, int]] = []  # spans of the folded text that gave a fact, for "ignored"
+        self._size(folded, case, used)
+        ki_span = self._ki67_mitoses_grade(folded, case, used)
+        self._burden(folded, case, used, ki_span)
+        self._location(folded, case, used)
+        clauses = _clauses(folded)
+        for i, clause in enumerate(clauses):
+            before = case.model_dump()
+            prev = clauses[i - 1].text if i else ""
+            after_mets = bool(re.search(r"metasta|\bmets\b", prev))
+            self._clause(clause.text, case, after_mets, prev)
+            if case.model_dump() != before:
+                used.append((clause.start, clause.start + len(clause.text)))
+        self._presentation(folded, clauses, case, used)
+        self._primary(folded, clauses, case, used)
         if case.subtype and case.functional is None:
             case.functional = self.functional[case.subtype]
         case.metastases = [s for s in SITE_ORDER if s in case.metastases]
@@ -195,44 +215,72 @@ class CaseParser:
         ]
         if any(s != "lymph_nodes" for s in case.metastases):
             case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
+        if case.hepatic_burden_pct and "liver" not in case.metastases:
+            case.metastases.insert(0, "liver")  # "30% liver replacement" is liver disease
+            case.metastatic = True
+        if case.sstr is None:
+            for sentence in re.split(r"[.;\n]+", folded):
+                self._sstr(sentence, case)
+        if case.biliary_obstruction and case.peripheral is None:
+            case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
+        if case.progression is None and any(t.outcome == "progressed" for t in case.treatments):
+            case.progression = True
+        if case.recurrence and not case.prior_surgery and not self.recurrence_word.search(folded):
+            case.recurrence = None  # "new lesions" without a resection is progression, not recurrence
+        if not case.diagnosis_pending and not _NET_NAMED.search(folded):
+            case.diagnosis_pending = _first_affirmed(self.weak_pending, clauses) is not None
+        case.ignored = _ignored(clauses, used)
         return case
 
     # numbers -------------------------------------------------------------------------------------
 
-    def _size(self, text: str, case: Case) -> None:
+    def _size(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
+        """The primary's largest dimension; a size said of a liver metastasis is kept apart (RFA is for <5 cm)."""
         for m in _SIZE.finditer(text):
             window = text[max(0, m.start() - 20) : m.end() + 25]
-            primary_words = re.search(
-                r"pnet|\bnet\b|tumou?r|mass|primary|lesion in|pancrea|head|body|tail|uncinate|neck", window
+            met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment", text[m.end() : m.end() + 25])
+            if re.search(r"\bnew\s+$", text[max(0, m.start() - 6) : m.start()]):
+                continue  # "new 1 cm nodule": a new lesion, not the primary
+            met_before = re.search(
+                r"(?:liver|hepatic|met\w*|nodes?|bone|lung)\s*(?:lesions?\s*)?(?:up\s+to|of|measuring|largest)?\s*$",
+                text[max(0, m.start() - 30) : m.start()],
             )
-            met_words = re.search(r"liver|hepatic|met|node|bone|lung", text[m.end() : m.end() + 25])
-            if met_words and not primary_words:
+            if (met_after or met_before) and not re.search(
+                r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate", window
+            ):
+                if re.search(r"liver|hepatic", text[max(0, m.start() - 30) : m.end() + 25]):
+                    case.liver_lesion_cm = max(_cm(m), case.liver_lesion_cm or 0)
+                    used.append(m.span())
                 continue
-            dims = [Decimal(g) for g in m.groups()[:3] if g]
-            largest = max(dims)
-            if m.group(4).startswith(("mm", "milli")):
-                largest = largest / 10
-            case.size_cm = float(largest)
-            return
+            if case.size_cm is None:
+                case.size_cm = _cm(m)
+                case.evidence["size_cm"] = m.group(0).strip()
+                used.append(m.span())
 
-    def _ki67_mitoses_grade(self, text: str, case: Case) -> None:
-        ki_op = None
+    def _ki67_mitoses_grade(self, text: str, case: Case, used: list[tuple[int, int]]) -> tuple[int, int] | None:
+        ki_op, ki_span = None, None
         m = _KI67.search(text)
         if m:
             op, low, high, alt = m.group(1), m.group(2), m.group(3), m.group(4)
             case.ki67 = _number(high or low or alt)
-            ki_op = {"less than": "<", "under": "<", "below": "<", "over": ">", "above": ">", "greater than": ">"}.get(
-                op or "", op
-            )
-            if ki_op == "up to":
+            ki_op = _OPS.get(op or "", op)
+            if ki_op not in ("<", ">", "≤", "≥"):
                 ki_op = None
+            ki_span = m.span()
+            used.append(ki_span)
+            case.evidence["ki67"] = m.group(0).strip()
         mm = _MITOSES.search(text)
         if mm:
             case.mitoses = _number(mm.group(1) or mm.group(2))
+            used.append(mm.span())
         stated = None
-        g = _GRADE.search(text)
-        if g:
+        for g in _GRADE.finditer(text):
+            window = text[max(0, g.start() - 25) : g.end() + 30]
+            if self.toxicity.search(window):
+                continue  # "grade 3 pneumonitis" is a drug toxicity, not the tumour's grade
             stated = "G" + _ROMAN.get(g.group(1) or "", g.group(1) or g.group(2))
+            used.append(g.span())
+            break
         candidates: list[tuple[str, str]] = []
         if stated:
             candidates.append((stated, "stated"))
@@ -246,6 +294,7 @@ class CaseParser:
             top = max(c[0] for c in candidates)
             case.grade = top  # type: ignore[assignment]
             case.grade_basis = " and ".join(basis for grade, basis in candidates if grade == top)
+        return ki_span
 
     def grade_for(self, attr: str, value: float, op: str | None) -> str:
         """The grade whose thresholds (knowledge/grading.yaml) contain the value."""
@@ -259,53 +308,80 @@ class CaseParser:
                 return rule.grade
         raise ValueError(f"no grade contains {attr} {value}")  # unreachable: the loader checks the partition
 
-    def _burden(self, text: str, case: Case) -> None:
-        m = _BURDEN.search(text)
-        if m:
-            value = _number(m.group(2) or m.group(4) or m.group(6))
+    def _burden(self, text: str, case: Case, used: list[tuple[int, int]], ki_span: tuple[int, int] | None) -> None:
+        for m in _BURDEN.finditer(text):
+            if ki_span and m.start() < ki_span[1] and ki_span[0] < m.end():
+                continue  # "Ki-67 5%, liver mets ruled out": 5% is the Ki-67, not the hepatic burden
+            value = _number(next((g for g in m.groups()[1::2] if g), None))
             if value is not None and value <= 100:
                 case.hepatic_burden_pct = value
+                case.hepatic_burden_qualifier = next((g for g in m.groups()[0::2] if g), None)  # type: ignore[assignment]
+                case.evidence["hepatic_burden_pct"] = m.group(0).strip()
+                used.append(m.span())
+                return
+
+    def _location(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
+        for m in _LOCATION.finditer(text):
+            if _NOT_LOCATION.search(text[max(0, m.start() - 8) : m.start()]) or re.match(
+                r"\s*(?:and|&)\s*neck\b", text[m.end() :]
+            ):
+                continue  # "whole-body PET", "head and neck"
+            word = {"bod": "body"}.get(m.group(1), m.group(1))
+            case.location = "duodenum" if word in ("duodenal", "periampullary") else word  # type: ignore[assignment]
+            if word == "duodenal" and not re.match(
+                r"\s*(?:net|nen|primary|tumou?r|gastrinoma|carcinoid|lesion|mass)", text[m.end() :]
+            ):
+                case.location = None
+                continue
+            used.append(m.span())
+            return
 
     # clause-level facts --------------------------------------------------------------------------
 
-    def _clause(self, clause: str, case: Case) -> None:
+    def _clause(self, clause: str, case: Case, after_mets: bool = False, prev: str = "") -> None:
         spans = self.lex.find(tokens(clause))
-        self._entities(clause, spans, case)
+        self._entities(clause, spans, case, after_mets)
         self._nodes(clause, case)
         self._sstr(clause, case)
         self._resectable(clause, case)
         self._splenic(clause, case)
         self._fitness(clause, case)
-        self._progression(clause, spans, case)
+        self._progression(clause, case)
+        self._treatments(clause, spans, case)
+        self._history(clause, case, prev)
+        self._anatomy(clause, case)
         if "men1" in clause:
             case.men1 = not _MEN1_NEG.search(clause)
+        if self.pending.search(clause) and not case.diagnosis_pending:
+            case.diagnosis_pending = True
+        for name, pattern in self.differentiation.items():
+            if (m := pattern.search(clause)) and not _negated(clause, m.start(), m.end()):
+                case.differentiation = name  # type: ignore[assignment]
         if _LOCALISED.search(clause):
             case.metastatic = False
         elif (m := _METASTATIC.search(clause)) and case.metastatic is None and not _nodes_only(spans):
             case.metastatic = not _negated(clause, m.start(), m.end())
 
-    def _entities(self, clause: str, spans: list[Span], case: Case) -> None:
+    def _entities(self, clause: str, spans: list[Span], case: Case, after_mets: bool = False) -> None:
+        """Subtype named, metastatic sites present or ruled out. after_mets: the clause lists sites after
+        "metastatic PNET (" or "mets:" in the clause before."""
         for span in spans:
             start, end = _locate(clause, span.tokens)
             negated = _negated(clause, start, end)
             if span.kind == "subtype" and not negated and case.subtype is None:
                 case.subtype = span.id  # type: ignore[assignment]
+                case.evidence["subtype"] = "named"
             elif span.kind == "site" and span.id != "multiple":
-                site = span.id if span.id in _CASE_SITES else "other"
+                site = span.id if span.id in CASE_SITES else "other"
                 if negated:
                     case.metastases_ruled_out.append(site)
-                elif _MET_CONTEXT.search(clause) and site not in case.metastases:
+                elif (
+                    _MET_CONTEXT.search(clause) or (after_mets and len(tokens(clause)) <= 4)
+                ) and site not in case.metastases:
                     case.metastases.append(site)
-            elif (
-                span.kind == "therapy"
-                and not negated
-                and _PRIOR.search(clause[:start])
-                and span.id not in case.prior_therapies
-            ):
-                case.prior_therapies.append(span.id)
         toks = tokens(clause)
         for i, t in enumerate(toks):
-            if t in ("functional", "functioning", "secreting", "syndromic") and (i == 0 or toks[i - 1] != "non"):
+            if t in _FUNCTIONAL_WORDS and (i == 0 or toks[i - 1] != "non"):
                 case.functional = True
 
     def _nodes(self, clause: str, case: Case) -> None:
@@ -318,10 +394,30 @@ class CaseParser:
         m = _SSTR_TERM.search(clause)
         if not m:
             return
+        if (not _SSTR_TOPIC.search(clause) and not re.search(r"avid|uptake", clause)) or (
+            "fdg" in clause and not _SSTR_TOPIC.search(clause)
+        ):
+            return  # a plain "PET" without avidity words, or an FDG-PET, says nothing about receptors
+        if re.search(
+            r"\bno\s+(?:\w+\s+){0,2}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b", clause
+        ) and not re.search(
+            r"\b(?:primary|tumou?r|mass|lesion)\s+(?:is\s+|was\s+)?(?:avid|positive)|avid\s+primary", clause
+        ):
+            return  # "no mets on DOTATATE PET" is a staging result, not the receptor status
         if _SSTR_NEG.search(clause) or _PRE_NEG.search(clause[: m.start()][-25:]):
             case.sstr = "negative"
         elif _SSTR_POS.search(clause):
             case.sstr = "positive"
+        else:
+            return
+        case.sstr_test = (
+            "octreoscan"
+            if re.search(r"octreoscan|\bsrs\b|scintigra", clause)
+            else "pet"
+            if re.search(r"dotat|ga68|\bpet\b", clause)
+            else case.sstr_test
+        )
+        case.evidence["sstr"] = clause.strip()[:80]
 
     def _resectable(self, clause: str, case: Case) -> None:
         if _RESECT_NO.search(clause):
@@ -331,17 +427,19 @@ class CaseParser:
 
     def _splenic(self, clause: str, case: Case) -> None:
         m = _SPLENIC.search(clause)
-        if m and _SPLENIC_INV.search(clause):
+        if m and (m.group(0).startswith("splenic") or "splen" in clause) and _SPLENIC_INV.search(clause):
             spared = _SPLENIC_SPARED.search(clause)
             case.splenic_vessel_involvement = not (spared or _negated(clause, m.start(), m.end()))
 
     def _fitness(self, clause: str, case: Case) -> None:
-        if _UNFIT.search(clause):
+        if self.unfit.search(clause):
             case.fit_for_surgery = False
-        elif _FIT.search(clause) and case.fit_for_surgery is None and not re.search(r"\bnot\b|\bun", clause):
+            case.evidence["fit_for_surgery"] = clause.strip()[:80]
+        elif (m := self.fit.search(clause)) and case.fit_for_surgery is None and not re.search(r"\bnot\b|\bun", clause):
             case.fit_for_surgery = True
+            case.evidence["fit_for_surgery"] = m.group(0)
 
-    def _progression(self, clause: str, spans: list[Span], case: Case) -> None:
+    def _progression(self, clause: str, case: Case) -> None:
         m = _PROGRESS.search(clause)
         if not m or _negated(clause, m.start(), m.end()) or re.search(r"\bstable\b|\bno\s+progress", clause):
             if m is None and re.search(r"\bstable\s+disease\b|\bno\s+progress", clause):
@@ -350,11 +448,140 @@ class CaseParser:
         case.progression = True
         if _RAPID.search(clause):
             case.rapid_progression = True
-        for span in spans:
-            if span.kind == "therapy" and span.id not in case.progressing_on:
-                case.progressing_on.append(span.id)
-                if span.id not in case.prior_therapies:
-                    case.prior_therapies.append(span.id)
+
+    def _treatments(self, clause: str, spans: list[Span], case: Case) -> None:
+        """Drugs and treatments the patient has had, each with the outcome said nearest to it. An outcome
+        said in a clause of its own ("..., stopped after 3 months for pneumonitis") belongs to the last
+        treatment named before it."""
+        drugs = [
+            s for s in spans if s.kind in ("therapy", "therapy_class") or (s.kind == "oos" and s.id == "other drugs")
+        ]
+        outcomes = [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
+        if not drugs:
+            strong = [o for o, _ in outcomes if o in ("stopped_toxicity", "intolerant", "progressed")]
+            weak = [o for o, _ in outcomes if o in ("stable", "responded")]
+            open_ = [t for t in case.treatments if t.outcome in ("unknown", "ongoing", "stable")]
+            if weak and not strong and case.treatments and case.treatments[-1].outcome in ("unknown", "ongoing"):
+                case.treatments[-1].outcome = weak[0]  # type: ignore[assignment]
+            elif strong and open_:
+                m = next(p.search(clause) for n, p in self.outcomes if n == strong[0])
+                if not _negated(clause, m.start(), m.end()):
+                    open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)  # type: ignore[assignment]
+            return
+        for span in drugs:
+            start, end = _locate(clause, span.tokens)
+            if _negated(clause, start, end) and not re.search(r"\bnot\s+tolerat", clause):
+                continue
+            if self.future.search(clause[:start]) and not outcomes:
+                continue  # "consider everolimus?" is a question, not a history
+            drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
+            said = [o for o in outcomes if o[0] != "ongoing"] or outcomes  # "on X" only when nothing stronger is said
+            if said:
+                outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
+            elif _PRIOR.search(clause[:start]) or re.search(
+                r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started)",
+                clause[end:],
+            ):
+                outcome = "unknown"
+            else:
+                continue
+            if span.kind == "therapy" and span.id in (
+                "hepatectomy",
+                "distal_pancreatectomy",
+                "pancreatoduodenectomy",
+                "enucleation",
+            ):
+                continue  # operations are read as prior surgery, not as drugs
+            existing = next((t for t in case.treatments if t.drug == drug), None)
+            if existing is None:
+                case.treatments.append(Treatment(drug=drug, outcome=outcome))  # type: ignore[arg-type]
+            elif existing.outcome in ("unknown", "ongoing"):
+                existing.outcome = outcome  # type: ignore[assignment]
+
+    def _history(self, clause: str, case: Case, prev: str = "") -> None:
+        """Operations already done (not planned), and recurrence. A short clause ("(distal pancreatectomy)")
+        continues the clause before it."""
+        if (m := self.recurrence.search(clause)) and not _negated(clause, m.start(), m.end()):
+            case.recurrence = True
+        elif m:
+            case.recurrence = False
+        if self.future.search(clause):
+            return
+        context = f"{prev} {clause}" if len(tokens(clause)) <= 4 else clause
+        specific = False
+        for name, pattern in self.procedures.items():
+            m = pattern.search(clause)
+            if not m or _negated(clause, m.start(), m.end()) or (name == "other" and specific):
+                continue
+            if name == "resection" and not (self.past.search(context) or self.done.match(m.group(0))):
+                continue
+            if name != "resection" and not self.past.search(context) and not self.recurrence.search(clause):
+                continue
+            specific = specific or name not in ("other", "resection")
+            if name not in case.prior_surgery:
+                case.prior_surgery.append(name)
+
+    def _anatomy(self, clause: str, case: Case) -> None:
+        for attr, pattern, value in (
+            ("biliary_obstruction", self.biliary, True),
+            ("peripheral", self.peripheral, True),
+            ("peripheral", self.central, False),
+            ("malignant_features", self.malignant, True),
+        ):
+            m = pattern.search(clause)
+            if m and not _negated(clause, m.start(), m.end()):
+                setattr(case, attr, value)
+
+    # whole-text facts ----------------------------------------------------------------------------
+
+    def _presentation(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
+        """A syndrome or lab pattern implies the subtype when none is named ("Whipple's triad" -> insulinoma)."""
+        if case.subtype is not None:
+            return
+        for subtype, evidence, entries in self.presentations:
+            for groups in entries:
+                hits = [_first_affirmed(p, clauses) for p in groups]
+                if all(hits):
+                    case.subtype = subtype  # type: ignore[assignment]
+                    case.evidence["subtype"] = evidence
+                    used.extend(h for h in hits if h)
+                    return
+
+    def _primary(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
+        """Where the tumour arose. The pancreas wins when it is named; a pancreatic location implies it."""
+        said = [c for c in clauses if not c.question] or clauses
+        found = {name: _first_affirmed(p, said) for name, p in self.primaries.items()}
+        if found.get("duodenum") and case.location == "duodenum":
+            case.primary = "duodenum"
+        elif found.get("pancreas") or (case.location and case.location != "duodenum"):
+            case.primary = "pancreas"
+        else:
+            others = sorted((span[0], name) for name, span in found.items() if span)
+            if others:
+                case.primary = others[0][1]
+        if case.primary and (span := found.get(case.primary)):
+            used.append(span)
+
+
+def _first_affirmed(pattern: re.Pattern[str], clauses: list[_Clause]) -> tuple[int, int] | None:
+    """The first match of pattern in a clause that does not negate it, as a span of the folded text."""
+    for c in clauses:
+        for m in pattern.finditer(c.text):
+            if not _negated(c.text, m.start(), m.end()):
+                return (c.start + m.start(), c.start + m.end())
+    return None
+
+
+def _ignored(clauses: list[_Clause], used: list[tuple[int, int]]) -> list[str]:
+    """Clauses with words but no fact read from them, so a clinician sees what the bot passed over."""
+    out = []
+    for c in clauses:
+        end = c.start + len(c.text)
+        words = tokens(c.text)
+        if len(words) < 2 or any(s < end and c.start < e for s, e in used):
+            continue
+        out.append(" ".join(c.text.split())[:80])
+    return out
 
 
 def _nodes_only(spans: list[Span]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.answer import Answer, Item
 from handlers.intents.common import section
 from handlers.intents.topics import topic_answer
-from handlers.planner import plan
+from handlers.planner import plan, planner_for
 from handlers.router import Query
 from knowledge import Knowledge
 
@@ -20,4 +20,4 @@ def treatment_plan(q: Query, k: Knowledge) -> Answer:
         )
         a.case = c.model_dump()
         return a
-    return plan(c, k)
+    return plan(c, k, planner_for(k))

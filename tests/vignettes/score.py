@@ -33,7 +33,13 @@ IMPLIED = {
         "liver_transplant",
         "resect_recurrence",
     },
-    "resection_primary": {"resection_primary", "pancreatoduodenectomy", "distal_pancreatectomy", "enucleation", "duodenotomy"},
+    "resection_primary": {
+        "resection_primary",
+        "pancreatoduodenectomy",
+        "distal_pancreatectomy",
+        "enucleation",
+        "duodenotomy",
+    },
     "ssa": {"ssa", "octreotide", "lanreotide"},
     "octreotide": {"octreotide", "octreotide_preop"},
     "distal_pancreatectomy_splenectomy": set(),  # both distal_pancreatectomy and splenectomy: see has()
@@ -93,7 +99,13 @@ _LEGACY = {
     "staging_incomplete": {"staging"},
     "sstr_imaging_for_metastatic": {"sstr_imaging"},
     "localized_resection": {"resection_primary"},
-    "small_nonfunctional": {"enucleation", "spleen_preserving", "distal_pancreatectomy", "lymph_node_resection", "warn_small_nf_not_benign"},
+    "small_nonfunctional": {
+        "enucleation",
+        "spleen_preserving",
+        "distal_pancreatectomy",
+        "lymph_node_resection",
+        "warn_small_nf_not_benign",
+    },
     "large_or_malignant": {"resection_primary", "lymph_node_resection"},
     "head_pancreatoduodenectomy": {"pancreatoduodenectomy"},
     "bodytail_distal_pancreatectomy": {"distal_pancreatectomy", "splenectomy", "spleen_preserving"},
@@ -182,12 +194,17 @@ def case_fields(case: dict[str, Any]) -> dict[str, Any]:
     out["sites_present"] = set(case.get("metastases", []))
     out["sites_absent"] = set(case.get("metastases_ruled_out", []))
     surgery = set(case.get("prior_surgery", []))
-    out["prior_surgery"] = {s if s in ("pancreatoduodenectomy", "distal_pancreatectomy", "enucleation", "hepatectomy") else "other" for s in surgery}
+    out["prior_surgery"] = {
+        s if s in ("pancreatoduodenectomy", "distal_pancreatectomy", "enucleation", "hepatectomy") else "other"
+        for s in surgery
+    }
     if "treatments" in case:
         out["prior_treatments"] = {(_drug(t["drug"]), _outcome(t["outcome"])) for t in case["treatments"]}
     else:  # the old reader: prior therapies, and the ones it saw progression on
         prog = set(case.get("progressing_on", []))
-        out["prior_treatments"] = {(_drug(d), "progressed" if d in prog else "unknown") for d in case.get("prior_therapies", [])}
+        out["prior_treatments"] = {
+            (_drug(d), "progressed" if d in prog else "unknown") for d in case.get("prior_therapies", [])
+        }
     return out
 
 
@@ -200,7 +217,10 @@ def judge_case(item: dict[str, Any], case: dict[str, Any]) -> tuple[int, int, li
         if key in ("sites_present", "sites_absent"):
             ok = set(want) <= got[key]
         elif key == "prior_surgery":
-            ok = {s if s in ("pancreatoduodenectomy", "distal_pancreatectomy", "enucleation", "hepatectomy") else "other" for s in want} <= got[key] | ({"other"} if got[key] else set())
+            ok = {
+                s if s in ("pancreatoduodenectomy", "distal_pancreatectomy", "enucleation", "hepatectomy") else "other"
+                for s in want
+            } <= got[key] | ({"other"} if got[key] else set())
         elif key == "prior_treatments":
             ok = {(_drug(t["drug"]), _outcome(t["outcome"])) for t in want} <= got[key]
         elif key in ("size_cm", "ki67", "mitoses", "hepatic_burden_pct"):
@@ -224,7 +244,9 @@ def score(engine: Any) -> dict[str, dict[str, Any]]:
         plans = [p for p in load("plans.yaml") if held_out(p) == want_held]
         cases = [c for c in load("cases.yaml") if held_out(c) == want_held]
         plan_results = [judge_plan(p, plan_acts(engine.ask(p["text"], intent="treatment_plan").answer)) for p in plans]
-        case_results = [(c, judge_case(c, engine.ask(c["text"], intent="treatment_plan").query.case.model_dump())) for c in cases]
+        case_results = [
+            (c, judge_case(c, engine.ask(c["text"], intent="treatment_plan").query.case.model_dump())) for c in cases
+        ]
         report[split] = {
             "plans": (sum(r.ok for r in plan_results), len(plan_results)),
             "dangerous": sum(bool(r.forbidden) for r in plan_results if r.danger == "high"),
@@ -242,8 +264,15 @@ def table(report: dict[str, dict[str, Any]]) -> str:
         return f"{pair[0]}/{pair[1]} {100 * pair[0] / pair[1]:.1f}%" if pair[1] else "-"
 
     rows = ["| | development | held-out |", "|---|---|---|"]
-    for label, key in (("plans safe and complete", "plans"), ("case fields read right", "case_fields"), ("cases read wholly right", "cases")):
+    for label, key in (
+        ("plans safe and complete", "plans"),
+        ("case fields read right", "case_fields"),
+        ("cases read wholly right", "cases"),
+    ):
         rows.append(f"| {label} | {pct(report['development'][key])} | {pct(report['held-out'][key])} |")
-    for label, key in (("plans with a forbidden step", "forbidden_any"), ("... of them high-danger cases", "dangerous")):
+    for label, key in (
+        ("plans with a forbidden step", "forbidden_any"),
+        ("... of them high-danger cases", "dangerous"),
+    ):
         rows.append(f"| {label} | {report['development'][key]} | {report['held-out'][key]} |")
     return "\n".join(rows)

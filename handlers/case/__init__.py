@@ -1,0 +1,11 @@
+"""The case: its model, the reader of free text, and the builder from the structured form.
+
+One home for everything that turns what a clinician describes into a Case the planner reasons over.
+The vocabulary these read with is data in knowledge/data/case.yaml.
+"""
+
+from handlers.case.form import FORM_CHOICES, case_from_form, form_errors
+from handlers.case.model import FAILED, SITE_ORDER, Case, Treatment
+from handlers.case.reader import CaseParser
+
+__all__ = ["FAILED", "FORM_CHOICES", "SITE_ORDER", "Case", "CaseParser", "Treatment", "case_from_form", "form_errors"]

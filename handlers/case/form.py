@@ -1,0 +1,117 @@
+"""The structured case form -> Case, directly: the chosen values set the fields, no English in between.
+
+Free-text notes are read by the case reader; a field chosen in the form wins over what the notes say.
+FORM_CHOICES is the one list of choices: the Slack modal draws its options from it, and a submitted
+value outside it is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.case.model import SITE_ORDER, Case
+from handlers.case.reader import CaseParser
+
+# field -> [(value, label)] in display order
+FORM_CHOICES: dict[str, list[tuple[str, str]]] = {
+    "location": [
+        ("head", "Head"),
+        ("uncinate", "Uncinate process"),
+        ("neck", "Neck"),
+        ("body", "Body"),
+        ("tail", "Tail"),
+        ("duodenum", "Duodenum / periampullary"),
+    ],
+    "subtype": [
+        ("nonfunctioning", "Non-functioning"),
+        ("insulinoma", "Insulinoma"),
+        ("gastrinoma", "Gastrinoma"),
+        ("glucagonoma", "Glucagonoma"),
+        ("vipoma", "VIPoma"),
+        ("acthoma", "ACTHoma"),
+    ],
+    "sites": [
+        ("none", "None (localised)"),
+        ("liver", "Liver"),
+        ("lymph_nodes", "Lymph nodes"),
+        ("bone", "Bone"),
+        ("lung", "Lung"),
+        ("peritoneum", "Peritoneum"),
+        ("brain", "Brain"),
+    ],
+    "resectable": [("yes", "Resectable"), ("no", "Unresectable")],
+    "sstr": [("positive", "Positive / avid (e.g. DOTATATE)"), ("negative", "Negative / not avid")],
+    "men1": [("yes", "MEN1"), ("no", "Sporadic (no MEN1)")],
+    "fitness": [("yes", "Fit for surgery"), ("no", "Not fit for surgery")],
+}
+NUMBERS = {"size": "size_cm", "ki67": "ki67", "mitoses": "mitoses", "burden": "hepatic_burden_pct"}
+_YES_NO = {"resectable": "resectable", "men1": "men1", "fitness": "fit_for_surgery"}
+
+
+def form_errors(values: dict[str, Any]) -> dict[str, str]:
+    """Field -> problem; empty when the form describes a case that can be planned."""
+    if not values:
+        return {"size": "Fill in at least one field, for example the size or the Ki-67 index."}
+    sites = values.get("sites", [])
+    if "none" in sites and len(sites) > 1:
+        return {"sites": "Choose either “None (localised)” or the sites with metastases, not both."}
+    for name, choices in FORM_CHOICES.items():
+        chosen = values.get(name)
+        allowed = {v for v, _ in choices}
+        if chosen is not None and not set(chosen if isinstance(chosen, list) else [chosen]) <= allowed:
+            return {name: "That option is not one I know; please choose again."}
+    for name in NUMBERS:
+        if name in values and _float(values[name]) is None:
+            return {name: "Please enter a number."}
+    return {}
+
+
+def case_from_form(values: dict[str, Any], reader: CaseParser) -> Case:
+    """A Case from validated form values (see form_errors); notes are read as free text underneath."""
+    case = reader.parse(values.get("notes", "")) if values.get("notes") else Case()
+    for name, attr in NUMBERS.items():
+        if name in values:
+            setattr(case, attr, _float(values[name]))
+            case.evidence[attr] = "form"
+    if "ki67" in values or "mitoses" in values:
+        case.grade, case.grade_basis = None, None
+        candidates = [
+            (reader.grade_for(attr, getattr(case, attr), None), label)
+            for attr, label in (("ki67", "Ki-67"), ("mitoses", "mitoses"))
+            if getattr(case, attr) is not None
+        ]
+        top = max(g for g, _ in candidates)
+        case.grade = top  # type: ignore[assignment]
+        case.grade_basis = " and ".join(label for g, label in candidates if g == top)
+    if "location" in values:
+        case.location = values["location"]
+        case.primary = "duodenum" if values["location"] == "duodenum" else "pancreas"
+    elif case.primary is None:
+        case.primary = "pancreas"  # the form is "Plan a PNET case"
+    if "subtype" in values:
+        case.subtype = values["subtype"]
+        case.functional = values["subtype"] != "nonfunctioning"
+        case.evidence["subtype"] = "form"
+    sites = values.get("sites", [])
+    if sites == ["none"]:
+        case.metastatic = False
+        case.metastases = []
+    elif sites:
+        case.metastases = [s for s in SITE_ORDER if s in sites or s in case.metastases]
+        case.metastases_ruled_out = [s for s in case.metastases_ruled_out if s not in sites]
+        if any(s != "lymph_nodes" for s in sites):
+            case.metastatic = True
+    for name, attr in _YES_NO.items():
+        if name in values:
+            setattr(case, attr, values[name] == "yes")
+    if "sstr" in values:
+        case.sstr = values["sstr"]
+    return case
+
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and abs(number) != float("inf") and number >= 0 else None

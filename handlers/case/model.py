@@ -1,0 +1,104 @@
+"""The Case: the facts of one described patient that the planner reasons over.
+
+Field names are a public contract (the "case" object of `python -m bot ask --json`). Unknown stays None:
+the planner branches on a missing decisive fact instead of assuming it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, computed_field
+
+Grade = Literal["G1", "G2", "G3"]
+Location = Literal["head", "neck", "body", "tail", "uncinate", "duodenum"]
+Subtype = Literal["nonfunctioning", "insulinoma", "gastrinoma", "glucagonoma", "vipoma", "acthoma"]
+Outcome = Literal["progressed", "intolerant", "stopped_toxicity", "ongoing", "stable", "responded", "unknown"]
+FAILED = ("progressed", "intolerant", "stopped_toxicity")  # outcomes that make a drug "not the next step"
+
+SITE_ORDER = ["liver", "lymph_nodes", "bone", "lung", "brain", "peritoneum", "other"]
+CASE_SITES = {"liver", "lymph_nodes", "bone", "lung", "brain", "peritoneum"}  # others count as "other"
+
+
+class Treatment(BaseModel):
+    """A drug or procedure the patient has had or is on, with what happened."""
+
+    drug: str  # a therapy or therapy-class id from knowledge/data/therapies.yaml, or the name of another drug
+    outcome: Outcome = "unknown"
+
+
+class Case(BaseModel):
+    primary: str | None = None  # pancreas, duodenum, small_bowel, rectum, ... (knowledge/data/case.yaml)
+    diagnosis_pending: bool = False  # a marker or a lesion, no NET diagnosis yet
+    size_cm: float | None = None
+    location: Location | None = None
+    subtype: Subtype | None = None
+    functional: bool | None = None
+    ki67: float | None = None
+    mitoses: float | None = None
+    grade: Grade | None = None
+    grade_basis: str | None = None  # "stated", "Ki-67", "mitoses", or a combination
+    differentiation: Literal["well", "poor"] | None = None
+    metastatic: bool | None = None  # distant metastases: stated, or implied by a distant site
+    metastases: list[str] = []
+    metastases_ruled_out: list[str] = []
+    hepatic_burden_pct: float | None = None
+    hepatic_burden_qualifier: Literal["<", ">"] | None = None  # "<25%"
+    liver_lesion_cm: float | None = None  # the largest liver metastasis, when its size is given
+    resectable: bool | None = None
+    sstr: Literal["positive", "negative"] | None = None
+    sstr_test: Literal["octreoscan", "pet"] | None = None  # which test gave the SSTR status, when said
+    men1: bool | None = None
+    progression: bool | None = None
+    rapid_progression: bool = False
+    treatments: list[Treatment] = []
+    prior_surgery: list[str] = []  # procedure ids already done (knowledge/data/case.yaml procedures)
+    recurrence: bool | None = None
+    splenic_vessel_involvement: bool | None = None
+    biliary_obstruction: bool | None = None
+    peripheral: bool | None = None  # peripheral / exophytic (enucleation) vs near the duct
+    malignant_features: bool | None = None
+    fit_for_surgery: bool | None = None
+    evidence: dict[str, str] = {}  # field -> the words it was read from, for the echo
+    ignored: list[str] = []  # parts of the text that gave no fact, for the echo
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def prior_therapies(self) -> list[str]:
+        return list(dict.fromkeys(t.drug for t in self.treatments))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def progressing_on(self) -> list[str]:
+        return [t.drug for t in self.treatments if t.outcome == "progressed"]
+
+    def failed(self) -> list[str]:
+        """Drugs the patient progressed on, could not tolerate or stopped for toxicity."""
+        return [t.drug for t in self.treatments if t.outcome in FAILED]
+
+    def details(self) -> int:
+        """How many case facts were found: the router treats two or more as a described case."""
+        data = self.model_dump(include=_DETAIL_FIELDS)
+        return sum(1 for v in data.values() if v not in (None, [], False)) - (1 if self.grade and self.ki67 else 0)
+
+
+# The facts that make a text a described case rather than a question (history alone does not:
+# "survival after resection" is a question).
+_DETAIL_FIELDS = {
+    "size_cm",
+    "location",
+    "subtype",
+    "ki67",
+    "mitoses",
+    "grade",
+    "metastases",
+    "metastases_ruled_out",
+    "hepatic_burden_pct",
+    "resectable",
+    "sstr",
+    "men1",
+    "progression",
+    "treatments",
+    "splenic_vessel_involvement",
+    "fit_for_surgery",
+}

@@ -1,0 +1,106 @@
+"""The plan checker: proves a drafted plan consistent with itself and with the case, before anyone sees it.
+
+It does not trust the planner: it re-derives each invariant from the plan's steps, warnings and the
+case's facts. Two steps are checked against each other only where both can hold at once (a step for
+"if resectable" never contradicts one for "if unresectable").
+
+Invariants, each an error naming the rules involved:
+  exclusive     two acts that exclude each other (knowledge `exclusive`), e.g. two different pancreatectomies
+  forbidden     a step holding an act that a warning standing beside it forbids
+  failed_drug   a drug the patient progressed on, could not tolerate or stopped for toxicity
+  requirement   an act offered where one of its requirements does not hold (unfit, unresectable, primary
+                already resected, outside the drug's label, adjuvant use, out of scope)
+  orphan        a step that follows another act (surveillance after resection, vaccination before
+                splenectomy) where that act is neither planned nor in the case's history
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from handlers.branching import any_of, compatible, implies
+
+if TYPE_CHECKING:
+    from handlers.planner import Draft, Planner
+
+
+@dataclass(frozen=True)
+class Problem:
+    invariant: str
+    text: str
+    rules: tuple[str, ...]
+    steps: tuple[int, ...]  # indices into the draft's steps
+
+
+def check(d: Draft, p: Planner) -> list[Problem]:
+    out: list[Problem] = []
+    steps = d.steps
+    for i, a in enumerate(steps):
+        for j in range(i + 1, len(steps)):
+            b = steps[j]
+            if not compatible(a.cond, b.cond):
+                continue
+            clash = _clash(a.acts, a.options, b.acts, b.options, p)
+            if clash:
+                out.append(Problem("exclusive", f"{clash[0]} and {clash[1]} in one plan", (a.rule, b.rule), (i, j)))
+    for w in d.warnings:
+        for i, s in enumerate(steps):
+            hit = set(w.warning.forbids) & (s.acts | s.options)
+            if hit and compatible(w.cond, s.cond):
+                out.append(
+                    Problem(
+                        "forbidden",
+                        f"{', '.join(sorted(hit))} beside the warning {w.warning.id}",
+                        (w.rule, s.rule),
+                        (i,),
+                    )
+                )
+    failed = set(d.facts["failed"])
+    for i, s in enumerate(steps):
+        drugs = {p.acts[a].drug or a for a in s.acts | s.options if "not_failed" in p.acts[a].requires}
+        if drugs & failed:
+            out.append(Problem("failed_drug", f"{', '.join(sorted(drugs & failed))} already failed", (s.rule,), (i,)))
+        for act in sorted(s.acts):
+            for req in p.act_requirements(act):
+                if req.id == "not_failed":
+                    continue
+                if not implies(s.cond, d.logic.eval(req.when), d.logic):
+                    out.append(Problem("requirement", f"{act} where {req.why}", (s.rule,), (i,)))
+        needs = {n for act in s.acts for n in p.acts[act].after}
+        if needs:
+            history = any(d.logic.holds(h) for act in s.acts if (h := p.acts[act].after_history))
+            planned = any_of(o.cond for o in steps if o is not s and needs & (o.acts | o.options))
+            if not history and not implies(s.cond, planned if planned else [], d.logic):
+                out.append(
+                    Problem(
+                        "orphan", f"{', '.join(sorted(s.acts))} without {', '.join(sorted(needs))}", (s.rule,), (i,)
+                    )
+                )
+    return out
+
+
+def _clash(
+    a_acts: set[str], a_opts: set[str], b_acts: set[str], b_opts: set[str], p: Planner
+) -> tuple[str, str] | None:
+    """A pair of exclusive acts that no choice of options avoids, or None."""
+    for x in _choices(a_acts, a_opts, p):
+        for y in _choices(b_acts, b_opts, p):
+            pair = _exclusive_pair(x, y, p)
+            if pair is None:
+                return None  # some choice of options is consistent
+    # every choice clashes: report the pair of the first choice
+    first_a, first_b = next(iter(_choices(a_acts, a_opts, p))), next(iter(_choices(b_acts, b_opts, p)))
+    return _exclusive_pair(first_a, first_b, p)
+
+
+def _choices(acts: set[str], options: set[str], p: Planner) -> list[set[str]]:
+    return [acts | p.expand([o]) for o in sorted(options)] if options else [acts]
+
+
+def _exclusive_pair(x: set[str], y: set[str], p: Planner) -> tuple[str, str] | None:
+    for a in sorted(x):
+        for b in sorted(y):
+            if frozenset((a, b)) in p.exclusive:
+                return (a, b)
+    return None
