@@ -51,9 +51,10 @@ def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
-def test_procfile_web_line_serves_slack_and_health(stub, knowledge):
+def test_procfile_web_line_serves_slack_and_health(stub, knowledge, tmp_path):
     port = free_port()
     env = {
+        "PNET_DATA_DIR": str(tmp_path),
         "PORT": str(port),
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_SIGNING_SECRET": SECRET,
@@ -89,11 +90,11 @@ def test_procfile_web_line_stops_with_a_clear_message_on_missing_settings(stub):
     finally:
         err = stop(proc)
     assert proc.returncode != 0
-    assert "Cannot start the web process" in err and "SLACK_SIGNING_SECRET is not set" in err
+    assert "Cannot start" in err and "SLACK_SIGNING_SECRET is not set" in err
     assert "xoxb-test" not in err
 
 
-def test_procfile_worker_line_runs_socket_mode(stub):
+def test_procfile_worker_line_runs_socket_mode(stub, tmp_path):
     acks: list[dict] = []
     first_answer_posted = threading.Event()
 
@@ -132,7 +133,12 @@ def test_procfile_worker_line_runs_socket_mode(stub):
     with serve(slack_side, "127.0.0.1", 0) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         stub.ws_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link/?ticket=t1"
-        env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1-test", "SLACK_API_URL": stub.api_url}
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_APP_TOKEN": "xapp-1-test",
+            "SLACK_API_URL": stub.api_url,
+            "PNET_DATA_DIR": str(tmp_path),
+        }
         proc = start(procfile()["worker"], env)
         try:
             (opened,) = stub.wait("apps.connections.open", timeout=30)
