@@ -9,7 +9,6 @@ worker: Socket Mode against a local WebSocket stand-in: apps.connections.open (o
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 import time
 import urllib.error
@@ -19,6 +18,7 @@ import pytest
 from websockets.sync.server import serve
 
 from tests.procfile import free_port, procfile, start, stop
+from tests.servers import wait_http
 from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 
 
@@ -27,19 +27,6 @@ def stub():
     s = SlackStub()
     yield s
     s.close()
-
-
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 30) -> bytes:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError("process exited: " + proc.communicate()[1][-2000:])
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                return r.read()
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within {timeout}s")
 
 
 def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
