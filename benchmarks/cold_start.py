@@ -21,14 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "How often do insulinomas metastasise?"
 SLACK_ANSWER = """
-import json
+import json, tempfile
 from slack_bolt import BoltRequest
 from bot.app import build_app
 from bot.settings import Settings
 from bot.startup import load_engine
+from bot.store import SqliteStore
 from tests.slack_stub import SECRET, SlackStub, command_body, signed_headers
 stub = SlackStub()
-app = build_app(Settings(bot_token="xoxb-cold", signing_secret=SECRET, api_url=stub.api_url), load_engine(None))
+app = build_app(Settings(bot_token="xoxb-cold", signing_secret=SECRET, api_url=stub.api_url), load_engine(None),
+                store=SqliteStore(tempfile.mkdtemp() + "/seen.sqlite3"))
 body = command_body("How often do insulinomas metastasise?", stub)
 response = app.dispatch(BoltRequest(body=body, headers=signed_headers(body)))
 assert response.status == 200 and "Insulinoma" in json.loads(response.body)["text"]

@@ -1,18 +1,19 @@
 """build_app(settings, engine) -> slack_bolt.App, the one place the Slack app is put together.
 
 Beyond the listeners it adds what Slack expects of a well-behaved app:
+- acknowledgements without delay: process_before_response=True, so Bolt answers as soon as the ack
+  listener returns (no poll loop); work that calls Slack runs afterwards as a lazy listener;
 - a Web API client on SLACK_API_URL that waits out rate limits (429 + Retry-After) instead of failing;
-- event de-duplication: Slack re-sends an event it thinks we missed (X-Slack-Retry-Num), Bolt does not
-  de-duplicate, and a second answer in a tumour-board thread would be noise;
-- an error handler that tells the user politely, with an id, and logs the error type only.
+- event de-duplication in the store all processes share (bot/store.py): Slack re-sends an event it
+  thinks we missed (X-Slack-Retry-Num), Bolt does not de-duplicate, and a second answer in a
+  tumour-board thread would be noise;
+- an error handler that tells the user politely, with an id, and logs the error type only; it acts
+  only on requests that passed Bolt's verification and our guard, never on an unverified body.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -20,50 +21,32 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import logs
 from bot.listeners import register_all
-from bot.listeners.common import send_to_response_url
-from bot.render.slack import error_notice
-from bot.service import Service, new_answer_id
+from bot.listeners.common import CHECKED, report_failure
+from bot.service import Service
 from bot.settings import Settings
+from bot.store import EVENT_TTL_S, Store, StoreError
 from handlers.engine import Engine
 
 RATE_LIMIT_RETRIES = 3
 LISTENER_THREADS = 16
-API_TIMEOUT_S = 10
-
-
-class SeenEvents:
-    """Event ids seen in the last `ttl` seconds (bounded), shared by the threads of one process."""
-
-    def __init__(self, ttl: float = 3600, max_size: int = 50_000):
-        self.ttl, self.max_size = ttl, max_size
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def first_time(self, key: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            while self._seen and (len(self._seen) >= self.max_size or next(iter(self._seen.values())) < now - self.ttl):
-                self._seen.popitem(last=False)
-            if key in self._seen:
-                return False
-            self._seen[key] = now
-            return True
 
 
 class RequestGuard(Middleware):
     """Before any listener: refuse payloads Bolt itself would crash on, and skip re-delivered events.
 
+    It runs after Bolt's own middleware (signature check included), so a request that reaches it is
+    marked as checked: only those may lead to a message to the user when something fails.
+
     A class, not a decorated function, because Bolt's argument injection for decorated middleware
     reads `actions[0]` and the like, and raises on exactly the malformed payloads this refuses.
     """
 
-    def __init__(self) -> None:
-        self.seen = SeenEvents()
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         body = req.body
@@ -78,10 +61,17 @@ class RequestGuard(Middleware):
             logs.event("malformed_request", logging.WARNING, request_type=kind)
             return BoltResponse(status=400, body="")
         event_id = body.get("event_id") if kind == "event_callback" else None
-        if event_id and not self.seen.first_time(event_id):
-            retry = (req.headers.get("x-slack-retry-num") or [None])[0]
-            logs.event("event_redelivery_skipped", event_id=event_id, retry_num=retry)
-            return BoltResponse(status=200, body="")
+        if isinstance(event_id, str) and event_id:
+            try:
+                first = self.store.first_time("event:" + event_id, EVENT_TTL_S)
+            except StoreError as exc:  # unanswered, so Slack retries later rather than risk a double post
+                logs.event("store_unavailable", logging.ERROR, error=str(exc))
+                return BoltResponse(status=503, body="")
+            if not first:
+                retry = (req.headers.get("x-slack-retry-num") or [None])[0]
+                logs.event("event_redelivery_skipped", event_id=event_id, retry_num=retry)
+                return BoltResponse(status=200, body="")
+        req.context[CHECKED] = True
         return next()
 
 
@@ -90,51 +80,27 @@ def _non_empty_list(value: Any) -> bool:
 
 
 def make_client(settings: Settings) -> WebClient:
-    client = WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=API_TIMEOUT_S)
+    client = WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=settings.api_timeout)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
 
 
-def build_app(settings: Settings, engine: Engine, client: WebClient | None = None) -> App:
+def build_app(settings: Settings, engine: Engine, client: WebClient | None = None, *, store: Store) -> App:
     app = App(
         client=client or make_client(settings),
         signing_secret=settings.signing_secret or "",
-        process_before_response=False,  # ack at once; the answer follows from a worker thread
-        # Listeners wait on Slack's Web API; Bolt's default of 5 threads would queue a busy board's requests.
+        # Answer Slack as soon as the ack listener returns; work that calls Slack runs as a lazy listener.
+        process_before_response=True,
+        # Lazy listeners wait on Slack's Web API; Bolt's default of 5 threads would queue a busy board's requests.
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
     service = Service(engine, settings)
 
-    app.use(RequestGuard())
+    app.use(RequestGuard(store))
 
     @app.error
-    def on_error(error: Exception, body: dict, client: WebClient) -> None:
-        answer_id = new_answer_id()
-        slack_error = error.response.get("error") if isinstance(error, SlackApiError) else None
-        logs.event(
-            "listener_failed",
-            logging.ERROR,
-            answer_id=answer_id,
-            error=type(error).__name__,
-            slack_error=slack_error,
-            request_type=body.get("type"),
-        )
-        _tell_user(body, client, answer_id)
+    def on_error(error: Exception, body: dict, client: WebClient, context: dict) -> None:
+        report_failure(error, body, client, tell_user=bool(context.get(CHECKED)))
 
     register_all(app, service)
     return app
-
-
-def _tell_user(body: dict, client: WebClient, answer_id: str) -> None:
-    """Best effort: an ephemeral notice where Slack lets us send one. Failing here is only logged."""
-    message = error_notice(answer_id)
-    event = body.get("event") or {}
-    try:
-        if body.get("response_url"):
-            send_to_response_url(body["response_url"], message)
-        elif event.get("channel") and event.get("user"):
-            client.chat_postEphemeral(channel=event["channel"], user=event["user"], **message)
-        elif (body.get("user") or {}).get("id"):
-            client.chat_postMessage(channel=body["user"]["id"], **message)
-    except Exception as exc:
-        logs.event("error_notice_failed", logging.WARNING, answer_id=answer_id, error=type(exc).__name__)

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from bot.wsgi import EVENTS_PATH
+from bot.web import EVENTS_PATH
 
 MANIFEST = Path(__file__).with_name("manifest.yaml")
 

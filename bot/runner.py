@@ -1,10 +1,9 @@
-"""Running the Slack app: Socket Mode (the Procfile's worker) or Bolt's own HTTP server (local trials).
-
-The Procfile's web process serves HTTP through gunicorn instead; see bot/wsgi.py.
-"""
+"""Running the Slack app: Socket Mode (the Procfile's worker) or HTTP (the Procfile's web line, bot/web.py)."""
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
 from typing import TextIO
 
@@ -16,14 +15,27 @@ from bot import logs
 from bot.app import build_app
 from bot.settings import Mode, Settings
 from bot.startup import StartupError
+from bot.store import Store, StoreError, open_store
 from handlers.engine import Engine
 
+# Socket Mode: a ping every PING_INTERVAL_S; slack_sdk drops a connection whose last pong is older than
+# four intervals and opens a new one at the next check, so a silent drop is noticed within about 15 s
+# (Bolt's default of 10 s meant about a minute without answers).
+PING_INTERVAL_S = 3
 
-def slack_app(settings: Settings, engine: Engine) -> App:
+
+def store_for(settings: Settings) -> Store:
+    try:
+        return open_store(settings.redis_url, settings.data_dir)
+    except StoreError as exc:
+        raise StartupError([str(exc)]) from None
+
+
+def slack_app(settings: Settings, engine: Engine, store: Store) -> App:
     """The Bolt app; Bolt checks the bot token with auth.test here, so a wrong token stops start-up."""
     logs.setup(settings.log_level)
     try:
-        return build_app(settings, engine)
+        return build_app(settings, engine, store=store)
     except (BoltError, SlackClientError, OSError) as exc:
         api_error = exc if isinstance(exc, SlackApiError) else exc.__context__  # Bolt wraps auth.test's error
         if isinstance(api_error, SlackApiError):
@@ -36,15 +48,48 @@ def slack_app(settings: Settings, engine: Engine) -> App:
 def serve(settings: Settings, mode: Mode, engine: Engine, err: TextIO = sys.stderr) -> int:
     """Run the Slack app in Socket Mode or HTTP until stopped."""
     try:
-        app = slack_app(settings, engine)
+        store = store_for(settings)
+        app = slack_app(settings, engine, store)
     except StartupError as exc:
         err.write(exc.report())
         return 1
     logs.event("starting", mode=mode, knowledge_version=engine.version, command=settings.slash_command)
     if mode == "socket":
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        socket_mode(app, settings).start()
+        return 0
+    from bot import web
 
-        SocketModeHandler(app, settings.app_token).start()
-    else:  # Bolt's own HTTP server, for trying HTTP mode locally; production uses the Procfile's web line
-        app.start(port=settings.port, path="/slack/events")
+    if settings.web_concurrency == 1:  # this process serves; the app built above is the one
+        web.serve(web.Web(app, settings.signing_secret or "", store, settings.web_threads, engine.version), settings)
+    else:  # the app above was the start-up check; each worker builds its own from the same environment
+        web.serve("bot.web:worker", settings)
     return 0
+
+
+def socket_mode(app: App, settings: Settings):
+    """Bolt's Socket Mode handler, tuned to notice a dropped connection fast, logging connection events only."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(app, settings.app_token, ping_interval=PING_INTERVAL_S)
+    client = handler.client
+
+    def on_message(message: str) -> None:  # only the connection's own messages are read, never a payload
+        try:
+            kind = json.loads(message).get("type")
+        except (ValueError, AttributeError):
+            return
+        if kind == "hello":
+            logs.event("socket_connected", session=client.session_id())
+        elif kind == "disconnect":  # Slack asks us to reconnect (refresh, link disabled)
+            logs.event("socket_disconnect_requested", session=client.session_id())
+
+    def on_close(code: int, reason: str | None = None) -> None:
+        logs.event("socket_closed", logging.WARNING, code=code, session=client.session_id())
+
+    def on_error(error: Exception) -> None:
+        logs.event("socket_error", logging.WARNING, error=type(error).__name__, session=client.session_id())
+
+    client.on_message_listeners.append(on_message)
+    client.on_close_listeners.append(on_close)
+    client.on_error_listeners.append(on_error)
+    return handler

@@ -9,11 +9,17 @@ FEEDBACK_CHANNEL      channel id (C.../G...) where "Report a problem" posts go; 
 PNET_ALLOWED_CHANNELS comma-separated channel ids where the bot answers; unset = everywhere it is invited.
                       Direct messages are always answered.
 LOG_LEVEL             DEBUG, INFO (default), WARNING or ERROR
-PORT                  HTTP port for `python -m bot run --mode http` (default 3000)
+PORT                  HTTP port of the web process (default 3000)
+WEB_CONCURRENCY       web worker processes (default: the number of cores, at least 2)
+WEB_THREADS           threads per web worker that run Bolt's listeners (default 8)
+REDIS_URL             redis://... : the event and replay store shared by several machines (default: SQLite)
+PNET_DATA_DIR         directory of the SQLite store, shared by the processes of one machine (default .pnet-data)
+SLACK_API_TIMEOUT     seconds to wait for one Web API call (default 10)
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +52,11 @@ class Settings:
     allowed_channels: frozenset[str] = frozenset()
     log_level: str = "INFO"
     port: int = 3000
+    web_concurrency: int = field(default_factory=lambda: default_workers())
+    web_threads: int = 8
+    redis_url: str | None = field(default=None, repr=False)  # may carry a password
+    data_dir: str = ".pnet-data"
+    api_timeout: int = 10
 
     def mode(self) -> Mode:
         """What `python -m bot` runs: Socket Mode if its tokens are set, else HTTP if its are, else the console.
@@ -81,6 +92,11 @@ class Settings:
         if not self.allowed_channels or not channel_id or channel_id.startswith("D"):
             return True
         return channel_id in self.allowed_channels
+
+
+def default_workers() -> int:
+    """One web worker per core, and at least two, so that one busy or restarting worker is not the whole service."""
+    return max(2, os.cpu_count() or 1)
 
 
 def from_env(env: Mapping[str, str]) -> Settings:
@@ -127,10 +143,21 @@ def from_env(env: Mapping[str, str]) -> Settings:
     if level not in LOG_LEVELS:
         problems.append(f"LOG_LEVEL should be one of {', '.join(LOG_LEVELS)}, got {level!r}")
 
-    port_text = get("PORT") or "3000"
-    port = int(port_text) if port_text.isdigit() else 0
-    if not 0 < port < 65536:
-        problems.append(f"PORT should be a number from 1 to 65535, got {port_text!r}")
+    def number(name: str, default: int, low: int, high: int) -> int:
+        text = get(name) or str(default)
+        value = int(text) if text.isascii() and text.isdigit() else 0
+        if not low <= value <= high:
+            problems.append(f"{name} should be a number from {low} to {high}, got {text!r}")
+        return value
+
+    port = number("PORT", 3000, 1, 65535)
+    web_concurrency = number("WEB_CONCURRENCY", default_workers(), 1, 64)
+    web_threads = number("WEB_THREADS", 8, 1, 256)
+    api_timeout = number("SLACK_API_TIMEOUT", 10, 1, 120)
+
+    redis_url = get("REDIS_URL")
+    if redis_url and urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
+        problems.append("REDIS_URL should be a redis://, rediss:// or unix:// URL (the value is not shown)")
 
     if problems:
         raise SettingsError(problems)
@@ -144,4 +171,9 @@ def from_env(env: Mapping[str, str]) -> Settings:
         allowed_channels=frozenset(allowed),
         log_level=level,
         port=port,
+        web_concurrency=web_concurrency,
+        web_threads=web_threads,
+        redis_url=redis_url,
+        data_dir=get("PNET_DATA_DIR") or ".pnet-data",
+        api_timeout=api_timeout,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -200,7 +201,7 @@ def command_body(
             "command": command,
             "text": text,
             "response_url": stub.response_url("cmd"),
-            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            "trigger_id": f"13345224609.738474920.{secrets.token_hex(10)}",  # unique per request, as Slack's
             "api_app_id": "A1",
         }
     )

@@ -9,7 +9,7 @@ worker: Socket Mode against a local WebSocket stand-in: apps.connections.open (o
 from __future__ import annotations
 
 import json
-import subprocess
+import socket
 import threading
 import time
 import urllib.error
@@ -19,6 +19,7 @@ import pytest
 from websockets.sync.server import serve
 
 from tests.procfile import free_port, procfile, start, stop
+from tests.servers import wait_http
 from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 
 
@@ -27,19 +28,6 @@ def stub():
     s = SlackStub()
     yield s
     s.close()
-
-
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 30) -> bytes:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError("process exited: " + proc.communicate()[1][-2000:])
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                return r.read()
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within {timeout}s")
 
 
 def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
@@ -51,9 +39,10 @@ def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
-def test_procfile_web_line_serves_slack_and_health(stub, knowledge):
+def test_procfile_web_line_serves_slack_and_health(stub, knowledge, tmp_path):
     port = free_port()
     env = {
+        "PNET_DATA_DIR": str(tmp_path),
         "PORT": str(port),
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_SIGNING_SECRET": SECRET,
@@ -89,11 +78,11 @@ def test_procfile_web_line_stops_with_a_clear_message_on_missing_settings(stub):
     finally:
         err = stop(proc)
     assert proc.returncode != 0
-    assert "Cannot start the web process" in err and "SLACK_SIGNING_SECRET is not set" in err
+    assert "Cannot start" in err and "SLACK_SIGNING_SECRET is not set" in err
     assert "xoxb-test" not in err
 
 
-def test_procfile_worker_line_runs_socket_mode(stub):
+def test_procfile_worker_line_runs_socket_mode(stub, tmp_path):
     acks: list[dict] = []
     first_answer_posted = threading.Event()
 
@@ -132,7 +121,12 @@ def test_procfile_worker_line_runs_socket_mode(stub):
     with serve(slack_side, "127.0.0.1", 0) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         stub.ws_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link/?ticket=t1"
-        env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1-test", "SLACK_API_URL": stub.api_url}
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_APP_TOKEN": "xapp-1-test",
+            "SLACK_API_URL": stub.api_url,
+            "PNET_DATA_DIR": str(tmp_path),
+        }
         proc = start(procfile()["worker"], env)
         try:
             (opened,) = stub.wait("apps.connections.open", timeout=30)
@@ -146,3 +140,80 @@ def test_procfile_worker_line_runs_socket_mode(stub):
             assert {"envelope_id": "env-1"} in acks
         finally:
             stop(proc)
+
+
+class Blackhole:
+    """A TCP relay to the WebSocket stand-in whose first connection goes silent on cut(): nothing passes
+    either way and nothing is closed, as when a network path dies. Later connections pass normally."""
+
+    def __init__(self, upstream: int):
+        self.upstream, self.silent = upstream, threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.first = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def cut(self) -> None:
+        self.silent.set()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            silent = self.silent if self.first else threading.Event()
+            self.first = False
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b, silent), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket, silent: threading.Event) -> None:
+        try:
+            while data := src.recv(65536):
+                if not silent.is_set():
+                    dst.sendall(data)
+        except OSError:
+            pass
+
+
+def test_procfile_worker_reconnects_within_20s_after_the_connection_goes_silent(stub, tmp_path):
+    connections: list[int] = []
+
+    def slack_side(ws):
+        connections.append(1)
+        ws.send(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}}))
+        if len(connections) > 1:  # the new connection after the drop gets an event to answer
+            event = {"type": "app_mention", "user": "UDOC", "text": "<@UBOT> insulinoma", "ts": "5.5", "channel": "C1"}
+            payload = json.loads(event_body(event, event_id="EvAFTERDROP"))
+            ws.send(json.dumps({"envelope_id": "env-2", "type": "events_api", "payload": payload}))
+        for _ in ws:
+            pass
+
+    with serve(slack_side, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        relay = Blackhole(server.socket.getsockname()[1])
+        stub.ws_url = f"ws://127.0.0.1:{relay.port}/link/?ticket=t1"
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_APP_TOKEN": "xapp-1-test",
+            "SLACK_API_URL": stub.api_url,
+            "PNET_DATA_DIR": str(tmp_path),
+        }
+        proc = start(procfile()["worker"], env)
+        try:
+            stub.wait("apps.connections.open", timeout=30)
+            time.sleep(1)  # connected and greeted
+            relay.cut()
+            dropped = time.monotonic()
+            stub.wait("apps.connections.open", 2, timeout=25)
+            (posted,) = stub.wait("chat.postMessage", timeout=25)
+            assert time.monotonic() - dropped < 20
+            assert posted.params["thread_ts"] == "5.5" and "Insulinoma" in posted.params["text"]
+        finally:
+            err = stop(proc)
+            relay.listener.close()
+    logged = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert [e["event"] for e in logged if e["event"] == "socket_connected"] == ["socket_connected"] * 2
+    assert "insulinoma" not in err

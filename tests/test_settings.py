@@ -62,6 +62,9 @@ def test_mode_follows_the_tokens_that_are_set(env, mode):
         ({**GOOD, "PNET_ALLOWED_CHANNELS": "C0123ABCD, general"}, "PNET_ALLOWED_CHANNELS should list channel ids"),
         ({**GOOD, "LOG_LEVEL": "chatty"}, "LOG_LEVEL should be one of"),
         ({**GOOD, "PORT": "http"}, "PORT should be a number"),
+        ({**GOOD, "WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY should be a number from 1"),
+        ({**GOOD, "WEB_THREADS": "²"}, "WEB_THREADS should be a number"),
+        ({**GOOD, "REDIS_URL": "http://user:not-hex-secret@host"}, "REDIS_URL should be a redis://"),
     ],
 )
 def test_a_bad_setting_is_named_and_no_secret_is_echoed(env, named):
@@ -95,13 +98,12 @@ def test_start_up_stops_with_the_setting_named():
     assert "LOG_LEVEL should be one of" in r.stderr and "xoxb-1-hush" not in r.stderr
 
 
-def test_start_up_stops_when_slack_rejects_the_token():
+def test_start_up_stops_when_slack_rejects_the_token(tmp_path):
     stub = SlackStub()
     stub.fail("auth.test", 200, {"ok": False, "error": "invalid_auth"})
+    env = {"SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": stub.api_url, "PNET_DATA_DIR": str(tmp_path)}
     try:
-        r = run_bot(
-            "run", env={"SLACK_BOT_TOKEN": "xoxb-1-hush", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": stub.api_url}
-        )
+        r = run_bot("run", env={"SLACK_BOT_TOKEN": "xoxb-1-hush", **env})
     finally:
         stub.close()
     assert r.returncode == 1 and "Traceback" not in r.stderr

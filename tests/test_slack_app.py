@@ -15,9 +15,10 @@ import pytest
 from slack_bolt import BoltRequest, BoltResponse
 
 from bot import logs
-from bot.app import build_app, make_client
+from bot.app import build_app
 from bot.render.slack import CASE_VIEW, HELPFUL, PLAN_SHORTCUT, REPORT, REPORT_VIEW, SHARE, pack, unpack
 from bot.settings import Settings
+from bot.store import SqliteStore
 from tests.slack_stub import (
     SECRET,
     SlackStub,
@@ -43,8 +44,13 @@ def settings(stub: SlackStub, **overrides) -> Settings:
 
 
 @pytest.fixture
-def app(stub, engine):
-    return build_app(settings(stub), engine)
+def store(tmp_path):
+    return SqliteStore(tmp_path / "seen.sqlite3")
+
+
+@pytest.fixture
+def app(stub, engine, store):
+    return build_app(settings(stub), engine, store=store)
 
 
 @pytest.fixture
@@ -148,8 +154,8 @@ def test_slash_help_lists_what_it_can_do_without_a_share_button(app, stub, text)
     assert SHARE not in buttons(msg) and HELPFUL in buttons(msg)
 
 
-def test_custom_command_name_is_served_and_named_in_help(stub, engine):
-    app = build_app(settings(stub, slash_command="/net"), engine)
+def test_custom_command_name_is_served_and_named_in_help(stub, engine, store):
+    app = build_app(settings(stub, slash_command="/net"), engine, store=store)
     text = block_texts(slash(app, stub, "help", command="/net"))
     assert "/net &lt;question or case&gt;" in text and "/pnet" not in text
 
@@ -185,8 +191,8 @@ def test_slack_markup_in_a_question_cannot_ping_or_link(app, stub):
     assert "octreotide" in block_texts(msg).lower()
 
 
-def test_allow_list_declines_other_channels_but_not_direct_messages(stub, engine):
-    app = build_app(settings(stub, allowed_channels=frozenset({"CBOARD"})), engine)
+def test_allow_list_declines_other_channels_but_not_direct_messages(stub, engine, store):
+    app = build_app(settings(stub, allowed_channels=frozenset({"CBOARD"})), engine, store=store)
     assert "not enabled in this channel" in slash(app, stub, "insulinoma", channel="CRANDOM")["text"]
     assert "Insulinoma" in slash(app, stub, "insulinoma", channel="D0DM")["text"]
 
@@ -291,8 +297,8 @@ def test_report_opens_a_modal_and_the_report_reaches_the_curators_channel(app, s
         assert part in text, part
 
 
-def test_report_without_a_curators_channel_says_so(stub, engine):
-    app = build_app(settings(stub, feedback_channel=None), engine)
+def test_report_without_a_curators_channel_says_so(stub, engine, store):
+    app = build_app(settings(stub, feedback_channel=None), engine, store=store)
     click(app, stub, REPORT, pack({"id": "abcd1234", "intent": "therapy", "v": "x"}))
     (call,) = stub.wait("hook:click")
     assert "not set up" in call.params["text"] and "abcd1234" in call.params["text"]
@@ -500,10 +506,8 @@ def test_when_even_the_notice_fails_it_is_only_logged(app, stub, log_lines):
     assert "listener_failed" in events and "error_notice_failed" in events
 
 
-def test_a_web_api_that_times_out_gives_a_polite_notice(stub, engine):
-    client = make_client(settings(stub))
-    client.timeout = 1
-    app = build_app(settings(stub), engine, client=client)
+def test_a_web_api_that_times_out_gives_a_polite_notice(stub, engine, store):
+    app = build_app(settings(stub, api_timeout=1), engine, store=store)
     stub.fail("chat.postMessage", 200, {"ok": True}, delay=2, times=2)  # the first try and the one retry
     send(app, event_body(mention("<@UBOT> insulinoma")), json_body=True)
     (notice,) = stub.wait("chat.postEphemeral", timeout=15)

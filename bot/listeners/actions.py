@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot import logs
+from bot.listeners.common import lazily
 from bot.render.slack import HELPFUL, OPEN_CASE, REPORT, SHARE, case_modal, notice, report_modal, unpack
 from bot.service import Service
 
@@ -25,9 +26,8 @@ def _value(body: dict) -> dict:
 
 
 def register(app: App, service: Service) -> None:
-    @app.action(SHARE)
-    def on_share(ack: Ack, body: dict, respond: Respond) -> None:
-        ack()
+    @lazily(app.action(SHARE))
+    def on_share(body: dict, respond: Respond) -> None:
         data = _value(body)
         question = data.get("q")
         if not isinstance(question, str):
@@ -42,9 +42,8 @@ def register(app: App, service: Service) -> None:
         respond(response_type="in_channel", replace_original=False, **message)
         respond(delete_original=True)
 
-    @app.action(HELPFUL)
-    def on_helpful(ack: Ack, body: dict, respond: Respond) -> None:
-        ack()
+    @lazily(app.action(HELPFUL))
+    def on_helpful(body: dict, respond: Respond) -> None:
         data = _value(body)
         logs.event(
             "feedback",
@@ -55,9 +54,8 @@ def register(app: App, service: Service) -> None:
         )
         respond(response_type="ephemeral", replace_original=False, **notice("Thank you: noted as helpful."))
 
-    @app.action(REPORT)
-    def on_report(ack: Ack, body: dict, respond: Respond, client: WebClient) -> None:
-        ack()
+    @lazily(app.action(REPORT))
+    def on_report(body: dict, respond: Respond, client: WebClient) -> None:
         data = _value(body)
         if not service.settings.feedback_channel:
             respond(
@@ -72,7 +70,6 @@ def register(app: App, service: Service) -> None:
         metadata = {k: data.get(k) for k in ("id", "intent", "v")}
         client.views_open(trigger_id=body["trigger_id"], view=report_modal(metadata))
 
-    @app.action(OPEN_CASE)
-    def on_open_case(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
+    @lazily(app.action(OPEN_CASE))
+    def on_open_case(body: dict, client: WebClient) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=case_modal({"channel": None, "response_url": None}))

@@ -10,7 +10,7 @@ import re
 from slack_bolt import App, Say
 from slack_sdk import WebClient
 
-from bot.listeners.common import not_enabled
+from bot.listeners.common import lazily, not_enabled
 from bot.service import Service
 from handlers.router import clean_slack
 
@@ -22,7 +22,7 @@ def is_bare_plan(text: str) -> bool:
 
 
 def register(app: App, service: Service) -> None:
-    @app.event("app_mention")
+    @lazily(app.event("app_mention"))
     def on_mention(event: dict, say: Say, client: WebClient) -> None:
         channel, user = event["channel"], event.get("user")
         if not service.settings.allows(channel):
@@ -39,14 +39,14 @@ def register(app: App, service: Service) -> None:
             message = service.reply(text, "mention")
         say(thread_ts=thread_ts or event["ts"], **message)
 
-    @app.event("message")
+    @lazily(app.event("message"))
     def on_message(event: dict, say: Say) -> None:
         """Direct messages only; edits, joins and bots' messages (ours included) are ignored."""
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
         say(thread_ts=event.get("thread_ts"), **service.reply(event.get("text") or "", "dm"))
 
-    @app.event("app_home_opened")
+    @lazily(app.event("app_home_opened"))
     def on_home(event: dict, client: WebClient) -> None:
         if event.get("tab", "home") == "home":
             client.views_publish(user_id=event["user"], view=service.home_view())

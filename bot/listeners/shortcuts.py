@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.listeners.common import not_enabled
+from bot.listeners.common import lazily, not_enabled
 from bot.render.slack import PLAN_SHORTCUT, context
 from bot.service import Service
 
@@ -14,9 +14,8 @@ _NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
 
 
 def register(app: App, service: Service) -> None:
-    @app.shortcut(PLAN_SHORTCUT)
-    def on_plan_shortcut(ack: Ack, shortcut: dict, client: WebClient, respond: Respond) -> None:
-        ack()
+    @lazily(app.shortcut(PLAN_SHORTCUT))
+    def on_plan_shortcut(shortcut: dict, client: WebClient, respond: Respond) -> None:
         channel = (shortcut.get("channel") or {}).get("id")
         if not service.settings.allows(channel):
             respond(response_type="ephemeral", **not_enabled(service.command))

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import logs
-from bot.listeners.common import send_to_response_url
+from bot.listeners.common import later, send_to_response_url
 from bot.render.slack import (
     CASE_VIEW,
     REPORT_FIELDS,
@@ -33,14 +33,17 @@ def _metadata(view: dict) -> dict:
 
 
 def register(app: App, service: Service) -> None:
-    @app.view(CASE_VIEW)
-    def on_case(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-        values = form_values(view.get("state", {}).get("values", {}))
-        errors = case_errors(values)
+    def check_case(ack: Ack, view: dict) -> None:
+        errors = case_errors(form_values(view.get("state", {}).get("values", {})))
         if errors:
             ack(response_action="errors", errors=errors)
-            return
-        ack()
+        else:
+            ack()
+
+    def on_case(body: dict, view: dict, client: WebClient) -> None:
+        values = form_values(view.get("state", {}).get("values", {}))
+        if case_errors(values):
+            return  # refused in the modal by check_case
         text = case_text(values)
         user = body["user"]["id"]
         plan = service.reply(text, "modal", plan=True, shareable=True)
@@ -50,17 +53,20 @@ def register(app: App, service: Service) -> None:
         else:  # opened from App Home: the plan goes to the app's direct-message tab
             client.chat_postMessage(channel=user, **plan)
 
-    @app.view(REPORT_VIEW)
-    def on_report(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-        meta = _metadata(view)
-        values = form_values(view.get("state", {}).get("values", {}), REPORT_FIELDS)
-        category, details = values.get("category", "other"), values.get("details")
+    app.view(CASE_VIEW)(ack=check_case, lazy=[later(on_case)])
+
+    def thank(ack: Ack) -> None:
         ack(
             response_action="update",
             view=thanks_view(
                 "Thank you. Your report has gone to the curators with the answer id; they may contact you."
             ),
         )
+
+    def on_report(body: dict, view: dict, client: WebClient) -> None:
+        meta = _metadata(view)
+        values = form_values(view.get("state", {}).get("values", {}), REPORT_FIELDS)
+        category, details = values.get("category", "other"), values.get("details")
         user = body["user"]["id"]
         try:
             client.chat_postMessage(
@@ -82,3 +88,5 @@ def register(app: App, service: Service) -> None:
             knowledge_version=meta.get("v"),
             category=category,
         )
+
+    app.view(REPORT_VIEW)(ack=thank, lazy=[later(on_report)])

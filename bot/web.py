@@ -1,0 +1,185 @@
+"""The web process (`python -m bot run --mode http`, the Procfile's web line): uvicorn, our front door, Bolt.
+
+  POST /slack/events   Slack's events, commands, shortcuts and interactivity
+  GET  /healthz        200 with the knowledge version, for load balancers and uptime checks
+
+Every POST passes, in this order, before Bolt sees a byte of it:
+  1. size: a Content-Length no larger than Slack ever sends (else 413, before reading the body; 411
+     without one); the body must arrive within BODY_TIMEOUT_S (else 408);
+  2. signature and timestamp (bot/verification.py; else 401);
+  3. replay: the signature must not have been accepted before (bot/store.py; else 401).
+Then Bolt dispatches it in one of WEB_THREADS threads, checking the signature once more.
+
+Why uvicorn: it reads requests on an event loop, so a client that trickles its headers or promises a
+body it never sends holds a few kilobytes and a socket, not a thread (gunicorn's gthread worker hands
+each connection to a thread that blocks on the headers, and has no header timeout: eight slow clients
+stopped it). Our checks run on the loop too; only verified requests take a thread. uvicorn has no
+header timeout either: in front of the open internet at scale, a buffering proxy (README) adds one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import resource
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltRequest
+
+from bot import logs
+from bot.settings import Settings
+from bot.store import REPLAY_TTL_S, Store, StoreError
+from bot.verification import refusal
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+# Slack's largest payloads to this app are message events (text up to 40,000 characters, repeated in
+# rich-text blocks, up to 4 bytes a character: about 320 KB) and button clicks that carry our own
+# answer message (at most 50 blocks of 3,000 characters, form-encoded). 1 MiB covers both with room.
+MAX_BODY_BYTES = 1024 * 1024
+BODY_TIMEOUT_S = 5  # Slack sends its body at once; a client that takes longer is not Slack
+MAX_CONNECTIONS = 1000  # per worker; beyond it uvicorn answers 503 at once
+KEEP_ALIVE_S = 5
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Web:
+    """The ASGI app of one worker process."""
+
+    def __init__(self, bolt: App, signing_secret: str, store: Store, threads: int, knowledge_version: str):
+        self.bolt, self.secret, self.store = bolt, signing_secret.encode(), store
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="web")
+        self.health = json.dumps({"status": "ok", "knowledge_version": knowledge_version}).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        path, method = scope["path"], scope["method"]
+        if path == EVENTS_PATH and method == "POST":
+            status, headers, body = await self.slack(scope, receive)
+        elif path == HEALTH_PATH and method in ("GET", "HEAD"):
+            status, headers, body = 200, [("content-type", "application/json")], self.health
+        else:
+            status, headers, body = 404, [("content-type", "text/plain")], b"Not found. Slack posts to /slack/events.\n"
+        await send({"type": "http.response.start", "status": status, "headers": _raw(headers, len(body))})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+    async def slack(self, scope: Scope, receive: Receive) -> tuple[int, list[tuple[str, str]], bytes]:
+        headers: dict[str, str] = {}
+        for name, value in scope["headers"]:  # the first of repeated headers, as Bolt would read them
+            headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+        length = headers.get("content-length", "")
+        if not (length.isascii() and length.isdigit() and len(length) <= 9):
+            return _refuse(411, "no_content_length")
+        if int(length) > MAX_BODY_BYTES:
+            return _refuse(413, "body_too_large")
+        try:
+            body = await asyncio.wait_for(_read_body(receive), BODY_TIMEOUT_S)
+        except (asyncio.TimeoutError, ConnectionError):
+            return _refuse(408, "body_not_sent")
+        reason = refusal(self.secret, headers, body)
+        if reason:
+            return _refuse(401, reason)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, self.dispatch, scope, headers, body)
+
+    def dispatch(self, scope: Scope, headers: dict[str, str], body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        """In a worker thread: the replay check, then Bolt."""
+        try:
+            if not self.store.first_time("sig:" + headers["x-slack-signature"][3:], REPLAY_TTL_S):
+                return _refuse(401, "replayed")
+        except StoreError as exc:
+            logs.event("store_unavailable", logging.ERROR, error=str(exc))
+            return _refuse(503, "store_unavailable")
+        try:
+            request = BoltRequest(
+                body=body.decode("utf-8"), query=scope.get("query_string", b"").decode("latin-1"), headers=headers
+            )
+            response = self.bolt.dispatch(request)
+        except Exception as exc:  # a body Bolt cannot parse (it raises before answering): 400, no traceback
+            logs.event("bad_request", logging.WARNING, error=type(exc).__name__)
+            return 400, [], b""
+        out = [(k, v) for k, values in response.headers.items() if k.lower() != "content-length" for v in values]
+        return response.status, out, (response.body or "").encode()
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ConnectionError("client went away")
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _refuse(status: int, reason: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    logs.event("request_refused", logging.WARNING, status=status, reason=reason)
+    return status, [("connection", "close")], b""
+
+
+def _raw(headers: list[tuple[str, str]], length: int) -> list[tuple[bytes, bytes]]:
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers] + [
+        (b"content-length", str(length).encode())
+    ]
+
+
+def create_app(env: Mapping[str, str]) -> Web:
+    """The web app from the environment: settings, knowledge, the Slack app (auth.test) and the store."""
+    from bot.runner import slack_app, store_for
+    from bot.startup import KNOWLEDGE_ENV, load_engine, settings_for
+
+    settings, _ = settings_for(env, "http")
+    engine = load_engine(env.get(KNOWLEDGE_ENV))
+    store = store_for(settings)
+    return Web(
+        slack_app(settings, engine, store), settings.signing_secret or "", store, settings.web_threads, engine.version
+    )
+
+
+def worker() -> Web:
+    """uvicorn's factory in each worker process (`bot.web:worker`)."""
+    from bot.startup import StartupError
+
+    try:
+        return create_app(os.environ)
+    except StartupError as exc:  # the parent checked the same settings; only a changed world gets here
+        sys.stderr.write(exc.report("Cannot start a web worker"))
+        raise SystemExit(3) from None  # uvicorn's "failed to start": the parent stops instead of restarting it
+
+
+def serve(app: Web | str, settings: Settings) -> None:
+    """Run uvicorn with WEB_CONCURRENCY workers (a "module:factory" string) or this process alone (an app)."""
+    import uvicorn
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # each open connection is a file descriptor
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    uvicorn.run(
+        app,
+        factory=isinstance(app, str),
+        host="0.0.0.0",
+        port=settings.port,
+        workers=settings.web_concurrency if isinstance(app, str) else None,
+        http="httptools",  # C parser and loop: about 1 ms less per request under load than h11 on asyncio
+        loop="uvloop",
+        ws="none",  # Slack reaches the web process over plain HTTP only
+        lifespan="off",
+        limit_concurrency=MAX_CONNECTIONS,
+        timeout_keep_alive=KEEP_ALIVE_S,
+        timeout_graceful_shutdown=20,
+        access_log=False,  # our own JSON lines say what matters; paths and client addresses are not needed
+        server_header=False,
+        log_config=None,  # keep our JSON log handler
+        log_level=settings.log_level.lower(),
+    )
