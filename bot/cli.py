@@ -68,7 +68,22 @@ def cmd_validate(directory: str | None, out: TextIO, err: TextIO) -> int:
         f"{len(k.source_index)} sources, {len(k.subtypes.subtypes)} subtypes, {len(k.sites.sites)} sites, "
         f"{len(k.primaries.primaries)} primary sites, {len(k.therapies.therapies)} therapies, {len(k.intents.intents)} intents"
     )
-    out.write(f"Knowledge OK: version {k.version} ({counts})\n")
+    from handlers.plan_check import sweep
+    from handlers.planner import Planner
+
+    sweep_size = 3000
+    problems = sweep(Planner(k), sweep_size)
+    if problems:
+        err.write(f"Plans are inconsistent for {len(problems)} of {sweep_size} generated cases, e.g.:\n")
+        for case, p in problems[:10]:
+            given = {
+                f: v
+                for f, v in case.model_dump(exclude_defaults=True).items()
+                if f not in ("prior_therapies", "progressing_on")
+            }
+            err.write(f"  {p.invariant}: {p.text} (rules {', '.join(p.rules)}) for {given}\n")
+        return 1
+    out.write(f"Knowledge OK: version {k.version} ({counts}); {sweep_size} generated cases planned consistently\n")
     return 0
 
 

@@ -88,6 +88,11 @@ class Answer(BaseModel):
         return sorted(self.warnings, key=lambda w: SEVERITY_ORDER[w.severity])
 
 
+def section(title: str, items: list[Item], numbered: bool = False) -> list[Section]:
+    """A one-element list, or nothing when there are no items (so callers can write `+= section(...)`)."""
+    return [Section(title=title, items=items, numbered=numbered)] if items else []
+
+
 def finish(answer: Answer, knowledge: Knowledge) -> Answer:
     """Fill in the source list (in citation order, with year), version and disclaimer."""
     answer.sources = [

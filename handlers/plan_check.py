@@ -16,13 +16,73 @@ Invariants, each an error naming the rules involved:
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from handlers.branching import any_of, compatible, implies
+from handlers.case import Case
 
 if TYPE_CHECKING:
     from handlers.planner import Draft, Planner
+
+# Values to try for each case field when sweeping the planner (`python -m bot validate`, and the
+# property test): both sides of every threshold the knowledge uses, and "not given".
+CASE_DOMAINS: dict[str, list[Any]] = {
+    "primary": [None, "pancreas", "duodenum", "small_bowel", "rectum", "unknown"],
+    "diagnosis_pending": [False, False, False, True],
+    "size_cm": [None, 0.8, 1.5, 1.99, 2.0, 2.5, 4.0, 8.0],
+    "location": [None, "head", "neck", "body", "tail", "uncinate", "duodenum"],
+    "subtype": [None, "nonfunctioning", "insulinoma", "gastrinoma", "glucagonoma", "vipoma", "acthoma"],
+    "ki67": [None, 1.0, 2.9, 3.0, 15.0, 20.0, 20.1, 60.0],
+    "grade": [None, "G1", "G2", "G3"],
+    "differentiation": [None, "well", "poor"],
+    "metastatic": [None, True, False],
+    "metastases": [
+        [],
+        ["liver"],
+        ["lymph_nodes"],
+        ["liver", "bone"],
+        ["lung"],
+        ["liver", "lymph_nodes"],
+        ["peritoneum"],
+    ],
+    "metastases_ruled_out": [[], ["liver"], ["lymph_nodes"]],
+    "hepatic_burden_pct": [None, 10.0, 25.0, 40.0],
+    "hepatic_burden_qualifier": [None, "<", ">"],
+    "liver_lesion_cm": [None, 2.0, 5.0, 7.0],
+    "resectable": [None, True, False],
+    "sstr": [None, "positive", "negative"],
+    "sstr_test": [None, "octreoscan", "pet"],
+    "men1": [None, True, False],
+    "progression": [None, True, False],
+    "rapid_progression": [False, True],
+    "treatments": [
+        [],
+        [{"drug": "lanreotide", "outcome": "progressed"}],
+        [{"drug": "everolimus", "outcome": "stopped_toxicity"}],
+        [{"drug": "octreotide", "outcome": "stable"}],
+        [{"drug": "ssa", "outcome": "progressed"}, {"drug": "sunitinib", "outcome": "intolerant"}],
+        [{"drug": "prrt", "outcome": "progressed"}, {"drug": "tace", "outcome": "unknown"}],
+    ],
+    "prior_surgery": [[], [], ["distal_pancreatectomy"], ["pancreatoduodenectomy"], ["hepatectomy"], ["other"]],
+    "recurrence": [None, True, False],
+    "splenic_vessel_involvement": [None, True, False],
+    "biliary_obstruction": [None, True],
+    "peripheral": [None, True, False],
+    "malignant_features": [None, True],
+    "fit_for_surgery": [None, True, False],
+}
+
+
+def sweep(planner: Planner, n: int = 3000, seed: int = 0) -> list[tuple[Case, Problem]]:
+    """Plan n cases drawn from CASE_DOMAINS (deterministically) and return every problem the checker finds."""
+    rng = random.Random(seed)
+    found: list[tuple[Case, Problem]] = []
+    for _ in range(n):
+        case = Case.model_validate({f: rng.choice(values) for f, values in CASE_DOMAINS.items()})
+        found += [(case, p) for p in planner.draft(case).problems]
+    return found
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handlers import answer, plan_check
-from handlers.answer import Answer, Item, PlanSummary, Warn
+from handlers.answer import Answer, Item, PlanSummary, Warn, section
 from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
 from handlers.case import FAILED, Case
-from handlers.intents.common import section
 from knowledge import Knowledge
 from knowledge.schema import PHASES, Act, Requirement, Rule, RuleWarning, Step
 
@@ -55,6 +54,8 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["nodes"] = (
         True if "lymph_nodes" in case.metastases else False if "lymph_nodes" in case.metastases_ruled_out else None
     )
+    if case.functional is None and case.subtype:
+        facts["functional"] = next(t.functional for t in k.subtypes.subtypes if t.id == case.subtype)
     facts["pancreatic"] = (
         None
         if case.primary is None
@@ -125,7 +126,7 @@ class Draft:
     logic: Logic
     steps: list[DraftStep] = field(default_factory=list)
     warnings: list[DraftWarning] = field(default_factory=list)
-    held_back: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    held_back: list[tuple[str, str]] = field(default_factory=list)  # (why, what): steps the case rules out
     branched: set[str] = field(default_factory=set)  # unknown facts the plan turns on
     problems: list[plan_check.Problem] = field(default_factory=list)
 
@@ -198,7 +199,7 @@ class Planner:
         for ex in rule.excludes:
             hit = d.logic.eval(ex.when)
             if hit == TRUE and rule.steps:
-                d.held_back.append((_rule_label(rule, self), ex.why))
+                d.held_back += [(ex.why, self.step_label(step)) for step in rule.steps]
             cond = and_(cond, d.logic.negate(hit))
             if not cond:
                 return
@@ -221,7 +222,7 @@ class Planner:
             for req in self.act_requirements(act):
                 r = self.requirement(req, act, d.logic)
                 if not r:
-                    d.held_back.append((self._step_text(step), req.why))
+                    d.held_back.append((req.why, self.step_label(step)))
                     return FALSE
                 cond = and_(cond, r)
         return cond
@@ -269,6 +270,12 @@ class Planner:
                 merged[s.text] = s
         d.steps = sorted(merged.values(), key=lambda s: PHASES.index(s.step.phase))
 
+    def step_label(self, step: Step) -> str:
+        """A step in a few words: its first act's label, or the therapy's name."""
+        if step.therapy:
+            return self.therapies[step.therapy].name
+        return self.acts[(step.acts or step.options)[0]].label
+
     def _step_text(self, step: Step) -> str:
         if step.text:
             return step.text
@@ -308,10 +315,6 @@ def planner_for(k: Knowledge) -> Planner:
             _PLANNERS.clear()
         hit = _PLANNERS[id(k)] = (k, Planner(k))
     return hit[1]
-
-
-def _rule_label(rule: Rule, planner: Planner) -> str:
-    return planner._step_text(rule.steps[0]) if rule.steps else rule.id
 
 
 # --- the answer ----------------------------------------------------------------------------------
@@ -433,8 +436,17 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     a.sections += section("Plan", [_item(s) for s in main], numbered=True)
     for label, steps in branches.items():
         a.sections += section(f"If {label}", [_item(s) for s in steps], numbered=True)
-    held = list(dict.fromkeys(d.held_back))[:MAX_HELD_BACK]
-    a.sections += section("Not offered, and why", [Item(text=f"{what}: not offered, {why}") for what, why in held])
+    held: dict[str, list[str]] = {}
+    offered = {s.text for s in d.steps}
+    for why, what in d.held_back:
+        if what not in held.setdefault(why, []) and what not in offered:
+            held[why].append(what)
+    a.sections += section(
+        "Not offered, and why",
+        [Item(text=f"{why[0].upper() + why[1:]}: {', '.join(what)}") for why, what in held.items() if what][
+            :MAX_HELD_BACK
+        ],
+    )
     a.sections += _prognosis(d.logic, k)
     a.sections += section("Surveillance", [_item(s) for s in follow])
     a.sections += section("Next", [Item(text=k.planner.board_prompt)])

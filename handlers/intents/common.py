@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.answer import Item, Section
+from handlers.answer import Item, section  # noqa: F401  (section: re-exported for the intent modules)
 from knowledge.schema import Fact, Quantity
 
 
@@ -14,8 +14,3 @@ def figure(q: Quantity, label: str | None = None) -> Item:
     """A figure as "label: 50-80%" with its sources; the number is printed exactly as stored."""
     name = label or q.label
     return Item(text=f"{name}: {q.formatted()}" if name else q.formatted(), sources=list(q.sources))
-
-
-def section(title: str, items: list[Item], numbered: bool = False) -> list[Section]:
-    """A one-element list, or nothing when there are no items (so callers can write `+= section(...)`)."""
-    return [Section(title=title, items=items, numbered=numbered)] if items else []

@@ -12,7 +12,7 @@ from knowledge import Knowledge
 
 def treatment_plan(q: Query, k: Knowledge) -> Answer:
     c = q.case
-    if c.details() == 0 and c.metastatic is None:
+    if c.details() == 0 and c.metastatic is None and not c.diagnosis_pending and c.primary in (None, "pancreas"):
         a = topic_answer("treatment_plan", "treatment_algorithm", k)
         a.sections += section(
             "For a plan tailored to a patient",
