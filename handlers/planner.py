@@ -62,6 +62,8 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         else case.primary == "pancreas" or (case.primary == "duodenum" and case.subtype == "gastrinoma")
     )
     facts["primary_resected"] = bool(set(case.prior_surgery) & PANCREATIC_SURGERY) or None
+    if case.recurrence is None and facts["primary_resected"] and (case.metastatic or case.metastases):
+        facts["recurrence"] = True  # disease found after the primary was resected is a recurrence
     malignant = bool(
         case.malignant_features or case.biliary_obstruction or case.splenic_vessel_involvement or facts["nodes"]
     )

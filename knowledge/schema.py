@@ -374,6 +374,9 @@ class CaseVocabulary(Strict):
     toxicity_grade_context: Terms
     unfit: Terms
     fit: Terms
+    fitness_uncertain: Terms
+    hedges: Terms
+    vascular: Terms
     biliary_obstruction: Terms
     peripheral: Terms
     central: Terms
@@ -437,6 +440,7 @@ PLAN_FACTS = {
     "primary_resected",
     "recurrence",
     "splenic_vessel_involvement",
+    "vascular_involvement",
     "biliary_obstruction",
     "peripheral",
     "malignant_features",

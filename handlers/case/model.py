@@ -55,6 +55,7 @@ class Case(BaseModel):
     prior_surgery: list[str] = []  # procedure ids already done (knowledge/data/case.yaml procedures)
     recurrence: bool | None = None
     splenic_vessel_involvement: bool | None = None
+    vascular_involvement: bool | None = None  # SMV, SMA, portal vein, coeliac axis abutted or involved
     biliary_obstruction: bool | None = None
     peripheral: bool | None = None  # peripheral / exophytic (enucleation) vs near the duct
     malignant_features: bool | None = None

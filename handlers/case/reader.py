@@ -121,6 +121,11 @@ _OPS = {
     ">=": "≥",
 }
 _FUNCTIONAL_WORDS = ("functional", "functioning", "secreting", "syndromic")
+# A clause that wonders or asks for a pathway says nothing of what the tumour is ("look for a pancreatic
+# primary", "run it through the PNET pathway", "treat it like a PNET").
+_HYPOTHETICAL = re.compile(
+    r"\bwhether\b|\bwonder|\blook\s+for\b|\bsearch\s+for\b|\brule\s+out\b|\bto\s+exclude\b|\bpathway\b|\balgorithm\b|\bprotocol\b|\blike\s+an?\s+p?net\b|\bas\s+an?\s+p?net\b|\btreat\s+as\b"
+)
 _NET_NAMED = re.compile(
     r"\bnets?\b|pnet|pannet|pnen|neuroendocrine|carcinoid|insulinoma|gastrinoma|glucagonoma|vipoma|acthoma|\bnec\b"
 )
@@ -184,6 +189,9 @@ class CaseParser:
         self.toxicity = terms_pattern(v.toxicity_grade_context)
         self.unfit = terms_pattern(v.unfit)
         self.fit = terms_pattern(v.fit)
+        self.fit_uncertain = terms_pattern(v.fitness_uncertain)
+        self.hedge = terms_pattern(v.hedges)
+        self.vascular = terms_pattern(v.vascular)
         self.biliary = terms_pattern(v.biliary_obstruction)
         self.peripheral = terms_pattern(v.peripheral)
         self.central = terms_pattern(v.central)
@@ -201,8 +209,16 @@ class CaseParser:
         for i, clause in enumerate(clauses):
             before = case.model_dump()
             prev = clauses[i - 1].text if i else ""
-            after_mets = bool(re.search(r"metasta|\bmets\b", prev))
-            self._clause(clause.text, case, after_mets, prev)
+            nxt = clauses[i + 1].text if i + 1 < len(clauses) else ""
+            met = _METASTATIC.search(prev)
+            after_mets = bool(met and not _negated(prev, met.start(), met.end())) and not re.search(
+                r"\b(?:mri|ct|pet|dotatate|scan)\b", clause.text
+            )
+            following = [c.text for c in clauses[i + 1 : i + 3] if len(tokens(c.text)) <= 5]
+            hedged = bool(self.hedge.search(clause.text) or any(self.hedge.search(t) for t in following))
+            if clause.question:  # "aren't these 90% metastatic?" asks; it does not say the case is
+                after_mets, hedged = False, True
+            self._clause(clause.text, case, after_mets, prev, hedged, nxt)
             if case.model_dump() != before:
                 used.append((clause.start, clause.start + len(clause.text)))
         self._presentation(folded, clauses, case, used)
@@ -215,12 +231,16 @@ class CaseParser:
         ]
         if any(s != "lymph_nodes" for s in case.metastases):
             case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
+        if (m := self.fit_uncertain.search(folded)) is not None:
+            case.fit_for_surgery = None  # "surgeons unsure if she's fit": asked, whatever else is said
+            case.evidence["fit_for_surgery"] = "uncertain: " + m.group(0)
         if case.hepatic_burden_pct and "liver" not in case.metastases:
             case.metastases.insert(0, "liver")  # "30% liver replacement" is liver disease
             case.metastatic = True
-        if case.sstr is None:
+        if case.sstr is None:  # "the scan with the special tracer (DOTATATE) didn't light up"
             for sentence in re.split(r"[.;\n]+", folded):
-                self._sstr(sentence, case)
+                if (m := _SSTR_TOPIC.search(sentence)) and "fdg" not in sentence:
+                    self._sstr(sentence[m.start() : m.end() + 80], case)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
         if case.progression is None and any(t.outcome == "progressed" for t in case.treatments):
@@ -237,18 +257,15 @@ class CaseParser:
     def _size(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
         """The primary's largest dimension; a size said of a liver metastasis is kept apart (RFA is for <5 cm)."""
         for m in _SIZE.finditer(text):
-            window = text[max(0, m.start() - 20) : m.end() + 25]
-            met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment", text[m.end() : m.end() + 25])
             if re.search(r"\bnew\s+$", text[max(0, m.start() - 6) : m.start()]):
                 continue  # "new 1 cm nodule": a new lesion, not the primary
-            met_before = re.search(
-                r"(?:liver|hepatic|met\w*|nodes?|bone|lung)\s*(?:lesions?\s*)?(?:up\s+to|of|measuring|largest)?\s*$",
-                text[max(0, m.start() - 30) : m.start()],
-            )
-            if (met_after or met_before) and not re.search(
-                r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate", window
-            ):
-                if re.search(r"liver|hepatic", text[max(0, m.start() - 30) : m.end() + 25]):
+            after = re.split(r"[;,.\n]", text[m.end() : m.end() + 25])[0]  # what the size is said of: its clause
+            before = re.split(r"[;,.\n]", text[max(0, m.start() - 30) : m.start()])[-1]
+            met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment|\bseg\b", after)
+            met_before = re.search(r"(?:liver|hepatic|met\w*|nodes?|bone|lung)\b", before)
+            primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
+            if (met_after or met_before) and not re.search(primary_words, before + after):
+                if re.search(r"liver|hepatic|\bseg", before + after):
                     case.liver_lesion_cm = max(_cm(m), case.liver_lesion_cm or 0)
                     used.append(m.span())
                 continue
@@ -338,9 +355,11 @@ class CaseParser:
 
     # clause-level facts --------------------------------------------------------------------------
 
-    def _clause(self, clause: str, case: Case, after_mets: bool = False, prev: str = "") -> None:
+    def _clause(
+        self, clause: str, case: Case, after_mets: bool = False, prev: str = "", hedged: bool = False, nxt: str = ""
+    ) -> None:
         spans = self.lex.find(tokens(clause))
-        self._entities(clause, spans, case, after_mets)
+        self._entities(clause, spans, case, after_mets, hedged, nxt if len(tokens(nxt)) <= 4 else "")
         self._nodes(clause, case)
         self._sstr(clause, case)
         self._resectable(clause, case)
@@ -357,27 +376,41 @@ class CaseParser:
         for name, pattern in self.differentiation.items():
             if (m := pattern.search(clause)) and not _negated(clause, m.start(), m.end()):
                 case.differentiation = name  # type: ignore[assignment]
-        if _LOCALISED.search(clause):
+        if hedged or re.search(r"\bobvious|\bdefinite|so\s+far|\byet\b", clause):
+            pass  # "no obvious mets" on a first CT does not settle the staging
+        elif _LOCALISED.search(clause):
             case.metastatic = False
         elif (m := _METASTATIC.search(clause)) and case.metastatic is None and not _nodes_only(spans):
             case.metastatic = not _negated(clause, m.start(), m.end())
 
-    def _entities(self, clause: str, spans: list[Span], case: Case, after_mets: bool = False) -> None:
+    def _entities(
+        self,
+        clause: str,
+        spans: list[Span],
+        case: Case,
+        after_mets: bool = False,
+        hedged: bool = False,
+        nxt_short: str = "",
+    ) -> None:
         """Subtype named, metastatic sites present or ruled out. after_mets: the clause lists sites after
-        "metastatic PNET (" or "mets:" in the clause before."""
+        "metastatic PNET (" or "mets:" in the clause before. hedged: "possible lesion, ?haemangioma" does
+        not make a metastasis."""
         for span in spans:
             start, end = _locate(clause, span.tokens)
             negated = _negated(clause, start, end)
-            if span.kind == "subtype" and not negated and case.subtype is None:
+            if span.kind == "subtype" and not negated and case.subtype is None and not _HYPOTHETICAL.search(clause):
                 case.subtype = span.id  # type: ignore[assignment]
                 case.evidence["subtype"] = "named"
             elif span.kind == "site" and span.id != "multiple":
                 site = span.id if span.id in CASE_SITES else "other"
+                context = (
+                    _MET_CONTEXT.search(clause)
+                    or (after_mets and len(tokens(clause)) <= 4)
+                    or (nxt_short and _MET_CONTEXT.search(nxt_short))
+                )
                 if negated:
                     case.metastases_ruled_out.append(site)
-                elif (
-                    _MET_CONTEXT.search(clause) or (after_mets and len(tokens(clause)) <= 4)
-                ) and site not in case.metastases:
+                elif context and not hedged and site not in case.metastases:
                     case.metastases.append(site)
         toks = tokens(clause)
         for i, t in enumerate(toks):
@@ -404,7 +437,11 @@ class CaseParser:
             r"\b(?:primary|tumou?r|mass|lesion)\s+(?:is\s+|was\s+)?(?:avid|positive)|avid\s+primary", clause
         ):
             return  # "no mets on DOTATATE PET" is a staging result, not the receptor status
-        if _SSTR_NEG.search(clause) or _PRE_NEG.search(clause[: m.start()][-25:]):
+        if re.search(
+            r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b", clause
+        ) or re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()]):
+            return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative
+        if _SSTR_NEG.search(clause):
             case.sstr = "negative"
         elif _SSTR_POS.search(clause):
             case.sstr = "positive"
@@ -460,7 +497,7 @@ class CaseParser:
         if not drugs:
             strong = [o for o, _ in outcomes if o in ("stopped_toxicity", "intolerant", "progressed")]
             weak = [o for o, _ in outcomes if o in ("stable", "responded")]
-            open_ = [t for t in case.treatments if t.outcome in ("unknown", "ongoing", "stable")]
+            open_ = [t for t in case.treatments if t.outcome in ("unknown", "ongoing", "stable", "responded")]
             if weak and not strong and case.treatments and case.treatments[-1].outcome in ("unknown", "ongoing"):
                 case.treatments[-1].outcome = weak[0]  # type: ignore[assignment]
             elif strong and open_:
@@ -527,6 +564,7 @@ class CaseParser:
             ("peripheral", self.peripheral, True),
             ("peripheral", self.central, False),
             ("malignant_features", self.malignant, True),
+            ("vascular_involvement", self.vascular, True),
         ):
             m = pattern.search(clause)
             if m and not _negated(clause, m.start(), m.end()):
@@ -549,16 +587,20 @@ class CaseParser:
 
     def _primary(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
         """Where the tumour arose. The pancreas wins when it is named; a pancreatic location implies it."""
-        said = [c for c in clauses if not c.question] or clauses
+        said = [c for c in clauses if not c.question and not _HYPOTHETICAL.search(c.text)] or clauses
         found = {name: _first_affirmed(p, said) for name, p in self.primaries.items()}
+        others = sorted((span[0], name) for name, span in found.items() if span and name != "pancreas")
+        pancreas_clear = any(
+            _negated(c.text, m.start(), m.end()) for c in said for m in self.primaries["pancreas"].finditer(c.text)
+        )
         if found.get("duodenum") and case.location == "duodenum":
             case.primary = "duodenum"
-        elif found.get("pancreas") or (case.location and case.location != "duodenum"):
+        elif others and pancreas_clear:
+            case.primary = others[0][1]  # "ileal mass ... pancreas normal"
+        elif found.get("pancreas") or (case.location and case.location != "duodenum" and not others):
             case.primary = "pancreas"
-        else:
-            others = sorted((span[0], name) for name, span in found.items() if span)
-            if others:
-                case.primary = others[0][1]
+        elif others:
+            case.primary = others[0][1]
         if case.primary and (span := found.get(case.primary)):
             used.append(span)
 

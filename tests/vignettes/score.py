@@ -44,6 +44,7 @@ IMPLIED = {
     "octreotide": {"octreotide", "octreotide_preop"},
     "distal_pancreatectomy_splenectomy": set(),  # both distal_pancreatectomy and splenectomy: see has()
     "adjuvant_chemo": {"adjuvant_chemo"},
+    "staging": {"staging", "sstr_imaging"},  # the vocabulary's staging is cross-sectional and SSTR imaging
 }
 
 
@@ -236,26 +237,33 @@ def judge_case(item: dict[str, Any], case: dict[str, Any]) -> tuple[int, int, li
 # --- report --------------------------------------------------------------------------------------
 
 
-def score(engine: Any) -> dict[str, dict[str, Any]]:
+PLAN_SETS = ("plans.yaml", "plans2.yaml")
+
+
+def score(engine: Any, plan_sets: tuple[str, ...] = PLAN_SETS) -> dict[str, dict[str, Any]]:
     """Per split (development, held-out): plans passed, dangerous misses, case fields and cases right."""
     report: dict[str, dict[str, Any]] = {}
     for split in ("development", "held-out"):
         want_held = split == "held-out"
-        plans = [p for p in load("plans.yaml") if held_out(p) == want_held]
         cases = [c for c in load("cases.yaml") if held_out(c) == want_held]
-        plan_results = [judge_plan(p, plan_acts(engine.ask(p["text"], intent="treatment_plan").answer)) for p in plans]
         case_results = [
             (c, judge_case(c, engine.ask(c["text"], intent="treatment_plan").query.case.model_dump())) for c in cases
         ]
         report[split] = {
-            "plans": (sum(r.ok for r in plan_results), len(plan_results)),
-            "dangerous": sum(bool(r.forbidden) for r in plan_results if r.danger == "high"),
-            "forbidden_any": sum(bool(r.forbidden) for r in plan_results),
             "case_fields": (sum(r[0] for _, r in case_results), sum(r[1] for _, r in case_results)),
             "cases": (sum(r[0] == r[1] for _, r in case_results), len(case_results)),
-            "plan_misses": [r for r in plan_results if not r.ok],
             "case_misses": [(c["id"], r[2]) for c, r in case_results if r[2]],
+            "plan_misses": [],
         }
+        for name in plan_sets:
+            plans = [p for p in load(name) if held_out(p) == want_held]
+            results = [judge_plan(p, plan_acts(engine.ask(p["text"], intent="treatment_plan").answer)) for p in plans]
+            report[split][name] = {
+                "plans": (sum(r.ok for r in results), len(results)),
+                "forbidden_any": sum(bool(r.forbidden) for r in results),
+                "dangerous": sum(bool(r.forbidden) for r in results if r.danger == "high"),
+            }
+            report[split]["plan_misses"] += [r for r in results if not r.ok]
     return report
 
 
@@ -263,16 +271,13 @@ def table(report: dict[str, dict[str, Any]]) -> str:
     def pct(pair: tuple[int, int]) -> str:
         return f"{pair[0]}/{pair[1]} {100 * pair[0] / pair[1]:.1f}%" if pair[1] else "-"
 
+    dev, held = report["development"], report["held-out"]
     rows = ["| | development | held-out |", "|---|---|---|"]
-    for label, key in (
-        ("plans safe and complete", "plans"),
-        ("case fields read right", "case_fields"),
-        ("cases read wholly right", "cases"),
-    ):
-        rows.append(f"| {label} | {pct(report['development'][key])} | {pct(report['held-out'][key])} |")
-    for label, key in (
-        ("plans with a forbidden step", "forbidden_any"),
-        ("... of them high-danger cases", "dangerous"),
-    ):
-        rows.append(f"| {label} | {report['development'][key]} | {report['held-out'][key]} |")
+    for name in [k for k in dev if k.endswith(".yaml")]:
+        rows.append(f"| {name}: plans safe and complete | {pct(dev[name]['plans'])} | {pct(held[name]['plans'])} |")
+        rows.append(
+            f"| {name}: plans with a forbidden step (high-danger) | {dev[name]['forbidden_any']} ({dev[name]['dangerous']}) | {held[name]['forbidden_any']} ({held[name]['dangerous']}) |"
+        )
+    rows.append(f"| cases.yaml: case fields read right | {pct(dev['case_fields'])} | {pct(held['case_fields'])} |")
+    rows.append(f"| cases.yaml: cases read wholly right | {pct(dev['cases'])} | {pct(held['cases'])} |")
     return "\n".join(rows)
