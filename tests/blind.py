@@ -4,8 +4,9 @@ The set was written by someone who had read only the five source articles, never
 committed unchanged. Every entry whose numeric id is divisible by 3 (q003, q006, ...) is HELD OUT:
 its failures are never looked at to tune anything; only the development two thirds are.
 
-Judgement, on the plain text of the answer (bot.render.to_text), after unicode dashes become "-" and
-runs of whitespace one space:
+Judgement, on the plain text of the answer (bot.render.to_text), after unicode dashes become "-",
+runs of whitespace one space, the space between a number and its unit goes ("30 mg" = "30mg") and
+case is ignored ("High-grade" = "high-grade"), as a reader would:
   scope in      not a decline; every must_include string present (a figure as a whole token: "10%" is
                 not found inside "110%"), no must_not_include string present
   scope silent  the answer says the sources do not cover the aspect asked (Answer.not_covered, the
@@ -28,6 +29,7 @@ import yaml
 PATH = Path(__file__).parent / "blind" / "questions.yaml"
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _SPACE = re.compile(r"\s+")
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=[a-z%])")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def load(path: Path = PATH) -> list[Question]:
 
 
 def normalise(text: str) -> str:
-    return _SPACE.sub(" ", text.translate(_DASHES)).strip()
+    return _UNIT_SPACE.sub("", _SPACE.sub(" ", text.translate(_DASHES)).strip().lower())
 
 
 def contains(text: str, s: str) -> bool:
