@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from handlers import answer
-from handlers.answer import Answer, Warn
+from handlers.answer import Answer, Item, Section, Warn
 from handlers.case import CaseParser
 from handlers.intents import HANDLERS
 from handlers.lexicon import Lexicon
+from handlers.retrieval import Retriever
 from handlers.router import Query, Router
 from knowledge import Knowledge, load
 
@@ -29,7 +30,8 @@ class Engine:
             raise ValueError(f"intents without a handler, or handlers without an intent: {sorted(missing)}")
         self.lexicon = Lexicon(self.knowledge)
         self.case_parser = CaseParser(self.knowledge, self.lexicon)
-        self.router = Router(self.knowledge, self.lexicon, self.case_parser)
+        self.retriever = Retriever(self.knowledge, self.lexicon)
+        self.router = Router(self.knowledge, self.lexicon, self.case_parser, self.retriever)
 
     @property
     def version(self) -> str:
@@ -43,8 +45,8 @@ class Engine:
         if intent is not None:
             if intent not in HANDLERS:
                 raise ValueError(f"unknown intent {intent!r}")
-            query = replace(query, intent=intent, confidence=100)
-        result = HANDLERS[query.intent](query, self.knowledge)
+            query = replace(query, intent=intent, confidence=100, parts=[intent])
+        result = self._answer(query)
         if truncated:
             result.warnings.append(
                 Warn(
@@ -52,3 +54,40 @@ class Engine:
                 )
             )
         return Result(query, answer.finish(result, self.knowledge))
+
+    def _answer(self, q: Query) -> Answer:
+        k = self.knowledge
+        silent = [k.vocabulary.silent[s] for s in q.silent] if not q.oos_terms else []
+        main = q.intent
+        if silent and main in ("out_of_scope", "closest_matches") and silent[0].show:
+            main = silent[0].show  # nothing else named: show what the sources say nearest to the aspect asked
+        a = HANDLERS[main](replace(q, intent=main), k)
+        for part in q.parts[1:]:
+            _append(a, HANDLERS[part](replace(q, intent=part), k))
+        if silent:
+            _not_covered(a, [s.label for s in silent])
+        return a
+
+
+def _append(a: Answer, part: Answer) -> None:
+    """A further part of a compound question: its own heading (its summary), then its sections."""
+    a.parts = a.parts or [a.intent]
+    a.parts.append(part.intent)
+    a.title = f"{a.title} · {part.title}"
+    a.sections.append(Section(title=part.title, items=[Item(text=part.summary, sources=part.summary_sources)]))
+    a.sections += [Section(title=f"{part.title}: {s.title}", items=s.items, numbered=s.numbered) for s in part.sections]
+    known = {w.text for w in a.warnings}
+    a.warnings += [w for w in part.warnings if w.text not in known]
+    a.not_covered += [n for n in part.not_covered if n not in a.not_covered]
+
+
+def _not_covered(a: Answer, labels: list[str]) -> None:
+    """Lead with what the sources do not cover; what they do say follows, under its own heading."""
+    what = " or ".join(labels)
+    a.not_covered += [x for x in labels if x not in a.not_covered]
+    said = Section(title=f"What my sources do say: {a.title}", items=[Item(text=a.summary, sources=a.summary_sources)])
+    a.sections.insert(0, said)
+    a.title = f"Not in my sources: {what}"
+    a.summary = f"My sources do not cover {what}. Here is what they do say that is closest to your question."
+    a.summary_sources = []
+    a.declined = False

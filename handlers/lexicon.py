@@ -1,7 +1,7 @@
 """Entity lexicon: every alias in knowledge/ as a token phrase, with typo correction.
 
 Matching is exact on token phrases, longest first, after two steps per token:
-1. abbreviations from intents.yaml are expanded ("mets" -> "metastases", "ln" -> "lymph nodes");
+1. synonyms from vocabulary.yaml are expanded ("mets" -> "metastases", "ln" -> "lymph nodes");
 2. a word the vocabulary does not know is corrected to its nearest vocabulary word with
    rapidfuzz fuzz.ratio when the score reaches the cutoff ("glucaganoma" -> "glucagonoma").
    Confusables and short words are never corrected (vipoma~lipoma, carcinoid~carcinoma).
@@ -24,8 +24,8 @@ MAX_PHRASE = 8
 
 @dataclass(frozen=True)
 class Span:
-    kind: str  # subtype, site, primary, therapy, domain, oos
-    id: str  # entity id (for oos: the group name)
+    kind: str  # subtype, site, primary, therapy, therapy_class, trial, topic, domain, oos
+    id: str  # entity id (oos: the group name; trial: its name in vocabulary.yaml; topic: "nec")
     start: int  # raw token indices [start, end)
     end: int
     tokens: tuple[str, ...]  # the raw tokens it covers
@@ -46,16 +46,23 @@ class Lexicon:
             for item in items:
                 for alias in item.aliases:
                     self.phrases.setdefault(alias_key(alias), (kind, item.id))
-        for term in k.intents.domain_terms:
+        v = k.vocabulary
+        for trial in v.trials:
+            for alias in trial.aliases:
+                self.phrases.setdefault(alias_key(alias), ("trial", trial.name))
+        self.trial_therapy = {t.name: t.therapy for t in v.trials}
+        for term in v.carcinoma_terms:
+            self.phrases.setdefault(alias_key(term), ("topic", "nec"))
+        for term in v.domain_terms:
             self.phrases.setdefault(alias_key(term), ("domain", term))
-        for group, terms in k.intents.out_of_scope.items():
-            for term in terms:
+        for group, g in v.out_of_scope.items():
+            for term in g.terms:
                 self.phrases.setdefault(alias_key(term), ("oos", group))
         self.longest = min(MAX_PHRASE, max(map(len, self.phrases)))
         self.abbreviations = {
-            alias_key(short)[0]: alias_key(long) for short, long in k.intents.abbreviations.items() if alias_key(short)
+            alias_key(short)[0]: alias_key(long) for short, long in v.synonyms.items() if alias_key(short)
         }
-        self.confusables = {t for c in k.intents.confusables for t in alias_key(c)}
+        self.confusables = {t for c in v.confusables for t in alias_key(c)}
         vocab: set[str] = set(self.confusables)
         for phrase in self.phrases:
             vocab.update(phrase)
@@ -67,6 +74,9 @@ class Lexicon:
                 vocab.update(alias_key(example))
         for long in self.abbreviations.values():
             vocab.update(long)
+        for aspect in [*v.aspects.values(), *v.silent.values()]:
+            for term in aspect.terms:
+                vocab.update(alias_key(term))
         self.vocab = vocab
         self._vocab_list = sorted(w for w in vocab if w.isalpha() and len(w) >= MIN_TYPO_LEN - 1)
         self.correct = lru_cache(maxsize=8192)(self._correct)

@@ -6,6 +6,13 @@ Scoring, all from knowledge/data/intents.yaml:
   the nearest example phrasing (rapidfuzz)     + up to EXAMPLE_BONUS for that example's intent
 The winner must reach min_score; an intent whose needs_any is not met cannot win; any out-of-scope
 term (another cancer, a look-alike lesion, another drug) declines the question outright.
+
+Beyond the winning intent, a question is read as topic x aspect (knowledge/data/vocabulary.yaml):
+  aspects   what is asked of the topic (dose, schedule, evidence, side effects...), for the answer to lead with
+  silent    aspects the sources do not cover (causes, incidence, inheritance...): said so, then what they do say
+  parts     a compound question ("dose of X and survival with Y"): every clause's own intent, answered in turn
+  closest   no intent confident, no out-of-scope term, but the sources speak to the question's words:
+            the closest cited facts (BM25 over the knowledge) instead of a decline
 """
 
 from __future__ import annotations
@@ -17,12 +24,17 @@ from rapidfuzz import fuzz, process
 
 from handlers.case import Case, CaseParser
 from handlers.lexicon import Lexicon, Span
+from handlers.retrieval import Hit, Retriever
 from knowledge import Knowledge
 from knowledge.text import alias_key, fold, tokens
 
 EXAMPLE_BONUS = 4.0
 EXAMPLE_FLOOR = 70.0  # token_sort_ratio below this adds nothing
 MAX_NGRAM = 8
+CLOSEST_MIN_INFO = 5.0  # summed IDF of the question's terms the knowledge holds, for a closest-matches answer
+CLOSEST_MIN_SCORE = 4.0  # BM25 score of the best fact
+PART_MIN_CUES = 3.0  # a clause of a compound question must carry this much cue weight of its own
+_CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\b")
 
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -51,7 +63,11 @@ class Query:
     case: Case
     scores: dict[str, float] = field(default_factory=dict)
     oos_terms: list[str] = field(default_factory=list)
-    oos_groups: list[str] = field(default_factory=list)  # their groups in intents.yaml, in the same order
+    oos_groups: list[str] = field(default_factory=list)  # their groups in vocabulary.yaml, in the same order
+    aspects: list[str] = field(default_factory=list)  # what is asked of the topic (vocabulary.yaml aspects)
+    silent: list[str] = field(default_factory=list)  # asked aspects the sources do not cover
+    parts: list[str] = field(default_factory=list)  # intents of a compound question, the main one first
+    matches: list[Hit] = field(default_factory=list)  # closest facts, for the closest_matches answer
 
     def first(self, kind: str) -> str | None:
         ids = self.entities.get(kind)
@@ -59,10 +75,18 @@ class Query:
 
 
 class Router:
-    def __init__(self, knowledge: Knowledge, lexicon: Lexicon, case_parser: CaseParser):
+    def __init__(self, knowledge: Knowledge, lexicon: Lexicon, case_parser: CaseParser, retriever: Retriever):
         self.k = knowledge
         self.lex = lexicon
         self.cases = case_parser
+        self.retriever = retriever
+        v = knowledge.vocabulary
+
+        def phrases(terms: list[str]) -> set[tuple[str, ...]]:
+            return {tuple(lexicon.text_words(t)) for t in terms} - {()}
+
+        self.aspects = {name: phrases(a.terms) for name, a in v.aspects.items()}
+        self.silent = {name: (phrases(a.terms), phrases(a.unless)) for name, a in v.silent.items()}
         cfg = knowledge.intents
         self.intents = cfg.intents
         self.min_score = cfg.min_score
@@ -91,7 +115,7 @@ class Router:
         if not words:
             return Query(cleaned, "help", 100, {}, words, case)
         spans = self.lex.find(raw)
-        entities = _entities(spans)
+        entities = _entities(spans, self.lex.trial_therapy)
         oos_spans = [s for s in spans if s.kind == "oos"]
         oos = [s.phrase for s in oos_spans]
         present = set(entities) | ({"case"} if case.details() >= 2 else set())
@@ -114,23 +138,89 @@ class Router:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         (top, top_score), (_, runner) = ranked[0], ranked[1]
         margin = top_score - runner
+        matches: list[Hit] = []
         if oos:
             intent, conf = "out_of_scope", 95
         elif top_score < self.min_score or (margin < self.min_margin and not has_domain):
             intent, conf = "out_of_scope", int(round(100 * (1 - min(top_score, self.min_score) / (2 * self.min_score))))
+            matches = self._closest(words, spans, has_domain)
+            if matches:
+                intent, conf = "closest_matches", int(min(60, 10 * matches[0].score))
         else:
             intent = top
             conf = int(round(100 * min(1.0, top_score / 6) * (0.5 + 0.5 * min(1.0, margin / 3))))
         groups = [s.id for s in oos_spans]
-        return Query(cleaned, intent, max(0, min(100, conf)), entities, words, case, scores, oos, groups)
+        aspects = [name for name, ps in self.aspects.items() if ps & grams]
+        silent = [name for name, (ps, unless) in self.silent.items() if ps & grams and not unless & grams]
+        parts = (
+            [intent] if intent in ("out_of_scope", "closest_matches") else self._parts(cleaned, intent, present, case)
+        )
+        return Query(
+            cleaned,
+            intent,
+            max(0, min(100, conf)),
+            entities,
+            words,
+            case,
+            scores,
+            oos,
+            groups,
+            aspects,
+            silent,
+            parts,
+            matches,
+        )
+
+    def _closest(self, words: list[str], spans: list[Span], has_domain: bool) -> list[Hit]:
+        """The closest cited facts, when the sources speak to enough of the question to be worth showing."""
+        if not has_domain and self.retriever.informative(words, spans) < CLOSEST_MIN_INFO:
+            return []
+        hits = self.retriever.search(words, spans)
+        return (
+            [h for h in hits if h.score >= CLOSEST_MIN_SCORE / 2] if hits and hits[0].score >= CLOSEST_MIN_SCORE else []
+        )
+
+    def _cue_scores(self, words: list[str]) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for name, n in {g for gram in ngrams(words) for g in self.cue_groups.get(gram, ())}:
+            scores[name] = scores.get(name, 0.0) + self.cue_weights[(name, n)]
+        return scores
+
+    def _parts(self, text: str, main: str, present: set[str], case: Case) -> list[str]:
+        """The intents of a compound question: the main one, then each clause's own, in the order asked."""
+        clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+        if len(clauses) < 2 or case.details() >= 2:
+            return [main]
+        parts = [main]
+        by_name = {i.name: i for i in self.intents}
+        for clause in clauses:
+            cues = self._cue_scores(self.lex.text_words(clause))
+            if not cues:
+                continue
+            name, weight = max(cues.items(), key=lambda kv: (kv[1], kv[0]))
+            needs = set(by_name[name].needs_any)
+            if (
+                weight >= PART_MIN_CUES
+                and name not in parts
+                and name not in ("out_of_scope", "help", "closest_matches")
+                and (not needs or needs & present or "domain" in needs)
+            ):
+                parts.append(name)
+        return parts
 
 
-def _entities(spans: list[Span]) -> dict[str, list[str]]:
+def _entities(spans: list[Span], trial_therapy: dict[str, str]) -> dict[str, list[str]]:
+    """Entity ids by kind; a trial also names its therapy, so the therapy's answer carries its result."""
     out: dict[str, list[str]] = {}
+
+    def add(kind: str, value: str) -> None:
+        if value not in out.setdefault(kind, []):
+            out[kind].append(value)
+
     for s in spans:
-        value = s.phrase if s.kind in ("domain", "oos") else s.id
-        if value not in out.setdefault(s.kind, []):
-            out[s.kind].append(value)
+        add(s.kind, s.phrase if s.kind in ("domain", "oos") else s.id)
+        if s.kind == "trial":
+            add("therapy", trial_therapy[s.id])
     return out
 
 
