@@ -8,6 +8,7 @@ from handlers import answer
 from handlers.answer import Answer, Item, Section, Warn
 from handlers.case import CaseParser
 from handlers.intents import HANDLERS
+from handlers.intents.common import fact
 from handlers.lexicon import Lexicon
 from handlers.retrieval import Retriever
 from handlers.router import Query, Router
@@ -64,9 +65,23 @@ class Engine:
         a = HANDLERS[main](replace(q, intent=main), k)
         for part in q.parts[1:]:
             _append(a, HANDLERS[part](replace(q, intent=part), k))
+        if main not in _NO_TOPIC_FACTS:
+            _subtype_facts(a, q, k)
         if silent:
             _not_covered(a, [s.label for s in silent])
         return a
+
+
+_NO_TOPIC_FACTS = {"metastasis_rate", "out_of_scope", "help", "sources"}
+
+
+def _subtype_facts(a: Answer, q: Query, k: Knowledge) -> None:
+    """A subtype named in a question about something else (its surgery, its preoperative care): what
+    the sources say about that subtype, so the answer covers the topic as well as the aspect."""
+    for s in k.subtypes.subtypes:
+        if s.id in q.entities.get("subtype", []):
+            items = [fact(s.syndrome, "Presentation: ")] if s.syndrome else []
+            a.sections.append(Section(title=f"{s.name} in my sources", items=items + [fact(n) for n in s.notes]))
 
 
 def _append(a: Answer, part: Answer) -> None:

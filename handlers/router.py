@@ -34,6 +34,25 @@ MAX_NGRAM = 8
 CLOSEST_MIN_INFO = 5.0  # summed IDF of the question's terms the knowledge holds, for a closest-matches answer
 CLOSEST_MIN_SCORE = 4.0  # BM25 score of the best fact
 PART_MIN_CUES = 3.0  # a clause of a compound question must carry this much cue weight of its own
+HEAD_BONUS = 1.5  # each cue group in the head of the question (what is asked) counts this much more
+MAX_HEAD_SENTENCES = 4  # a longer post is a case description, not a question with a head
+_SENTENCES = re.compile(r"(?<=[?.!])\s+|\n+")
+_SUBORDINATORS = {
+    "when",
+    "with",
+    "in",
+    "for",
+    "after",
+    "if",
+    "because",
+    "since",
+    "whose",
+    "among",
+    "of",
+    "that",
+    "from",
+    "on",
+}
 _CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\b")
 
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
@@ -127,6 +146,8 @@ class Router:
         scores = {i.name: sum(w for kind, w in i.entity_weights.items() if kind in present) for i in self.intents}
         for name, n in {g for gram in grams for g in self.cue_groups.get(gram, ())}:  # each cue group counts once
             scores[name] += self.cue_weights[(name, n)]
+        for name, _ in {g for gram in ngrams(self._head(cleaned)) for g in self.cue_groups.get(gram, ())}:
+            scores[name] += HEAD_BONUS  # what the question asks, not the nouns around it
         best = process.extractOne(" ".join(words), self.examples, scorer=fuzz.token_sort_ratio)
         if best and best[1] > EXAMPLE_FLOOR:
             scores[self.example_intent[best[2]]] += EXAMPLE_BONUS * (best[1] - EXAMPLE_FLOOR) / (100 - EXAMPLE_FLOOR)
@@ -171,9 +192,23 @@ class Router:
             matches,
         )
 
+    def _head(self, text: str) -> list[str]:
+        """The words that say what is asked: the last question of the message, up to its first
+        subordinate phrase ("life expectancy | when it has spread to the liver")."""
+        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        asks = [s for s in sentences if "?" in s] or sentences[-1:]
+        if not asks or len(sentences) > MAX_HEAD_SENTENCES:
+            return []
+        words = self.lex.text_words(asks[-1])
+        for i, w in enumerate(words):
+            if i and w in _SUBORDINATORS:
+                return words[:i]
+        return words if len(sentences) > 1 else []  # the whole question is no narrower than itself
+
     def _closest(self, words: list[str], spans: list[Span], has_domain: bool) -> list[Hit]:
-        """The closest cited facts, when the sources speak to enough of the question to be worth showing."""
-        if not has_domain and self.retriever.informative(words, spans) < CLOSEST_MIN_INFO:
+        """The closest cited facts, when the question is about NETs and the sources speak to enough of it.
+        A question naming nothing of the domain is declined instead: closest matches are for in-scope ones."""
+        if not has_domain or self.retriever.informative(words, spans) < CLOSEST_MIN_INFO:
             return []
         hits = self.retriever.search(words, spans)
         return (
@@ -189,7 +224,7 @@ class Router:
     def _parts(self, text: str, main: str, present: set[str], case: Case) -> list[str]:
         """The intents of a compound question: the main one, then each clause's own, in the order asked."""
         clauses = [c for c in _CLAUSES.split(text) if c.strip()]
-        if len(clauses) < 2 or case.details() >= 2:
+        if len(clauses) < 2:
             return [main]
         parts = [main]
         by_name = {i.name: i for i in self.intents}

@@ -73,6 +73,7 @@ def out_of_scope(q: Query, k: Knowledge) -> Answer:
         summary = "I don't cover that. I answer questions about neuroendocrine tumours, above all pancreatic NETs, from five cited articles."
         close = []
     a = answer.new("out_of_scope", "Not something I cover", summary, declined=True)
+    a.not_covered = [t for t, g in zip(q.oos_terms, q.oos_groups, strict=True) if g != _CHAT_GROUP]
     a.sections += section("What I can answer", capabilities(k, close))
     return a
 

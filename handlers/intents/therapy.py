@@ -117,6 +117,11 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
             else:
                 a.not_covered.append(f"side effects of {t.name}")
                 items.append(Item(text=f"{t.name}: my sources do not cover its side effects"))
+    if {"dose", "schedule"} & set(q.aspects):
+        for t in asked:
+            if t.dose is None:
+                a.not_covered.append(f"the dose or schedule of {t.name}")
+                items.append(Item(text=f"{t.name}: my sources give no dose or schedule"))
     if "indications" in q.aspects:
         items += [fact(f, f"{t.name}: ") for t in asked for f in t.indication[:2]]
     return items
