@@ -62,17 +62,45 @@ class Engine:
         main = q.intent
         if silent and main in ("out_of_scope", "closest_matches") and silent[0].show:
             main = silent[0].show  # nothing else named: show what the sources say nearest to the aspect asked
-        a = HANDLERS[main](replace(q, intent=main), k)
+        if main == "treatment_plan" and "algorithm" in q.aspects and q.case.details() < 2:
+            # the general approach asked ("based on resectability, function, grade"), not one patient's plan
+            a = HANDLERS[main](replace(q, case=self.case_parser.parse("")), k)
+        else:
+            a = HANDLERS[main](replace(q, intent=main), k)
         for part in q.parts[1:]:
             _append(a, HANDLERS[part](replace(q, intent=part), k))
-        if main not in _NO_TOPIC_FACTS:
+        described = main == "treatment_plan" and q.case.details() >= 2  # a case: the plan is the whole answer
+        if main not in _NO_TOPIC_FACTS and not described:
             _subtype_facts(a, q, k)
         if silent:
             _not_covered(a, [s.label for s in silent])
+        if main not in _NO_RELATED and not described:
+            self._related(a, q)
         return a
+
+    def _related(self, a: Answer, q: Query) -> None:
+        """Up to RELATED facts closest to the question's own words that the answer does not already
+        hold: when a card answers the topic, the detail asked is still shown."""
+        hits = self.retriever.search(q.words, q.spans, top=RELATED_POOL)
+        if not hits:
+            return
+        floor = max(RELATED_MIN_SCORE, RELATED_SHARE * hits[0].score)
+        shown = {a.summary, *(i.text for s in a.sections for i in s.items), *(w.text for w in a.warnings)}
+        blob = "\n".join(shown)
+        extra = [h for h in hits if h.score >= floor and h.doc.intent != "sources" and h.doc.text not in blob][:RELATED]
+        if extra:
+            a.sections.append(
+                Section(title=RELATED_TITLE, items=[Item(text=h.doc.text, sources=list(h.doc.sources)) for h in extra])
+            )
 
 
 _NO_TOPIC_FACTS = {"metastasis_rate", "out_of_scope", "help", "sources"}
+_NO_RELATED = {"out_of_scope", "help", "sources", "closest_matches"}
+RELATED = 3
+RELATED_POOL = 8
+RELATED_MIN_SCORE = 6.0  # BM25: a fact sharing two or three informative words with the question
+RELATED_SHARE = 0.6  # of the best fact's score
+RELATED_TITLE = "Also in my sources, closest to your words"
 
 
 def _subtype_facts(a: Answer, q: Query, k: Knowledge) -> None:

@@ -12,6 +12,7 @@ so a brand ("Somatuline") finds the facts written about its generic (lanreotide)
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from knowledge import Knowledge
 from knowledge.schema import Fact, Quantity
 
 K1, B = 1.2, 0.75
+MIN_IDF = 1.0  # terms in more than about a third of the facts ("tumour", "pnet") do not rank them
 STEM_LEN = 7
 TOP = 6
 
@@ -83,7 +85,7 @@ class Retriever:
             name = self.names.get((s.kind, s.id))
             if name:
                 terms.update(self.terms(name))
-        return {t for t in terms if t in self.postings}
+        return {t for t in terms if self.idf.get(t, 0.0) >= MIN_IDF}
 
     def search(self, words: list[str], spans: list[Span], top: int = TOP) -> list[Hit]:
         terms = self.query_terms(words, spans)
@@ -93,7 +95,7 @@ class Retriever:
             for d, w in self.postings[t]:
                 scores[d] = scores.get(d, 0.0) + w
                 matched.setdefault(d, set()).add(t)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        ranked = heapq.nsmallest(top, scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return [Hit(self.docs[d], s, frozenset(matched[d])) for d, s in ranked]
 
     def informative(self, words: list[str], spans: list[Span]) -> float:

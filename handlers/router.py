@@ -87,6 +87,7 @@ class Query:
     silent: list[str] = field(default_factory=list)  # asked aspects the sources do not cover
     parts: list[str] = field(default_factory=list)  # intents of a compound question, the main one first
     matches: list[Hit] = field(default_factory=list)  # closest facts, for the closest_matches answer
+    spans: list[Span] = field(default_factory=list)  # entity spans found, for retrieval
 
     def first(self, kind: str) -> str | None:
         ids = self.entities.get(kind)
@@ -104,8 +105,17 @@ class Router:
         def phrases(terms: list[str]) -> set[tuple[str, ...]]:
             return {tuple(lexicon.text_words(t)) for t in terms} - {()}
 
-        self.aspects = {name: phrases(a.terms) for name, a in v.aspects.items()}
-        self.silent = {name: (phrases(a.terms), phrases(a.unless)) for name, a in v.silent.items()}
+        # phrase -> what it marks: ("aspect", name), ("silent", name) or ("unless", silent name)
+        self.marks: dict[tuple[str, ...], set[tuple[str, str]]] = {}
+        for name, a in v.aspects.items():
+            for p in phrases(a.terms):
+                self.marks.setdefault(p, set()).add(("aspect", name))
+        for name, sa in v.silent.items():
+            for p in phrases(sa.terms):
+                self.marks.setdefault(p, set()).add(("silent", name))
+            for p in phrases(sa.unless):
+                self.marks.setdefault(p, set()).add(("unless", name))
+        self.aspect_order = {name: n for n, name in enumerate([*v.aspects, *v.silent])}
         cfg = knowledge.intents
         self.intents = cfg.intents
         self.min_score = cfg.min_score
@@ -146,7 +156,7 @@ class Router:
         scores = {i.name: sum(w for kind, w in i.entity_weights.items() if kind in present) for i in self.intents}
         for name, n in {g for gram in grams for g in self.cue_groups.get(gram, ())}:  # each cue group counts once
             scores[name] += self.cue_weights[(name, n)]
-        for name, _ in {g for gram in ngrams(self._head(cleaned)) for g in self.cue_groups.get(gram, ())}:
+        for name, _ in {g for gram in ngrams(self._head(cleaned, words)) for g in self.cue_groups.get(gram, ())}:
             scores[name] += HEAD_BONUS  # what the question asks, not the nouns around it
         best = process.extractOne(" ".join(words), self.examples, scorer=fuzz.token_sort_ratio)
         if best and best[1] > EXAMPLE_FLOOR:
@@ -171,8 +181,12 @@ class Router:
             intent = top
             conf = int(round(100 * min(1.0, top_score / 6) * (0.5 + 0.5 * min(1.0, margin / 3))))
         groups = [s.id for s in oos_spans]
-        aspects = [name for name, ps in self.aspects.items() if ps & grams]
-        silent = [name for name, (ps, unless) in self.silent.items() if ps & grams and not unless & grams]
+        marks = {m for gram in grams for m in self.marks.get(gram, ())}
+        unless = {name for kind, name in marks if kind == "unless"}
+        aspects = sorted((n for kind, n in marks if kind == "aspect"), key=self.aspect_order.__getitem__)
+        silent = sorted(
+            (n for kind, n in marks if kind == "silent" and n not in unless), key=self.aspect_order.__getitem__
+        )
         parts = (
             [intent] if intent in ("out_of_scope", "closest_matches") else self._parts(cleaned, intent, present, case)
         )
@@ -190,16 +204,18 @@ class Router:
             silent,
             parts,
             matches,
+            spans,
         )
 
-    def _head(self, text: str) -> list[str]:
+    def _head(self, text: str, words: list[str]) -> list[str]:
         """The words that say what is asked: the last question of the message, up to its first
         subordinate phrase ("life expectancy | when it has spread to the liver")."""
         sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-        asks = [s for s in sentences if "?" in s] or sentences[-1:]
-        if not asks or len(sentences) > MAX_HEAD_SENTENCES:
+        if len(sentences) > MAX_HEAD_SENTENCES:
             return []
-        words = self.lex.text_words(asks[-1])
+        if len(sentences) > 1:
+            asks = [s for s in sentences if "?" in s] or sentences[-1:]
+            words = self.lex.text_words(asks[-1])
         for i, w in enumerate(words):
             if i and w in _SUBORDINATORS:
                 return words[:i]
