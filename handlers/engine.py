@@ -128,9 +128,13 @@ def _not_covered(a: Answer, labels: list[str]) -> None:
     """Lead with what the sources do not cover; what they do say follows, under its own heading."""
     what = " or ".join(labels)
     a.not_covered += [x for x in labels if x not in a.not_covered]
+    a.declined = False
+    if a.intent == "out_of_scope":  # nothing close enough to show: say so, and what can be asked
+        a.title = f"Not in my sources: {what}"
+        a.summary = f"My sources do not cover {what}, and nothing in them is close enough to show."
+        return
     said = Section(title=f"What my sources do say: {a.title}", items=[Item(text=a.summary, sources=a.summary_sources)])
     a.sections.insert(0, said)
     a.title = f"Not in my sources: {what}"
     a.summary = f"My sources do not cover {what}. Here is what they do say that is closest to your question."
     a.summary_sources = []
-    a.declined = False

@@ -185,8 +185,9 @@ class Router:
         unless = {name for kind, name in marks if kind == "unless"}
         aspects = sorted((n for kind, n in marks if kind == "aspect"), key=self.aspect_order.__getitem__)
         silent = sorted(
-            (n for kind, n in marks if kind == "silent" and n not in unless), key=self.aspect_order.__getitem__
-        )
+            (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
+            key=self.aspect_order.__getitem__,
+        )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
         parts = (
             [intent] if intent in ("out_of_scope", "closest_matches") else self._parts(cleaned, intent, present, case)
         )

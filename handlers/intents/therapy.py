@@ -115,8 +115,8 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
             if t.cautions:
                 items += [Item(text=f"{t.name}: {c.text}", sources=list(c.sources)) for c in t.cautions]
             else:
-                a.not_covered.append(f"side effects of {t.name}")
-                items.append(Item(text=f"{t.name}: my sources do not cover its side effects"))
+                a.not_covered.append(f"side effects or interactions of {t.name}")
+                items.append(Item(text=f"{t.name}: my sources do not cover its side effects or interactions"))
     if {"dose", "schedule"} & set(q.aspects):
         for t in asked:
             if t.dose is None:
