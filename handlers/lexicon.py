@@ -59,9 +59,16 @@ class Lexicon:
             for term in g.terms:
                 self.phrases.setdefault(alias_key(term), ("oos", group))
         self.longest = min(MAX_PHRASE, max(map(len, self.phrases)))
+        # one-token synonyms ("mets") by token; longer ones ("neuro-endocrine" -> neuro endocrine) by phrase
         self.abbreviations = {
-            alias_key(short)[0]: alias_key(long) for short, long in v.synonyms.items() if alias_key(short)
+            alias_key(short)[0]: alias_key(long) for short, long in v.synonyms.items() if len(alias_key(short)) == 1
         }
+        self.multi = {
+            alias_key(short): alias_key(long)
+            for short, long in v.synonyms.items()
+            if len(alias_key(short)) > 1 and alias_key(short) != alias_key(long)
+        }
+        self.multi_first = {key[0] for key in self.multi}
         self.confusables = {t for c in v.confusables for t in alias_key(c)}
         vocab: set[str] = set(self.confusables)
         for phrase in self.phrases:
@@ -90,11 +97,20 @@ class Lexicon:
     def words(self, raw: list[str]) -> list[tuple[str, int]]:
         """Expanded, corrected words, each with the index of the raw token it came from."""
         out: list[tuple[str, int]] = []
-        for i, tok in enumerate(raw):
+        i = 0
+        while i < len(raw):
+            tok = raw[i]
+            if tok in self.multi_first:
+                hit = next((k for k in self.multi if tuple(raw[i : i + len(k)]) == k), None)
+                if hit:
+                    out.extend((w, i) for w in self.multi[hit])
+                    i += len(hit)
+                    continue
             if tok in self.abbreviations:
                 out.extend((w, i) for w in self.abbreviations[tok])
             else:
                 out.append((self.correct(tok), i))
+            i += 1
         return out
 
     def find(self, raw: list[str]) -> list[Span]:

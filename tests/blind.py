@@ -141,8 +141,9 @@ def table(reports: dict[str, Report]) -> str:
     return "\n".join(lines)
 
 
-# CI fails when the held-out part falls below these (the aims; see tests/blind/README.md).
-FLOORS = {"in scope": 0.95, "silent": 0.0, "out of scope": 0.95}
+# CI fails when the held-out part falls below these: the aims for in scope (>= 95% with no
+# figure wrong) and out-of-scope recall (>= 95%); silent at the measured held-out score (7/9).
+FLOORS = {"in scope": 0.95, "silent": 0.75, "out of scope": 0.95}
 
 
 def below_floors(r: Report) -> list[str]:
