@@ -49,7 +49,6 @@ class Doc:
 class Hit:
     doc: Doc
     score: float
-    matched: frozenset[str]  # the query terms it shares
 
 
 class Retriever:
@@ -88,15 +87,12 @@ class Retriever:
         return {t for t in terms if self.idf.get(t, 0.0) >= MIN_IDF}
 
     def search(self, words: list[str], spans: list[Span], top: int = TOP) -> list[Hit]:
-        terms = self.query_terms(words, spans)
-        scores: dict[int, float] = {}
-        matched: dict[int, set[str]] = {}
-        for t in terms:
+        acc = [0.0] * len(self.docs)
+        for t in self.query_terms(words, spans):
             for d, w in self.postings[t]:
-                scores[d] = scores.get(d, 0.0) + w
-                matched.setdefault(d, set()).add(t)
-        ranked = heapq.nsmallest(top, scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [Hit(self.docs[d], s, frozenset(matched[d])) for d, s in ranked]
+                acc[d] += w
+        ranked = heapq.nlargest(top, range(len(acc)), key=acc.__getitem__)  # ties: the earlier fact first
+        return [Hit(self.docs[d], acc[d]) for d in ranked if acc[d] > 0.0]
 
     def informative(self, words: list[str], spans: list[Span]) -> float:
         """Sum of IDF of the question's terms found in the knowledge: how much of it the sources speak to."""
