@@ -36,13 +36,7 @@ class Lexicon:
     def __init__(self, knowledge: Knowledge):
         k = knowledge
         self.phrases: dict[tuple[str, ...], tuple[str, str]] = {}
-        for kind, items in (
-            ("subtype", k.subtypes.subtypes),
-            ("site", k.sites.sites),
-            ("primary", k.primaries.primaries),
-            ("therapy", k.therapies.therapies),
-            ("therapy_class", k.therapies.classes),
-        ):
+        for kind, items in k.entity_groups():
             for item in items:
                 for alias in item.aliases:
                     self.phrases.setdefault(alias_key(alias), (kind, item.id))

@@ -104,19 +104,9 @@ def item(hit: Hit) -> Item:
 
 
 def _entity_names(k: Knowledge) -> dict[tuple[str, str], str]:
-    names: dict[tuple[str, str], str] = {}
-    for kind, items in (
-        ("subtype", k.subtypes.subtypes),
-        ("site", k.sites.sites),
-        ("primary", k.primaries.primaries),
-        ("therapy", k.therapies.therapies),
-        ("therapy_class", k.therapies.classes),
-    ):
-        for x in items:
-            names[(kind, x.id)] = x.name
-    for t in k.vocabulary.trials:
-        names[("trial", t.name)] = t.name
-    names[("topic", "nec")] = "neuroendocrine carcinoma high grade G3"
+    names = {(kind, x.id): x.name for kind, items in k.entity_groups() for x in items}
+    names.update({("trial", t.name): t.name for t in k.vocabulary.trials})
+    names[("topic", "nec")] = k.topics.topics["nec"].title
     return names
 
 

@@ -97,6 +97,17 @@ class Knowledge:
     def source(self, source_id: str) -> SourceInfo:
         return self.source_index[source_id]
 
+    def entity_groups(self) -> list[tuple[str, list[Any]]]:
+        """Every named entity by kind (each item has id, name and aliases): the one list the lexicon
+        matches, retrieval names and the vocabulary tests walk."""
+        return [
+            ("subtype", list(self.subtypes.subtypes)),
+            ("site", list(self.sites.sites)),
+            ("primary", list(self.primaries.primaries)),
+            ("therapy", list(self.therapies.therapies)),
+            ("therapy_class", list(self.therapies.classes)),
+        ]
+
 
 def _path(loc: tuple[Any, ...]) -> str:
     out = ""

@@ -68,18 +68,7 @@ def test_out_of_scope_terms_are_declined_with_why(engine, group, term):
 
 @pytest.mark.parametrize(
     ("kind", "ident", "alias"),
-    [
-        (kind, item.id, alias)
-        for kind, items in (
-            ("subtype", K.subtypes.subtypes),
-            ("site", K.sites.sites),
-            ("primary", K.primaries.primaries),
-            ("therapy", K.therapies.therapies),
-            ("therapy_class", K.therapies.classes),
-        )
-        for item in items
-        for alias in item.aliases
-    ],
+    [(kind, item.id, alias) for kind, items in K.entity_groups() for item in items for alias in item.aliases],
     ids=lambda x: x,
 )
 def test_every_alias_brand_clipping_and_misspelling_names_its_entity(engine, kind, ident, alias):
