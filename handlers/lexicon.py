@@ -88,8 +88,9 @@ class Lexicon:
         best = process.extractOne(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return best[0] if best else word
 
-    def words(self, raw: list[str]) -> list[tuple[str, int]]:
-        """Expanded, corrected words, each with the index of the raw token it came from."""
+    def words(self, raw: list[str], correct: bool = True) -> list[tuple[str, int]]:
+        """Expanded, corrected words, each with the index of the raw token it came from. Curated
+        text (the knowledge itself) is expanded only: correct=False."""
         out: list[tuple[str, int]] = []
         i = 0
         while i < len(raw):
@@ -103,7 +104,7 @@ class Lexicon:
             if tok in self.abbreviations:
                 out.extend((w, i) for w in self.abbreviations[tok])
             else:
-                out.append((self.correct(tok), i))
+                out.append((self.correct(tok) if correct else tok, i))
             i += 1
         return out
 

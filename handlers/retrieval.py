@@ -4,8 +4,8 @@ The fallback for an in-scope question no intent is confident about: instead of a
 facts closest to the question, labelled as such. Built once with the engine; a query costs one pass
 over the inverted index of its own terms (tens of microseconds).
 
-Terms: folded tokens, synonyms expanded and typos corrected by the lexicon, stop words dropped, then
-stemmed with the Snowball English stemmer and cut to STEM_LEN characters so that "metastasis",
+Terms: folded tokens, synonyms expanded (and, in questions, typos corrected) by the lexicon, stop words dropped, then
+stemmed with the Snowball English stemmer (PyStemmer, its C build) and cut to STEM_LEN characters so that "metastasis",
 "metastases" and "metastatic" meet. An entity named in the question adds its canonical name's terms,
 so a brand ("Somatuline") finds the facts written about its generic (lanreotide).
 """
@@ -18,19 +18,20 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
 from handlers.answer import Item
 from handlers.lexicon import Lexicon, Span
 from knowledge import Knowledge
 from knowledge.schema import Fact, Quantity
+from knowledge.text import fold, tokens
 
 K1, B = 1.2, 0.75
 MIN_IDF = 1.0  # terms in more than about a third of the facts ("tumour", "pnet") do not rank them
 STEM_LEN = 7
 TOP = 6
 
-_stemmer = snowballstemmer.stemmer("english")
+_stemmer = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=16384)
@@ -76,7 +77,8 @@ class Retriever:
         }
 
     def terms(self, text: str) -> list[str]:
-        return [stem(w) for word in self.lex.text_words(text) for w in word.split() if w not in self.stop]
+        """Index terms of knowledge text: synonyms expanded, no typo correction (the text is curated)."""
+        return [stem(w) for w, _ in self.lex.words(tokens(fold(text)), correct=False) if w not in self.stop]
 
     def query_terms(self, words: list[str], spans: list[Span]) -> set[str]:
         terms = {stem(w) for w in words if w not in self.stop}
