@@ -28,6 +28,7 @@ from knowledge.text import fold, tokens
 
 K1, B = 1.2, 0.75
 MIN_IDF = 1.0  # terms in more than about a third of the facts ("tumour", "pnet") do not rank them
+MAX_TERMS = 8  # the rarest terms of a long question decide its closest facts; the rest only cost time
 STEM_LEN = 7
 TOP = 6
 
@@ -69,6 +70,7 @@ class Retriever:
             lengths.append(len(terms))
         n = len(self.docs)
         avg = sum(lengths) / n
+        self.name_terms = {key: self.terms(name) for key, name in self.names.items()}
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
         # BM25 term weights precomputed per posting: a query only adds them up
         self.postings = {
@@ -83,10 +85,9 @@ class Retriever:
     def query_terms(self, words: list[str], spans: list[Span]) -> set[str]:
         terms = {stem(w) for w in words if w not in self.stop}
         for s in spans:
-            name = self.names.get((s.kind, s.id))
-            if name:
-                terms.update(self.terms(name))
-        return {t for t in terms if self.idf.get(t, 0.0) >= MIN_IDF}
+            terms.update(self.name_terms.get((s.kind, s.id), ()))
+        kept = sorted((t for t in terms if self.idf.get(t, 0.0) >= MIN_IDF), key=lambda t: (-self.idf[t], t))
+        return set(kept[:MAX_TERMS])
 
     def search(self, words: list[str], spans: list[Span], top: int = TOP) -> list[Hit]:
         acc = [0.0] * len(self.docs)
