@@ -65,6 +65,9 @@ class Answer(BaseModel):
     knowledge_version: str
     disclaimer: str
     declined: bool = False
+    not_covered: list[str] = []  # aspects asked that the sources do not cover, said so in the answer
+    closest: bool = False  # no answer fitted: these are the closest cited facts, labelled as such
+    parts: list[str] = []  # the intents answered, one section group each, for a compound question
     rules_fired: list[str] = []
     case: dict[str, Any] | None = None
     plan: PlanSummary | None = None

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from handlers import answer
-from handlers.answer import Answer, Warn
+from handlers.answer import Answer, Item, Section, Warn
 from handlers.case import CaseParser
 from handlers.intents import HANDLERS
+from handlers.intents.common import fact
 from handlers.lexicon import Lexicon
+from handlers.retrieval import Retriever
 from handlers.router import Query, Router
 from knowledge import Knowledge, load
 
@@ -29,7 +31,8 @@ class Engine:
             raise ValueError(f"intents without a handler, or handlers without an intent: {sorted(missing)}")
         self.lexicon = Lexicon(self.knowledge)
         self.case_parser = CaseParser(self.knowledge, self.lexicon)
-        self.router = Router(self.knowledge, self.lexicon, self.case_parser)
+        self.retriever = Retriever(self.knowledge, self.lexicon)
+        self.router = Router(self.knowledge, self.lexicon, self.case_parser, self.retriever)
 
     @property
     def version(self) -> str:
@@ -43,8 +46,8 @@ class Engine:
         if intent is not None:
             if intent not in HANDLERS:
                 raise ValueError(f"unknown intent {intent!r}")
-            query = replace(query, intent=intent, confidence=100)
-        result = HANDLERS[query.intent](query, self.knowledge)
+            query = replace(query, intent=intent, confidence=100, parts=[intent])
+        result = self._answer(query)
         if truncated:
             result.warnings.append(
                 Warn(
@@ -52,3 +55,86 @@ class Engine:
                 )
             )
         return Result(query, answer.finish(result, self.knowledge))
+
+    def _answer(self, q: Query) -> Answer:
+        k = self.knowledge
+        silent = [k.vocabulary.silent[s] for s in q.silent] if not q.oos_terms else []
+        main = q.intent
+        if silent and main in ("out_of_scope", "closest_matches") and silent[0].show:
+            main = silent[0].show  # nothing else named: show what the sources say nearest to the aspect asked
+        if main == "treatment_plan" and "algorithm" in q.aspects and q.case.details() < 2:
+            # the general approach asked ("based on resectability, function, grade"), not one patient's plan
+            a = HANDLERS[main](replace(q, case=self.case_parser.parse("")), k)
+        else:
+            a = HANDLERS[main](replace(q, intent=main), k)
+        for part in q.parts[1:]:
+            _append(a, HANDLERS[part](replace(q, intent=part), k))
+        described = main == "treatment_plan" and q.case.details() >= 2  # a case: the plan is the whole answer
+        if main not in _NO_TOPIC_FACTS and not described:
+            _subtype_facts(a, q, k)
+        if silent:
+            _not_covered(a, [s.label for s in silent])
+        if main not in _NO_RELATED and not described:
+            self._related(a, q)
+        return a
+
+    def _related(self, a: Answer, q: Query) -> None:
+        """Up to RELATED facts closest to the question's own words that the answer does not already
+        hold: when a card answers the topic, the detail asked is still shown."""
+        hits = self.retriever.search(q.words, q.spans, top=RELATED_POOL)
+        if not hits:
+            return
+        floor = max(RELATED_MIN_SCORE, RELATED_SHARE * hits[0].score)
+        shown = {a.summary, *(i.text for s in a.sections for i in s.items), *(w.text for w in a.warnings)}
+        blob = "\n".join(shown)
+        extra = [h for h in hits if h.score >= floor and h.doc.intent != "sources" and h.doc.text not in blob][:RELATED]
+        if extra:
+            a.sections.append(
+                Section(title=RELATED_TITLE, items=[Item(text=h.doc.text, sources=list(h.doc.sources)) for h in extra])
+            )
+
+
+_NO_TOPIC_FACTS = {"metastasis_rate", "out_of_scope", "help", "sources"}
+_NO_RELATED = {"out_of_scope", "help", "sources", "closest_matches"}
+RELATED = 3
+RELATED_POOL = 8
+RELATED_MIN_SCORE = 6.0  # BM25: a fact sharing two or three informative words with the question
+RELATED_SHARE = 0.6  # of the best fact's score
+RELATED_TITLE = "Also in my sources, closest to your words"
+
+
+def _subtype_facts(a: Answer, q: Query, k: Knowledge) -> None:
+    """A subtype named in a question about something else (its surgery, its preoperative care): what
+    the sources say about that subtype, so the answer covers the topic as well as the aspect."""
+    for s in k.subtypes.subtypes:
+        if s.id in q.entities.get("subtype", []):
+            items = [fact(s.syndrome, "Presentation: ")] if s.syndrome else []
+            a.sections.append(Section(title=f"{s.name} in my sources", items=items + [fact(n) for n in s.notes]))
+
+
+def _append(a: Answer, part: Answer) -> None:
+    """A further part of a compound question: its own heading (its summary), then its sections."""
+    a.parts = a.parts or [a.intent]
+    a.parts.append(part.intent)
+    a.title = f"{a.title} · {part.title}"
+    a.sections.append(Section(title=part.title, items=[Item(text=part.summary, sources=part.summary_sources)]))
+    a.sections += [Section(title=f"{part.title}: {s.title}", items=s.items, numbered=s.numbered) for s in part.sections]
+    known = {w.text for w in a.warnings}
+    a.warnings += [w for w in part.warnings if w.text not in known]
+    a.not_covered += [n for n in part.not_covered if n not in a.not_covered]
+
+
+def _not_covered(a: Answer, labels: list[str]) -> None:
+    """Lead with what the sources do not cover; what they do say follows, under its own heading."""
+    what = " or ".join(labels)
+    a.not_covered += [x for x in labels if x not in a.not_covered]
+    a.declined = False
+    if a.intent == "out_of_scope":  # nothing close enough to show: say so, and what can be asked
+        a.title = f"Not in my sources: {what}"
+        a.summary = f"My sources do not cover {what}, and nothing in them is close enough to show."
+        return
+    said = Section(title=f"What my sources do say: {a.title}", items=[Item(text=a.summary, sources=a.summary_sources)])
+    a.sections.insert(0, said)
+    a.title = f"Not in my sources: {what}"
+    a.summary = f"My sources do not cover {what}. Here is what they do say that is closest to your question."
+    a.summary_sources = []

@@ -1,7 +1,7 @@
 """Entity lexicon: every alias in knowledge/ as a token phrase, with typo correction.
 
 Matching is exact on token phrases, longest first, after two steps per token:
-1. abbreviations from intents.yaml are expanded ("mets" -> "metastases", "ln" -> "lymph nodes");
+1. synonyms from vocabulary.yaml are expanded ("mets" -> "metastases", "ln" -> "lymph nodes");
 2. a word the vocabulary does not know is corrected to its nearest vocabulary word with
    rapidfuzz fuzz.ratio when the score reaches the cutoff ("glucaganoma" -> "glucagonoma").
    Confusables and short words are never corrected (vipoma~lipoma, carcinoid~carcinoma).
@@ -24,8 +24,8 @@ MAX_PHRASE = 8
 
 @dataclass(frozen=True)
 class Span:
-    kind: str  # subtype, site, primary, therapy, domain, oos
-    id: str  # entity id (for oos: the group name)
+    kind: str  # subtype, site, primary, therapy, therapy_class, trial, topic, domain, oos
+    id: str  # entity id (oos: the group name; trial: its name in vocabulary.yaml; topic: "nec")
     start: int  # raw token indices [start, end)
     end: int
     tokens: tuple[str, ...]  # the raw tokens it covers
@@ -36,26 +36,34 @@ class Lexicon:
     def __init__(self, knowledge: Knowledge):
         k = knowledge
         self.phrases: dict[tuple[str, ...], tuple[str, str]] = {}
-        for kind, items in (
-            ("subtype", k.subtypes.subtypes),
-            ("site", k.sites.sites),
-            ("primary", k.primaries.primaries),
-            ("therapy", k.therapies.therapies),
-            ("therapy_class", k.therapies.classes),
-        ):
+        for kind, items in k.entity_groups():
             for item in items:
                 for alias in item.aliases:
                     self.phrases.setdefault(alias_key(alias), (kind, item.id))
-        for term in k.intents.domain_terms:
+        v = k.vocabulary
+        for trial in v.trials:
+            for alias in trial.aliases:
+                self.phrases.setdefault(alias_key(alias), ("trial", trial.name))
+        self.trial_therapy = {t.name: t.therapy for t in v.trials}
+        for term in v.carcinoma_terms:
+            self.phrases.setdefault(alias_key(term), ("topic", "nec"))
+        for term in v.domain_terms:
             self.phrases.setdefault(alias_key(term), ("domain", term))
-        for group, terms in k.intents.out_of_scope.items():
-            for term in terms:
+        for group, g in v.out_of_scope.items():
+            for term in g.terms:
                 self.phrases.setdefault(alias_key(term), ("oos", group))
         self.longest = min(MAX_PHRASE, max(map(len, self.phrases)))
+        # one-token synonyms ("mets") by token; longer ones ("neuro-endocrine" -> neuro endocrine) by phrase
         self.abbreviations = {
-            alias_key(short)[0]: alias_key(long) for short, long in k.intents.abbreviations.items() if alias_key(short)
+            alias_key(short)[0]: alias_key(long) for short, long in v.synonyms.items() if len(alias_key(short)) == 1
         }
-        self.confusables = {t for c in k.intents.confusables for t in alias_key(c)}
+        self.multi = {
+            alias_key(short): alias_key(long)
+            for short, long in v.synonyms.items()
+            if len(alias_key(short)) > 1 and alias_key(short) != alias_key(long)
+        }
+        self.multi_first = {key[0] for key in self.multi}
+        self.confusables = {t for c in v.confusables for t in alias_key(c)}
         vocab: set[str] = set(self.confusables)
         for phrase in self.phrases:
             vocab.update(phrase)
@@ -67,6 +75,9 @@ class Lexicon:
                 vocab.update(alias_key(example))
         for long in self.abbreviations.values():
             vocab.update(long)
+        for aspect in [*v.aspects.values(), *v.silent.values()]:
+            for term in aspect.terms:
+                vocab.update(alias_key(term))
         self.vocab = vocab
         self._vocab_list = sorted(w for w in vocab if w.isalpha() and len(w) >= MIN_TYPO_LEN - 1)
         self.correct = lru_cache(maxsize=8192)(self._correct)
@@ -77,14 +88,24 @@ class Lexicon:
         best = process.extractOne(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return best[0] if best else word
 
-    def words(self, raw: list[str]) -> list[tuple[str, int]]:
-        """Expanded, corrected words, each with the index of the raw token it came from."""
+    def words(self, raw: list[str], correct: bool = True) -> list[tuple[str, int]]:
+        """Expanded, corrected words, each with the index of the raw token it came from. Curated
+        text (the knowledge itself) is expanded only: correct=False."""
         out: list[tuple[str, int]] = []
-        for i, tok in enumerate(raw):
+        i = 0
+        while i < len(raw):
+            tok = raw[i]
+            if tok in self.multi_first:
+                hit = next((k for k in self.multi if tuple(raw[i : i + len(k)]) == k), None)
+                if hit:
+                    out.extend((w, i) for w in self.multi[hit])
+                    i += len(hit)
+                    continue
             if tok in self.abbreviations:
                 out.extend((w, i) for w in self.abbreviations[tok])
             else:
-                out.append((self.correct(tok), i))
+                out.append((self.correct(tok) if correct else tok, i))
+            i += 1
         return out
 
     def find(self, raw: list[str]) -> list[Span]:

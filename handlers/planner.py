@@ -36,6 +36,8 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     """The case's fields plus the derived facts rules test (knowledge/schema.py PLAN_FACTS)."""
     facts = case.model_dump(exclude={"evidence", "ignored", "treatments"})
     distant = [s for s in case.metastases if s != "lymph_nodes"]
+    if distant:
+        facts["metastatic"] = True  # a named distant site outweighs "localised" (as the reader does)
     facts["distant_sites"] = distant
     facts["distant_count"] = len(distant) if case.metastatic is not None or distant else None
     if "liver" in case.metastases:
@@ -70,7 +72,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["malignant"] = malignant
     big = case.size_cm is not None and case.size_cm >= 2
     facts["large_or_malignant"] = (
-        True if malignant or big or case.metastatic else False if case.size_cm is not None else None
+        True if malignant or big or facts["metastatic"] else False if case.size_cm is not None else None
     )
     if case.hepatic_burden_pct is not None and case.hepatic_burden_qualifier:
         # "<25%" is below 25 and ">25%" above it; the echo keeps what was written
@@ -337,7 +339,8 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
             f"{c.mitoses:g} mitoses/10 HPF" if c.mitoses is not None else "",
         ]
         given = ", ".join(b for b in bits if b)
-        grade = f"{c.grade} (by {c.grade_basis}{'; ' + given if given else ''})"
+        basis = "stated" if c.grade_basis == "stated" else f"by {c.grade_basis}"
+        grade = f"{c.grade} ({basis}{'; ' + given if given else ''})"
     if c.differentiation:
         grade += f"; {'poorly' if c.differentiation == 'poor' else 'well'} differentiated"
     mets = ", ".join(FIELD_LABELS.get(s, s.replace("_", " ")) for s in c.metastases) or "none named"
@@ -432,12 +435,14 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         summary += " The plan turns on facts not given: see the branches and what is missing."
     a = answer.new("treatment_plan", f"Plan: {desc}", summary, list(first.sources) if first else [])
     a.warnings = _warnings(d, planner)
+    notes = _branch_notes(d, planner)
     a.sections += section("What I understood", understood(case, k))
     asks = _asks(d, planner)
     a.sections += section("Missing, and how it would change the plan", [Item(text=t, sources=s) for _, t, s in asks])
     a.sections += section("Plan", [_item(s) for s in main], numbered=True)
-    for label, steps in branches.items():
-        a.sections += section(f"If {label}", [_item(s) for s in steps], numbered=True)
+    for label in list(branches) + [n for n in notes if n not in branches]:
+        a.sections += section(f"If {label}", [_item(s) for s in branches.get(label, [])], numbered=True)
+        a.sections += section(f"If {label}: cautions", notes.get(label, []))
     held: dict[str, list[str]] = {}
     offered = {s.text for s in d.steps}
     for why, what in d.held_back:
@@ -473,11 +478,26 @@ def _item(s: DraftStep) -> Item:
     return Item(text=s.text, detail=s.step.rationale, sources=list(s.sources))
 
 
+def _branch_notes(d: Draft, planner: Planner) -> dict[str, list[Item]]:
+    """Warnings that hold only in a branch and are not critical sit with that branch's steps, not on top."""
+    notes: dict[str, list[Item]] = {}
+    for w in d.warnings:
+        label = planner.cond_label(w.cond)
+        if label is not None and w.warning.severity != "critical":
+            items = notes.setdefault(label, [])
+            if w.warning.text not in [i.text for i in items]:
+                items.append(Item(text=w.warning.text, sources=list(w.warning.sources)))
+    return notes
+
+
 def _warnings(d: Draft, planner: Planner) -> list[Warn]:
+    """Warnings that hold outright, and critical ones of any branch (with their "If ...")."""
     out: list[Warn] = []
     seen: set[str] = set()
     for w in d.warnings:
         label = planner.cond_label(w.cond)
+        if label is not None and w.warning.severity != "critical":
+            continue
         text = w.warning.text if label is None else f"If {label}: {w.warning.text}"
         if text not in seen:
             seen.add(text)

@@ -6,6 +6,13 @@ Scoring, all from knowledge/data/intents.yaml:
   the nearest example phrasing (rapidfuzz)     + up to EXAMPLE_BONUS for that example's intent
 The winner must reach min_score; an intent whose needs_any is not met cannot win; any out-of-scope
 term (another cancer, a look-alike lesion, another drug) declines the question outright.
+
+Beyond the winning intent, a question is read as topic x aspect (knowledge/data/vocabulary.yaml):
+  aspects   what is asked of the topic (dose, schedule, evidence, side effects...), for the answer to lead with
+  silent    aspects the sources do not cover (causes, incidence, inheritance...): said so, then what they do say
+  parts     a compound question ("dose of X and survival with Y"): every clause's own intent, answered in turn
+  closest   no intent confident, no out-of-scope term, but the sources speak to the question's words:
+            the closest cited facts (BM25 over the knowledge) instead of a decline
 """
 
 from __future__ import annotations
@@ -17,12 +24,36 @@ from rapidfuzz import fuzz, process
 
 from handlers.case import Case, CaseParser
 from handlers.lexicon import Lexicon, Span
+from handlers.retrieval import Hit, Retriever
 from knowledge import Knowledge
 from knowledge.text import alias_key, fold, tokens
 
 EXAMPLE_BONUS = 4.0
 EXAMPLE_FLOOR = 70.0  # token_sort_ratio below this adds nothing
 MAX_NGRAM = 8
+CLOSEST_MIN_INFO = 5.0  # summed IDF of the question's terms the knowledge holds, for a closest-matches answer
+CLOSEST_MIN_SCORE = 4.0  # BM25 score of the best fact
+PART_MIN_CUES = 3.0  # a clause of a compound question must carry this much cue weight of its own
+HEAD_BONUS = 1.5  # each cue group in the head of the question (what is asked) counts this much more
+MAX_HEAD_SENTENCES = 4  # a longer post is a case description, not a question with a head
+_SENTENCES = re.compile(r"(?<=[?.!])\s+|\n+")
+_SUBORDINATORS = {
+    "when",
+    "with",
+    "in",
+    "for",
+    "after",
+    "if",
+    "because",
+    "since",
+    "whose",
+    "among",
+    "of",
+    "that",
+    "from",
+    "on",
+}
+_CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\b")
 
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -51,7 +82,12 @@ class Query:
     case: Case
     scores: dict[str, float] = field(default_factory=dict)
     oos_terms: list[str] = field(default_factory=list)
-    oos_groups: list[str] = field(default_factory=list)  # their groups in intents.yaml, in the same order
+    oos_groups: list[str] = field(default_factory=list)  # their groups in vocabulary.yaml, in the same order
+    aspects: list[str] = field(default_factory=list)  # what is asked of the topic (vocabulary.yaml aspects)
+    silent: list[str] = field(default_factory=list)  # asked aspects the sources do not cover
+    parts: list[str] = field(default_factory=list)  # intents of a compound question, the main one first
+    matches: list[Hit] = field(default_factory=list)  # closest facts, for the closest_matches answer
+    spans: list[Span] = field(default_factory=list)  # entity spans found, for retrieval
 
     def first(self, kind: str) -> str | None:
         ids = self.entities.get(kind)
@@ -59,10 +95,27 @@ class Query:
 
 
 class Router:
-    def __init__(self, knowledge: Knowledge, lexicon: Lexicon, case_parser: CaseParser):
+    def __init__(self, knowledge: Knowledge, lexicon: Lexicon, case_parser: CaseParser, retriever: Retriever):
         self.k = knowledge
         self.lex = lexicon
         self.cases = case_parser
+        self.retriever = retriever
+        v = knowledge.vocabulary
+
+        def phrases(terms: list[str]) -> set[tuple[str, ...]]:
+            return {tuple(lexicon.text_words(t)) for t in terms} - {()}
+
+        # phrase -> what it marks: ("aspect", name), ("silent", name) or ("unless", silent name)
+        self.marks: dict[tuple[str, ...], set[tuple[str, str]]] = {}
+        for name, a in v.aspects.items():
+            for p in phrases(a.terms):
+                self.marks.setdefault(p, set()).add(("aspect", name))
+        for name, sa in v.silent.items():
+            for p in phrases(sa.terms):
+                self.marks.setdefault(p, set()).add(("silent", name))
+            for p in phrases(sa.unless):
+                self.marks.setdefault(p, set()).add(("unless", name))
+        self.aspect_order = {name: n for n, name in enumerate([*v.aspects, *v.silent])}
         cfg = knowledge.intents
         self.intents = cfg.intents
         self.min_score = cfg.min_score
@@ -91,7 +144,7 @@ class Router:
         if not words:
             return Query(cleaned, "help", 100, {}, words, case)
         spans = self.lex.find(raw)
-        entities = _entities(spans)
+        entities = _entities(spans, self.lex.trial_therapy)
         oos_spans = [s for s in spans if s.kind == "oos"]
         oos = [s.phrase for s in oos_spans]
         present = set(entities) | ({"case"} if case.details() >= 2 else set())
@@ -103,6 +156,8 @@ class Router:
         scores = {i.name: sum(w for kind, w in i.entity_weights.items() if kind in present) for i in self.intents}
         for name, n in {g for gram in grams for g in self.cue_groups.get(gram, ())}:  # each cue group counts once
             scores[name] += self.cue_weights[(name, n)]
+        for name, _ in {g for gram in ngrams(self._head(cleaned, words)) for g in self.cue_groups.get(gram, ())}:
+            scores[name] += HEAD_BONUS  # what the question asks, not the nouns around it
         best = process.extractOne(" ".join(words), self.examples, scorer=fuzz.token_sort_ratio)
         if best and best[1] > EXAMPLE_FLOOR:
             scores[self.example_intent[best[2]]] += EXAMPLE_BONUS * (best[1] - EXAMPLE_FLOOR) / (100 - EXAMPLE_FLOOR)
@@ -114,23 +169,110 @@ class Router:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         (top, top_score), (_, runner) = ranked[0], ranked[1]
         margin = top_score - runner
+        matches: list[Hit] = []
         if oos:
             intent, conf = "out_of_scope", 95
         elif top_score < self.min_score or (margin < self.min_margin and not has_domain):
             intent, conf = "out_of_scope", int(round(100 * (1 - min(top_score, self.min_score) / (2 * self.min_score))))
+            matches = self._closest(words, spans, has_domain)
+            if matches:
+                intent, conf = "closest_matches", int(min(60, 10 * matches[0].score))
         else:
             intent = top
             conf = int(round(100 * min(1.0, top_score / 6) * (0.5 + 0.5 * min(1.0, margin / 3))))
         groups = [s.id for s in oos_spans]
-        return Query(cleaned, intent, max(0, min(100, conf)), entities, words, case, scores, oos, groups)
+        marks = {m for gram in grams for m in self.marks.get(gram, ())}
+        unless = {name for kind, name in marks if kind == "unless"}
+        aspects = sorted((n for kind, n in marks if kind == "aspect"), key=self.aspect_order.__getitem__)
+        silent = sorted(
+            (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
+            key=self.aspect_order.__getitem__,
+        )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
+        parts = (
+            [intent] if intent in ("out_of_scope", "closest_matches") else self._parts(cleaned, intent, present, case)
+        )
+        return Query(
+            cleaned,
+            intent,
+            max(0, min(100, conf)),
+            entities,
+            words,
+            case,
+            scores,
+            oos,
+            groups,
+            aspects,
+            silent,
+            parts,
+            matches,
+            spans,
+        )
+
+    def _head(self, text: str, words: list[str]) -> list[str]:
+        """The words that say what is asked: the last question of the message, up to its first
+        subordinate phrase ("life expectancy | when it has spread to the liver")."""
+        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        if len(sentences) > MAX_HEAD_SENTENCES:
+            return []
+        if len(sentences) > 1:
+            asks = [s for s in sentences if "?" in s] or sentences[-1:]
+            words = self.lex.text_words(asks[-1])
+        for i, w in enumerate(words):
+            if i and w in _SUBORDINATORS:
+                return words[:i]
+        return words if len(sentences) > 1 else []  # the whole question is no narrower than itself
+
+    def _closest(self, words: list[str], spans: list[Span], has_domain: bool) -> list[Hit]:
+        """The closest cited facts, when the question is about NETs and the sources speak to enough of it.
+        A question naming nothing of the domain is declined instead: closest matches are for in-scope ones."""
+        if not has_domain or self.retriever.informative(words, spans) < CLOSEST_MIN_INFO:
+            return []
+        hits = self.retriever.search(words, spans)
+        return (
+            [h for h in hits if h.score >= CLOSEST_MIN_SCORE / 2] if hits and hits[0].score >= CLOSEST_MIN_SCORE else []
+        )
+
+    def _cue_scores(self, words: list[str]) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for name, n in {g for gram in ngrams(words) for g in self.cue_groups.get(gram, ())}:
+            scores[name] = scores.get(name, 0.0) + self.cue_weights[(name, n)]
+        return scores
+
+    def _parts(self, text: str, main: str, present: set[str], case: Case) -> list[str]:
+        """The intents of a compound question: the main one, then each clause's own, in the order asked."""
+        clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+        if len(clauses) < 2:
+            return [main]
+        parts = [main]
+        by_name = {i.name: i for i in self.intents}
+        for clause in clauses:
+            cues = self._cue_scores(self.lex.text_words(clause))
+            if not cues:
+                continue
+            name, weight = max(cues.items(), key=lambda kv: (kv[1], kv[0]))
+            needs = set(by_name[name].needs_any)
+            if (
+                weight >= PART_MIN_CUES
+                and name not in parts
+                and name not in ("out_of_scope", "help", "closest_matches")
+                and (not needs or needs & present or "domain" in needs)
+            ):
+                parts.append(name)
+        return parts
 
 
-def _entities(spans: list[Span]) -> dict[str, list[str]]:
+def _entities(spans: list[Span], trial_therapy: dict[str, str]) -> dict[str, list[str]]:
+    """Entity ids by kind; a trial also names its therapy, so the therapy's answer carries its result."""
     out: dict[str, list[str]] = {}
+
+    def add(kind: str, value: str) -> None:
+        if value not in out.setdefault(kind, []):
+            out[kind].append(value)
+
     for s in spans:
-        value = s.phrase if s.kind in ("domain", "oos") else s.id
-        if value not in out.setdefault(s.kind, []):
-            out[s.kind].append(value)
+        add(s.kind, s.phrase if s.kind in ("domain", "oos") else s.id)
+        if s.kind == "trial":
+            add("therapy", trial_therapy[s.id])
     return out
 
 

@@ -30,6 +30,7 @@ FILES: dict[str, tuple[type[BaseModel], str]] = {
     "therapies.yaml": (schema.TherapiesFile, "therapies"),
     "topics.yaml": (schema.TopicsFile, "topics"),
     "intents.yaml": (schema.IntentsFile, "intents"),
+    "vocabulary.yaml": (schema.VocabularyFile, "vocabulary"),
     "planner.yaml": (schema.PlannerFile, "planner"),
     "case.yaml": (schema.CaseVocabulary, "case"),
 }
@@ -89,6 +90,7 @@ class Knowledge:
     therapies: schema.TherapiesFile
     topics: schema.TopicsFile
     intents: schema.IntentsFile
+    vocabulary: schema.VocabularyFile
     planner: schema.PlannerFile
     case: schema.CaseVocabulary
     version: str
@@ -96,6 +98,17 @@ class Knowledge:
 
     def source(self, source_id: str) -> SourceInfo:
         return self.source_index[source_id]
+
+    def entity_groups(self) -> list[tuple[str, list[Any]]]:
+        """Every named entity by kind (each item has id, name and aliases): the one list the lexicon
+        matches, retrieval names and the vocabulary tests walk."""
+        return [
+            ("subtype", list(self.subtypes.subtypes)),
+            ("site", list(self.sites.sites)),
+            ("primary", list(self.primaries.primaries)),
+            ("therapy", list(self.therapies.therapies)),
+            ("therapy_class", list(self.therapies.classes)),
+        ]
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -225,18 +238,18 @@ def _check_unique(parsed: dict[str, Any], problems: list[str]) -> None:
                 if a in owner and owner[a] != here:
                     problems.append(f"{fname}: {key}[{i}].aliases[{j}]: duplicate alias {alias!r} (also {owner[a]})")
                 owner.setdefault(a, here)
-    intents = parsed["intents"]
-    for j, term in enumerate(intents.domain_terms):
-        a = " ".join(alias_key(term))
-        if a in owner and owner[a] != "intents.yaml domain_terms":
-            problems.append(f"intents.yaml: domain_terms[{j}]: duplicate alias {term!r} (also {owner[a]})")
-        owner.setdefault(a, "intents.yaml domain_terms")
-    for group, terms in intents.out_of_scope.items():
+    vocab = parsed["vocabulary"]
+    plain = [("domain_terms", vocab.domain_terms), ("carcinoma_terms", vocab.carcinoma_terms)]
+    plain += [(f"trials[{i}].aliases", t.aliases) for i, t in enumerate(vocab.trials)]
+    plain += [(f"out_of_scope.{g}.terms", group.terms) for g, group in vocab.out_of_scope.items()]
+    for where, terms in plain:
+        home = f"vocabulary.yaml {where.split('.')[0].split('[')[0]}"
         for j, term in enumerate(terms):
             a = " ".join(alias_key(term))
-            if a in owner and owner[a] != "intents.yaml out_of_scope":
-                problems.append(f"intents.yaml: out_of_scope.{group}[{j}]: duplicate alias {term!r} (also {owner[a]})")
-            owner.setdefault(a, "intents.yaml out_of_scope")
+            if a in owner and owner[a] != home:
+                problems.append(f"vocabulary.yaml: {where}[{j}]: duplicate alias {term!r} (also {owner[a]})")
+            owner.setdefault(a, home)
+    intents = parsed["intents"]
     names = [i.name for i in intents.intents]
     for i, n in enumerate(names):
         if names.index(n) != i:
@@ -255,6 +268,18 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
         for j, member in enumerate(c.members):
             if member not in therapy_ids:
                 problems.append(f"therapies.yaml: classes[{i}].members[{j}]: unknown therapy {member!r}")
+    vocab = parsed["vocabulary"]
+    for i, t in enumerate(vocab.trials):
+        if t.therapy not in therapy_ids:
+            problems.append(f"vocabulary.yaml: trials[{i}].therapy: unknown therapy {t.therapy!r}")
+    intent_names = {i.name for i in parsed["intents"].intents}
+    for g, group in vocab.out_of_scope.items():
+        for j, name in enumerate(group.close):
+            if name not in intent_names:
+                problems.append(f"vocabulary.yaml: out_of_scope.{g}.close[{j}]: unknown intent {name!r}")
+    for a, silent in vocab.silent.items():
+        if silent.show is not None and silent.show not in intent_names:
+            problems.append(f"vocabulary.yaml: silent.{a}.show: unknown intent {silent.show!r}")
     survival_ids = {p.id for p in parsed["survival"].patterns} | {f.id for f in parsed["survival"].other}
     for i, m in enumerate(parsed["planner"].prognosis):
         for j, fid in enumerate(m.figures):

@@ -295,10 +295,11 @@ class Topic(Strict):
     title: str
     summary: Fact
     sections: list[TopicSection]
+    not_covered: list[str] = []  # what the sources do not say on this topic, said as such
 
 
 class TopicsFile(Strict):
-    topics: dict[Literal["imaging", "surveillance", "pitfalls", "men1", "treatment_algorithm"], Topic]
+    topics: dict[Literal["imaging", "surveillance", "pitfalls", "men1", "treatment_algorithm", "nec"], Topic]
 
 
 class Cue(Strict):
@@ -313,17 +314,16 @@ class Intent(Strict):
     example: str
     cues: list[Cue]
     entity_weights: dict[
-        Literal["subtype", "site", "primary", "therapy", "therapy_class", "grade", "case", "oos"], float
+        Literal["subtype", "site", "primary", "therapy", "therapy_class", "trial", "topic", "grade", "case", "oos"],
+        float,
     ] = {}
-    needs_any: list[Literal["subtype", "site", "primary", "therapy", "therapy_class", "domain", "case"]] = []
+    needs_any: list[
+        Literal["subtype", "site", "primary", "therapy", "therapy_class", "trial", "topic", "domain", "case"]
+    ] = []
     examples: list[str]
 
 
 class IntentsFile(Strict):
-    domain_terms: list[str]
-    out_of_scope: dict[str, list[str]]
-    confusables: list[str]
-    abbreviations: dict[str, str]
     min_score: float
     min_margin: float
     intents: list[Intent]
@@ -346,6 +346,7 @@ class Presentation(Strict):
     subtype: str
     evidence: str
     all_of: list[list[Terms]] = Field(min_length=1)
+    unless: list[str] = []  # another explanation in the text ("type 1 diabetic on insulin") rules it out
 
 
 class Outcomes(Strict):
@@ -400,6 +401,46 @@ class CaseVocabulary(Strict):
 
         walk(self.model_dump(), "case")
         return self
+
+
+# --- vocabulary ----------------------------------------------------------------------------------
+
+
+class OutOfScopeGroup(Strict):
+    why: str  # said in the decline: why this is outside the five articles
+    close: list[str] = []  # intent names whose example the decline offers first
+    terms: list[str] = Field(min_length=1)
+
+
+class Trial(Strict):
+    name: str
+    aliases: list[str] = Field(min_length=1)
+    therapy: str  # a therapies.yaml id
+    sources: list[str] = []  # where the articles name it; empty: they do not
+
+
+class Aspect(Strict):
+    label: str
+    terms: list[str] = Field(min_length=1)
+
+
+class SilentAspect(Strict):
+    label: str
+    terms: list[str] = Field(min_length=1)
+    unless: list[str] = []
+    show: str | None = None  # intent answered after the "not covered" note when no topic is named
+
+
+class VocabularyFile(Strict):
+    domain_terms: list[str]
+    carcinoma_terms: list[str]
+    synonyms: dict[str, str]
+    confusables: list[str]
+    out_of_scope: dict[str, OutOfScopeGroup]
+    trials: list[Trial]
+    aspects: dict[str, Aspect]
+    silent: dict[str, SilentAspect]
+    stopwords: list[str]
 
 
 # --- planner -------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Text folding shared by the knowledge loader (alias uniqueness) and the answer engine (matching).
 
 fold() lower-cases, unifies unicode dashes and spaces, and joins domain tokens that generic
-processing would split ("Ki-67" -> "ki67", "Lu-177" -> "lu177", "5-FU" -> "5fu", "MEN-1" -> "men1").
+processing would split ("Ki-67" -> "ki67", "Lu-177" -> "lu177", "5-FU" -> "5fu", "MEN-1" -> "men1");
+slang signs become words ("SSTR +ve" -> "sstr positive", "-ve" -> "negative").
 tokens() then splits on anything that is not a letter or digit, keeping decimals ("8.5").
 """
 
@@ -21,6 +22,8 @@ _DOMAIN_TOKENS = [
     (re.compile(r"\b(?:lu\s*-?\s*177|177\s*-?\s*lu)\b"), "lu177"),
     (re.compile(r"\b5\s*-?\s*fu\b"), "5fu"),
     (re.compile(r"\bmen\s*-?\s*(?:1|i)\b|\bmen\s*type\s*(?:1|i)\b"), "men1"),
+    (re.compile(r"\+\s*ve\b|(?<=\w)\+(?=\s|$|[,.;)])"), " positive"),  # "LN+", "+ve"; not "MRI + PET"
+    (re.compile(r"(?<![a-z0-9])-\s*ve\b|(?<=[a-z])-ve\b"), " negative"),
     (re.compile(r"\bf/u\b"), "follow-up"),
     (re.compile(r"\bw/(?=\s|$)"), "with "),
     (re.compile(r"\bw/o\b"), "without"),

@@ -195,7 +195,7 @@ def test_every_plan_is_consistent(case):
         assert not {planner.acts[a].drug or a for a in acts if "not_failed" in planner.acts[a].requires} & failed, (
             s.text
         )
-        if case.metastatic is False and case.resectable is not False and not case.recurrence:
+        if facts["metastatic"] is False and case.resectable is not False and not facts["recurrence"]:
             assert not acts & SYSTEMIC, (s.text, "no adjuvant systemic therapy in the sources")
         if "surveillance" in acts and not facts["primary_resected"]:
             resections = [o.cond for o in d.steps if "resection_primary" in o.acts | o.options]

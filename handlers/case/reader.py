@@ -49,7 +49,7 @@ _BURDEN = re.compile(
     rf"(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|volume)\s*(?:of|is|was|=|:|~|approx\w*|about|around)?\s*"
     rf"(<|>)?\s*{_NUM}\s*%"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|involved|volume)"
-    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?liver\b(?!\s*(?:met|lesion|deposit|nodule|disease))"
+    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?liver\b(?=\s*(?:[),.;:\"']|$))"  # "(>50% liver)", not "82% liver figure"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
 )
 _LOCATION = re.compile(
@@ -171,7 +171,12 @@ class CaseParser:
         self.functional = {s.id: s.functional for s in knowledge.subtypes.subtypes}
         v = knowledge.case
         self.presentations = [
-            (p.subtype, p.evidence, [[terms_pattern(group) for group in entry] for entry in p.all_of])
+            (
+                p.subtype,
+                p.evidence,
+                [[terms_pattern(group) for group in entry] for entry in p.all_of],
+                terms_pattern(p.unless) if p.unless else None,
+            )
             for p in v.presentations
         ]
         self.primaries = {name: terms_pattern(terms) for name, terms in v.primaries.items()}
@@ -576,7 +581,9 @@ class CaseParser:
         """A syndrome or lab pattern implies the subtype when none is named ("Whipple's triad" -> insulinoma)."""
         if case.subtype is not None:
             return
-        for subtype, evidence, entries in self.presentations:
+        for subtype, evidence, entries, unless in self.presentations:
+            if unless is not None and unless.search(text):
+                continue
             for groups in entries:
                 hits = [_first_affirmed(p, clauses) for p in groups]
                 if all(hits):

@@ -15,6 +15,7 @@ HANDLERS: dict[str, Handler] = {
     "help": meta.help_,
     "sources": meta.sources,
     "out_of_scope": meta.out_of_scope,
+    "closest_matches": meta.closest_matches,
     "metastasis_rate": spread.metastasis_rate,
     "metastatic_sites": spread.metastatic_sites,
     "primary_site_pattern": spread.primary_site_pattern,
@@ -27,4 +28,5 @@ HANDLERS: dict[str, Handler] = {
     "pitfalls": topics.pitfalls,
     "men1": topics.men1,
     "imaging": topics.imaging,
+    "nec": topics.nec,
 }

@@ -1,21 +1,25 @@
-"""Help, sources, and the polite decline for out-of-scope questions."""
+"""Help, sources, the polite decline for out-of-scope questions, and the closest matches when no
+answer fits an in-scope question."""
 
 from __future__ import annotations
 
 from handlers import answer
 from handlers.answer import Answer, Item
 from handlers.intents.common import section
+from handlers.retrieval import item
 from handlers.router import Query
 from knowledge import Knowledge
 
-_HIDDEN = {"help", "sources", "out_of_scope"}
+_HIDDEN = {"help", "sources", "out_of_scope", "closest_matches"}
 _CHAT_GROUP = "everyday chat"
 
 
-def capabilities(k: Knowledge) -> list[Item]:
-    return [
-        Item(text=f"{i.label}: {i.description}. Try “{i.example}”") for i in k.intents.intents if i.name not in _HIDDEN
-    ]
+def capabilities(k: Knowledge, first: list[str] | None = None) -> list[Item]:
+    """One line per intent with an example; the intents named in `first` lead (what is close)."""
+    order = {name: n for n, name in enumerate(first or [])}
+    shown = [i for i in k.intents.intents if i.name not in _HIDDEN]
+    shown.sort(key=lambda i: order.get(i.name, len(order)))
+    return [Item(text=f"{i.label}: {i.description}. Try “{i.example}”") for i in shown]
 
 
 def help_(q: Query, k: Knowledge) -> Answer:
@@ -58,15 +62,32 @@ def sources(q: Query, k: Knowledge) -> Answer:
 
 
 def out_of_scope(q: Query, k: Knowledge) -> Answer:
-    if q.oos_terms and set(q.oos_groups) != {_CHAT_GROUP}:
-        groups = sorted(set(q.oos_groups) - {_CHAT_GROUP})
+    groups = k.vocabulary.out_of_scope
+    named = [g for g in dict.fromkeys(q.oos_groups) if g != _CHAT_GROUP]
+    if q.oos_terms and named:
         what = ", ".join(f"“{t}”" for t in q.oos_terms[:3])
-        summary = (
-            f"I don't cover {what}: my sources are five articles on neuroendocrine tumours"
-            f"{' (' + ', '.join(groups) + ' are outside them)' if groups else ''}."
-        )
+        why = "; ".join(groups[g].why for g in named)
+        summary = f"I don't cover {what}: {why}. My sources are five articles on neuroendocrine tumours."
+        close = [c for g in named for c in groups[g].close]
     else:
         summary = "I don't cover that. I answer questions about neuroendocrine tumours, above all pancreatic NETs, from five cited articles."
+        close = []
     a = answer.new("out_of_scope", "Not something I cover", summary, declined=True)
-    a.sections += section("What I can answer", capabilities(k))
+    a.not_covered = [t for t, g in zip(q.oos_terms, q.oos_groups, strict=True) if g != _CHAT_GROUP]
+    a.sections += section("What I can answer", capabilities(k, close))
+    return a
+
+
+def closest_matches(q: Query, k: Knowledge) -> Answer:
+    """No intent fits, yet the sources speak to the question: the closest cited facts, labelled as such."""
+    a = answer.new(
+        "closest_matches",
+        "Closest matches in my sources",
+        "No answer of mine fits your question exactly. These are the cited facts closest to it: check they answer what you asked.",
+        closest=True,
+    )
+    a.sections += section("Closest matches", [item(h) for h in q.matches])
+    follow = [i for i in dict.fromkeys(h.doc.intent for h in q.matches) if i not in _HIDDEN]
+    examples = {i.name: i.example for i in k.intents.intents}
+    a.followups = [examples[i] for i in follow[:3] if i in examples]
     return a

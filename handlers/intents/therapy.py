@@ -1,4 +1,8 @@
-"""Therapies and procedures: dose, route, indication, evidence figures and cautions."""
+"""Therapies and procedures: dose, route, indication, evidence figures and cautions.
+
+The summary answers the aspect asked (vocabulary.yaml aspects): evidence and trial results, side
+effects, indications; dose, schedule and route otherwise. A trial the articles do not name, or side
+effects they do not give, are said to be outside the sources (Answer.not_covered)."""
 
 from __future__ import annotations
 
@@ -55,6 +59,12 @@ def therapy(q: Query, k: Knowledge) -> Answer:
     lines = [dose_line(t) for t in asked]
     summary = "; ".join(line.text for line in lines[:2]) + "."
     a = answer.new("therapy", title, summary, sorted({s for line in lines[:2] for s in line.sources}))
+    focus = _focus(q, k, asked[:MAX_DETAILED], a)
+    if focus:
+        a.sections += section("What you asked", focus)
+        lead = focus[:2]
+        a.summary = " ".join(i.text.rstrip(".") + "." for i in lead)
+        a.summary_sources = sorted({s for i in lead for s in i.sources})
     if brief:
         a.sections += section("Therapies", [_overview(t) for t in asked])
         return a
@@ -80,3 +90,38 @@ def _overview(t: Therapy) -> Item:
             text=f"{line.text}. {t.indication[0].text}", sources=sorted({*line.sources, *t.indication[0].sources})
         )
     return line
+
+
+def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item]:
+    """Items answering the aspect asked of these therapies, and notes on what the sources do not give."""
+    items: list[Item] = []
+    trials = {t.name: t for t in k.vocabulary.trials}
+    for name in q.entities.get("trial", []):
+        trial = trials[name]
+        if not trial.sources:
+            a.not_covered.append(f"the {trial.name} trial")
+            a.warnings.append(
+                Warn(
+                    severity="info",
+                    text=f"My sources do not mention {trial.name}; what they say about the same treatment follows.",
+                )
+            )
+    if "evidence" in q.aspects or q.entities.get("trial"):
+        for t in asked:
+            found = [figure(f, f"{t.name}: {f.label}") for f in t.figures] + [fact(f) for f in t.evidence]
+            items += found or [Item(text=f"{t.name}: the sources give no trial result or outcome figure")]
+    if "side_effects" in q.aspects:
+        for t in asked:
+            if t.cautions:
+                items += [Item(text=f"{t.name}: {c.text}", sources=list(c.sources)) for c in t.cautions]
+            else:
+                a.not_covered.append(f"side effects or interactions of {t.name}")
+                items.append(Item(text=f"{t.name}: my sources do not cover its side effects or interactions"))
+    if {"dose", "schedule"} & set(q.aspects):
+        for t in asked:
+            if t.dose is None:
+                a.not_covered.append(f"the dose or schedule of {t.name}")
+                items.append(Item(text=f"{t.name}: my sources give no dose or schedule"))
+    if "indications" in q.aspects:
+        items += [fact(f, f"{t.name}: ") for t in asked for f in t.indication[:2]]
+    return items

@@ -1,9 +1,9 @@
-"""Topic pages from knowledge/topics.yaml: surveillance, pitfalls, MEN1, imaging."""
+"""Topic pages from knowledge/topics.yaml: surveillance, pitfalls, MEN1, imaging, neuroendocrine carcinoma."""
 
 from __future__ import annotations
 
 from handlers import answer
-from handlers.answer import Answer
+from handlers.answer import Answer, Item
 from handlers.intents.common import fact, section
 from handlers.router import Query
 from knowledge import Knowledge
@@ -14,6 +14,7 @@ def topic_answer(intent: str, topic_key: str, k: Knowledge) -> Answer:
     a = answer.new(intent, t.title, t.summary.text, list(t.summary.sources))
     for s in t.sections:
         a.sections += section(s.title, [fact(f) for f in s.facts])
+    a.sections += section("What the sources do not say", [Item(text=x) for x in t.not_covered])
     return a
 
 
@@ -31,3 +32,9 @@ def men1(q: Query, k: Knowledge) -> Answer:
 
 def imaging(q: Query, k: Knowledge) -> Answer:
     return topic_answer("imaging", "imaging", k)
+
+
+def nec(q: Query, k: Knowledge) -> Answer:
+    a = topic_answer("nec", "nec", k)
+    a.not_covered.append("neuroendocrine carcinoma as distinct from G3 NET")
+    return a
