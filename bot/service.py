@@ -32,20 +32,33 @@ class Service:
         self.settings = settings
 
     def reply(
-        self, text: str, surface: str, *, plan: bool = False, shareable: bool = False, shared_by: str | None = None
+        self,
+        text: str,
+        surface: str,
+        *,
+        plan: bool = False,
+        form: dict[str, Any] | None = None,
+        shareable: bool = False,
+        shared_by: str | None = None,
     ) -> dict[str, Any]:
-        """Answer `text` (plan=True: plan the case it describes) as a Slack message: text and blocks.
+        """Answer `text` (plan=True: plan the case it describes; form: plan the case form's fields, checked
+        with form_errors) as a Slack message: text and blocks.
 
         shareable: offer "Share in channel" (answers only the asker can see).
         """
         answer_id = new_answer_id()
         started = time.perf_counter()
         try:
-            result = self.engine.ask(text, intent=PLAN if plan else None)
-            answer = self._localise(result.answer)
+            confidence = 100
+            if form is not None:
+                answer = self.engine.plan_form(form)
+            else:
+                result = self.engine.ask(text, intent=PLAN if plan else None)
+                answer, confidence = result.answer, result.query.confidence
+            answer = self._localise(answer)
             share = None
             if shareable and answer.intent not in _NOT_SHARED:
-                share = {"q": text, "p": 1} if plan else {"q": text}
+                share = {"f": form} if form is not None else {"q": text, "p": 1} if plan else {"q": text}
             message = slack.answer_message(answer, answer_id, share=share, shared_by=shared_by)
         except Exception as exc:  # the user gets a notice with the id; the log gets the error type
             logs.event("answer_failed", logging.ERROR, answer_id=answer_id, surface=surface, error=type(exc).__name__)
@@ -55,7 +68,7 @@ class Service:
             answer_id=answer_id,
             surface=surface,
             intent=answer.intent,
-            confidence=result.query.confidence,
+            confidence=confidence,
             declined=answer.declined,
             rules_fired=answer.rules_fired,
             knowledge_version=answer.knowledge_version,

@@ -103,8 +103,20 @@ def finish(answer: Answer, knowledge: Knowledge) -> Answer:
         for sid in answer.cited_ids()
     ]
     answer.knowledge_version = knowledge.version
-    answer.disclaimer = knowledge.meta.disclaimer
+    answer.disclaimer = knowledge.meta.disclaimer + _review_note(answer, knowledge)
     return answer
+
+
+def _review_note(answer: Answer, knowledge: Knowledge) -> str:
+    """Say so when a cited article marks itself as not yet reviewed."""
+    pending = sorted(
+        {knowledge.source(sid).article.file[:3] for sid in answer.cited_ids() if knowledge.source(sid).article.review}
+    )
+    if not pending:
+        return ""
+    if len(pending) == 1:
+        return f" Article {pending[0]} marks itself as pending human review."
+    return f" Articles {', '.join(pending)} mark themselves as pending human review."
 
 
 def new(intent: str, title: str, summary: str, summary_sources: list[str] | None = None, **kw: Any) -> Answer:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from handlers import answer
+from handlers import answer, planner, retrieval
 from handlers.answer import Answer, Item, Section, Warn
-from handlers.case import CaseParser
+from handlers.case import CaseParser, case_from_form
 from handlers.intents import HANDLERS
 from handlers.intents.common import fact
 from handlers.lexicon import Lexicon
@@ -56,6 +56,11 @@ class Engine:
             )
         return Result(query, answer.finish(result, self.knowledge))
 
+    def plan_form(self, values: dict) -> Answer:
+        """The plan for a case given as form fields (validated with handlers.case.form_errors first)."""
+        case = case_from_form(values, self.case_parser)
+        return answer.finish(planner.plan(case, self.knowledge, planner.planner_for(self.knowledge)), self.knowledge)
+
     def _answer(self, q: Query) -> Answer:
         k = self.knowledge
         silent = [k.vocabulary.silent[s] for s in q.silent] if not q.oos_terms else []
@@ -89,9 +94,7 @@ class Engine:
         blob = "\n".join(shown)
         extra = [h for h in hits if h.score >= floor and h.doc.intent != "sources" and h.doc.text not in blob][:RELATED]
         if extra:
-            a.sections.append(
-                Section(title=RELATED_TITLE, items=[Item(text=h.doc.text, sources=list(h.doc.sources)) for h in extra])
-            )
+            a.sections.append(Section(title=RELATED_TITLE, items=[retrieval.item(h) for h in extra]))
 
 
 _NO_TOPIC_FACTS = {"metastasis_rate", "out_of_scope", "help", "sources"}

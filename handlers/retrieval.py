@@ -45,6 +45,7 @@ class Doc:
     text: str
     sources: tuple[str, ...]
     intent: str  # the answer this fact belongs to, offered as the next question
+    detail: str | None = None  # shown under it (a survival figure's cohort)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class Retriever:
 
 
 def item(hit: Hit) -> Item:
-    return Item(text=hit.doc.text, sources=list(hit.doc.sources))
+    return Item(text=hit.doc.text, sources=list(hit.doc.sources), detail=hit.doc.detail)
 
 
 def _entity_names(k: Knowledge) -> dict[tuple[str, str], str]:
@@ -117,8 +118,8 @@ def _fact(f: Fact, intent: str, extra: str = "") -> tuple[Doc, str]:
     return Doc(f.text, tuple(f.sources), intent), extra
 
 
-def _figure(q: Quantity, label: str, intent: str, extra: str = "") -> tuple[Doc, str]:
-    return Doc(f"{label}: {q.formatted()}", tuple(q.sources), intent), extra
+def _figure(q: Quantity, label: str, intent: str, extra: str = "", detail: str | None = None) -> tuple[Doc, str]:
+    return Doc(f"{label}: {q.formatted()}", tuple(q.sources), intent, detail), extra
 
 
 def _documents(k: Knowledge) -> list[tuple[Doc, str]]:
@@ -145,9 +146,15 @@ def _documents(k: Knowledge) -> list[tuple[Doc, str]]:
     sv = k.survival
     for pat in sv.patterns:
         if pat.median_months:
-            docs.append(_figure(pat.median_months, f"{pat.name}: median survival", "survival"))
-        docs.append(_figure(pat.os5, f"{pat.name}: 5-year overall survival", "survival"))
-    docs += [_figure(o.figure, o.label, "survival") for o in sv.other]
+            docs.append(
+                _figure(
+                    pat.median_months, f"{pat.name}: median survival", "survival", detail=f"Whose figure: {pat.cohort}"
+                )
+            )
+        docs.append(
+            _figure(pat.os5, f"{pat.name}: 5-year overall survival", "survival", detail=f"Whose figure: {pat.cohort}")
+        )
+    docs += [_figure(o.figure, o.label, "survival", detail=f"Whose figure: {o.cohort}") for o in sv.other]
     docs += [_fact(f, "survival") for f in sv.prognosticators]
     for r in k.grading.grades:
         text = f"{r.grade} ({r.label}): Ki-67 {r.ki67.describe()}%, mitotic count {r.mitoses.describe()}{k.grading.mitoses_unit}"

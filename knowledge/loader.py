@@ -293,6 +293,11 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
     for i, p in enumerate(parsed["case"].presentations):
         if p.subtype not in subtype_ids:
             problems.append(f"case.yaml: presentations[{i}].subtype: unknown subtype {p.subtype!r}")
+    other_ids = {f.id for f in parsed["survival"].other}
+    for i, p in enumerate(parsed["survival"].patterns):
+        for j, c in enumerate(p.compare_with):
+            if c not in other_ids:
+                problems.append(f"survival.yaml: patterns[{i}].compare_with[{j}]: unknown survival figure {c!r}")
     for k in parsed["survival"].silent_sites:
         if k not in site_ids:
             problems.append(f"survival.yaml: silent_sites.{k}: unknown site {k!r}")

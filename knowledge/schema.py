@@ -39,6 +39,7 @@ class Fact(Strict):
 class Quantity(Strict):
     """A figure: one value or a low-high range, with a unit and its sources."""
 
+    id: str | None = None  # for figures the code names (read by id, never by list position)
     label: str | None = None
     value: Number | None = None
     low: Number | None = None
@@ -96,6 +97,7 @@ class Article(Strict):
     file: str
     title: str
     updated: dt.date
+    review: str | None = None  # the article's own review status, when it says it is not yet reviewed
     references: list[Reference]
 
 
@@ -161,6 +163,7 @@ class SurvivalPattern(Strict):
     median_months: Quantity | None
     os5: Quantity
     cohort: str  # whose figure it is: every survival figure says so
+    compare_with: list[str] = []  # survival figures for a similar setting from another source: shown beside it
     note: str | None = None
 
 

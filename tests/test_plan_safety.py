@@ -237,3 +237,36 @@ def test_validate_sweeps_the_planner_and_names_an_inconsistency(tmp_path, capsys
         or "exclusive: pancreatoduodenectomy and distal_pancreatectomy" in err
     )
     assert "glucagonoma_vipoma_bodytail" in err
+
+
+# --- imprecise findings: whose figure, which source, which colon ----------------------------------
+
+
+def test_every_survival_figure_says_whose_it_is(engine):
+    import re
+
+    figure = re.compile(r"(survival|OS)\b.*\d(%| months)")
+    for q in ("survival with bone mets", "5 year survival localised pnet", "survival pnet liver only mets"):
+        for s in engine.ask(q).answer.sections:
+            if any(i.text.startswith("Whose figures:") for i in s.items):
+                continue
+            for n, i in enumerate(s.items):  # a figure's cohort is under it or under the pattern's last figure
+                if figure.search(i.text):
+                    assert any((j.detail or "").startswith("Whose figure") for j in s.items[n : n + 2]), (q, i.text)
+
+
+def test_disagreeing_survival_figures_are_shown_side_by_side(engine):
+    text = to_text(engine.ask("survival with no metastases").answer)
+    assert "77.1%" in text and "60-100%" in text and "another cohort" in text
+
+
+def test_pending_review_is_said(engine):
+    a = engine.ask("insulinoma metastatic rate").answer
+    assert "pending human review" in a.disclaimer
+
+
+def test_sigmoid_is_not_right_colon_and_jejunum_is_not_given_the_ileal_liver_figure(engine):
+    text = to_text(engine.ask("sigmoid colon NET: how often nodes and liver mets?").answer)
+    assert "no nodal or liver percentages" in text.split("\n")[1]
+    line = to_text(engine.ask("jejunal NET metastatic pattern").answer).split("\n")[1]
+    assert "30% (given for ileal NETs only" in line

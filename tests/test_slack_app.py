@@ -223,7 +223,24 @@ def test_case_modal_submission_returns_the_plan_through_the_response_url(app, st
     text = block_texts(msg)
     assert "4.2 cm" in text and "Ki-67 8" in text and "G2" in text
     assert "Rules applied:" in text
-    assert unpack(buttons(msg)[SHARE]["value"])["p"] == 1
+    form = {"size": "4.2", "location": "tail", "ki67": "8", "sites": ["liver"], "sstr": "positive", "resectable": "no"}
+    assert unpack(buttons(msg)[SHARE]["value"]) == {"f": form}  # the fields themselves, not English to re-read
+
+
+def test_sharing_a_form_plan_re_plans_the_same_fields(app, stub):
+    values = case_state(size="4.2", location="head", sites=["none"], resectable="yes")
+    submit(app, CASE_VIEW, values, {"channel": "CBOARD", "response_url": stub.response_url("modal")})
+    (call,) = stub.wait("hook:modal")
+    click(app, stub, SHARE, buttons(call.params)[SHARE]["value"], hook="share", user="UONC")
+    posted, _ = stub.wait("hook:share", 2)
+    text = block_texts(posted.params)
+    assert posted.params["response_type"] == "in_channel" and "Pancreatoduodenectomy" in text and "4.2 cm" in text
+
+
+def test_share_with_a_tampered_form_is_refused_politely(app, stub):
+    click(app, stub, SHARE, pack({"f": {"location": "spleen"}}), hook="share")
+    (call,) = stub.wait("hook:share")
+    assert call.params["response_type"] == "ephemeral" and "could not share" in call.params["text"]
 
 
 def test_case_modal_from_app_home_replies_in_the_app_dm(app, stub):

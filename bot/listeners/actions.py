@@ -14,6 +14,7 @@ from bot import logs
 from bot.listeners.common import lazily
 from bot.render.slack import HELPFUL, OPEN_CASE, REPORT, SHARE, case_modal, notice, report_modal, unpack
 from bot.service import Service
+from handlers.case import form_errors
 
 
 def _value(body: dict) -> dict:
@@ -29,8 +30,8 @@ def register(app: App, service: Service) -> None:
     @lazily(app.action(SHARE))
     def on_share(body: dict, respond: Respond) -> None:
         data = _value(body)
-        question = data.get("q")
-        if not isinstance(question, str):
+        question, form = data.get("q"), data.get("f")
+        if not (isinstance(question, str) or (isinstance(form, dict) and not form_errors(form))):
             respond(
                 response_type="ephemeral",
                 replace_original=False,
@@ -38,7 +39,10 @@ def register(app: App, service: Service) -> None:
             )
             return
         user = body["user"]["id"]
-        message = service.reply(question, "share", plan=bool(data.get("p")), shared_by=user)
+        if isinstance(form, dict):
+            message = service.reply("", "share", form=form, shared_by=user)
+        else:
+            message = service.reply(question, "share", plan=bool(data.get("p")), shared_by=user)
         respond(response_type="in_channel", replace_original=False, **message)
         respond(delete_original=True)
 

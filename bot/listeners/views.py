@@ -14,14 +14,13 @@ from bot.render.slack import (
     CASE_VIEW,
     REPORT_FIELDS,
     REPORT_VIEW,
-    case_errors,
-    case_text,
     form_values,
     notice,
     report_message,
     thanks_view,
 )
 from bot.service import Service
+from handlers.case import form_errors
 
 
 def _metadata(view: dict) -> dict:
@@ -34,7 +33,7 @@ def _metadata(view: dict) -> dict:
 
 def register(app: App, service: Service) -> None:
     def check_case(ack: Ack, view: dict) -> None:
-        errors = case_errors(form_values(view.get("state", {}).get("values", {})))
+        errors = form_errors(form_values(view.get("state", {}).get("values", {})))
         if errors:
             ack(response_action="errors", errors=errors)
         else:
@@ -42,11 +41,10 @@ def register(app: App, service: Service) -> None:
 
     def on_case(body: dict, view: dict, client: WebClient) -> None:
         values = form_values(view.get("state", {}).get("values", {}))
-        if case_errors(values):
+        if form_errors(values):
             return  # refused in the modal by check_case
-        text = case_text(values)
         user = body["user"]["id"]
-        plan = service.reply(text, "modal", plan=True, shareable=True)
+        plan = service.reply("", "modal", form=values, shareable=True)
         response_url = _metadata(view).get("response_url")
         if response_url:
             send_to_response_url(response_url, plan)

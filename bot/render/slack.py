@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.render.blocks import LIMITS, escape, fallback_text, to_blocks
 from handlers.answer import Answer
+from handlers.case import FORM_CHOICES
 from knowledge import Knowledge
 
 SHARE = "share_answer"
@@ -97,66 +98,6 @@ def error_notice(answer_id: str) -> dict[str, Any]:
 
 # --- the case modal --------------------------------------------------------------------------------
 
-_LOCATIONS = [
-    ("head", "Head"),
-    ("uncinate", "Uncinate process"),
-    ("neck", "Neck"),
-    ("body", "Body"),
-    ("tail", "Tail"),
-    ("duodenum", "Duodenum / periampullary"),
-]
-_SUBTYPES = [
-    ("nonfunctioning", "Non-functioning"),
-    ("insulinoma", "Insulinoma"),
-    ("gastrinoma", "Gastrinoma"),
-    ("glucagonoma", "Glucagonoma"),
-    ("vipoma", "VIPoma"),
-    ("acthoma", "ACTHoma"),
-]
-_SITES = [
-    ("none", "None (localised)"),
-    ("liver", "Liver"),
-    ("lymph_nodes", "Lymph nodes"),
-    ("bone", "Bone"),
-    ("lung", "Lung"),
-    ("peritoneum", "Peritoneum"),
-    ("brain", "Brain"),
-]
-_RESECTABLE = [("yes", "Resectable"), ("no", "Unresectable")]
-_SSTR = [("positive", "Positive / avid (e.g. DOTATATE)"), ("negative", "Negative / not avid")]
-_MEN1 = [("yes", "MEN1"), ("no", "Sporadic (no MEN1)")]
-
-# How each field reads as a sentence for the case parser, so the modal and a typed case share one parser.
-_PHRASES: dict[str, dict[str, str]] = {
-    "location": {
-        "head": "in the pancreatic head",
-        "uncinate": "in the uncinate process",
-        "neck": "in the pancreatic neck",
-        "body": "in the pancreatic body",
-        "tail": "in the pancreatic tail",
-        "duodenum": "periampullary duodenal",
-    },
-    "subtype": {
-        "nonfunctioning": "non-functioning",
-        "insulinoma": "insulinoma",
-        "gastrinoma": "gastrinoma",
-        "glucagonoma": "glucagonoma",
-        "vipoma": "VIPoma",
-        "acthoma": "ACTHoma",
-    },
-    "sites": {
-        "none": "No distant metastases",
-        "liver": "Liver metastases",
-        "lymph_nodes": "Lymph node metastases",
-        "bone": "Bone metastases",
-        "lung": "Lung metastases",
-        "peritoneum": "Peritoneal metastases",
-        "brain": "Brain metastases",
-    },
-    "resectable": {"yes": "Resectable", "no": "Unresectable"},
-    "sstr": {"positive": "SSTR positive, DOTATATE-avid", "negative": "SSTR negative, not avid on DOTATATE"},
-    "men1": {"yes": "MEN1", "no": "Sporadic, no MEN1"},
-}
 CASE_FIELDS = (
     "size",
     "location",
@@ -168,6 +109,7 @@ CASE_FIELDS = (
     "resectable",
     "sstr",
     "men1",
+    "fitness",
     "notes",
 )
 
@@ -231,20 +173,21 @@ def case_modal(metadata: dict[str, Any]) -> dict[str, Any]:
         blocks=[
             context("Fill in what you know; every field is optional. Do not enter names or record numbers."),
             _input("size", "Largest diameter (cm)", _number("0.1", "50")),
-            _input("location", "Location in the pancreas", _select(_LOCATIONS)),
-            _input("subtype", "Subtype", _select(_SUBTYPES)),
+            _input("location", "Location in the pancreas", _select(FORM_CHOICES["location"])),
+            _input("subtype", "Subtype", _select(FORM_CHOICES["subtype"])),
             _input("ki67", "Ki-67 index (%)", _number("0", "100")),
             _input("mitoses", "Mitoses per 10 HPF", _number("0")),
-            _input("sites", "Distant metastases", _select(_SITES, multi=True)),
+            _input("sites", "Known metastases", _select(FORM_CHOICES["sites"], multi=True)),
             _input("burden", "Hepatic tumour burden (%)", _number("0", "100")),
-            _input("resectable", "Resectability", _select(_RESECTABLE)),
-            _input("sstr", "Somatostatin receptor imaging", _select(_SSTR)),
-            _input("men1", "MEN1 status", _select(_MEN1)),
+            _input("resectable", "Resectability", _select(FORM_CHOICES["resectable"])),
+            _input("sstr", "Somatostatin receptor imaging", _select(FORM_CHOICES["sstr"])),
+            _input("men1", "MEN1 status", _select(FORM_CHOICES["men1"])),
+            _input("fitness", "Fitness for surgery", _select(FORM_CHOICES["fitness"])),
             _input(
                 "notes",
                 "Anything else",
                 {"type": "plain_text_input", "multiline": True, "max_length": 1000},
-                hint="e.g. progression on octreotide, splenic vein involvement, ECOG 1",
+                hint="e.g. progressed on lanreotide, stopped everolimus for pneumonitis, splenic vein encased, s/p Whipple 2021",
             ),
         ],
     )
@@ -265,46 +208,6 @@ def form_values(state: dict[str, Any], fields: tuple[str, ...] = CASE_FIELDS) ->
         elif element.get("value") not in (None, ""):
             out[name] = element["value"]
     return out
-
-
-def case_errors(values: dict[str, Any]) -> dict[str, str]:
-    """Field errors Slack shows in the modal; an empty dict when the case can be planned."""
-    if not values:
-        return {"size": "Fill in at least one field, for example the size or the Ki-67 index."}
-    sites = values.get("sites", [])
-    if "none" in sites and len(sites) > 1:
-        return {"sites": "Choose either “None (localised)” or the sites with metastases, not both."}
-    unknown = [
-        f for f in ("location", "subtype", "resectable", "sstr", "men1") if f in values and values[f] not in _PHRASES[f]
-    ]
-    if unknown or any(s not in _PHRASES["sites"] for s in sites):
-        return {(unknown or ["sites"])[0]: "That option is not one I know; please choose again."}
-    return {}
-
-
-def case_text(values: dict[str, Any]) -> str:
-    """The filled fields as a case description, one clause per field, in the words a clinician would type."""
-    head = "PNET"
-    if "subtype" in values:
-        head = f"{_PHRASES['subtype'][values['subtype']]} PNET"
-    if "size" in values:
-        head = f"{values['size']} cm {head}"
-    if "location" in values:
-        head += f" {_PHRASES['location'][values['location']]}"
-    parts = [head]
-    if "ki67" in values:
-        parts.append(f"Ki-67 {values['ki67']}%")
-    if "mitoses" in values:
-        parts.append(f"{values['mitoses']} mitoses per 10 HPF")
-    parts += [_PHRASES["sites"][s] for s in values.get("sites", [])]
-    if "burden" in values:
-        parts.append(f"hepatic tumour burden {values['burden']}%")
-    for f in ("resectable", "sstr", "men1"):
-        if f in values:
-            parts.append(_PHRASES[f][values[f]])
-    if "notes" in values:
-        parts.append(values["notes"])
-    return ". ".join(parts) + "."
 
 
 # --- the report modal ------------------------------------------------------------------------------

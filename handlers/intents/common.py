@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.answer import Item, section  # noqa: F401  (section: re-exported for the intent modules)
+from knowledge import Knowledge
 from knowledge.schema import Fact, Quantity
 
 
@@ -14,3 +15,8 @@ def figure(q: Quantity, label: str | None = None) -> Item:
     """A figure as "label: 50-80%" with its sources; the number is printed exactly as stored."""
     name = label or q.label
     return Item(text=f"{name}: {q.formatted()}" if name else q.formatted(), sources=list(q.sources))
+
+
+def site_figure(k: Knowledge, site: str, figure_id: str) -> Quantity:
+    """A site's figure by its id in sites.yaml."""
+    return next(f for s in k.sites.sites if s.id == site for f in s.figures if f.id == figure_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers import answer
 from handlers.answer import Answer, Item
-from handlers.intents.common import fact, figure, section
+from handlers.intents.common import fact, figure, section, site_figure
 from handlers.router import Query, ngrams
 from knowledge import Knowledge
 from knowledge.schema import Quantity, Subtype
@@ -36,8 +36,8 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         )
         a.sections += section("All subtypes (ordered by highest figure)", table)
         overall = [f for f in k.risk.risk_factors if f.name in ("Lifetime risk", "Small tumours are not safe")]
-        liver = next(s for s in k.sites.sites if s.id == "liver").figures[0]
-        nodes = next(s for s in k.sites.sites if s.id == "lymph_nodes").figures[0]
+        liver = site_figure(k, "liver", "pnet_at_diagnosis")
+        nodes = site_figure(k, "lymph_nodes", "pnet_at_diagnosis")
         a.sections += section(
             "All PNETs",
             [figure(liver), figure(nodes)] + [Item(text=f.text, sources=list(f.sources)) for f in overall],
@@ -81,13 +81,15 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
     sites = {s.id: s for s in k.sites.sites}
     asked = [sites[i] for i in q.entities.get("site", [])]
     if not asked:
-        liver, nodes = sites["liver"], sites["lymph_nodes"]
+        liver = site_figure(k, "liver", "pnet_at_diagnosis")
+        overall = site_figure(k, "liver", "metastatic_net_any_primary")
+        nodes = site_figure(k, "lymph_nodes", "pnet_at_diagnosis")
         a = answer.new(
             "metastatic_sites",
             "Where PNETs and other NETs spread",
-            f"Liver first: {liver.figures[0].formatted()} of PNETs at diagnosis (and {liver.figures[1].formatted()} of "
-            f"metastatic NETs overall); regional lymph nodes in about {nodes.figures[0].formatted()}.",
-            sorted({*liver.figures[0].sources, *liver.figures[1].sources, *nodes.figures[0].sources}),
+            f"Liver first: {liver.formatted()} of PNETs at diagnosis (and {overall.formatted()} of "
+            f"metastatic NETs overall); regional lymph nodes in about {nodes.formatted()}.",
+            sorted({*liver.sources, *overall.sources, *nodes.sources}),
         )
         a.sections += section(
             "Sites, most common first",
@@ -117,13 +119,18 @@ def _site_sources(site) -> list[str]:
     return sorted({sid for f in [*site.figures, *site.notes] for sid in f.sources})
 
 
+def _said(q: Quantity) -> str:
+    return q.formatted() + (f" ({q.label})" if q.label else "")
+
+
 def _primary_line(p) -> Item:
     if p.nodal is None and p.liver is None:
         return Item(
-            text=f"{p.name}: no nodal or liver percentages in the sources", sources=[n for n in p.notes[0].sources]
+            text=f"{p.name}: no nodal or liver percentages in the sources",
+            sources=sorted({sid for n in p.notes for sid in n.sources}),
         )
     return Item(
-        text=f"{p.name}: nodal {p.nodal.formatted()}, liver {p.liver.formatted()}",
+        text=f"{p.name}: nodal {_said(p.nodal)}, liver {_said(p.liver)}",
         sources=sorted({*p.nodal.sources, *p.liver.sources}),
     )
 
@@ -173,21 +180,29 @@ def survival(q: Query, k: Knowledge) -> Answer:
     rows = [p for p in sv.patterns if set(p.site_ids) & set(asked_sites) or named(p.aliases)]
     others = [o for o in sv.other if named(o.aliases)]
 
-    def pattern_items(p) -> list[Item]:
+    def pattern_items(p, whose: bool = True) -> list[Item]:
         items = []
         if p.median_months:
             items.append(figure(p.median_months, f"{p.name}, median survival"))
         items.append(figure(p.os5, f"{p.name}, 5-year OS"))
+        if whose:  # said once per pattern, under its last figure
+            items[-1] = items[-1].model_copy(update={"detail": f"Whose figures: {p.cohort}"})
         return items
 
-    asked = [i for p in rows for i in pattern_items(p)] + [figure(o.figure, o.label) for o in others]
+    def other_item(o) -> Item:
+        return figure(o.figure, o.label).model_copy(update={"detail": f"Whose figure: {o.cohort}"})
+
+    by_id = {o.id: o for o in sv.other}
+    beside = [by_id[c] for p in rows for c in p.compare_with if by_id[c] not in others]
+    asked = [i for p in rows for i in pattern_items(p)] + [other_item(o) for o in others]
     silent = [sv.silent_sites[s] for s in asked_sites if s in sv.silent_sites and not rows]
     if asked:
         summary, ss = "; ".join(i.text for i in asked[:2]) + ".", sorted({s for i in asked[:2] for s in i.sources})
     elif silent:
         summary, ss = silent[0], []
     else:
-        best, worst = sv.patterns[0], sv.patterns[-1]
+        best = max(sv.patterns, key=lambda p: p.os5.value or p.os5.high)
+        worst = min(sv.patterns, key=lambda p: p.os5.value or p.os5.low)
         summary = (
             f"Best with no organ metastasis (5-year OS {best.os5.formatted()}); worst with multiple organ metastases "
             f"(median {worst.median_months.formatted()}, 5-year OS {worst.os5.formatted()})."
@@ -195,12 +210,20 @@ def survival(q: Query, k: Knowledge) -> Answer:
         ss = sorted({*best.os5.sources, *worst.os5.sources})
     a = answer.new("survival", "Survival by metastatic pattern (PNETs)", summary, ss)
     a.sections += section("What you asked", asked)
-    a.sections += section("All metastatic patterns (PNETs)", [i for p in sv.patterns for i in pattern_items(p)])
+    a.sections += section(
+        "Another source, another cohort: shown side by side, not merged", [other_item(o) for o in beside]
+    )
+    cohorts = {p.cohort for p in sv.patterns}
+    shared = len(cohorts) == 1
+    whose = [Item(text=f"Whose figures: {next(iter(cohorts))}")] if shared else []
+    a.sections += section(
+        "All metastatic patterns (PNETs)", whose + [i for p in sv.patterns for i in pattern_items(p, whose=not shared)]
+    )
     if silent:
         a.warnings.append(answer.Warn(severity="info", text=silent[0]))
     if q.entities.get("subtype") and not asked:
         a.warnings.append(answer.Warn(severity="info", text="The sources give no survival figures by PNET subtype."))
-    a.sections += section("Other settings", [figure(o.figure, o.label) for o in sv.other if o not in others])
+    a.sections += section("Other settings", [other_item(o) for o in sv.other if o not in others and o not in beside])
     a.sections += section("Prognostic factors", [fact(f) for f in sv.prognosticators])
     return a
 
