@@ -48,6 +48,11 @@ class Engine:
                 raise ValueError(f"unknown intent {intent!r}")
             query = replace(query, intent=intent, confidence=100, parts=[intent])
         result = self._answer(query)
+        if query.oos_terms and result.intent != "out_of_scope":
+            named = ", ".join(dict.fromkeys(query.oos_terms))
+            result.warnings.append(
+                Warn(severity="info", text=f"My sources do not discuss {named}; the answer leaves it aside.")
+            )
         if truncated:
             result.warnings.append(
                 Warn(
@@ -98,7 +103,7 @@ class Engine:
 
 
 _NO_TOPIC_FACTS = {"metastasis_rate", "out_of_scope", "help", "sources"}
-_NO_RELATED = {"out_of_scope", "help", "sources", "closest_matches"}
+_NO_RELATED = {"out_of_scope", "help", "sources", "closest_matches", "treatment_plan"}  # a plan is long enough
 RELATED = 3
 RELATED_POOL = 8
 RELATED_MIN_SCORE = 6.0  # BM25: a fact sharing two or three informative words with the question

@@ -8,6 +8,7 @@ Invariants, each an error naming the rules involved:
   exclusive     two acts that exclude each other (knowledge `exclusive`), e.g. two different pancreatectomies
   forbidden     a step holding an act that a warning standing beside it forbids
   failed_drug   a drug the patient progressed on, could not tolerate or stopped for toxicity
+  current_drug  starting a drug the patient is already on
   requirement   an act offered where one of its requirements does not hold (unfit, unresectable, primary
                 already resected, outside the drug's label, adjuvant use, out of scope)
   orphan        a step that follows another act (surveillance after resection, vaccination before
@@ -116,14 +117,18 @@ def check(d: Draft, p: Planner) -> list[Problem]:
                         (i,),
                     )
                 )
-    failed = set(d.facts["failed"])
+    failed, current = set(d.facts["failed"]), set(d.facts["current"])
     for i, s in enumerate(steps):
-        drugs = {p.acts[a].drug or a for a in s.acts | s.options if "not_failed" in p.acts[a].requires}
+        acts = s.acts | s.options
+        drugs = {p.acts[a].drug or a for a in acts if "not_failed" in p.acts[a].requires}
         if drugs & failed:
             out.append(Problem("failed_drug", f"{', '.join(sorted(drugs & failed))} already failed", (s.rule,), (i,)))
+        started = {p.acts[a].drug or a for a in acts if "not_current" in p.acts[a].requires} & current
+        if started:
+            out.append(Problem("current_drug", f"{', '.join(sorted(started))} already given", (s.rule,), (i,)))
         for act in sorted(s.acts):
             for req in p.act_requirements(act):
-                if req.id == "not_failed":
+                if req.id in ("not_failed", "not_current"):
                     continue
                 if not implies(s.cond, d.logic.eval(req.when), d.logic):
                     out.append(Problem("requirement", f"{act} where {req.why}", (s.rule,), (i,)))

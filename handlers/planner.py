@@ -64,12 +64,12 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         else case.primary == "pancreas" or (case.primary == "duodenum" and case.subtype == "gastrinoma")
     )
     facts["primary_resected"] = bool(set(case.prior_surgery) & PANCREATIC_SURGERY) or None
-    if case.recurrence is None and facts["primary_resected"] and (case.metastatic or case.metastases):
-        facts["recurrence"] = True  # disease found after the primary was resected is a recurrence
+    if case.recurrence is None and facts["primary_resected"] and distant:
+        facts["recurrence"] = True  # distant disease found after the primary was resected is a recurrence
     malignant = bool(
         case.malignant_features or case.biliary_obstruction or case.splenic_vessel_involvement or facts["nodes"]
     )
-    facts["malignant"] = malignant
+    facts["malignant"] = malignant or bool(facts["metastatic"])  # metastases are a malignant feature
     big = case.size_cm is not None and case.size_cm >= 2
     facts["large_or_malignant"] = (
         True if malignant or big or facts["metastatic"] else False if case.size_cm is not None else None
@@ -79,6 +79,8 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         nudge = -0.001 if case.hepatic_burden_qualifier == "<" else 0.001
         facts["hepatic_burden_pct"] = case.hepatic_burden_pct + nudge
     facts["failed"] = sorted(_failed(case, k))
+    facts["current"] = sorted(_current(case, k))
+    facts["sstr_negative"] = case.sstr == "negative"  # decided, never branched: SSA is not conditional on a scan
     facts["progressed_on"] = case.progressing_on
     facts["treated"] = case.prior_therapies
     facts["details"] = case.details()
@@ -100,6 +102,19 @@ def _failed(case: Case, k: Knowledge) -> set[str]:
             out |= {"ssa"} | classes["ssa"]
     if "ssa" in out:
         out |= classes["ssa"]
+    return out
+
+
+def _current(case: Case, k: Knowledge) -> set[str]:
+    """Drugs the patient is on now (ongoing, stable, responding), a class standing for its members."""
+    classes = {c.id: set(c.members) for c in k.therapies.classes}
+    member_of = {m: cid for cid, members in classes.items() for m in members}
+    out: set[str] = set()
+    for t in case.treatments:
+        if t.outcome in ("ongoing", "stable", "responded"):
+            out |= {t.drug} | classes.get(t.drug, set())
+            if member_of.get(t.drug) == "ssa":  # on one somatostatin analogue: another is not a new first line
+                out |= {"ssa"} | classes["ssa"]
     return out
 
 
@@ -173,9 +188,9 @@ class Planner:
         return reqs + (list(therapy.requires) if therapy else [])
 
     def requirement(self, req: Requirement, act: str, logic: Logic) -> Cond:
-        if req.id == "not_failed":
+        if req.id in ("not_failed", "not_current"):
             drug = self.acts[act].drug or act
-            return FALSE if drug in logic.facts["failed"] else TRUE
+            return FALSE if drug in logic.facts["failed" if req.id == "not_failed" else "current"] else TRUE
         return logic.eval(req.when)
 
     def draft(self, case: Case) -> Draft:
@@ -291,7 +306,8 @@ class Planner:
             parts.append(t.route.text.lower())
         text = ", ".join(parts)
         figs = "; ".join(f"{q.label.lower() if q.label else ''} {q.formatted()}".strip() for q in t.figures)
-        return text + (f" ({figs})" if figs else "") + ("" if t.dose else " (the sources give no dose)")
+        text += (f" ({figs})" if figs else "") + ("" if t.dose else " (the sources give no dose)")
+        return f"{step.qualifier}: {text[0].lower() + text[1:]}" if step.qualifier else text
 
     def label(self, branch: dict[str, frozenset[Any]]) -> str:
         parts = []
@@ -339,7 +355,7 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
             f"{c.mitoses:g} mitoses/10 HPF" if c.mitoses is not None else "",
         ]
         given = ", ".join(b for b in bits if b)
-        basis = "stated" if c.grade_basis == "stated" else f"by {c.grade_basis}"
+        basis = "from: " + (c.grade_basis or "").replace(" and ", ", ")
         grade = f"{c.grade} ({basis}{'; ' + given if given else ''})"
     if c.differentiation:
         grade += f"; {'poorly' if c.differentiation == 'poor' else 'well'} differentiated"
@@ -444,7 +460,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         a.sections += section(f"If {label}", [_item(s) for s in branches.get(label, [])], numbered=True)
         a.sections += section(f"If {label}: cautions", notes.get(label, []))
     held: dict[str, list[str]] = {}
-    offered = {s.text for s in d.steps}
+    offered = {planner.step_label(s.step) for s in d.steps} | {planner.acts[a].label for s in d.steps for a in s.acts}
     for why, what in d.held_back:
         if what not in held.setdefault(why, []) and what not in offered:
             held[why].append(what)
@@ -523,7 +539,11 @@ def _asks(d: Draft, planner: Planner) -> list[tuple[str, str, list[str]]]:
 
 
 def _prognosis(logic: Logic, k: Knowledge) -> list:
+    """The survival figures for the case's pattern, each with its cohort; none outside the PNET scope,
+    where the figures would be another population's."""
     plain = Logic(logic.facts, {})
+    if logic.facts["pancreatic"] is False or logic.facts["diagnosis_pending"]:
+        return []
     figures = {p.id: p for p in k.survival.patterns} | {f.id: f for f in k.survival.other}
     for m in k.planner.prognosis:
         if not plain.holds(m.when):

@@ -55,6 +55,7 @@ _SUBORDINATORS = {
 }
 _CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\b")
 
+INCIDENTAL_GROUPS = ("other drugs", "other conditions")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
@@ -147,7 +148,11 @@ class Router:
         entities = _entities(spans, self.lex.trial_therapy)
         oos_spans = [s for s in spans if s.kind == "oos"]
         oos = [s.phrase for s in oos_spans]
-        present = set(entities) | ({"case"} if case.details() >= 2 else set())
+        groups = [s.id for s in oos_spans]
+        # A described case that mentions a medication or another condition in passing ("AF on apixaban",
+        # "on metformin") is still a case: it is planned, and the answer says what the sources do not discuss.
+        incidental = bool(oos) and case.details() >= 2 and all(g in INCIDENTAL_GROUPS for g in groups)
+        present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
         if case.ki67 is not None or case.mitoses is not None:
             present.add("grade")
         has_domain = bool(present - {"oos"}) or case.details() >= 1
@@ -170,7 +175,7 @@ class Router:
         (top, top_score), (_, runner) = ranked[0], ranked[1]
         margin = top_score - runner
         matches: list[Hit] = []
-        if oos:
+        if oos and not incidental:
             intent, conf = "out_of_scope", 95
         elif top_score < self.min_score or (margin < self.min_margin and not has_domain):
             intent, conf = "out_of_scope", int(round(100 * (1 - min(top_score, self.min_score) / (2 * self.min_score))))
@@ -180,7 +185,6 @@ class Router:
         else:
             intent = top
             conf = int(round(100 * min(1.0, top_score / 6) * (0.5 + 0.5 * min(1.0, margin / 3))))
-        groups = [s.id for s in oos_spans]
         marks = {m for gram in grams for m in self.marks.get(gram, ())}
         unless = {name for kind, name in marks if kind == "unless"}
         aspects = sorted((n for kind, n in marks if kind == "aspect"), key=self.aspect_order.__getitem__)
@@ -188,6 +192,8 @@ class Router:
             (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
             key=self.aspect_order.__getitem__,
         )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
+        if intent == "treatment_plan" and case.details() >= 2:
+            silent = []  # a described case is planned; "stage IV" in a post is not a question about TNM
         parts = (
             [intent] if intent in ("out_of_scope", "closest_matches") else self._parts(cleaned, intent, present, case)
         )

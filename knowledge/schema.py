@@ -380,6 +380,8 @@ class CaseVocabulary(Strict):
     fit: Terms
     fitness_uncertain: Terms
     hedges: Terms
+    liver_widespread: Terms
+    primary_in_situ: Terms
     vascular: Terms
     biliary_obstruction: Terms
     peripheral: Terms
@@ -455,6 +457,7 @@ PLAN_FACTS = {
     "diagnosis_pending",
     "size_cm",
     "location",
+    "locations",
     "subtype",
     "functional",
     "ki67",
@@ -474,6 +477,9 @@ PLAN_FACTS = {
     "resectable",
     "sstr",
     "sstr_test",
+    "sstr_negative",
+    "current",
+    "liver_widespread",
     "men1",
     "progression",
     "rapid_progression",
@@ -585,6 +591,7 @@ class Step(Strict):
     phase: Phase
     text: str | None = None  # the step as shown; a therapy step without text is shown from therapies.yaml
     therapy: str | None = None
+    qualifier: str | None = None  # said before a therapy step ("On progression", "Or")
     acts: list[str] = []  # all of these are done
     options: list[str] = []  # one of these is chosen
     rationale: str

@@ -70,6 +70,27 @@ FINDINGS = [
      "a rectal NET was given the pancreatic algorithm"),
     ("5 cm body PNET, splenic vein encased, localised, fit", {"distal_pancreatectomy", "splenectomy"}, {"spleen_preserving"},
      "the splenic-vessel warning fired but the step still allowed spleen preservation"),
+    # A second review, by a surgeon and an oncologist with fresh eyes (2026-11-23)
+    ("pNET head 2.5cm G1, liver mets resected 2021 (R0 hepatectomy), primary still in situ, fit, resectable",
+     {"pancreatoduodenectomy"}, set(), "a primary still in situ was read as resected"),
+    ("sunitinib intolerant (HFSR grade 3, HTN), prior lanreotide PD, metastatic pNET liver-only unresectable, Ki67 15%",
+     {"everolimus"}, {"sunitinib", "lanreotide", "streptozocin_5fu"}, "a side-effect grade was read as tumour grade"),
+    ("pNET tail 3cm G2, 1 liver met 2cm seg 4, resectable on imaging, pt Child C liver disease, ascites",
+     {"lanreotide"}, SURGERY, "Child C cirrhosis was not read as unfit, and every non-surgical option was withheld"),
+    ("Metastatic PNET, liver bilobar >50% replaced, G2 Ki67 12%. Progressed on lanreotide 120 after 14mo, then everolimus stopped for pneumonitis.",
+     {"sunitinib"}, {"hepatectomy", "liver_transplant", "everolimus", "lanreotide"}, "a liver >50% replaced was offered curative resection"),
+    ("Prior Whipple 2019 for head PNET. Now new 2cm lesion in tail of remnant. G1. fit",
+     {"resect_recurrence"}, {"pancreatoduodenectomy"}, "a new lesion in the remnant was ignored"),
+    ("Metastatic pNET liver mets, not for surgery. Already on octreotide LAR 30mg q4w since 2021, stable on imaging.",
+     {"ssa_continue"}, {"everolimus", "sunitinib", "lanreotide", "octreotide"} | SURGERY, "the current drug was offered as a new first line, and targeted therapy in stable disease"),
+    ("G2 pNET liver mets, progressed on everolimus AND sunitinib AND lanreotide, SSTR neg, unresectable",
+     {"streptozocin_5fu"}, {"prrt", "everolimus", "sunitinib", "lanreotide", "sstr_imaging"}, "'SSTR neg' was ignored and chemotherapy withheld after every other line"),
+    ("62F, 3 cm tail PNET G2, no mets, fit, AF on apixaban", {"distal_pancreatectomy"}, set(),
+     "a medication list declined the whole case"),
+    ("s/p distal panc 2 months ago for 2.5cm G2 pNET tail Ki67 15%, 2/14 LN+. any adjuvant? streptozocin/5FU?",
+     {"surveillance"}, {"resect_recurrence", "streptozocin_5fu"} | PRIMARY_SURGERY, "nodes at resection were read as a recurrence"),
+    ("PNET tail 3cm, 3 liver mets, G2, resectable, fit", {"distal_pancreatectomy", "splenectomy"}, {"spleen_preserving"},
+     "spleen preservation was left open in metastatic disease"),
 ]  # fmt: skip
 
 

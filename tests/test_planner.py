@@ -223,7 +223,7 @@ VIGNETTES = [
         [],
     ),
     (
-        "resectable tail PNET with 3 liver metastases, G2",
+        "resectable tail PNET with 3 liver metastases, G2, fit",
         {"resectable": True},
         ["distal_pancreatectomy", "hepatectomy", "vaccination"],
         ["ssa", "tace"],

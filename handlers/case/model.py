@@ -45,6 +45,8 @@ class Case(BaseModel):
     hepatic_burden_pct: float | None = None
     hepatic_burden_qualifier: Literal["<", ">"] | None = None  # "<25%"
     liver_lesion_cm: float | None = None  # the largest liver metastasis, when its size is given
+    liver_widespread: bool | None = None  # bilobar, diffuse, innumerable: not oligometastatic
+    locations: list[str] = []  # every pancreatic location named for a tumour; more than one: multifocal or spanning
     resectable: bool | None = None
     sstr: Literal["positive", "negative"] | None = None
     sstr_test: Literal["octreoscan", "pet"] | None = None  # which test gave the SSTR status, when said
@@ -80,7 +82,8 @@ class Case(BaseModel):
     def details(self) -> int:
         """How many case facts were found: the router treats two or more as a described case."""
         data = self.model_dump(include=_DETAIL_FIELDS)
-        return sum(1 for v in data.values() if v not in (None, [], False)) - (1 if self.grade and self.ki67 else 0)
+        given = sum(1 for v in data.values() if v is not None and v != [])  # "unfit" and "unresectable" are facts too
+        return given - (1 if self.grade and self.ki67 else 0)
 
 
 # The facts that make a text a described case rather than a question (history alone does not:

@@ -50,7 +50,8 @@ _BURDEN = re.compile(
     rf"(<|>)?\s*{_NUM}\s*%"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|involved|volume)"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?liver\b(?=\s*(?:[),.;:\"']|$))"  # "(>50% liver)", not "82% liver figure"
-    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
+    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"
+    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:replaced|replacement|involved|involvement)\b"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
 )
 _LOCATION = re.compile(
     r"\b(uncinate|head|neck|body|bod|tail|duodenum|duodenal|periampullary)\b(?!\s*(?:ulcers?|bulb|pain|ache|weight|mass index|-?\s*ct|pet|imaging|scan))"
@@ -60,7 +61,7 @@ _SSTR_TERM = re.compile(
     r"dotatate|dotatoc|dotanoc|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b|\bsri\b|\bpet\b"
 )
 _SSTR_NEG = re.compile(
-    r"\bnegative\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
+    r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
 )
 _SSTR_POS = re.compile(
     r"avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
@@ -121,6 +122,14 @@ _OPS = {
     ">=": "≥",
 }
 _FUNCTIONAL_WORDS = ("functional", "functioning", "secreting", "syndromic")
+_REGION = {"uncinate": "head", "body": "body/tail", "tail": "body/tail"}
+_PRIMARY_OPERATIONS = {
+    "pancreatoduodenectomy",
+    "distal_pancreatectomy",
+    "enucleation",
+    "total_pancreatectomy",
+    "resection",
+}
 # A clause that wonders or asks for a pathway says nothing of what the tumour is ("look for a pancreatic
 # primary", "run it through the PNET pathway", "treat it like a PNET").
 _HYPOTHETICAL = re.compile(
@@ -196,6 +205,8 @@ class CaseParser:
         self.fit = terms_pattern(v.fit)
         self.fit_uncertain = terms_pattern(v.fitness_uncertain)
         self.hedge = terms_pattern(v.hedges)
+        self.widespread = terms_pattern(v.liver_widespread)
+        self.in_situ = terms_pattern(v.primary_in_situ)
         self.vascular = terms_pattern(v.vascular)
         self.biliary = terms_pattern(v.biliary_obstruction)
         self.peripheral = terms_pattern(v.peripheral)
@@ -239,6 +250,10 @@ class CaseParser:
         if (m := self.fit_uncertain.search(folded)) is not None:
             case.fit_for_surgery = None  # "surgeons unsure if she's fit": asked, whatever else is said
             case.evidence["fit_for_surgery"] = "uncertain: " + m.group(0)
+        if _first_affirmed(self.in_situ, clauses) is not None:
+            case.prior_surgery = [p for p in case.prior_surgery if p not in _PRIMARY_OPERATIONS]
+        if (m := _first_affirmed(self.widespread, clauses)) is not None and re.search(r"liver|hepatic|lobe", folded):
+            case.liver_widespread = True
         if case.hepatic_burden_pct and "liver" not in case.metastases:
             case.metastases.insert(0, "liver")  # "30% liver replacement" is liver disease
             case.metastatic = True
@@ -343,20 +358,37 @@ class CaseParser:
                 return
 
     def _location(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
+        """Where the tumour is. Every location named for a tumour is kept; when they lie in more than one
+        region of the gland (head, neck, body/tail) the case is multifocal or spans them, and the location
+        is left for the plan to branch on. A location said of a past operation ("Whipple for a head PNET")
+        is history, not the tumour now."""
+        found: list[str] = []
         for m in _LOCATION.finditer(text):
             if _NOT_LOCATION.search(text[max(0, m.start() - 8) : m.start()]) or re.match(
                 r"\s*(?:and|&)\s*neck\b", text[m.end() :]
             ):
                 continue  # "whole-body PET", "head and neck"
             word = {"bod": "body"}.get(m.group(1), m.group(1))
-            case.location = "duodenum" if word in ("duodenal", "periampullary") else word  # type: ignore[assignment]
             if word == "duodenal" and not re.match(
                 r"\s*(?:net|nen|primary|tumou?r|gastrinoma|carcinoid|lesion|mass)", text[m.end() :]
             ):
-                case.location = None
                 continue
+            sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
+            if found and self.past.search(sentence) and self.procedures["pancreatoduodenectomy"].search(sentence):
+                continue
+            if (
+                self.procedures["pancreatoduodenectomy"].search(sentence)
+                and self.past.search(sentence)
+                and re.search(r"\bnow\b|\bnew\b|remnant", text[m.end() :])
+            ):
+                continue  # "prior Whipple for head PNET. Now new lesion in tail of remnant"
+            location = "duodenum" if word in ("duodenal", "periampullary") else word
+            if location not in found:
+                found.append(location)
             used.append(m.span())
-            return
+        case.locations = found
+        regions = {_REGION.get(loc, loc) for loc in found}
+        case.location = found[0] if len(regions) == 1 else None  # type: ignore[assignment]
 
     # clause-level facts --------------------------------------------------------------------------
 
@@ -484,7 +516,7 @@ class CaseParser:
     def _progression(self, clause: str, case: Case) -> None:
         m = _PROGRESS.search(clause)
         if not m or _negated(clause, m.start(), m.end()) or re.search(r"\bstable\b|\bno\s+progress", clause):
-            if m is None and re.search(r"\bstable\s+disease\b|\bno\s+progress", clause):
+            if m is None and re.search(r"(?<!un)\bstable\b(?!\s+angina)|\bno\s+progress", clause):
                 case.progression = False
             return
         case.progression = True
@@ -557,6 +589,12 @@ class CaseParser:
                 continue
             if name == "resection" and not (self.past.search(context) or self.done.match(m.group(0))):
                 continue
+            if (
+                name == "resection"
+                and re.search(r"liver|hepatic|\bmets?\b|metastas", clause)
+                and not re.search(r"pnet|\bnet\b|pancrea|primary|head|body|tail|whipple", clause)
+            ):
+                name = "hepatectomy"  # "liver mets resected 2021": the metastases, not the primary
             if name != "resection" and not self.past.search(context) and not self.recurrence.search(clause):
                 continue
             specific = specific or name not in ("other", "resection")
@@ -604,7 +642,7 @@ class CaseParser:
             case.primary = "duodenum"
         elif others and pancreas_clear:
             case.primary = others[0][1]  # "ileal mass ... pancreas normal"
-        elif found.get("pancreas") or (case.location and case.location != "duodenum" and not others):
+        elif found.get("pancreas") or (set(case.locations) - {"duodenum"} and not others):
             case.primary = "pancreas"
         elif others:
             case.primary = others[0][1]

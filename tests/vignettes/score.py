@@ -40,7 +40,7 @@ IMPLIED = {
         "enucleation",
         "duodenotomy",
     },
-    "ssa": {"ssa", "octreotide", "lanreotide"},
+    "ssa": {"ssa", "octreotide", "lanreotide", "ssa_continue"},
     "octreotide": {"octreotide", "octreotide_preop"},
     "distal_pancreatectomy_splenectomy": set(),  # both distal_pancreatectomy and splenectomy: see has()
     "adjuvant_chemo": {"adjuvant_chemo"},
