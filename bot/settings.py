@@ -10,6 +10,7 @@ PNET_ALLOWED_CHANNELS comma-separated channel ids where the bot answers; unset =
                       Direct messages are always answered.
 LOG_LEVEL             DEBUG, INFO (default), WARNING or ERROR
 PORT                  HTTP port of the web process (default 3000)
+BIND_ADDRESS          address the web process listens on (default 0.0.0.0; 127.0.0.1 behind a local proxy)
 WEB_CONCURRENCY       web worker processes (default: the number of cores, at least 2)
 WEB_THREADS           threads per web worker that run Bolt's listeners (default 8)
 REDIS_URL             redis://... : the event and replay store shared by several machines (default: SQLite)
@@ -19,6 +20,7 @@ SLACK_API_TIMEOUT     seconds to wait for one Web API call (default 10)
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -52,6 +54,7 @@ class Settings:
     allowed_channels: frozenset[str] = frozenset()
     log_level: str = "INFO"
     port: int = 3000
+    bind_address: str = "0.0.0.0"
     web_concurrency: int = field(default_factory=lambda: default_workers())
     web_threads: int = 8
     redis_url: str | None = field(default=None, repr=False)  # may carry a password
@@ -151,6 +154,11 @@ def from_env(env: Mapping[str, str]) -> Settings:
         return value
 
     port = number("PORT", 3000, 1, 65535)
+    bind = get("BIND_ADDRESS") or "0.0.0.0"
+    try:
+        ipaddress.ip_address(bind)
+    except ValueError:
+        problems.append(f"BIND_ADDRESS should be an IP address such as 127.0.0.1 or 0.0.0.0, got {bind[:40]!r}")
     web_concurrency = number("WEB_CONCURRENCY", default_workers(), 1, 64)
     web_threads = number("WEB_THREADS", 8, 1, 256)
     api_timeout = number("SLACK_API_TIMEOUT", 10, 1, 120)
@@ -171,6 +179,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         allowed_channels=frozenset(allowed),
         log_level=level,
         port=port,
+        bind_address=bind,
         web_concurrency=web_concurrency,
         web_threads=web_threads,
         redis_url=redis_url,

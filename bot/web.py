@@ -13,8 +13,10 @@ Then Bolt dispatches it in one of WEB_THREADS threads, checking the signature on
 Why uvicorn: it reads requests on an event loop, so a client that trickles its headers or promises a
 body it never sends holds a few kilobytes and a socket, not a thread (gunicorn's gthread worker hands
 each connection to a thread that blocks on the headers, and has no header timeout: eight slow clients
-stopped it). Our checks run on the loop too; only verified requests take a thread. uvicorn has no
-header timeout either: in front of the open internet at scale, a buffering proxy (README) adds one.
+stopped it). Our checks run on the loop too; only verified requests take a thread. uvicorn itself has
+no deadline for the request head and, with httptools, no bound on its size: bot/http_protocol.py adds
+both on h11. Bodies above SMALL_BODY_BYTES draw on a per-worker budget, so many connections sending
+large bodies cannot exhaust memory before their signature is checked.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 
 from bot import logs
+from bot.http_protocol import HEAD_MAX_BYTES, GuardedH11Protocol
 from bot.settings import Settings
 from bot.store import REPLAY_TTL_S, Store, StoreError
 from bot.verification import refusal
@@ -44,6 +47,8 @@ HEALTH_PATH = "/healthz"
 # answer message (at most 50 blocks of 3,000 characters, form-encoded). 1 MiB covers both with room.
 MAX_BODY_BYTES = 1024 * 1024
 BODY_TIMEOUT_S = 5  # Slack sends its body at once; a client that takes longer is not Slack
+SMALL_BODY_BYTES = 64 * 1024  # commands, clicks and most events; uvicorn buffers this much anyway
+LARGE_BODY_BUDGET = 32 * 1024 * 1024  # per worker: larger bodies being read at once, all together
 MAX_CONNECTIONS = 1000  # per worker; beyond it uvicorn answers 503 at once
 KEEP_ALIVE_S = 5
 
@@ -59,6 +64,7 @@ class Web:
         self.bolt, self.secret, self.store = bolt, signing_secret.encode(), store
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="web")
         self.health = json.dumps({"status": "ok", "knowledge_version": knowledge_version}).encode()
+        self.large_in_flight = 0  # bytes of large bodies being read now (event loop only: no lock needed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,12 +86,19 @@ class Web:
         length = headers.get("content-length", "")
         if not (length.isascii() and length.isdigit() and len(length) <= 9):
             return _refuse(411, "no_content_length")
-        if int(length) > MAX_BODY_BYTES:
+        size = int(length)
+        if size > MAX_BODY_BYTES:
             return _refuse(413, "body_too_large")
+        large = size if size > SMALL_BODY_BYTES else 0
+        if self.large_in_flight + large > LARGE_BODY_BUDGET:
+            return _refuse(503, "large_body_budget")
+        self.large_in_flight += large
         try:
             body = await asyncio.wait_for(_read_body(receive), BODY_TIMEOUT_S)
         except (asyncio.TimeoutError, ConnectionError):
             return _refuse(408, "body_not_sent")
+        finally:
+            self.large_in_flight -= large
         reason = refusal(self.secret, headers, body)
         if reason:
             return _refuse(401, reason)
@@ -168,10 +181,13 @@ def serve(app: Web | str, settings: Settings) -> None:
     uvicorn.run(
         app,
         factory=isinstance(app, str),
-        host="0.0.0.0",
+        host=settings.bind_address,
         port=settings.port,
         workers=settings.web_concurrency if isinstance(app, str) else None,
-        http="httptools",  # C parser and loop: about 1 ms less per request under load than h11 on asyncio
+        # h11 bounds the request head (httptools accepts any number and size of headers) and our protocol
+        # closes connections that do not send a complete head in time (bot/http_protocol.py).
+        http=GuardedH11Protocol,
+        h11_max_incomplete_event_size=HEAD_MAX_BYTES,
         loop="uvloop",
         ws="none",  # Slack reaches the web process over plain HTTP only
         lifespan="off",

@@ -51,12 +51,21 @@ class Logic:
     def __init__(self, facts: dict[str, Any], domains: dict[str, tuple[Any, ...]]):
         self.facts = facts
         self.domains = {f: vals for f, vals in domains.items() if facts.get(f) is None}
+        self._memo: dict[int, tuple[dict[str, Any], Cond]] = {}  # by identity: knowledge conditions do not change
 
     def holds(self, cond: dict[str, Any]) -> bool:
         """Decided without branching: a missing fact is just "not given"."""
         return self.eval(cond, branch=False) == TRUE
 
     def eval(self, cond: dict[str, Any], branch: bool = True) -> Cond:
+        if branch:
+            hit = self._memo.get(id(cond))
+            if hit is None or hit[0] is not cond:
+                hit = self._memo[id(cond)] = (cond, self._eval(cond, branch))
+            return hit[1]
+        return self._eval(cond, branch)
+
+    def _eval(self, cond: dict[str, Any], branch: bool) -> Cond:
         result = TRUE
         for key, check in cond.items():
             if key == "any":
@@ -97,6 +106,12 @@ class Logic:
 
 
 def and_(a: Cond, b: Cond) -> Cond:
+    if not a or not b:
+        return FALSE
+    if a == TRUE:
+        return b
+    if b == TRUE:
+        return a
     out: Cond = []
     for x in a:
         for y in b:
@@ -124,6 +139,8 @@ def all_of(parts: Iterable[Cond]) -> Cond:
 
 def simplify(cond: Cond) -> Cond:
     """Drop duplicate branches and branches implied by a weaker one ("if A and B" beside "if A")."""
+    if len(cond) <= 1:
+        return cond
     if any(not b for b in cond):
         return TRUE
     kept: Cond = []
@@ -144,4 +161,6 @@ def compatible(a: Cond, b: Cond) -> bool:
 
 
 def implies(a: Cond, b: Cond, logic: Logic) -> bool:
+    if b == TRUE or not a:
+        return True
     return not and_(a, logic.negate(b))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from handlers import answer, planner, retrieval
@@ -40,7 +41,7 @@ class Engine:
 
     def ask(self, text: str, intent: str | None = None) -> Result:
         """Answer a question. `intent` skips routing: "treatment_plan" plans whatever case the text describes."""
-        text = (text or "").replace("\x00", " ")
+        text = _LONG_NUMBER.sub(" ", (text or "").replace("\x00", " "))
         truncated = len(text) > MAX_INPUT_CHARS
         query = self.router.route(text[:MAX_INPUT_CHARS])
         if intent is not None:
@@ -102,6 +103,9 @@ class Engine:
             a.sections.append(Section(title=RELATED_TITLE, items=[retrieval.item(h) for h in extra]))
 
 
+# No clinical number has more than a dozen digits; a long run of them only makes the number patterns
+# scan it again from every position (a 6,000-digit message took seconds).
+_LONG_NUMBER = re.compile(r"\d{13,}")
 _NO_TOPIC_FACTS = {"metastasis_rate", "out_of_scope", "help", "sources"}
 _NO_RELATED = {"out_of_scope", "help", "sources", "closest_matches", "treatment_plan"}  # a plan is long enough
 RELATED = 3

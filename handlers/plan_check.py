@@ -25,7 +25,7 @@ from handlers.branching import any_of, compatible, implies
 from handlers.case import Case
 
 if TYPE_CHECKING:
-    from handlers.planner import Draft, Planner
+    from handlers.planner import Draft, DraftStep, Planner
 
 # Values to try for each case field when sweeping the planner (`python -m bot validate`, and the
 # property test): both sides of every threshold the knowledge uses, and "not given".
@@ -97,8 +97,11 @@ class Problem:
 def check(d: Draft, p: Planner) -> list[Problem]:
     out: list[Problem] = []
     steps = d.steps
-    for i, a in enumerate(steps):
-        for j in range(i + 1, len(steps)):
+    exclusive_acts = {act for pair in p.exclusive for act in pair}
+    involved = [i for i, s in enumerate(steps) if _expanded(s, p) & exclusive_acts]
+    for n, i in enumerate(involved):
+        a = steps[i]
+        for j in involved[n + 1 :]:
             b = steps[j]
             if not compatible(a.cond, b.cond):
                 continue
@@ -143,6 +146,10 @@ def check(d: Draft, p: Planner) -> list[Problem]:
                     )
                 )
     return out
+
+
+def _expanded(s: DraftStep, p: Planner) -> set[str]:
+    return s.acts | {a for o in s.options for a in p.expand([o])}
 
 
 def _clash(

@@ -162,6 +162,11 @@ class Planner:
         self.unknowns = {u.fact: u for u in p.unknowns}
         self.labels = {u.fact: dict(u.values) for u in p.unknowns}
         self.exclusive = {frozenset(pair) for pair in p.exclusive}
+        self._act_requirements = {
+            name: [self.requirements[r] for r in act.requires]
+            + (list(self.therapies[name].requires) if name in self.therapies else [])
+            for name, act in self.acts.items()
+        }
 
     def expand(self, acts: list[str]) -> set[str]:
         out: set[str] = set()
@@ -183,9 +188,8 @@ class Planner:
         return Logic(facts, domains)
 
     def act_requirements(self, act: str) -> list[Requirement]:
-        reqs = [self.requirements[r] for r in self.acts[act].requires]
-        therapy = self.therapies.get(act)
-        return reqs + (list(therapy.requires) if therapy else [])
+        """The act's named requirements, then its drug's own label or trial conditions."""
+        return self._act_requirements[act]
 
     def requirement(self, req: Requirement, act: str, logic: Logic) -> Cond:
         if req.id in ("not_failed", "not_current"):

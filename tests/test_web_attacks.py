@@ -167,6 +167,42 @@ def test_a_body_that_never_comes_is_dropped_without_holding_up_others(web, stub)
     assert results == [408] * 8 and time.monotonic() - started < 10
 
 
+def test_an_oversized_request_head_is_refused_and_legit_acks_go_on(web, stub):
+    headers = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"y" * 100) for i in range(1000))  # about 110 KB of headers
+    head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n" + headers + b"\r\n"
+    assert raw(web.port, head, b"{}") in (0, 400, 431)
+    assert all(status == 200 and seconds < 1 for status, seconds in (slash(web, stub) for _ in range(3)))
+
+
+def test_idle_connections_are_closed_at_the_head_deadline(web, stub):
+    from bot.http_protocol import HEAD_TIMEOUT_S
+
+    idle = [socket.create_connection(("127.0.0.1", web.port), timeout=HEAD_TIMEOUT_S + 5) for _ in range(40)]
+    try:
+        idle[0].sendall(b"POST /slack/ev")  # one that starts and stalls
+        assert all(status == 200 and seconds < 1 for status, seconds in (slash(web, stub) for _ in range(3)))
+        closed = [s.recv(1) == b"" for s in idle]  # blocks until the server closes (or the timeout raises)
+    finally:
+        for s in idle:
+            s.close()
+    assert all(closed)
+
+
+def test_many_large_bodies_at_once_are_refused_beyond_the_budget(web, stub):
+    head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (1024 * 1024)
+    with ThreadPoolExecutor(100) as pool:
+        pending = [pool.submit(raw, web.port, head, b"x") for _ in range(100)]
+        time.sleep(1)
+        assert all(status == 200 and seconds < 1 for status, seconds in (slash(web, stub) for _ in range(3)))
+        statuses = [p.result() for p in pending]
+    assert set(statuses) <= {408, 503} and statuses.count(503) >= 30, statuses
+
+
+def test_a_message_of_digits_is_answered_at_once(web, stub):
+    status, seconds = slash(web, stub, "1" * 5000)
+    assert status == 200 and seconds < 1
+
+
 def test_web_api_429_500_and_timeout_are_survived(web, stub):
     def mention(event_id: str, text: str) -> None:
         event = {"type": "app_mention", "user": "UDOC", "text": f"<@UBOT> {text}", "ts": "2.2", "channel": "CBOARD"}

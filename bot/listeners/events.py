@@ -14,11 +14,13 @@ from bot.listeners.common import lazily, not_enabled
 from bot.service import Service
 from handlers.router import clean_slack
 
+_BARE_PLAN_MAX = 200  # characters, mention markup included
 _BARE_PLAN = re.compile(r"^\s*(?:please\s+)?plan(?:\s+(?:this|the|it))?(?:\s+case)?(?:\s+please)?\s*[.!?]*\s*$", re.I)
 
 
 def is_bare_plan(text: str) -> bool:
-    return bool(_BARE_PLAN.match(clean_slack(text)))
+    """'@bot plan' alone; a long message is never that, so it is not cleaned in full to find out."""
+    return len(text) <= _BARE_PLAN_MAX and bool(_BARE_PLAN.match(clean_slack(text)))
 
 
 def register(app: App, service: Service) -> None:

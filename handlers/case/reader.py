@@ -223,7 +223,7 @@ class CaseParser:
         self._location(folded, case, used)
         clauses = _clauses(folded)
         for i, clause in enumerate(clauses):
-            before = case.model_dump()
+            before = _snapshot(case)
             prev = clauses[i - 1].text if i else ""
             nxt = clauses[i + 1].text if i + 1 < len(clauses) else ""
             met = _METASTATIC.search(prev)
@@ -235,7 +235,7 @@ class CaseParser:
             if clause.question:  # "aren't these 90% metastatic?" asks; it does not say the case is
                 after_mets, hedged = False, True
             self._clause(clause.text, case, after_mets, prev, hedged, nxt)
-            if case.model_dump() != before:
+            if _snapshot(case) != before:
                 used.append((clause.start, clause.start + len(clause.text)))
         self._presentation(folded, clauses, case, used)
         self._primary(folded, clauses, case, used)
@@ -623,6 +623,8 @@ class CaseParser:
             if unless is not None and unless.search(text):
                 continue
             for groups in entries:
+                if not all(p.search(text) for p in groups):
+                    continue  # the cheap test first: every group must at least occur
                 hits = [_first_affirmed(p, clauses) for p in groups]
                 if all(hits):
                     case.subtype = subtype  # type: ignore[assignment]
@@ -633,7 +635,7 @@ class CaseParser:
     def _primary(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
         """Where the tumour arose. The pancreas wins when it is named; a pancreatic location implies it."""
         said = [c for c in clauses if not c.question and not _HYPOTHETICAL.search(c.text)] or clauses
-        found = {name: _first_affirmed(p, said) for name, p in self.primaries.items()}
+        found = {name: _first_affirmed(p, said) if p.search(text) else None for name, p in self.primaries.items()}
         others = sorted((span[0], name) for name, span in found.items() if span and name != "pancreas")
         pancreas_clear = any(
             _negated(c.text, m.start(), m.end()) for c in said for m in self.primaries["pancreas"].finditer(c.text)
@@ -648,6 +650,14 @@ class CaseParser:
             case.primary = others[0][1]
         if case.primary and (span := found.get(case.primary)):
             used.append(span)
+
+
+def _snapshot(case: Case) -> tuple:
+    """Cheap enough to take per clause: did reading this clause change anything?"""
+    return tuple(
+        tuple((t.drug, t.outcome) for t in v) if k == "treatments" else len(v) if isinstance(v, (list, dict)) else v
+        for k, v in case.__dict__.items()
+    )
 
 
 def _first_affirmed(pattern: re.Pattern[str], clauses: list[_Clause]) -> tuple[int, int] | None:
