@@ -423,7 +423,7 @@ def _phrase(case: Case, k: Knowledge) -> str:
     if case.location:
         parts.append(case.location)
     name = subtypes[case.subtype] if case.subtype else "PNET" if case.primary in (None, "pancreas") else "NET"
-    parts.append(name[0].lower() + name[1:] if name[1:].islower() else name)
+    parts.append(name if name[:2].isupper() else name[0].lower() + name[1:])  # "PNET" stays, "Non-functioning" does not
     desc = " ".join(parts)
     if case.grade:
         desc += f", {case.grade}"
@@ -503,7 +503,7 @@ def _branch_notes(d: Draft, planner: Planner) -> dict[str, list[Item]]:
     notes: dict[str, list[Item]] = {}
     for w in d.warnings:
         label = planner.cond_label(w.cond)
-        if label is not None and w.warning.severity != "critical":
+        if label is not None and w.warning.severity == "warning":  # an info note is shown only where it holds
             items = notes.setdefault(label, [])
             if w.warning.text not in [i.text for i in items]:
                 items.append(Item(text=w.warning.text, sources=list(w.warning.sources)))

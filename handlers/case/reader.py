@@ -50,8 +50,8 @@ _BURDEN = re.compile(
     rf"(<|>)?\s*{_NUM}\s*%"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|involved|volume)"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?liver\b(?=\s*(?:[),.;:\"']|$))"  # "(>50% liver)", not "82% liver figure"
-    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"
-    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:replaced|replacement|involved|involvement)\b"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
+    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
+    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:replaced|replacement|involved|involvement)\b"  # "liver bilobar >50% replaced"
 )
 _LOCATION = re.compile(
     r"\b(uncinate|head|neck|body|bod|tail|duodenum|duodenal|periampullary)\b(?!\s*(?:ulcers?|bulb|pain|ache|weight|mass index|-?\s*ct|pet|imaging|scan))"
