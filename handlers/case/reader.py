@@ -110,7 +110,9 @@ _MET_CONTEXT = re.compile(
 _NODES_POS = re.compile(
     r"\bn1\b|node[s]?\s*(?:-\s*)?positive|nodes?\s*(?:are\s+)?\+\s*(?:ve\b)?|\d+\s*/\s*\d+\s*(?:ln|nodes?|lymph nodes?)\s*(?:\+|positive|pos\b)|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)|\bln\s+mets"
 )
-_NODES_NEG = re.compile(r"\bn0\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)")
+_NODES_NEG = re.compile(
+    r"\bn0\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)|\b0\s*/\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b"
+)
 _OPS = {
     "less than": "<",
     "under": "<",
@@ -636,6 +638,10 @@ class CaseParser:
         """Where the tumour arose. The pancreas wins when it is named; a pancreatic location implies it."""
         said = [c for c in clauses if not c.question and not _HYPOTHETICAL.search(c.text)] or clauses
         found = {name: _first_affirmed(p, said) if p.search(text) else None for name, p in self.primaries.items()}
+        if not any(found.values()):  # "Liver transplant for PNET mets? ... primary resected": the question says it
+            found = {
+                name: _first_affirmed(p, clauses) if p.search(text) else None for name, p in self.primaries.items()
+            }
         others = sorted((span[0], name) for name, span in found.items() if span and name != "pancreas")
         pancreas_clear = any(
             _negated(c.text, m.start(), m.end()) for c in said for m in self.primaries["pancreas"].finditer(c.text)
