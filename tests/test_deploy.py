@@ -39,6 +39,16 @@ def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
+def worker_env(stub, tmp_path) -> dict[str, str]:
+    """The Procfile's Socket Mode worker against the stand-ins."""
+    return {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_APP_TOKEN": "xapp-1-test",
+        "SLACK_API_URL": stub.api_url,
+        "PNET_DATA_DIR": str(tmp_path),
+    }
+
+
 def test_procfile_web_line_serves_slack_and_health(stub, knowledge, tmp_path):
     port = free_port()
     env = {
@@ -121,13 +131,7 @@ def test_procfile_worker_line_runs_socket_mode(stub, tmp_path):
     with serve(slack_side, "127.0.0.1", 0) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         stub.ws_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link/?ticket=t1"
-        env = {
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_APP_TOKEN": "xapp-1-test",
-            "SLACK_API_URL": stub.api_url,
-            "PNET_DATA_DIR": str(tmp_path),
-        }
-        proc = start(procfile()["worker"], env)
+        proc = start(procfile()["worker"], worker_env(stub, tmp_path))
         try:
             (opened,) = stub.wait("apps.connections.open", timeout=30)
             assert opened.headers.get("Authorization") == "Bearer xapp-1-test"
@@ -195,13 +199,7 @@ def test_procfile_worker_reconnects_within_20s_after_the_connection_goes_silent(
         threading.Thread(target=server.serve_forever, daemon=True).start()
         relay = Blackhole(server.socket.getsockname()[1])
         stub.ws_url = f"ws://127.0.0.1:{relay.port}/link/?ticket=t1"
-        env = {
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_APP_TOKEN": "xapp-1-test",
-            "SLACK_API_URL": stub.api_url,
-            "PNET_DATA_DIR": str(tmp_path),
-        }
-        proc = start(procfile()["worker"], env)
+        proc = start(procfile()["worker"], worker_env(stub, tmp_path))
         try:
             stub.wait("apps.connections.open", timeout=30)
             time.sleep(1)  # connected and greeted
