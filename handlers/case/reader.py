@@ -38,10 +38,12 @@ _KI67 = re.compile(
     r"(?:ki67|\bk67)(?:\s*\)|\s*[:=~(]|\s+(?:index|labell?ing|proliferat\w*|pi|li|of|is|was|at|approx\w*|about|around|measured|estimated|score|value|rate|staining|expression|positivity|count|on|re-?biopsy|biopsy|repeat|now|latest|\(?%\)?))*\s*"
     rf"{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%?"
     rf"|{_NUM}\s*%\s*(?:on\s+)?ki67"
+    rf"|ki67(?:\s+[a-z]+){{1,3}}\s+{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%"  # "Ki67 on tail lesion 3%"
 )
 _MITOSES = re.compile(
-    rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?)\s*(?:of|is|was|=|:|~|<|>)?\s*{_NUM}"
-    rf"|{_NUM}\s*(?:mitos[ie]s|mitotic figures|mf)?\s*(?:/|per)\s*10\s*(?:hpf|high[- ]power fields?)"
+    rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?|\bmits?\b)\s*(?:of|is|was|=|:|~)?\s*(<|>)?\s*{_NUM}"
+    rf"|(<|>)?\s*{_NUM}\s*(?:mitos[ie]s|mitotic figures|mf|mits?)?\s*(?:/|per)\s*10\s*(?:hpf|high[- ]power fields?)"
+    r"|\bno\s+mitos[ie]s|\bmitos[ie]s\s+(?:absent|not\s+seen|nil)"
 )
 _GRADE = re.compile(r"\b(?:who\s*)?(?:grade\s*([123]|iii|ii|i)\b|g([123])\b)")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3"}
@@ -51,14 +53,15 @@ _BURDEN = re.compile(
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|involved|volume)"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?liver\b(?=\s*(?:[),.;:\"']|$))"  # "(>50% liver)", not "82% liver figure"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
-    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:replaced|replacement|involved|involvement)\b"  # "liver bilobar >50% replaced"
+    rf"|(<|>)?\s*{_NUM}\s*%\s*(?:replaced|replacement|involved|involvement|volume)\b"
+    rf"|(?:liver|hepatic)(?:\s+(?:mets?|metastases|disease|lesions))?\s*[(:]?\s*(?:~|approx\w*\.?\s*|about\s+|around\s+)?(<|>)?\s*{_NUM}\s*%"  # "liver mets ~30%"  # "liver bilobar >50% replaced"
 )
 _LOCATION = re.compile(
     r"\b(uncinate|head|neck|body|bod|tail|duodenum|duodenal|periampullary)\b(?!\s*(?:ulcers?|bulb|pain|ache|weight|mass index|-?\s*ct|pet|imaging|scan))"
 )
 _NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")
 _SSTR_TERM = re.compile(
-    r"dotatate|dotatoc|dotanoc|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b|\bsri\b|\bpet\b"
+    r"dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b|\bsri\b|\bpet\b"
 )
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
@@ -67,10 +70,10 @@ _SSTR_POS = re.compile(
     r"avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
 )
 _SSTR_TOPIC = re.compile(
-    r"dotatate|dotatoc|dotanoc|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b|krenning"
+    r"dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b|krenning"
 )
 _RESECT_NO = re.compile(
-    r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable)\b"
+    r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation)\s+abandoned)\b"
 )
 _RESECT_YES = re.compile(r"\b(?:resectable|operable|amenable\s+to\s+(?:surgery|resection))\b")
 _SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b|\bsv\b|\bsma\b|\bsmv\b")
@@ -87,6 +90,7 @@ _PRIOR = re.compile(
 )
 _MEN1_NEG = re.compile(
     r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-]))|\bsporadic\b|\bnot\s+men1"
+    r"|\bmen1\b[^.;,]{0,30}\b(?:negative|neg)\b"
 )
 _LOCALISED = re.compile(
     r"\blocali[sz]ed\b|\bnon\s*-?\s*metastatic\b|\bm0\b|\bno\s+(?:evidence\s+of\s+)?(?:[\w-]+[\s/]+){0,4}?(?:metastas[ie]s|mets|metastatic|spread|disease|lesions?)\b(?!\s+progress)(?<!new lesion)(?<!new lesions)"
@@ -101,7 +105,7 @@ _PRE_NEG = re.compile(
     r"\b(?:no|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0)\b"
 )
 _POST_NEG = re.compile(
-    r"\b(?:negative|ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none)\b"
+    r"\b(?:negative|neg|ok|okay|ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none)\b"
 )
 _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
@@ -132,6 +136,12 @@ _PRIMARY_OPERATIONS = {
     "total_pancreatectomy",
     "resection",
 }
+# A negation left open by a comma: "no evidence of hepatic, osseous or pulmonary disease".
+_LIST_NEGATION = re.compile(
+    r"\b(?:no|without|negative\s+for|free\s+of)\s+(?:evidence\s+of\s+)?(?!mets\b|metastas|disease|lesions?)[a-z-]+\s*$"
+)
+_LIST_TAIL = re.compile(r"\b(?:or|and)\b.*\b(?:disease|metastas[ie]s|mets|lesions?|deposits?|involvement)\s*$")
+
 # A clause that wonders or asks for a pathway says nothing of what the tumour is ("look for a pancreatic
 # primary", "run it through the PNET pathway", "treat it like a PNET").
 _HYPOTHETICAL = re.compile(
@@ -236,7 +246,12 @@ class CaseParser:
             hedged = bool(self.hedge.search(clause.text) or any(self.hedge.search(t) for t in following))
             if clause.question:  # "aren't these 90% metastatic?" asks; it does not say the case is
                 after_mets, hedged = False, True
-            self._clause(clause.text, case, after_mets, prev, hedged, nxt)
+            text_ = clause.text
+            if _LIST_NEGATION.search(prev) and _LIST_TAIL.search(text_) and len(tokens(text_)) <= 6:
+                text_ = (
+                    "no " + text_
+                )  # "no evidence of hepatic, osseous or pulmonary disease": the list shares the "no"
+            self._clause(text_, case, after_mets, prev, hedged, nxt)
             if _snapshot(case) != before:
                 used.append((clause.start, clause.start + len(clause.text)))
         self._presentation(folded, clauses, case, used)
@@ -300,7 +315,12 @@ class CaseParser:
         ki_op, ki_span = None, None
         m = _KI67.search(text)
         if m:
-            op, low, high, alt = m.group(1), m.group(2), m.group(3), m.group(4)
+            op, low, high, alt = (
+                m.group(1) or m.group(5),
+                m.group(2) or m.group(6),
+                m.group(3) or m.group(7),
+                m.group(4),
+            )
             case.ki67 = _number(high or low or alt)
             ki_op = _OPS.get(op or "", op)
             if ki_op not in ("<", ">", "≤", "≥"):
@@ -309,8 +329,10 @@ class CaseParser:
             used.append(ki_span)
             case.evidence["ki67"] = m.group(0).strip()
         mm = _MITOSES.search(text)
+        mit_op = None
         if mm:
-            case.mitoses = _number(mm.group(1) or mm.group(2))
+            case.mitoses = _number(mm.group(2) or mm.group(4)) if (mm.group(2) or mm.group(4)) else 0.0  # "no mitoses"
+            mit_op = mm.group(1) or mm.group(3)
             used.append(mm.span())
         stated = None
         for g in _GRADE.finditer(text):
@@ -328,7 +350,7 @@ class CaseParser:
         elif case.ki67 is not None:
             case.ki67 = None  # a Ki-67 over 100% is a typo, not a figure
         if case.mitoses is not None:
-            candidates.append((self.grade_for("mitoses", case.mitoses, None), "mitoses"))
+            candidates.append((self.grade_for("mitoses", case.mitoses, mit_op), "mitoses"))
         if candidates:
             top = max(c[0] for c in candidates)
             case.grade = top  # type: ignore[assignment]
@@ -381,7 +403,10 @@ class CaseParser:
             if (
                 self.procedures["pancreatoduodenectomy"].search(sentence)
                 and self.past.search(sentence)
-                and re.search(r"\bnow\b|\bnew\b|remnant", text[m.end() :])
+                and re.search(
+                    r"\bnew\s+(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?(?:lesion|mass|nodule|tumou?r)|remnant|stump",
+                    text[m.end() :],
+                )
             ):
                 continue  # "prior Whipple for head PNET. Now new lesion in tail of remnant"
             location = "duodenum" if word in ("duodenal", "periampullary") else word
@@ -480,7 +505,7 @@ class CaseParser:
             r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b", clause
         ) or re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()]):
             return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative
-        if _SSTR_NEG.search(clause):
+        if _SSTR_NEG.search(re.sub(r"negative\s+for\s+(?:a\s+|the\s+)?primary", " ", clause)):
             case.sstr = "negative"
         elif _SSTR_POS.search(clause):
             case.sstr = "positive"
@@ -488,7 +513,7 @@ class CaseParser:
             return
         case.sstr_test = (
             "octreoscan"
-            if re.search(r"octreoscan|\bsrs\b|scintigra", clause)
+            if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b|scintigra", clause)
             else "pet"
             if re.search(r"dotat|ga68|\bpet\b", clause)
             else case.sstr_test
@@ -644,7 +669,9 @@ class CaseParser:
             }
         others = sorted((span[0], name) for name, span in found.items() if span and name != "pancreas")
         pancreas_clear = any(
-            _negated(c.text, m.start(), m.end()) for c in said for m in self.primaries["pancreas"].finditer(c.text)
+            _negated(c.text, m.start(), m.end()) or self.hedge.search(c.text)
+            for c in said
+            for m in self.primaries["pancreas"].finditer(c.text)
         )
         if found.get("duodenum") and case.location == "duodenum":
             case.primary = "duodenum"

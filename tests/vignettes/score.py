@@ -238,14 +238,17 @@ def judge_case(item: dict[str, Any], case: dict[str, Any]) -> tuple[int, int, li
 
 
 PLAN_SETS = ("plans.yaml", "plans2.yaml")
+CASE_SETS = ("cases.yaml", "cases2.yaml")
 
 
-def score(engine: Any, plan_sets: tuple[str, ...] = PLAN_SETS) -> dict[str, dict[str, Any]]:
+def score(
+    engine: Any, plan_sets: tuple[str, ...] = PLAN_SETS, case_sets: tuple[str, ...] = CASE_SETS
+) -> dict[str, dict[str, Any]]:
     """Per split (development, held-out): plans passed, dangerous misses, case fields and cases right."""
     report: dict[str, dict[str, Any]] = {}
     for split in ("development", "held-out"):
         want_held = split == "held-out"
-        cases = [c for c in load("cases.yaml") if held_out(c) == want_held]
+        cases = [c for name in case_sets for c in load(name) if held_out(c) == want_held]
         case_results = [
             (c, judge_case(c, engine.ask(c["text"], intent="treatment_plan").query.case.model_dump())) for c in cases
         ]
@@ -278,6 +281,8 @@ def table(report: dict[str, dict[str, Any]]) -> str:
         rows.append(
             f"| {name}: plans with a forbidden step (high-danger) | {dev[name]['forbidden_any']} ({dev[name]['dangerous']}) | {held[name]['forbidden_any']} ({held[name]['dangerous']}) |"
         )
-    rows.append(f"| cases.yaml: case fields read right | {pct(dev['case_fields'])} | {pct(held['case_fields'])} |")
-    rows.append(f"| cases.yaml: cases read wholly right | {pct(dev['cases'])} | {pct(held['cases'])} |")
+    rows.append(
+        f"| cases.yaml + cases2.yaml: case fields read right | {pct(dev['case_fields'])} | {pct(held['case_fields'])} |"
+    )
+    rows.append(f"| cases.yaml + cases2.yaml: cases read wholly right | {pct(dev['cases'])} | {pct(held['cases'])} |")
     return "\n".join(rows)
