@@ -17,18 +17,11 @@ from typing import Any
 from handlers import answer, plan_check
 from handlers.answer import Answer, Item, PlanSummary, Warn, section
 from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
-from handlers.case import FAILED, Case
+from handlers.case import CURRENT, FAILED, PRIMARY_OPERATIONS, Case
 from knowledge import Knowledge
 from knowledge.schema import PHASES, Act, Requirement, Rule, RuleWarning, Step
 
 FIELD_LABELS = {"nonfunctioning": "Non-functioning", "lymph_nodes": "regional lymph nodes"}
-PANCREATIC_SURGERY = {
-    "pancreatoduodenectomy",
-    "distal_pancreatectomy",
-    "enucleation",
-    "total_pancreatectomy",
-    "resection",
-}
 MAX_HELD_BACK = 6
 
 
@@ -63,7 +56,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         if case.primary is None
         else case.primary == "pancreas" or (case.primary == "duodenum" and case.subtype == "gastrinoma")
     )
-    facts["primary_resected"] = bool(set(case.prior_surgery) & PANCREATIC_SURGERY) or None
+    facts["primary_resected"] = bool(set(case.prior_surgery) & PRIMARY_OPERATIONS) or None
     if case.recurrence is None and facts["primary_resected"] and distant:
         facts["recurrence"] = True  # distant disease found after the primary was resected is a recurrence
     malignant = bool(
@@ -78,8 +71,8 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         # "<25%" is below 25 and ">25%" above it; the echo keeps what was written
         nudge = -0.001 if case.hepatic_burden_qualifier == "<" else 0.001
         facts["hepatic_burden_pct"] = case.hepatic_burden_pct + nudge
-    facts["failed"] = sorted(_failed(case, k))
-    facts["current"] = sorted(_current(case, k))
+    facts["failed"] = sorted(_drugs(case, k, FAILED, class_wide=("progressed",)))
+    facts["current"] = sorted(_drugs(case, k, CURRENT, class_wide=CURRENT))
     facts["sstr_negative"] = case.sstr == "negative"  # decided, never branched: SSA is not conditional on a scan
     facts["progressed_on"] = case.progressing_on
     facts["treated"] = case.prior_therapies
@@ -87,34 +80,19 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     return facts
 
 
-def _failed(case: Case, k: Knowledge) -> set[str]:
-    """Drugs not to offer again: progressed on, intolerant of, stopped for toxicity. A class stands for its
-    members; progression on one somatostatin analogue rules out SSA alone as the next line."""
+def _drugs(case: Case, k: Knowledge, outcomes: tuple[str, ...], class_wide: tuple[str, ...]) -> set[str]:
+    """The drugs of the case's treatments with one of these outcomes, a class standing for its members.
+    For the class_wide outcomes, one somatostatin analogue stands for the class: after progression on
+    one, SSA alone is not the next line; on one, another is not a new first line."""
     classes = {c.id: set(c.members) for c in k.therapies.classes}
     member_of = {m: cid for cid, members in classes.items() for m in members}
     out: set[str] = set()
     for t in case.treatments:
-        if t.outcome not in FAILED:
+        if t.outcome not in outcomes:
             continue
-        out.add(t.drug)
-        out |= classes.get(t.drug, set())
-        if t.outcome == "progressed" and member_of.get(t.drug) == "ssa":
+        out |= {t.drug} | classes.get(t.drug, set())
+        if t.outcome in class_wide and member_of.get(t.drug) == "ssa":
             out |= {"ssa"} | classes["ssa"]
-    if "ssa" in out:
-        out |= classes["ssa"]
-    return out
-
-
-def _current(case: Case, k: Knowledge) -> set[str]:
-    """Drugs the patient is on now (ongoing, stable, responding), a class standing for its members."""
-    classes = {c.id: set(c.members) for c in k.therapies.classes}
-    member_of = {m: cid for cid, members in classes.items() for m in members}
-    out: set[str] = set()
-    for t in case.treatments:
-        if t.outcome in ("ongoing", "stable", "responded"):
-            out |= {t.drug} | classes.get(t.drug, set())
-            if member_of.get(t.drug) == "ssa":  # on one somatostatin analogue: another is not a new first line
-                out |= {"ssa"} | classes["ssa"]
     return out
 
 
@@ -160,7 +138,6 @@ class Planner:
         self.requirements: dict[str, Requirement] = {r.id: r for r in p.requirements if r.id}
         self.therapies = {t.id: t for t in k.therapies.therapies}
         self.unknowns = {u.fact: u for u in p.unknowns}
-        self.labels = {u.fact: dict(u.values) for u in p.unknowns}
         self.exclusive = {frozenset(pair) for pair in p.exclusive}
         self._act_requirements = {
             name: [self.requirements[r] for r in act.requires]
@@ -229,9 +206,10 @@ class Planner:
         for step in rule.steps:
             acts = self.expand(step.acts)
             scond = and_(cond, self._allowed(acts, step, d))
-            options = {o for o in step.options if self._allowed(self.expand([o]), step, d)}
+            allowed = {o: self._allowed(self.expand([o]), step, d) for o in step.options}
+            options = {o for o, where in allowed.items() if where}
             if step.options:  # at least one of the alternatives must be possible
-                scond = and_(scond, any_of(self._allowed(self.expand([o]), step, d) for o in options))
+                scond = and_(scond, any_of(allowed.values()))
             if scond:
                 d.steps.append(
                     DraftStep(step, rule.id, scond, self._step_text(step), acts, options, list(step.sources))
@@ -464,7 +442,9 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         a.sections += section(f"If {label}", [_item(s) for s in branches.get(label, [])], numbered=True)
         a.sections += section(f"If {label}: cautions", notes.get(label, []))
     held: dict[str, list[str]] = {}
-    offered = {planner.step_label(s.step) for s in d.steps} | {planner.acts[a].label for s in d.steps for a in s.acts}
+    offered = {planner.step_label(s.step) for s in d.steps} | {
+        planner.acts[act].label for s in d.steps for act in s.acts
+    }
     for why, what in d.held_back:
         if what not in held.setdefault(why, []) and what not in offered:
             held[why].append(what)

@@ -5,7 +5,18 @@ The vocabulary these read with is data in knowledge/data/case.yaml.
 """
 
 from handlers.case.form import FORM_CHOICES, case_from_form, form_errors
-from handlers.case.model import FAILED, SITE_ORDER, Case, Treatment
+from handlers.case.model import CURRENT, FAILED, PRIMARY_OPERATIONS, SITE_ORDER, Case, Treatment
 from handlers.case.reader import CaseParser
 
-__all__ = ["FAILED", "FORM_CHOICES", "SITE_ORDER", "Case", "CaseParser", "Treatment", "case_from_form", "form_errors"]
+__all__ = [
+    "CURRENT",
+    "FAILED",
+    "PRIMARY_OPERATIONS",
+    "FORM_CHOICES",
+    "SITE_ORDER",
+    "Case",
+    "CaseParser",
+    "Treatment",
+    "case_from_form",
+    "form_errors",
+]

@@ -74,15 +74,7 @@ def case_from_form(values: dict[str, Any], reader: CaseParser) -> Case:
             setattr(case, attr, _float(values[name]))
             case.evidence[attr] = "form"
     if "ki67" in values or "mitoses" in values:
-        case.grade, case.grade_basis = None, None
-        candidates = [
-            (reader.grade_for(attr, getattr(case, attr), None), label)
-            for attr, label in (("ki67", "Ki-67"), ("mitoses", "mitoses"))
-            if getattr(case, attr) is not None
-        ]
-        top = max(g for g, _ in candidates)
-        case.grade = top  # type: ignore[assignment]
-        case.grade_basis = " and ".join(label for g, label in candidates if g == top)
+        reader.grade(case)  # the form's numbers decide the grade, not a grade stated in the notes
     if "location" in values:
         case.location = values["location"]
         case.primary = "duodenum" if values["location"] == "duodenum" else "pancreas"

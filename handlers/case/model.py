@@ -15,6 +15,11 @@ Location = Literal["head", "neck", "body", "tail", "uncinate", "duodenum"]
 Subtype = Literal["nonfunctioning", "insulinoma", "gastrinoma", "glucagonoma", "vipoma", "acthoma"]
 Outcome = Literal["progressed", "intolerant", "stopped_toxicity", "ongoing", "stable", "responded", "unknown"]
 FAILED = ("progressed", "intolerant", "stopped_toxicity")  # outcomes that make a drug "not the next step"
+CURRENT = ("ongoing", "stable", "responded")  # outcomes of a drug the patient is on now
+# Operations on the pancreatic primary (knowledge/data/case.yaml procedures); "resection" is one not named.
+PRIMARY_OPERATIONS = frozenset(
+    {"pancreatoduodenectomy", "distal_pancreatectomy", "enucleation", "total_pancreatectomy", "resection"}
+)
 
 SITE_ORDER = ["liver", "lymph_nodes", "bone", "lung", "brain", "peritoneum", "other"]
 CASE_SITES = {"liver", "lymph_nodes", "bone", "lung", "brain", "peritoneum"}  # others count as "other"

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from handlers.case.model import CASE_SITES, SITE_ORDER, Case, Treatment
+from handlers.case.model import CASE_SITES, PRIMARY_OPERATIONS, SITE_ORDER, Case, Treatment
 from handlers.lexicon import Lexicon, Span
 from knowledge import Knowledge
 from knowledge.schema import terms_pattern
@@ -129,13 +129,6 @@ _OPS = {
 }
 _FUNCTIONAL_WORDS = ("functional", "functioning", "secreting", "syndromic")
 _REGION = {"uncinate": "head", "body": "body/tail", "tail": "body/tail"}
-_PRIMARY_OPERATIONS = {
-    "pancreatoduodenectomy",
-    "distal_pancreatectomy",
-    "enucleation",
-    "total_pancreatectomy",
-    "resection",
-}
 # A negation left open by a comma: "no evidence of hepatic, osseous or pulmonary disease".
 _LIST_NEGATION = re.compile(
     r"\b(?:no|without|negative\s+for|free\s+of)\s+(?:evidence\s+of\s+)?(?!mets\b|metastas|disease|lesions?)[a-z-]+\s*$"
@@ -268,7 +261,7 @@ class CaseParser:
             case.fit_for_surgery = None  # "surgeons unsure if she's fit": asked, whatever else is said
             case.evidence["fit_for_surgery"] = "uncertain: " + m.group(0)
         if _first_affirmed(self.in_situ, clauses) is not None:
-            case.prior_surgery = [p for p in case.prior_surgery if p not in _PRIMARY_OPERATIONS]
+            case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
         if (m := _first_affirmed(self.widespread, clauses)) is not None and re.search(r"liver|hepatic|lobe", folded):
             case.liver_widespread = True
         if case.hepatic_burden_pct and "liver" not in case.metastases:
@@ -342,20 +335,24 @@ class CaseParser:
             stated = "G" + _ROMAN.get(g.group(1) or "", g.group(1) or g.group(2))
             used.append(g.span())
             break
-        candidates: list[tuple[str, str]] = []
-        if stated:
-            candidates.append((stated, "stated"))
-        if case.ki67 is not None and case.ki67 <= 100:
-            candidates.append((self.grade_for("ki67", case.ki67, ki_op), "Ki-67"))
-        elif case.ki67 is not None:
+        if case.ki67 is not None and case.ki67 > 100:
             case.ki67 = None  # a Ki-67 over 100% is a typo, not a figure
+        self.grade(case, stated, ki_op, mit_op)
+        return ki_span
+
+    def grade(self, case: Case, stated: str | None = None, ki_op: str | None = None, mit_op: str | None = None) -> None:
+        """The case's grade: the highest of the stated grade and the grades its Ki-67 and mitoses fall in,
+        with what it rests on (the typed case and the case form both grade here)."""
+        candidates: list[tuple[str, str]] = [(stated, "stated")] if stated else []
+        if case.ki67 is not None:
+            candidates.append((self.grade_for("ki67", case.ki67, ki_op), "Ki-67"))
         if case.mitoses is not None:
             candidates.append((self.grade_for("mitoses", case.mitoses, mit_op), "mitoses"))
+        case.grade, case.grade_basis = None, None
         if candidates:
             top = max(c[0] for c in candidates)
             case.grade = top  # type: ignore[assignment]
             case.grade_basis = " and ".join(basis for grade, basis in candidates if grade == top)
-        return ki_span
 
     def grade_for(self, attr: str, value: float, op: str | None) -> str:
         """The grade whose thresholds (knowledge/grading.yaml) contain the value."""
