@@ -256,18 +256,21 @@ def _check_unique(parsed: dict[str, Any], problems: list[str]) -> None:
             problems.append(f"intents.yaml: intents[{i}].name: duplicate intent {n!r}")
 
 
+def _unknown_refs(problems: list[str], where: str, items: list[Any], field: str, valid: set[str], kind: str) -> None:
+    """Each item's list-valued `field` names only ids in `valid`; report the rest by file, index and position."""
+    for i, item in enumerate(items):
+        for j, ref in enumerate(getattr(item, field)):
+            if ref not in valid:
+                problems.append(f"{where}[{i}].{field}[{j}]: unknown {kind} {ref!r}")
+
+
 def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
     """Cross-file references (survival rows to sites, planner to survival patterns) point at real ids."""
+    survival = parsed["survival"]
     site_ids = {s.id for s in parsed["sites"].sites}
-    for i, p in enumerate(parsed["survival"].patterns):
-        for j, sid in enumerate(p.site_ids):
-            if sid not in site_ids:
-                problems.append(f"survival.yaml: patterns[{i}].site_ids[{j}]: unknown site {sid!r}")
+    _unknown_refs(problems, "survival.yaml: patterns", survival.patterns, "site_ids", site_ids, "site")
     therapy_ids = {t.id for t in parsed["therapies"].therapies}
-    for i, c in enumerate(parsed["therapies"].classes):
-        for j, member in enumerate(c.members):
-            if member not in therapy_ids:
-                problems.append(f"therapies.yaml: classes[{i}].members[{j}]: unknown therapy {member!r}")
+    _unknown_refs(problems, "therapies.yaml: classes", parsed["therapies"].classes, "members", therapy_ids, "therapy")
     vocab = parsed["vocabulary"]
     for i, t in enumerate(vocab.trials):
         if t.therapy not in therapy_ids:
@@ -280,11 +283,11 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
     for a, silent in vocab.silent.items():
         if silent.show is not None and silent.show not in intent_names:
             problems.append(f"vocabulary.yaml: silent.{a}.show: unknown intent {silent.show!r}")
-    survival_ids = {p.id for p in parsed["survival"].patterns} | {f.id for f in parsed["survival"].other}
-    for i, m in enumerate(parsed["planner"].prognosis):
-        for j, fid in enumerate(m.figures):
-            if fid not in survival_ids:
-                problems.append(f"planner.yaml: prognosis[{i}].figures[{j}]: unknown survival figure {fid!r}")
+    other_ids = {f.id for f in survival.other}
+    survival_ids = {p.id for p in survival.patterns} | other_ids
+    _unknown_refs(
+        problems, "planner.yaml: prognosis", parsed["planner"].prognosis, "figures", survival_ids, "survival figure"
+    )
     for i, r in enumerate(parsed["planner"].rules):
         for j, step in enumerate(r.steps):
             if step.therapy is not None and step.therapy not in therapy_ids:
@@ -293,11 +296,7 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
     for i, p in enumerate(parsed["case"].presentations):
         if p.subtype not in subtype_ids:
             problems.append(f"case.yaml: presentations[{i}].subtype: unknown subtype {p.subtype!r}")
-    other_ids = {f.id for f in parsed["survival"].other}
-    for i, p in enumerate(parsed["survival"].patterns):
-        for j, c in enumerate(p.compare_with):
-            if c not in other_ids:
-                problems.append(f"survival.yaml: patterns[{i}].compare_with[{j}]: unknown survival figure {c!r}")
-    for k in parsed["survival"].silent_sites:
+    _unknown_refs(problems, "survival.yaml: patterns", survival.patterns, "compare_with", other_ids, "survival figure")
+    for k in survival.silent_sites:
         if k not in site_ids:
             problems.append(f"survival.yaml: silent_sites.{k}: unknown site {k!r}")
