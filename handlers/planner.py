@@ -144,6 +144,10 @@ class Planner:
             + (list(self.therapies[name].requires) if name in self.therapies else [])
             for name, act in self.acts.items()
         }
+        # Acts the sources give only for advanced disease (the `advanced` requirement): systemic therapy.
+        self.advanced_only = {
+            name for name, reqs in self._act_requirements.items() if self.requirements["advanced"] in reqs
+        }
 
     def expand(self, acts: list[str]) -> set[str]:
         out: set[str] = set()
@@ -465,7 +469,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         warnings=sorted({w.warning.id for w in d.warnings}),
         asks=[i for i, _, _ in asks],
         branches=list(branches),
-        adjuvant=bool(acts & {"streptozocin_5fu", "everolimus", "sunitinib", "lanreotide", "prrt"})
+        adjuvant=bool(acts & planner.advanced_only)
         and facts["metastatic"] is False
         and facts["resectable"] is not False
         and not facts["recurrence"],
