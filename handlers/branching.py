@@ -8,7 +8,7 @@ knowledge/data/planner.yaml (`unknowns`) branch; any other missing fact is simpl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 Branch = dict[str, frozenset[Any]]
@@ -17,32 +17,33 @@ TRUE: Cond = [{}]
 FALSE: Cond = []
 
 
-def test(value: Any, check: Any) -> bool:
-    """One fact against one test of a rule: a plain value is equality; else a mapping of operators."""
+def tester(check: Any) -> Callable[[Any], bool]:
+    """A test of a rule compiled once into a predicate over one fact's value."""
     if isinstance(check, bool):
-        return value is check  # true must not match 1, nor false 0
+        return lambda value: value is check  # true must not match 1, nor false 0
     if not isinstance(check, dict):
-        return value == check
-    for op, arg in check.items():
-        if op == "is":
-            ok = value == arg
-        elif op == "in":
-            ok = value in arg
-        elif op == "not_in":
-            ok = value not in arg
-        elif op in ("lt", "le", "gt", "ge"):
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and _compare(op, value, arg)
-        elif op == "has_any":
-            ok = bool(set(value or []) & set(arg))
-        else:  # has_none
-            ok = not set(value or []) & set(arg)
-        if not ok:
-            return False
-    return True
+        return lambda value: value == check
+    preds = [_OPS[op](arg) for op, arg in check.items()]
+    if len(preds) == 1:
+        return preds[0]
+    return lambda value: all(p(value) for p in preds)
 
 
-def _compare(op: str, a: float, b: float) -> bool:
-    return {"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b}[op]
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_OPS: dict[str, Callable[[Any], Callable[[Any], bool]]] = {
+    "is": lambda arg: lambda v: v == arg,
+    "in": lambda arg: lambda v: v in arg,
+    "not_in": lambda arg: lambda v: v not in arg,
+    "lt": lambda arg: lambda v: _number(v) and v < arg,
+    "le": lambda arg: lambda v: _number(v) and v <= arg,
+    "gt": lambda arg: lambda v: _number(v) and v > arg,
+    "ge": lambda arg: lambda v: _number(v) and v >= arg,
+    "has_any": lambda arg: lambda v, a=frozenset(arg): bool(a.intersection(v or ())),
+    "has_none": lambda arg: lambda v, a=frozenset(arg): not a.intersection(v or ()),
+}
 
 
 class Logic:
@@ -51,44 +52,19 @@ class Logic:
     def __init__(self, facts: dict[str, Any], domains: dict[str, tuple[Any, ...]]):
         self.facts = facts
         self.domains = {f: vals for f, vals in domains.items() if facts.get(f) is None}
-        self._memo: dict[int, tuple[dict[str, Any], Cond]] = {}  # by identity: knowledge conditions do not change
+        self._memo: dict[int, Cond] = {}  # by identity: knowledge conditions live as long as the process
 
     def holds(self, cond: dict[str, Any]) -> bool:
         """Decided without branching: a missing fact is just "not given"."""
-        return self.eval(cond, branch=False) == TRUE
+        return compiled(cond)(self, False) == TRUE
 
     def eval(self, cond: dict[str, Any], branch: bool = True) -> Cond:
-        if branch:
-            hit = self._memo.get(id(cond))
-            if hit is None or hit[0] is not cond:
-                hit = self._memo[id(cond)] = (cond, self._eval(cond, branch))
-            return hit[1]
-        return self._eval(cond, branch)
-
-    def _eval(self, cond: dict[str, Any], branch: bool) -> Cond:
-        result = TRUE
-        for key, check in cond.items():
-            if key == "any":
-                part = any_of(self.eval(c, branch) for c in check)
-            elif key == "all":
-                part = all_of(self.eval(c, branch) for c in check)
-            elif key == "not":
-                part = self.negate(self.eval(check, branch))
-            else:
-                part = self._leaf(key, check, branch)
-            result = and_(result, part)
-            if not result:
-                return FALSE
-        return result
-
-    def _leaf(self, key: str, check: Any, branch: bool) -> Cond:
-        if branch and key in self.domains and check is not None:
-            domain = self.domains[key]
-            allowed = frozenset(v for v in domain if test(v, check))
-            if len(allowed) == len(domain):
-                return TRUE
-            return [{key: allowed}] if allowed else FALSE
-        return TRUE if test(self.facts.get(key), check) else FALSE
+        if not branch:
+            return compiled(cond)(self, False)
+        hit = self._memo.get(id(cond))
+        if hit is None:
+            hit = self._memo[id(cond)] = compiled(cond)(self, True)
+        return hit
 
     def negate(self, cond: Cond) -> Cond:
         if not cond:
@@ -103,6 +79,67 @@ class Logic:
 
     def domains_of(self, fact: str) -> frozenset[Any]:
         return frozenset(self.domains.get(fact, ()))
+
+
+Compiled = Callable[[Logic, bool], Cond]
+_COMPILED: dict[int, tuple[dict[str, Any], Compiled]] = {}
+
+
+def compiled(cond: dict[str, Any]) -> Compiled:
+    """A condition compiled once into closures (its tests into predicates); kept with the condition itself,
+    so its id cannot be reused while the entry lives."""
+    hit = _COMPILED.get(id(cond))
+    if hit is None or hit[0] is not cond:
+        hit = _COMPILED[id(cond)] = (cond, _compile(cond))
+    return hit[1]
+
+
+def _compile(cond: dict[str, Any]) -> Compiled:
+    parts: list[Compiled] = []
+    for key, check in cond.items():
+        if key == "any":
+            subs = [_compile(c) for c in check]
+            parts.append(lambda lg, br, subs=subs: any_of(s(lg, br) for s in subs))
+        elif key == "all":
+            subs = [_compile(c) for c in check]
+            parts.append(lambda lg, br, subs=subs: all_of(s(lg, br) for s in subs))
+        elif key == "not":
+            sub = _compile(check)
+            parts.append(lambda lg, br, sub=sub: lg.negate(sub(lg, br)))
+        else:
+            parts.append(_leaf(key, check))
+    if len(parts) == 1:
+        return parts[0]
+
+    def conjunction(lg: Logic, br: bool) -> Cond:
+        result = TRUE
+        for part in parts:
+            result = and_(result, part(lg, br))
+            if not result:
+                return FALSE
+        return result
+
+    return conjunction
+
+
+def _leaf(key: str, check: Any) -> Compiled:
+    ok = tester(check)
+    allowed_in: dict[tuple[Any, ...], Cond] = {}  # a branch fact's domain -> where the test holds in it
+
+    def leaf(lg: Logic, br: bool) -> Cond:
+        if br and check is not None:
+            domain = lg.domains.get(key)
+            if domain is not None:
+                hit = allowed_in.get(domain)
+                if hit is None:
+                    allowed = frozenset(v for v in domain if ok(v))
+                    hit = allowed_in[domain] = (
+                        TRUE if len(allowed) == len(domain) else [{key: allowed}] if allowed else FALSE
+                    )
+                return hit
+        return TRUE if ok(lg.facts.get(key)) else FALSE
+
+    return leaf
 
 
 def and_(a: Cond, b: Cond) -> Cond:
