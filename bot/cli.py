@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run [--mode M] | ask [--json] [TEXT] | validate [DIR] | console]`.
+"""Command line: `python -m bot [run [--mode M] | ask [--json] [TEXT] | board CASE | validate [DIR] | console]`.
 
 With no command it runs: Socket Mode, HTTP or the local console, depending on which tokens are set.
 
@@ -16,7 +16,7 @@ import os
 import sys
 from typing import Any, TextIO
 
-from bot.render import to_blocks, to_text
+from bot.render import to_blocks, to_markdown, to_text
 from bot.settings import SettingsError, from_env
 from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
 from handlers.engine import Engine, Result
@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     ask = sub.add_parser("ask", help="answer a question (or one per line of standard input)")
     ask.add_argument("--json", action="store_true", help="one line of JSON per answer")
     ask.add_argument("text", nargs="*", help="the question; omit to read standard input")
+    board = sub.add_parser("board", help="the tumour board's case card for a described case, as Markdown")
+    board.add_argument("text", nargs="+", help="the case")
     val = sub.add_parser("validate", help="check knowledge files")
     val.add_argument("directory", nargs="?", help="knowledge directory (default: packaged)")
     sub.add_parser("console", help="local console on the engine")
@@ -159,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "ask":
         return cmd_ask(engine, args.text, args.json, sys.stdout, sys.stdin)
+    if args.command == "board":
+        card = engine.board(" ".join(args.text))
+        sys.stdout.write(to_markdown(card) if card else "No case found: describe one, e.g. “58F, 4.2 cm tail PNET”.\n")
+        return 0 if card else 1
     if args.command in (None, "run") and mode != "console":
         from bot.runner import serve  # Slack libraries load only when the Slack app runs
 

@@ -10,15 +10,21 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bot import logs
-from bot.render import slack
+from bot.render import slack, to_markdown
 from bot.settings import Settings
 from handlers.answer import Answer
 from handlers.engine import Engine
 
 PLAN = "treatment_plan"
+NO_CASE = (
+    "I found no case to prepare in that message. A tumour-board card needs a described case, e.g. "
+    "“58F, 4.2 cm tail PNET, Ki-67 8%, 4 liver mets, DOTATATE-avid”: `{command} board <case>`, "
+    "or the message shortcut “Prepare for tumour board” on the case post."
+)
 _NOT_SHARED = {"help", "out_of_scope"}
 
 
@@ -46,9 +52,8 @@ class Service:
 
         shareable: offer "Share in channel" (answers only the asker can see).
         """
-        answer_id = new_answer_id()
-        started = time.perf_counter()
-        try:
+
+        def make(answer_id: str) -> tuple[Answer, int, dict[str, Any]]:
             confidence = 100
             if form is not None:
                 answer = self.engine.plan_form(form)
@@ -59,7 +64,45 @@ class Service:
             share = None
             if shareable and answer.intent not in _NOT_SHARED:
                 share = {"f": form} if form is not None else {"q": text, "p": 1} if plan else {"q": text}
-            message = slack.answer_message(answer, answer_id, share=share, shared_by=shared_by)
+            return answer, confidence, slack.answer_message(answer, answer_id, share=share, shared_by=shared_by)
+
+        return self._run(surface, make)
+
+    def board(self, text: str, surface: str, *, thread_ts: str | None, private: bool) -> dict[str, Any]:
+        """The tumour board's case card for the case in `text`, with "Export for the minutes" (and "Post in
+        thread" while private); a polite notice when the text describes no case."""
+
+        def make(answer_id: str) -> tuple[Answer, int, dict[str, Any]]:
+            card = self.engine.board(text)
+            if card is None:
+                return self.engine.ask(text).answer, 0, slack.notice(NO_CASE.format(command=self.command))
+            board = {"c": text, "t": thread_ts, "post": private}
+            return card, 100, slack.answer_message(card, answer_id, board=board)
+
+        return self._run(surface, make)
+
+    def follow_up(self, text: str, earlier: list[str], surface: str) -> tuple[dict[str, Any], str | None]:
+        """A message in a conversation (earlier: its previous messages, oldest first), and the answer's title."""
+        titles: list[str] = []
+
+        def make(answer_id: str) -> tuple[Answer, int, dict[str, Any]]:
+            answer = self._localise(self.engine.follow_up(text, earlier))
+            titles.append(answer.title)
+            return answer, 100, slack.answer_message(answer, answer_id)
+
+        return self._run(surface, make), (titles[0] if titles else None)
+
+    def board_markdown(self, text: str) -> str | None:
+        """The card for the minutes, as Markdown; None when the text describes no case."""
+        card = self.engine.board(text)
+        return None if card is None else to_markdown(card)
+
+    def _run(self, surface: str, make: Callable[[str], tuple[Answer, int, dict[str, Any]]]) -> dict[str, Any]:
+        """make(answer_id) -> (answer, confidence, message), with one log line and never an exception."""
+        answer_id = new_answer_id()
+        started = time.perf_counter()
+        try:
+            answer, confidence, message = make(answer_id)
         except Exception as exc:  # the user gets a notice with the id; the log gets the error type
             logs.event("answer_failed", logging.ERROR, answer_id=answer_id, surface=surface, error=type(exc).__name__)
             return slack.error_notice(answer_id)

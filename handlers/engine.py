@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 
 from handlers import answer, planner, retrieval
 from handlers.answer import Answer, Item, Section, Warn
-from handlers.case import CaseParser, case_from_form
+from handlers.board import board_card
+from handlers.case import Case, CaseParser, case_from_form
 from handlers.intents import HANDLERS
 from handlers.intents.common import fact
 from handlers.lexicon import Lexicon
@@ -39,11 +40,14 @@ class Engine:
     def version(self) -> str:
         return self.knowledge.version
 
+    def read(self, text: str) -> Query:
+        """The question or case in `text`, routed (only its first MAX_INPUT_CHARS are read)."""
+        return self.router.route(_LONG_NUMBER.sub(" ", (text or "").replace("\x00", " "))[:MAX_INPUT_CHARS])
+
     def ask(self, text: str, intent: str | None = None) -> Result:
         """Answer a question. `intent` skips routing: "treatment_plan" plans whatever case the text describes."""
-        text = _LONG_NUMBER.sub(" ", (text or "").replace("\x00", " "))
-        truncated = len(text) > MAX_INPUT_CHARS
-        query = self.router.route(text[:MAX_INPUT_CHARS])
+        truncated = len(_LONG_NUMBER.sub(" ", text or "")) > MAX_INPUT_CHARS
+        query = self.read(text)
         if intent is not None:
             if intent not in HANDLERS:
                 raise ValueError(f"unknown intent {intent!r}")
@@ -61,6 +65,36 @@ class Engine:
                 )
             )
         return Result(query, answer.finish(result, self.knowledge))
+
+    def follow_up(self, text: str, earlier: list[str]) -> Answer:
+        """A message in a conversation, `earlier` its previous messages (oldest first): a change to the case
+        described earlier ("and if Ki-67 were 25%?") re-plans that case; anything else is answered alone."""
+        case = None
+        for message in earlier:
+            case = self._amend(case, message)
+        amended = self._amend(case, text)
+        if case is None or amended is None or amended is case or not _is_change(self.read(text), text):
+            return self.ask(text).answer
+        a = planner.plan(amended, self.knowledge, planner.planner_for(self.knowledge))
+        a.warnings.append(Warn(severity="info", text=AMENDED_NOTE))
+        return answer.finish(a, self.knowledge)
+
+    def _amend(self, case: Case | None, text: str) -> Case | None:
+        """The conversation's case after `text`: a new described case, this one changed, or as it was."""
+        q = self.read(text)
+        if case is not None and _is_change(q, text):
+            new = case.amended(q.case)
+            if q.case.ki67 is not None or q.case.mitoses is not None:
+                self.case_parser.grade(new)
+            return new
+        return q.case if q.case.details() >= 2 else case
+
+    def board(self, text: str) -> Answer | None:
+        """The tumour board's case card for the case `text` describes; None when it describes none."""
+        case = self.ask(text, intent="treatment_plan").query.case
+        if case.details() == 0 and case.metastatic is None:
+            return None
+        return answer.finish(board_card(case, self.knowledge, planner.planner_for(self.knowledge)), self.knowledge)
 
     def plan_form(self, values: dict) -> Answer:
         """The plan for a case given as form fields (validated with handlers.case.form_errors first)."""
@@ -101,6 +135,23 @@ class Engine:
         extra = [h for h in hits if h.score >= floor and h.doc.intent != "sources" and h.doc.text not in blob][:RELATED]
         if extra:
             a.sections.append(Section(title=RELATED_TITLE, items=[retrieval.item(h) for h in extra]))
+
+
+AMENDED_NOTE = (
+    "Re-planned: the case from earlier in this thread with the change in your last message. "
+    "“What I understood” shows the case as it now stands."
+)
+# "and if...", "what if...", "suppose...": a message that changes the case under discussion.
+_CHANGE_LEAD = re.compile(
+    r"^\W*(?:and|but|so|now|ok(?:ay)?)?\W*(?:what\s+if|if|suppose|assum(?:e|ing)|instead)\b", re.I
+)
+
+
+def _is_change(q: Query, text: str) -> bool:
+    """A message that gives a fact or two of a case without describing a new one, and asks for a plan or
+    puts a hypothesis ("if ...")."""
+    few = 1 <= q.case.details() <= 2 or (q.case.details() == 0 and q.case.metastatic is not None)
+    return few and (q.intent == "treatment_plan" or bool(_CHANGE_LEAD.match(text)))
 
 
 # No clinical number has more than a dozen digits; a long run of them only makes the number patterns

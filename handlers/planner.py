@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handlers import answer, plan_check
-from handlers.answer import Answer, Item, PlanSummary, Warn, section
+from handlers.answer import Answer, Item, PlanSummary, Section, Warn, section
 from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
 from handlers.case import CURRENT, FAILED, PRIMARY_OPERATIONS, Case
 from knowledge import Knowledge
@@ -397,7 +397,7 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
     return items
 
 
-def _phrase(case: Case, k: Knowledge) -> str:
+def describe(case: Case, k: Knowledge) -> str:
     subtypes = {s.id: s.name for s in k.subtypes.subtypes}
     parts = []
     if case.size_cm is not None:
@@ -419,32 +419,26 @@ def _phrase(case: Case, k: Knowledge) -> str:
     return desc
 
 
-def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
+@dataclass
+class Layout:
+    """A drafted plan laid out for reading: what holds outright, what holds in a branch, what was held back."""
+
+    case: Case
+    draft: Draft
+    main: list[DraftStep]  # steps that hold outright, in phase order
+    follow: list[DraftStep]  # surveillance that holds outright
+    branches: dict[str, list[DraftStep]]  # "If ..." label -> its steps
+    notes: dict[str, list[Item]]  # "If ..." label -> cautions that hold only there
+    held: list[Item]  # "not offered, and why"
+    asks: list[tuple[str, str, list[str]]]  # missing facts: (id, text, sources)
+
+
+def layout(case: Case, planner: Planner) -> Layout:
     d = planner.draft(case)
-    facts = d.facts
-    main = [s for s in d.steps if s.cond == TRUE and s.step.phase != "surveillance"]
-    follow = [s for s in d.steps if s.cond == TRUE and s.step.phase == "surveillance"]
     branches: dict[str, list[DraftStep]] = {}
     for s in d.steps:
         if s.cond != TRUE:
             branches.setdefault(planner.cond_label(s.cond) or "", []).append(s)
-    desc = _phrase(case, k)
-    first = main[0] if main else None
-    summary = f"{desc[0].upper() + desc[1:]}."
-    if first:
-        summary += f" First: {first.text[0].lower() + first.text[1:]}."
-    elif branches:
-        summary += " The plan turns on facts not given: see the branches and what is missing."
-    a = answer.new("treatment_plan", f"Plan: {desc}", summary, list(first.sources) if first else [])
-    a.warnings = _warnings(d, planner)
-    notes = _branch_notes(d, planner)
-    a.sections += section("What I understood", understood(case, k))
-    asks = _asks(d, planner)
-    a.sections += section("Missing, and how it would change the plan", [Item(text=t, sources=s) for _, t, s in asks])
-    a.sections += section("Plan", [_item(s) for s in main], numbered=True)
-    for label in list(branches) + [n for n in notes if n not in branches]:
-        a.sections += section(f"If {label}", [_item(s) for s in branches.get(label, [])], numbered=True)
-        a.sections += section(f"If {label}: cautions", notes.get(label, []))
     held: dict[str, list[str]] = {}
     offered = {planner.step_label(s.step) for s in d.steps} | {
         planner.acts[act].label for s in d.steps for act in s.acts
@@ -452,30 +446,70 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     for why, what in d.held_back:
         if what not in held.setdefault(why, []) and what not in offered:
             held[why].append(what)
-    a.sections += section(
-        "Not offered, and why",
-        [Item(text=f"{why[0].upper() + why[1:]}: {', '.join(what)}") for why, what in held.items() if what][
+    return Layout(
+        case=case,
+        draft=d,
+        main=[s for s in d.steps if s.cond == TRUE and s.step.phase != "surveillance"],
+        follow=[s for s in d.steps if s.cond == TRUE and s.step.phase == "surveillance"],
+        branches=branches,
+        notes=_branch_notes(d, planner),
+        held=[Item(text=f"{why[0].upper() + why[1:]}: {', '.join(what)}") for why, what in held.items() if what][
             :MAX_HELD_BACK
         ],
+        asks=_asks(d, planner),
     )
-    a.sections += _prognosis(d.logic, k)
-    a.sections += section("Surveillance", [_item(s) for s in follow])
+
+
+def option_sections(lay: Layout) -> list[Section]:
+    """The plan, each branch with its cautions, and what was not offered."""
+    out = section("Plan", [_item(s) for s in lay.main], numbered=True)
+    for label in list(lay.branches) + [n for n in lay.notes if n not in lay.branches]:
+        out += section(f"If {label}", [_item(s) for s in lay.branches.get(label, [])], numbered=True)
+        out += section(f"If {label}: cautions", lay.notes.get(label, []))
+    return out + section("Not offered, and why", lay.held)
+
+
+def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
+    lay = layout(case, planner)
+    d = lay.draft
+    desc = describe(case, k)
+    first = lay.main[0] if lay.main else None
+    summary = f"{desc[0].upper() + desc[1:]}."
+    if first:
+        summary += f" First: {first.text[0].lower() + first.text[1:]}."
+    elif lay.branches:
+        summary += " The plan turns on facts not given: see the branches and what is missing."
+    a = answer.new("treatment_plan", f"Plan: {desc}", summary, list(first.sources) if first else [])
+    a.warnings = plan_warnings(d, planner)
+    a.sections += section("What I understood", understood(case, k))
+    a.sections += section(
+        "Missing, and how it would change the plan", [Item(text=t, sources=s) for _, t, s in lay.asks]
+    )
+    a.sections += option_sections(lay)
+    a.sections += prognosis(d.logic, k)
+    a.sections += section("Surveillance", [_item(s) for s in lay.follow])
     a.sections += section("Next", [Item(text=k.planner.board_prompt)])
+    summarise(a, lay, planner)
+    return a
+
+
+def summarise(a: Answer, lay: Layout, planner: Planner) -> None:
+    """The rules fired, the case and the plan's ids on the answer, for the log, the checker and tests."""
+    d, facts = lay.draft, lay.draft.facts
     a.rules_fired = list(dict.fromkeys([s.rule for s in d.steps] + [w.rule for w in d.warnings]))
-    a.case = case.model_dump()
+    a.case = lay.case.model_dump()
     acts = set().union(*(s.acts | s.options for s in d.steps)) if d.steps else set()
     a.plan = PlanSummary(
         acts=sorted(acts),
         warnings=sorted({w.warning.id for w in d.warnings}),
-        asks=[i for i, _, _ in asks],
-        branches=list(branches),
+        asks=[i for i, _, _ in lay.asks],
+        branches=list(lay.branches),
         adjuvant=bool(acts & planner.advanced_only)
         and facts["metastatic"] is False
         and facts["resectable"] is not False
         and not facts["recurrence"],
         removed=[p.text for p in d.problems],
     )
-    return a
 
 
 def _item(s: DraftStep) -> Item:
@@ -494,7 +528,7 @@ def _branch_notes(d: Draft, planner: Planner) -> dict[str, list[Item]]:
     return notes
 
 
-def _warnings(d: Draft, planner: Planner) -> list[Warn]:
+def plan_warnings(d: Draft, planner: Planner) -> list[Warn]:
     """Warnings that hold outright, and critical ones of any branch (with their "If ...")."""
     out: list[Warn] = []
     seen: set[str] = set()
@@ -526,7 +560,7 @@ def _asks(d: Draft, planner: Planner) -> list[tuple[str, str, list[str]]]:
     return out + [(m.id, m.text, list(m.sources)) for m in planner.k.planner.missing if plain.holds(m.when)]
 
 
-def _prognosis(logic: Logic, k: Knowledge) -> list:
+def prognosis(logic: Logic, k: Knowledge) -> list:
     """The survival figures for the case's pattern, each with its cohort; none outside the PNET scope,
     where the figures would be another population's."""
     plain = Logic(logic.facts, {})

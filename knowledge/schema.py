@@ -105,9 +105,23 @@ class SourcesFile(Strict):
     articles: list[Article] = Field(min_length=1)
 
 
+class Prompt(Strict):
+    title: str = Field(min_length=1, max_length=75)
+    message: str = Field(min_length=1, max_length=500)
+
+
+class AssistantView(Strict):
+    """What Slack's assistant split view shows when a thread starts: a greeting and suggested prompts."""
+
+    greeting: str
+    prompts_title: str
+    prompts: list[Prompt] = Field(min_length=1, max_length=4)  # Slack shows at most four
+
+
 class Meta(Strict):
     edition_date: dt.date
     disclaimer: str
+    assistant: AssistantView
 
 
 # --- subtypes, sites, primaries, survival --------------------------------------------------------
@@ -559,6 +573,7 @@ class UnknownFact(Strict):
     draw: list[Any] | None = None  # only these values' branches are drawn; the others wait for the answer
     when: dict[str, Any] | None = None  # branched only when this holds; otherwise "not given" stays unknown
     ask: Note
+    board_question: str | None = None  # a fact the tumour board itself decides: the question on its case card
 
     @model_validator(mode="after")
     def _known_fact(self) -> UnknownFact:

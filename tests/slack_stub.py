@@ -130,6 +130,19 @@ class SlackStub:
             "views.publish": {"ok": True, "view": {"id": "V2"}},
             "conversations.replies": {"ok": True, "messages": self.threads.get(str(params.get("ts")), [])},
             "apps.connections.open": {"ok": True, "url": self.ws_url},
+            "files.getUploadURLExternal": {
+                "ok": True,
+                "upload_url": f"{self.url}upload/F{self._ts:06d}",
+                "file_id": f"F{self._ts:06d}",
+            },
+            "upload": {"ok": True},  # the bytes POSTed to an upload_url; the stand-in keeps them in params["raw"]
+            "files.completeUploadExternal": {
+                "ok": True,
+                "files": [{"id": f["id"], "title": f.get("title")} for f in _json_list(params.get("files"))],
+            },
+            "assistant.threads.setStatus": {"ok": True},
+            "assistant.threads.setTitle": {"ok": True},
+            "assistant.threads.setSuggestedPrompts": {"ok": True},
         }
         return Canned(200, bodies.get(method, {"ok": False, "error": "unknown_method"}))
 
@@ -142,7 +155,12 @@ class SlackStub:
 
             def _serve(self, params: dict[str, Any]) -> None:
                 path = urlparse(self.path).path
-                method = "hook:" + path.rsplit("/", 1)[-1] if path.startswith("/hooks/") else path.rsplit("/", 1)[-1]
+                if path.startswith("/hooks/"):
+                    method = "hook:" + path.rsplit("/", 1)[-1]
+                elif path.startswith("/upload/"):
+                    method = "upload"
+                else:
+                    method = path.rsplit("/", 1)[-1]
                 canned = stub._answer(method, params)
                 if canned.delay:
                     time.sleep(canned.delay)
@@ -164,13 +182,24 @@ class SlackStub:
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                if "json" in (self.headers.get("Content-Type") or ""):
+                if self.path.startswith("/upload/"):
+                    params: dict[str, Any] = {"raw": raw}
+                elif "json" in (self.headers.get("Content-Type") or ""):
                     params = json.loads(raw or "{}")
                 else:
                     params = dict(parse_qsl(raw))
                 self._serve(params)
 
         return Handler
+
+
+def _json_list(value: Any) -> list[dict[str, Any]]:
+    """files.completeUploadExternal's `files` arrives as a JSON string in a form body."""
+    try:
+        data = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return []
+    return data if isinstance(data, list) else []
 
 
 # --- signed requests, as Slack sends them -----------------------------------------------------------

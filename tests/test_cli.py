@@ -71,3 +71,12 @@ def test_hostile_input_never_traces():
     out = [json.loads(x) for x in r.stdout.splitlines()]
     assert len(out) == len(texts)
     assert "first 6000 characters" in out[4]["text"]
+
+
+def test_board_prints_the_case_card_as_markdown_or_says_there_is_no_case():
+    r = run("board", "58F, 4.2 cm tail PNET, Ki-67 8%, 4 liver mets, DOTATATE-avid")
+    assert r.returncode == 0
+    assert r.stdout.startswith("# Tumour board: 4.2 cm tail PNET, G2, liver metastases")
+    assert "## For the board to decide" in r.stdout and "## Sources" in r.stdout
+    r = run("board", "hello there")
+    assert r.returncode == 1 and "No case found" in r.stdout

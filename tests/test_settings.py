@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.manifest import manifest
-from bot.render.slack import PLAN_SHORTCUT
+from bot.render.slack import BOARD_SHORTCUT, PLAN_SHORTCUT
 from bot.settings import DEFAULT_API_URL, SettingsError, from_env
 from tests.slack_stub import SECRET, SlackStub
 
@@ -123,11 +123,27 @@ def test_start_up_stops_on_broken_knowledge(tmp_path):
 def test_manifest_matches_what_the_app_listens_for():
     m = manifest()
     assert m["features"]["slash_commands"][0]["command"] == from_env({}).slash_command
-    assert [s["callback_id"] for s in m["features"]["shortcuts"]] == [PLAN_SHORTCUT]
-    assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im", "app_home_opened"}
+    assert [s["callback_id"] for s in m["features"]["shortcuts"]] == [PLAN_SHORTCUT, BOARD_SHORTCUT]
+    assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_mention",
+        "message.im",
+        "app_home_opened",
+        "assistant_thread_started",
+        "assistant_thread_context_changed",
+    }
+    assert m["features"]["assistant_view"]["assistant_description"]
     scopes = set(m["oauth_config"]["scopes"]["bot"])
     # the Web API methods the bot calls, and the scope each needs
-    assert {"chat:write", "commands", "app_mentions:read", "im:history", "channels:history", "groups:history"} <= scopes
+    assert {
+        "chat:write",
+        "commands",
+        "app_mentions:read",
+        "im:history",
+        "channels:history",
+        "groups:history",
+        "files:write",
+        "assistant:write",
+    } <= scopes
     assert m["settings"]["socket_mode_enabled"] is True and m["settings"]["interactivity"]["is_enabled"] is True
     assert m["features"]["app_home"]["home_tab_enabled"] is True
 

@@ -1,4 +1,5 @@
-"""The slash command (default /pnet): `/pnet <question or case>`, `/pnet help`, `/pnet case` (the modal).
+"""The slash command (default /pnet): `/pnet <question or case>`, `/pnet help`, `/pnet case` (the modal),
+`/pnet board <case>` (the tumour board's case card).
 
 The answer travels in the acknowledgement itself, as Slack recommends for replies ready within 3 s:
 the engine takes about a millisecond, so one HTTP round trip carries it, with no response_url post
@@ -26,5 +27,9 @@ def register(app: App, service: Service) -> None:
             ack()
             metadata = {"channel": command.get("channel_id"), "response_url": command.get("response_url")}
             client.views_open(trigger_id=command["trigger_id"], view=case_modal(metadata))
+            return
+        word, _, rest = text.partition(" ")
+        if word.lower() == "board":
+            ack(response_type="ephemeral", **service.board(rest, "command_board", thread_ts=None, private=True))
             return
         ack(response_type="ephemeral", **service.reply(text, "command", shareable=True))

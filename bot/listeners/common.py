@@ -19,6 +19,7 @@ from bot.render.slack import error_notice, notice
 from bot.service import new_answer_id
 
 CHECKED = "pnet_checked"  # context key: the request passed Bolt's verification and our guard
+NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}  # Slack errors when the bot may not post in a channel
 
 
 def not_enabled(command: str) -> dict[str, Any]:

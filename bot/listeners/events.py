@@ -1,6 +1,7 @@
 """Events: mentions (answered in the thread), direct messages, App Home.
 
-"@bot plan" alone in a thread plans the case posted as the thread's first message.
+"@bot plan" alone in a thread plans the case posted as the thread's first message; "@bot board" makes
+the tumour board's case card for it.
 """
 
 from __future__ import annotations
@@ -14,13 +15,19 @@ from bot.listeners.common import lazily, not_enabled
 from bot.service import Service
 from handlers.router import clean_slack
 
-_BARE_PLAN_MAX = 200  # characters, mention markup included
-_BARE_PLAN = re.compile(r"^\s*(?:please\s+)?plan(?:\s+(?:this|the|it))?(?:\s+case)?(?:\s+please)?\s*[.!?]*\s*$", re.I)
+_BARE_MAX = 200  # characters, mention markup included
+_BARE = re.compile(
+    r"^\s*(?:please\s+)?(?P<what>plan|board|prepare(?:\s+(?:it|this))?\s+for\s+(?:the\s+)?(?:tumou?r\s+)?board)"
+    r"(?:\s+(?:this|the|it))?(?:\s+case)?(?:\s+please)?\s*[.!?]*\s*$",
+    re.I,
+)
 
 
-def is_bare_plan(text: str) -> bool:
-    """'@bot plan' alone; a long message is never that, so it is not cleaned in full to find out."""
-    return len(text) <= _BARE_PLAN_MAX and bool(_BARE_PLAN.match(clean_slack(text)))
+def bare_request(text: str) -> str | None:
+    """'@bot plan' or '@bot board' alone: "plan" or "board"; a long message is never that, so it is not
+    cleaned in full to find out."""
+    m = _BARE.match(clean_slack(text)) if len(text) <= _BARE_MAX else None
+    return None if m is None else "plan" if m["what"].lower() == "plan" else "board"
 
 
 def register(app: App, service: Service) -> None:
@@ -33,10 +40,14 @@ def register(app: App, service: Service) -> None:
             return
         thread_ts = event.get("thread_ts")
         text = event.get("text") or ""
-        if thread_ts and is_bare_plan(text):
+        bare = bare_request(text) if thread_ts else None
+        if bare:
             replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=1, inclusive=True)
-            parent = (replies.get("messages") or [{}])[0]
-            message = service.reply(parent.get("text") or "", "mention_plan", plan=True)
+            parent = (replies.get("messages") or [{}])[0].get("text") or ""
+            if bare == "plan":
+                message = service.reply(parent, "mention_plan", plan=True)
+            else:
+                message = service.board(parent, "mention_board", thread_ts=thread_ts, private=False)
         else:
             message = service.reply(text, "mention")
         say(thread_ts=thread_ts or event["ts"], **message)

@@ -6,11 +6,9 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.listeners.common import lazily, not_enabled
+from bot.listeners.common import NOT_A_MEMBER, lazily, not_enabled
 from bot.render.slack import PLAN_SHORTCUT, context
 from bot.service import Service
-
-_NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
 
 
 def register(app: App, service: Service) -> None:
@@ -25,7 +23,7 @@ def register(app: App, service: Service) -> None:
         try:
             client.chat_postMessage(channel=channel, thread_ts=posted.get("thread_ts") or posted["ts"], **plan)
         except SlackApiError as exc:
-            if exc.response.get("error") not in _NOT_A_MEMBER:
+            if exc.response.get("error") not in NOT_A_MEMBER:
                 raise
             # Not a member of the channel: the plan goes to the person who asked, with how to fix it.
             note = context(

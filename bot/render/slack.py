@@ -23,6 +23,9 @@ OPEN_CASE = "open_case_modal"
 CASE_VIEW = "case_modal"
 REPORT_VIEW = "report_modal"
 PLAN_SHORTCUT = "plan_this_case"
+BOARD_SHORTCUT = "prepare_board_card"
+BOARD_POST = "board_post"
+BOARD_EXPORT = "board_export"
 BUTTON_VALUE_MAX = 2000
 VIEW_METADATA_MAX = 3000
 
@@ -60,11 +63,14 @@ def answer_message(
     answer_id: str,
     share: dict[str, Any] | None = None,
     shared_by: str | None = None,
+    board: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An answer as a Slack message: blocks, feedback buttons, answer id, and the plain-text fallback.
 
     share: what the "Share in channel" button needs to re-create this answer (omitted when not offered).
     shared_by: the user id who shared it into the channel.
+    board: a tumour-board card's case and thread ({"c": text, "t": thread ts}); with "post", the card is
+    still private and offers "Post in thread" besides "Export for the minutes".
     """
     blocks: list[dict[str, Any]] = []
     if shared_by:
@@ -79,6 +85,15 @@ def answer_message(
             buttons.append(_button("Share in channel", SHARE, value, "primary"))
         else:
             note += " · too long to share with the button: mention me in the channel instead"
+    if board is not None:
+        value = pack({"c": board["c"], "t": board.get("t")})
+        if len(value) <= BUTTON_VALUE_MAX:
+            if board.get("post"):
+                where = "Post in thread" if board.get("t") else "Post in channel"
+                buttons.append(_button(where, BOARD_POST, value, "primary"))
+            buttons.append(_button("Export for the minutes", BOARD_EXPORT, value))
+        else:
+            note += " · the case is too long for the card's buttons: mention me in the thread instead"
     buttons += [_button("Helpful", HELPFUL, feedback), _button("Report a problem", REPORT, feedback)]
     blocks += [{"type": "actions", "block_id": "answer_actions", "elements": buttons}, context(note)]
     return {"text": fallback_text(answer), "blocks": blocks}

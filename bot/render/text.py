@@ -41,3 +41,26 @@ def to_text(answer: Answer) -> str:
         out += ["  " + source_line(i, s.label, s.year) for i, s in enumerate(answer.sources, 1)]
     out += ["", f"Knowledge version {answer.knowledge_version}. {answer.disclaimer}"]
     return "\n".join(out)
+
+
+def to_markdown(answer: Answer) -> str:
+    """Answer -> a Markdown document, for the tumour board's minutes (the card's export)."""
+    n = cite_map(answer)
+    out = [f"# {answer.title}", "", answer.summary + cites(answer.summary_sources, n)]
+    if answer.warnings:
+        out += [""] + [
+            f"> **{SEVERITY_LABEL[w.severity]}**: {w.text}{cites(w.sources, n)}" for w in answer.sorted_warnings()
+        ]
+    for section in answer.sections:
+        out += ["", f"## {section.title}", ""]
+        for i, item in enumerate(section.items, 1):
+            bullet = f"{i}." if section.numbered else "-"
+            out.append(f"{bullet} {item.text}{cites(item.sources, n)}")
+            if item.detail:
+                out.append(f"   *{item.detail}*")
+    if answer.sources:
+        out += ["", "## Sources", ""] + [
+            f"{source_line(i, s.label, s.year)}  " for i, s in enumerate(answer.sources, 1)
+        ]
+    out += ["", "---", f"Knowledge version {answer.knowledge_version}. {answer.disclaimer}", ""]
+    return "\n".join(out)

@@ -84,12 +84,42 @@ class Case(BaseModel):
         """Drugs the patient progressed on, could not tolerate or stopped for toxicity."""
         return [t.drug for t in self.treatments if t.outcome in FAILED]
 
+    def amended(self, change: Case) -> Case:
+        """This case with the facts `change` gives ("and if Ki-67 were 25%?", "what if bone mets too?").
+
+        A fact the change gives replaces this case's; sites, treatments and operations add up, and a site
+        the change rules out (or names) leaves the other list. A grade given without Ki-67 or mitoses drops
+        the old counts it would contradict. The caller re-grades when the change gives Ki-67 or mitoses.
+        """
+        data = self.model_dump(exclude={"prior_therapies", "progressing_on"})
+        blank = Case()
+        for name in Case.model_fields:
+            new = getattr(change, name)
+            if new == getattr(blank, name):
+                continue
+            if name == "treatments":  # a drug named again has a new outcome ("now progressing on it")
+                drugs = {t.drug for t in new}
+                data[name] = [t for t in data[name] if t["drug"] not in drugs] + [t.model_dump() for t in new]
+            elif name in _ADDED:
+                data[name] = [*data[name], *(v for v in new if v not in data[name])]
+            elif name == "evidence":
+                data[name] = {**data[name], **new}
+            else:
+                data[name] = new
+        data["metastases"] = [s for s in data["metastases"] if s not in change.metastases_ruled_out]
+        data["metastases_ruled_out"] = [s for s in data["metastases_ruled_out"] if s not in change.metastases]
+        if change.grade and change.ki67 is None and change.mitoses is None:
+            data["ki67"] = data["mitoses"] = None
+        return Case.model_validate(data)
+
     def details(self) -> int:
         """How many case facts were found: the router treats two or more as a described case."""
         data = self.model_dump(include=_DETAIL_FIELDS)
         given = sum(1 for v in data.values() if v is not None and v != [])  # "unfit" and "unresectable" are facts too
         return given - (1 if self.grade and self.ki67 else 0)
 
+
+_ADDED = {"metastases", "metastases_ruled_out", "prior_surgery"}  # amended() adds these up
 
 # The facts that make a text a described case rather than a question (history alone does not:
 # "survival after resection" is a question).

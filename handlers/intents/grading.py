@@ -7,27 +7,30 @@ from handlers.answer import Answer, Item, Warn
 from handlers.intents.common import fact, section
 from handlers.router import Query
 from knowledge import Knowledge
+from knowledge.schema import GradeRule, GradingFile
 
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _bounds(r: GradeRule, g: GradingFile) -> str:
+    return f"Ki-67 {r.ki67.describe()}%, mitotic count {r.mitoses.describe()}{g.mitoses_unit}"
+
+
+def threshold(r: GradeRule, g: GradingFile) -> Item:
+    """One grade's thresholds, cited; a derived grade says so."""
+    return Item(
+        text=f"{r.grade} ({r.label}): {_bounds(r, g)}"
+        + (" (derived: between the G1 and G3 thresholds)" if r.derived else ""),
+        sources=list(r.sources),
+    )
+
+
 def grading(q: Query, k: Knowledge) -> Answer:
     g = k.grading
     rules = {r.grade: r for r in g.grades}
-
-    def bounds(r) -> str:
-        return f"Ki-67 {r.ki67.describe()}%, mitotic count {r.mitoses.describe()}{g.mitoses_unit}"
-
-    thresholds = [
-        Item(
-            text=f"{r.grade} ({r.label}): {bounds(r)}"
-            + (" (derived: between the G1 and G3 thresholds)" if r.derived else ""),
-            sources=list(r.sources),
-        )
-        for r in g.grades
-    ]
+    thresholds = [threshold(r, g) for r in g.grades]
     c = q.case
     if c.grade and (c.ki67 is not None or c.mitoses is not None):
         rule = rules[c.grade]
@@ -55,7 +58,7 @@ def grading(q: Query, k: Knowledge) -> Answer:
         a = answer.new(
             "grading",
             "Grading pancreatic NETs (Ki-67 and mitoses)",
-            "; ".join(f"{r.grade}: {bounds(r)}" for r in g.grades if not r.derived)
+            "; ".join(f"{r.grade}: {_bounds(r, g)}" for r in g.grades if not r.derived)
             + "; G2 lies between; when Ki-67 and mitoses disagree, the higher grade wins.",
             sorted({s for r in g.grades for s in r.sources}),
         )

@@ -1,0 +1,68 @@
+"""Slack's assistant split view (Agents & AI Apps), through Bolt's Assistant middleware.
+
+A new thread gets the greeting and suggested prompts from knowledge/data/meta.yaml; a message in the
+thread gets a status while it is answered, the answer in the thread, and the thread's title from the
+answer's title. A follow-up that changes the case discussed earlier ("and if Ki-67 were 25%?") re-plans
+that case: the thread's earlier messages are read back from Slack when needed, never stored by the bot.
+
+Without the feature turned on in the app's settings Slack sends none of these events, except replies in
+a direct-message thread, which are answered the same way (the status and title calls then fail quietly).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App, Assistant, SetStatus, SetSuggestedPrompts, SetTitle
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import logs
+from bot.listeners.common import ack_now, later
+from bot.service import Service
+
+STATUS = "is reading the sources…"
+HISTORY_LIMIT = 50  # earlier messages read back for a follow-up; a thread longer than this is unusual
+TITLE_MAX = 100
+
+
+def _quietly(call, *args, **kwargs) -> None:
+    """A status or title: nice to have, never worth failing the answer for."""
+    try:
+        call(*args, **kwargs)
+    except Exception as exc:
+        slack_error = exc.response.get("error") if isinstance(exc, SlackApiError) else None
+        logs.event("assistant_call_failed", logging.WARNING, error=type(exc).__name__, slack_error=slack_error)
+
+
+def register(app: App, service: Service) -> None:
+    assistant = Assistant()
+    view = service.engine.knowledge.meta.assistant
+
+    def on_started(event: dict, client: WebClient, set_suggested_prompts: SetSuggestedPrompts) -> None:
+        thread = event["assistant_thread"]
+        client.chat_postMessage(channel=thread["channel_id"], thread_ts=thread["thread_ts"], text=view.greeting)
+        prompts = [p.model_dump() for p in view.prompts]
+        _quietly(set_suggested_prompts, prompts=prompts, title=view.prompts_title)
+
+    def on_context_changed() -> None:
+        """Which channel the user is looking at: the bot does not use it, so it is not kept."""
+
+    def on_message(event: dict, client: WebClient, set_status: SetStatus, set_title: SetTitle) -> None:
+        channel, thread_ts = event["channel"], event["thread_ts"]
+        _quietly(set_status, STATUS)
+        replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=HISTORY_LIMIT)
+        earlier = [
+            m.get("text") or ""
+            for m in replies.get("messages") or []
+            if not m.get("bot_id") and not m.get("subtype") and float(m.get("ts") or 0) < float(event["ts"])
+        ]
+        message, title = service.follow_up(event.get("text") or "", earlier, "assistant")
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+        if title:
+            _quietly(set_title, title[:TITLE_MAX])
+
+    assistant.thread_started(lazy=[later(on_started)])(ack_now)
+    assistant.thread_context_changed(lazy=[later(on_context_changed)])(ack_now)
+    assistant.user_message(lazy=[later(on_message)])(ack_now)
+    app.use(assistant)
