@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from knowledge import Knowledge
 
@@ -25,10 +25,33 @@ class Item(BaseModel):
     detail: str | None = None  # a step's rationale, shown under it
 
 
+class Row(BaseModel):
+    """One row of a table: its cells, printed exactly as the section's items print them, and its sources."""
+
+    cells: list[str]
+    sources: list[str] = []
+
+
+class Table(BaseModel):
+    """A section's figures side by side, for Slack's table block. The section's items stay its text form;
+    the renderer adds the citation column from Row.sources."""
+
+    columns: list[str]
+    rows: list[Row]
+    caption: str | None = None  # said once with the table, e.g. whose figures they all are
+
+    @model_validator(mode="after")
+    def _rows_fit_columns(self) -> Table:
+        if any(len(r.cells) != len(self.columns) for r in self.rows):
+            raise ValueError(f"every row needs {len(self.columns)} cells: {self.columns}")
+        return self
+
+
 class Section(BaseModel):
     title: str
     items: list[Item]
     numbered: bool = False  # plan steps are numbered
+    table: Table | None = None  # the same figures as a table, where people compare them
 
 
 class Warn(BaseModel):
@@ -91,9 +114,9 @@ class Answer(BaseModel):
         return sorted(self.warnings, key=lambda w: SEVERITY_ORDER[w.severity])
 
 
-def section(title: str, items: list[Item], numbered: bool = False) -> list[Section]:
+def section(title: str, items: list[Item], numbered: bool = False, table: Table | None = None) -> list[Section]:
     """A one-element list, or nothing when there are no items (so callers can write `+= section(...)`)."""
-    return [Section(title=title, items=items, numbered=numbered)] if items else []
+    return [Section(title=title, items=items, numbered=numbered, table=table)] if items else []
 
 
 def finish(answer: Answer, knowledge: Knowledge) -> Answer:

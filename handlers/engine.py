@@ -181,7 +181,7 @@ def _append(a: Answer, part: Answer) -> None:
     a.parts.append(part.intent)
     a.title = f"{a.title} · {part.title}"
     a.sections.append(Section(title=part.title, items=[Item(text=part.summary, sources=part.summary_sources)]))
-    a.sections += [Section(title=f"{part.title}: {s.title}", items=s.items, numbered=s.numbered) for s in part.sections]
+    a.sections += [s.model_copy(update={"title": f"{part.title}: {s.title}"}) for s in part.sections]
     known = {w.text for w in a.warnings}
     a.warnings += [w for w in part.warnings if w.text not in known]
     a.not_covered += [n for n in part.not_covered if n not in a.not_covered]

@@ -53,4 +53,6 @@ def problems(message: dict[str, Any]) -> list[str]:
                 out.append(f"block {i}: {len(rows)} table rows")
             if any(len(r) > TABLE_COLUMNS or len(r) != len(rows[0]) for r in rows):
                 out.append(f"block {i}: ragged or too wide table")
+            if any(not c.get("text") for r in rows for c in r):
+                out.append(f"block {i}: empty table cell")
     return out

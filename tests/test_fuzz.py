@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot.render import fallback_text, to_blocks, to_text
 from bot.render.blocks import LIMITS
 from bot.render.slack import answer_message
+from tests.blockkit import problems
 
 WORDS = [
     "PNET",
@@ -93,20 +94,12 @@ def visible_texts(blocks: list[dict]) -> list[tuple[str, str]]:
 def assert_valid_message(message: dict) -> None:
     blocks = message["blocks"]
     assert message["text"].strip() and len(message["text"]) <= LIMITS["fallback"] + 50
-    assert 0 < len(blocks) <= LIMITS["blocks"]
+    assert blocks and not problems(message), problems(message)
     for b in blocks:
-        assert b["type"] in {"header", "section", "context", "divider", "actions"}
-        if b["type"] == "header":
-            assert b["text"]["type"] == "plain_text" and 0 < len(b["text"]["text"]) <= LIMITS["header"]
-        if b["type"] == "section":
-            assert 0 < len(b["text"]["text"]) <= LIMITS["section"]
+        if b["type"] in {"header", "section"}:
+            assert b["text"]["text"].strip()
         if b["type"] == "context":
-            assert 0 < len(b["elements"]) <= LIMITS["context_elements"]
-            assert all(0 < len(e["text"]) <= LIMITS["context_text"] for e in b["elements"])
-        if b["type"] == "actions":
-            assert len(b["elements"]) <= 25
-            for e in b["elements"]:
-                assert len(e["text"]["text"]) <= LIMITS["button_text"] and len(e["value"]) <= 2000
+            assert all(e["text"] for e in b["elements"])
     for kind, text in visible_texts(blocks) + [("mrkdwn", message["text"])]:
         if kind == "mrkdwn":
             assert "<" not in text and ">" not in text, text  # escaped: nothing can ping, link or mention

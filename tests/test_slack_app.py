@@ -553,3 +553,12 @@ def test_malformed_payloads_never_crash_the_app(app, stub, body, json_body, log_
     for call in stub.settle():
         assert "Traceback" not in json.dumps(call.params)
     assert "Traceback" not in json.dumps(log_lines())
+
+
+def test_slash_comparison_comes_with_a_table_block(app, stub):
+    msg = slash(app, stub, "metastatic rate by subtype")
+    tables = [b for b in msg["blocks"] if b["type"] == "table"]
+    assert len(tables) == 1 and [c["text"] for c in tables[0]["rows"][0]] == ["Subtype", "Metastatic rate", "Sources"]
+    assert ["Glucagonoma", "50-80%", "[1]"] in [[c["text"] for c in row] for row in tables[0]["rows"]]
+    assert msg["text"].startswith("Metastatic rate by PNET subtype: From 10% (Insulinoma) to 90%")
+    assert "*All subtypes (ordered by highest figure)*" in block_texts(msg)

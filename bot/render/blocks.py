@@ -1,8 +1,10 @@
 """Answer -> Block Kit blocks within Slack's limits, and the plain-text fallback sent with them.
 
 Limits (Slack docs): header text 150 chars; section text 3000; context 10 elements; 50 blocks a
-message. Long answers are split into several section blocks, and trimmed on purpose, saying so.
-All text is escaped (&, <, >) so nothing in an answer can ping @channel or form a link.
+message; one table block a message, of at most 100 rows (the header row first) of at most 20 cells.
+Long answers are split into several section blocks, and trimmed on purpose, saying so.
+All mrkdwn text is escaped (&, <, >) so nothing in an answer can ping @channel or form a link; table
+cells are raw_text, which Slack does not parse.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render.text import cite_map, cites, source_line
-from handlers.answer import Answer
+from handlers.answer import Answer, Table
 
 LIMITS = {
     "header": 150,
@@ -20,7 +22,13 @@ LIMITS = {
     "blocks": 50,
     "button_text": 75,
     "fallback": 3000,
+    "tables": 1,  # table blocks a message; a further tabled section is sent as bullets
+    "table_rows": 100,  # rows of a table block, the header row included
+    "table_cells": 20,  # cells a row, and column_settings entries
+    "table_cell": 300,  # characters a cell: not given by Slack, kept short so a table stays readable
+    "table_chars": 10000,  # characters in all cells (documented for Slack's data table; its raw_text is the same)
 }
+EMPTY_CELL = "–"  # a raw_text cell needs at least one character
 RESERVED_BLOCKS = 4  # room the Slack layer keeps for its buttons and notices
 SEVERITY_ICON = {
     "critical": ":red_circle: *Critical*",
@@ -71,7 +79,14 @@ def to_blocks(answer: Answer, max_blocks: int = LIMITS["blocks"] - RESERVED_BLOC
     for w in answer.sorted_warnings():
         head.append(_section(f"{SEVERITY_ICON[w.severity]}: {escape(w.text)}{escape(cites(w.sources, n))}"))
     body: list[dict[str, Any]] = []
+    tables = LIMITS["tables"]
     for section in answer.sections:
+        table = _table(section.table, n) if section.table and tables else []
+        if table:
+            tables -= 1
+            caption = [escape(section.table.caption)] if section.table.caption else []
+            body += [_section(c) for c in _chunks(section.title, caption)] + table
+            continue
         lines = []
         for i, item in enumerate(section.items, 1):
             bullet = f"{i}." if section.numbered else "•"
@@ -103,6 +118,31 @@ def to_blocks(answer: Answer, max_blocks: int = LIMITS["blocks"] - RESERVED_BLOC
             )
         ]
     return head + body + [{"type": "divider"}] + tail
+
+
+def _table(table: Table, n: dict[str, int]) -> list[dict[str, Any]]:
+    """A table block (header row first, citations last), cut to Slack's limits with a context line saying
+    so; [] when it is too wide, and the section is sent as bullets."""
+    header = [*table.columns, "Sources"]
+    if len(header) > LIMITS["table_cells"]:
+        return []
+    rows = [header]
+    chars = sum(map(len, header))
+    for row in table.rows:
+        cells = [_clip(c, LIMITS["table_cell"]) or EMPTY_CELL for c in [*row.cells, cites(row.sources, n).strip()]]
+        chars += sum(map(len, cells))
+        if len(rows) == LIMITS["table_rows"] or chars > LIMITS["table_chars"]:
+            break
+        rows.append(cells)
+    block = {
+        "type": "table",
+        "column_settings": [{"is_wrapped": True} for _ in header],
+        "rows": [[{"type": "raw_text", "text": c} for c in r] for r in rows],
+    }
+    dropped = len(table.rows) - (len(rows) - 1)
+    if not dropped:
+        return [block]
+    return [block, _context([f"_{dropped} more row(s) trimmed to fit Slack's table. Use the command line for all._"])]
 
 
 def _context(texts: list[str]) -> dict[str, Any]:

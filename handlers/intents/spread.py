@@ -4,8 +4,8 @@ survival by metastatic pattern, and risk factors."""
 from __future__ import annotations
 
 from handlers import answer
-from handlers.answer import Answer, Item
-from handlers.intents.common import fact, figure, section, site_figure
+from handlers.answer import Answer, Item, Row, Table
+from handlers.intents.common import cell, fact, figure, section, site_figure
 from handlers.router import Query, ngrams
 from knowledge import Knowledge
 from knowledge.schema import Quantity, Subtype
@@ -16,15 +16,28 @@ def _bounds(q: Quantity) -> tuple:
     return (q.low, q.high) if q.value is None else (q.value, q.value)
 
 
+def _rate_name(s: Subtype) -> str:
+    return s.name + (f" ({s.rank_note})" if s.rank_note else "")
+
+
 def _rate_line(s: Subtype) -> Item:
-    note = f" ({s.rank_note})" if s.rank_note else ""
-    return figure(s.metastatic_rate, f"{s.name}{note}")
+    return figure(s.metastatic_rate, _rate_name(s))
+
+
+def _rate_table(ranked: list[Subtype]) -> Table:
+    return Table(
+        columns=["Subtype", "Metastatic rate"],
+        rows=[
+            Row(cells=[_rate_name(s), cell(s.metastatic_rate)], sources=list(s.metastatic_rate.sources)) for s in ranked
+        ],
+    )
 
 
 def metastasis_rate(q: Query, k: Knowledge) -> Answer:
     subtypes = k.subtypes.subtypes
     ranked = sorted(subtypes, key=lambda s: tuple(-x for x in reversed(_bounds(s.metastatic_rate))))
     table = [_rate_line(s) for s in ranked]
+    rates = _rate_table(ranked)
     asked = [s for s in subtypes if s.id in q.entities.get("subtype", [])]
     if not asked:
         lo, hi = ranked[-1], ranked[0]
@@ -34,7 +47,7 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
             f"From {lo.metastatic_rate.formatted()} ({lo.name}) to {hi.metastatic_rate.formatted()} ({hi.name}).",
             sorted({*lo.metastatic_rate.sources, *hi.metastatic_rate.sources}),
         )
-        a.sections += section("All subtypes (ordered by highest figure)", table)
+        a.sections += section("All subtypes (ordered by highest figure)", table, table=rates)
         overall = [f for f in k.risk.risk_factors if f.name in ("Lifetime risk", "Small tumours are not safe")]
         liver = site_figure(k, "liver", "pnet_at_diagnosis")
         nodes = site_figure(k, "lymph_nodes", "pnet_at_diagnosis")
@@ -70,7 +83,7 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         if v
     ]
     a.sections += section(f"Where {first.name.lower()} ranks among the subtypes", context)
-    a.sections += section("All subtypes (ordered by highest figure)", table)
+    a.sections += section("All subtypes (ordered by highest figure)", table, table=rates)
     for s in asked:
         about = ([fact(s.syndrome, "Presentation: ")] if s.syndrome else []) + [fact(n) for n in s.notes]
         a.sections += section(f"About {s.name.lower()}", about)
@@ -119,10 +132,6 @@ def _site_sources(site) -> list[str]:
     return sorted({sid for f in [*site.figures, *site.notes] for sid in f.sources})
 
 
-def _said(q: Quantity) -> str:
-    return q.formatted() + (f" ({q.label})" if q.label else "")
-
-
 def _primary_line(p) -> Item:
     if p.nodal is None and p.liver is None:
         return Item(
@@ -130,8 +139,18 @@ def _primary_line(p) -> Item:
             sources=sorted({sid for n in p.notes for sid in n.sources}),
         )
     return Item(
-        text=f"{p.name}: nodal {_said(p.nodal)}, liver {_said(p.liver)}",
+        text=f"{p.name}: nodal {cell(p.nodal, True)}, liver {cell(p.liver, True)}",
         sources=sorted({*p.nodal.sources, *p.liver.sources}),
+    )
+
+
+def _primary_table(prims) -> Table:
+    return Table(
+        columns=["Primary site", "Nodal metastases at presentation", "Liver metastases at presentation"],
+        rows=[
+            Row(cells=[p.name, cell(p.nodal, True), cell(p.liver, True)], sources=_primary_line(p).sources)
+            for p in prims
+        ],
     )
 
 
@@ -144,6 +163,7 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
     prims = k.primaries.primaries
     asked = [p for p in prims if p.id in q.entities.get("primary", [])]
     table = [_primary_line(p) for p in prims]
+    patterns = _primary_table(prims)
     if not asked:
         a = answer.new(
             "primary_site_pattern",
@@ -151,7 +171,7 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
             f"Nodal and liver metastases at presentation vary by primary site: nodal from {_nodal_range(prims)}.",
             sorted({sid for p in prims if p.nodal for sid in p.nodal.sources}),
         )
-        a.sections += section("Nodal and liver metastases at presentation", table)
+        a.sections += section("Nodal and liver metastases at presentation", table, table=patterns)
         a.sections += section("General", [fact(f) for f in k.primaries.general])
         return a
     first = asked[0]
@@ -159,7 +179,7 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
     a = answer.new("primary_site_pattern", f"{first.name} NETs: metastatic pattern", line.text + ".", line.sources)
     for p in asked:
         a.sections += _primary_sections(k, p.id)
-    a.sections += section("All primary sites, for context", table)
+    a.sections += section("All primary sites, for context", table, table=patterns)
     return a
 
 
@@ -217,7 +237,9 @@ def survival(q: Query, k: Knowledge) -> Answer:
     shared = len(cohorts) == 1
     whose = [Item(text=f"Whose figures: {next(iter(cohorts))}")] if shared else []
     a.sections += section(
-        "All metastatic patterns (PNETs)", whose + [i for p in sv.patterns for i in pattern_items(p, whose=not shared)]
+        "All metastatic patterns (PNETs)",
+        whose + [i for p in sv.patterns for i in pattern_items(p, whose=not shared)],
+        table=_survival_table(sv.patterns, whose[0].text) if shared else None,
     )
     if silent:
         a.warnings.append(answer.Warn(severity="info", text=silent[0]))
@@ -226,6 +248,21 @@ def survival(q: Query, k: Knowledge) -> Answer:
     a.sections += section("Other settings", [other_item(o) for o in sv.other if o not in others and o not in beside])
     a.sections += section("Prognostic factors", [fact(f) for f in sv.prognosticators])
     return a
+
+
+def _survival_table(patterns, caption: str) -> Table:
+    """Survival side by side, for patterns from one cohort (said once, as the caption)."""
+    return Table(
+        columns=["Metastatic pattern", "Median survival", "5-year OS"],
+        rows=[
+            Row(
+                cells=[p.name, cell(p.median_months), cell(p.os5)],
+                sources=sorted({*(p.median_months.sources if p.median_months else []), *p.os5.sources}),
+            )
+            for p in patterns
+        ],
+        caption=caption,
+    )
 
 
 def risk_factors(q: Query, k: Knowledge) -> Answer:

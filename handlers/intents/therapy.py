@@ -7,13 +7,14 @@ effects they do not give, are said to be outside the sources (Answer.not_covered
 from __future__ import annotations
 
 from handlers import answer
-from handlers.answer import Answer, Item, Warn
-from handlers.intents.common import fact, figure, section
+from handlers.answer import Answer, Item, Row, Table, Warn
+from handlers.intents.common import NOT_GIVEN, fact, figure, section
 from handlers.router import Query
 from knowledge import Knowledge
 from knowledge.schema import Therapy
 
 MAX_DETAILED = 4  # more than this many therapies in one question get one line each
+SYSTEMIC = ("drug", "radionuclide")  # kinds compared side by side (dose, route, key figures) when two are asked
 
 
 def asked_therapies(q: Query, k: Knowledge) -> list[Therapy]:
@@ -65,6 +66,9 @@ def therapy(q: Query, k: Knowledge) -> Answer:
         lead = focus[:2]
         a.summary = " ".join(i.text.rstrip(".") + "." for i in lead)
         a.summary_sources = sorted({s for i in lead for s in i.sources})
+    drugs = [t for t in asked if t.kind in SYSTEMIC]
+    if len(drugs) > 1:
+        a.sections += _side_by_side(drugs)
     if brief:
         a.sections += section("Therapies", [_overview(t) for t in asked])
         return a
@@ -81,6 +85,19 @@ def therapy(q: Query, k: Knowledge) -> Answer:
                 Warn(severity="info", text=t.disagreement, sources=sorted({s for f in t.figures for s in f.sources}))
             )
     return a
+
+
+def _side_by_side(asked: list[Therapy]) -> list:
+    """Drugs asked together, one line each (dose, route, key figures), and the same as a table."""
+    items, rows = [], []
+    for t in asked:
+        dose, figures = dose_line(t), [figure(f) for f in t.figures]
+        sources = sorted({*dose.sources, *(s for f in figures for s in f.sources)})
+        items.append(Item(text="; ".join([dose.text] + [f.text for f in figures]), sources=sources))
+        cells = [t.name, t.class_, t.dose.text if t.dose else NOT_GIVEN, t.route.text if t.route else NOT_GIVEN]
+        rows.append(Row(cells=cells + ["; ".join(f.text for f in figures) or NOT_GIVEN], sources=sources))
+    table = Table(columns=["Therapy", "Class", "Dose", "Route", "Key figures"], rows=rows)
+    return section("Side by side", items, table=table)
 
 
 def _overview(t: Therapy) -> Item:
