@@ -251,6 +251,9 @@ class CaseParser:
         self._primary(folded, clauses, case, used)
         if case.subtype and case.functional is None:
             case.functional = self.functional[case.subtype]
+        if case.hepatic_burden_pct and "liver" not in case.metastases:
+            case.metastases.append("liver")  # "30% liver replacement" is liver disease
+            case.metastatic = True
         case.metastases = [s for s in SITE_ORDER if s in case.metastases]
         case.metastases_ruled_out = [
             s for s in SITE_ORDER if s in case.metastases_ruled_out and s not in case.metastases
@@ -264,9 +267,6 @@ class CaseParser:
             case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
         if (m := _first_affirmed(self.widespread, clauses)) is not None and re.search(r"liver|hepatic|lobe", folded):
             case.liver_widespread = True
-        if case.hepatic_burden_pct and "liver" not in case.metastases:
-            case.metastases.insert(0, "liver")  # "30% liver replacement" is liver disease
-            case.metastatic = True
         if case.sstr is None:  # "the scan with the special tracer (DOTATATE) didn't light up"
             for sentence in re.split(r"[.;\n]+", folded):
                 if (m := _SSTR_TOPIC.search(sentence)) and "fdg" not in sentence:
