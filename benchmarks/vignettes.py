@@ -1,6 +1,7 @@
 """The blind vignette table: `python benchmarks/vignettes.py [--misses]`.
 
-Scores tests/vignettes/plans.yaml (what a safe plan holds) and cases.yaml (what the reader reads),
+Scores tests/vignettes/plans.yaml (what a safe plan holds), cases.yaml (what the reader reads) and
+followups.yaml (a message after a case: a change re-plans it, a question or a new case does not),
 development and held-out apart. With --misses, lists the development misses only: the held-out third
 is never looked at case by case, so nothing is tuned to it.
 """
@@ -25,6 +26,8 @@ def main(argv: list[str]) -> int:
             print(f"  plan {r.id}: missing {r.missing} forbidden {r.forbidden}")
         for cid, misses in dev["case_misses"]:
             print(f"  case {cid}: " + "; ".join(misses))
+        for fid, misses in report["followups"]["development"]["misses"]:
+            print(f"  follow-up {fid}: " + "; ".join(misses))
     return 0
 
 

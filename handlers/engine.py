@@ -69,15 +69,23 @@ class Engine:
     def follow_up(self, text: str, earlier: list[str]) -> Answer:
         """A message in a conversation, `earlier` its previous messages (oldest first): a change to the case
         described earlier ("and if Ki-67 were 25%?") re-plans that case; anything else is answered alone."""
+        amended = self.changed_case(text, earlier)
+        if amended is None:
+            return self.ask(text).answer
+        a = planner.plan(amended, self.knowledge, planner.planner_for(self.knowledge))
+        a.warnings.append(Warn(severity="info", text=AMENDED_NOTE))
+        return answer.finish(a, self.knowledge)
+
+    def changed_case(self, text: str, earlier: list[str]) -> Case | None:
+        """The case described in `earlier` as `text` changes it; None when `text` changes no earlier case
+        (a question, or a new case described in full)."""
         case = None
         for message in earlier:
             case = self._amend(case, message)
         amended = self._amend(case, text)
         if case is None or amended is None or amended is case or not _is_change(self.read(text), text):
-            return self.ask(text).answer
-        a = planner.plan(amended, self.knowledge, planner.planner_for(self.knowledge))
-        a.warnings.append(Warn(severity="info", text=AMENDED_NOTE))
-        return answer.finish(a, self.knowledge)
+            return None
+        return amended
 
     def _amend(self, case: Case | None, text: str) -> Case | None:
         """The conversation's case after `text`: a new described case, this one changed, or as it was."""

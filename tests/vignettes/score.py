@@ -49,7 +49,7 @@ IMPLIED = {
 
 
 def held_out(item: dict[str, Any]) -> bool:
-    return int(re.sub(r"\D", "", item["id"])) % 3 == 0
+    return int(re.sub(r"\D", "", str(item["id"]))) % 3 == 0
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -180,6 +180,8 @@ def _drug(name: str) -> str:
         return name
     if re.search(r"capecit|temozol|captem", name):
         return "capecitabine_temozolomide"
+    if re.search(r"lutetium|lutathera|177", name):
+        return "prrt"
     return "other"
 
 
@@ -234,6 +236,75 @@ def judge_case(item: dict[str, Any], case: dict[str, Any]) -> tuple[int, int, li
     return right, total, misses
 
 
+# --- follow-ups ----------------------------------------------------------------------------------
+
+_NUMBERS = ("size_cm", "ki67")
+
+
+def judge_followup(item: dict[str, Any], engine: Any) -> list[str]:
+    """What the engine got wrong about one follow-up ([] when right). A change must re-plan the earlier case
+    with the facts expected; a question must be answered alone, not declined; a new case must be read as
+    itself, not as a change to the one before."""
+    changed = engine.changed_case(item["followup"], [item["case"]])
+    if item["kind"] == "question":
+        if changed is not None:
+            return ["a question read as a change to the case"]
+        intent = engine.ask(item["followup"]).answer.intent
+        return ["declined"] if intent == "out_of_scope" else []
+    if item["kind"] == "new_case":
+        if changed is not None:
+            return ["a new case read as a change to the earlier one"]
+        case = engine.ask(item["followup"], intent="treatment_plan").query.case
+    elif changed is None:
+        return ["not read as a change to the case"]
+    else:
+        case = changed
+    misses = []
+    for key, want in item["expect"].items():
+        if key in _NUMBERS:
+            ok = getattr(case, key) is not None and abs(getattr(case, key) - float(want)) < 1e-6
+        elif key == "metastases_add":
+            ok = set(want) <= set(case.metastases)
+        elif key == "metastases_remove":
+            ok = not set(want) & set(case.metastases)
+        elif key == "progressed_on":
+            ok = {_drug(d) for d in want} <= {_drug(d) for d in case.failed()}
+        else:
+            ok = getattr(case, key) == want
+        if not ok:
+            got = (
+                case.failed()
+                if key == "progressed_on"
+                else case.metastases
+                if key.startswith("metastases")
+                else getattr(case, key)
+            )
+            misses.append(f"{key}: want {want!r}, got {got!r}")
+    return misses
+
+
+FOLLOWUP_ROWS = (
+    ("all", "follow-ups handled right"),
+    ("change", "changes re-planned with the new facts"),
+    ("question", "questions answered alone"),
+    ("new_case", "new cases read as new"),
+)
+
+
+def score_followups(engine: Any, name: str = "followups.yaml") -> dict[str, dict[str, Any]]:
+    """Per split: follow-ups handled wholly right, by kind, and the development misses."""
+    report: dict[str, dict[str, Any]] = {}
+    for split in ("development", "held-out"):
+        items = [i for i in load(name) if held_out(i) == (split == "held-out")]
+        results = [(i, judge_followup(i, engine)) for i in items]
+        report[split] = {"all": (sum(not m for _, m in results), len(results)), "misses": []}
+        for kind in ("change", "question", "new_case"):
+            mine = [m for i, m in results if i["kind"] == kind]
+            report[split][kind] = (sum(not m for m in mine), len(mine))
+        report[split]["misses"] = [(i["id"], m) for i, m in results if m]
+    return report
+
+
 # --- report --------------------------------------------------------------------------------------
 
 
@@ -267,6 +338,7 @@ def score(
                 "dangerous": sum(bool(r.forbidden) for r in results if r.danger == "high"),
             }
             report[split]["plan_misses"] += [r for r in results if not r.ok]
+    report["followups"] = score_followups(engine)
     return report
 
 
@@ -285,4 +357,9 @@ def table(report: dict[str, dict[str, Any]]) -> str:
         f"| cases.yaml + cases2.yaml: case fields read right | {pct(dev['case_fields'])} | {pct(held['case_fields'])} |"
     )
     rows.append(f"| cases.yaml + cases2.yaml: cases read wholly right | {pct(dev['cases'])} | {pct(held['cases'])} |")
+    follow = report.get("followups")
+    for kind, label in FOLLOWUP_ROWS if follow else ():
+        rows.append(
+            f"| followups.yaml: {label} | {pct(follow['development'][kind])} | {pct(follow['held-out'][kind])} |"
+        )
     return "\n".join(rows)
