@@ -9,6 +9,7 @@ from handlers import answer, planner, retrieval
 from handlers.answer import Answer, Item, Section, Warn
 from handlers.board import board_card
 from handlers.case import Case, CaseParser, case_from_form
+from handlers.conversation import PRESENTED, FollowUps
 from handlers.intents import HANDLERS
 from handlers.intents.common import fact
 from handlers.lexicon import Lexicon
@@ -35,6 +36,7 @@ class Engine:
         self.case_parser = CaseParser(self.knowledge, self.lexicon)
         self.retriever = Retriever(self.knowledge, self.lexicon)
         self.router = Router(self.knowledge, self.lexicon, self.case_parser, self.retriever)
+        self.follow_ups = FollowUps(self.knowledge)
 
     @property
     def version(self) -> str:
@@ -78,24 +80,25 @@ class Engine:
 
     def changed_case(self, text: str, earlier: list[str]) -> Case | None:
         """The case described in `earlier` as `text` changes it; None when `text` changes no earlier case
-        (a question, or a new case described in full)."""
+        (a question, or a new patient)."""
         case = None
         for message in earlier:
-            case = self._amend(case, message)
-        amended = self._amend(case, text)
-        if case is None or amended is None or amended is case or not _is_change(self.read(text), text):
-            return None
-        return amended
+            case, _ = self._next_case(case, message)
+        case, changed = self._next_case(case, text)
+        return case if changed else None
 
-    def _amend(self, case: Case | None, text: str) -> Case | None:
-        """The conversation's case after `text`: a new described case, this one changed, or as it was."""
+    def _next_case(self, case: Case | None, text: str) -> tuple[Case | None, bool]:
+        """The conversation's case after `text`, and whether `text` changed the one before it."""
         q = self.read(text)
-        if case is not None and _is_change(q, text):
+        kind = self.follow_ups.kind(q, text)
+        if case is not None and kind == "change":
             new = case.amended(q.case)
             if q.case.ki67 is not None or q.case.mitoses is not None:
                 self.case_parser.grade(new)
-            return new
-        return q.case if q.case.details() >= 2 else case
+            return new, True
+        if kind == "new_case" or (case is None and q.case.details() >= PRESENTED):
+            return q.case, False
+        return case, False
 
     def board(self, text: str) -> Answer | None:
         """The tumour board's case card for the case `text` describes; None when it describes none."""
@@ -149,19 +152,6 @@ AMENDED_NOTE = (
     "Re-planned: the case from earlier in this thread with the change in your last message. "
     "“What I understood” shows the case as it now stands."
 )
-# "and if...", "what if...", "suppose...": a message that changes the case under discussion.
-_CHANGE_LEAD = re.compile(
-    r"^\W*(?:and|but|so|now|ok(?:ay)?)?\W*(?:what\s+if|if|suppose|assum(?:e|ing)|instead)\b", re.I
-)
-
-
-def _is_change(q: Query, text: str) -> bool:
-    """A message that gives a fact or two of a case without describing a new one, and asks for a plan or
-    puts a hypothesis ("if ...")."""
-    few = 1 <= q.case.details() <= 2 or (q.case.details() == 0 and q.case.metastatic is not None)
-    return few and (q.intent == "treatment_plan" or bool(_CHANGE_LEAD.match(text)))
-
-
 # No clinical number has more than a dozen digits; a long run of them only makes the number patterns
 # scan it again from every position (a 6,000-digit message took seconds).
 _LONG_NUMBER = re.compile(r"\d{13,}")

@@ -394,6 +394,7 @@ class CaseVocabulary(Strict):
     fit: Terms
     fitness_uncertain: Terms
     hedges: Terms
+    benign: Terms
     liver_widespread: Terms
     primary_in_situ: Terms
     vascular: Terms
@@ -450,6 +451,16 @@ class SilentAspect(Strict):
     show: str | None = None  # intent answered after the "not covered" note when no topic is named
 
 
+class FollowUpCues(Strict):
+    """How a message after a case in the same conversation is read (vocabulary.yaml follow_up)."""
+
+    new_patient: Terms
+    fillers: Terms
+    change_lead: Terms
+    question_lead: Terms
+    finding: Terms
+
+
 class VocabularyFile(Strict):
     domain_terms: list[str]
     carcinoma_terms: list[str]
@@ -459,6 +470,7 @@ class VocabularyFile(Strict):
     trials: list[Trial]
     aspects: dict[str, Aspect]
     silent: dict[str, SilentAspect]
+    follow_up: FollowUpCues
     stopwords: list[str]
 
 

@@ -220,6 +220,18 @@ def test_a_follow_up_re_plans_the_case_from_earlier_in_the_thread(app, stub):
     assert "Re-planned: the case from earlier in this thread" in text
 
 
+def test_a_finding_reported_in_the_thread_re_plans_the_case(app, stub):
+    stub.threads[ASSIST_THREAD] = [
+        {"type": "message", "user": "UDOC", "text": CASE, "ts": "1700000104.000001"},
+        {"type": "message", "bot_id": "BBOT", "text": "Plan: …", "ts": "1700000104.000002"},
+    ]
+    send(app, event_body(user_message("the liver lesions were haemangiomas on MRI", "1700000104.000003"), "EvA5"), True)
+    (answer,) = stub.wait("chat.postMessage")
+    text = block_texts(answer.params)
+    assert "Re-planned: the case from earlier in this thread" in text
+    assert "liver metastases" not in text.split("\n")[0] and "ruled out: liver" in text
+
+
 def test_a_broken_assistant_feature_still_answers(app, stub):
     """Replies in a plain direct-message thread reach the same listener; without the feature the status
     and title calls fail, and the answer still comes."""

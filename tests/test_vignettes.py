@@ -14,6 +14,7 @@ FLOORS = {
     ("held-out", "plans2.yaml"): 0.72,
 }
 CASE_FIELD_FLOORS = {"development": 0.93, "held-out": 0.89}
+FOLLOW_UP_FLOORS = {"development": 0.95, "held-out": 0.75}
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,14 @@ def test_plans_meet_their_floor(report, split, name):
 def test_cases_are_read_above_the_floor(report, split):
     ok, total = report[split]["case_fields"]
     assert ok / total >= CASE_FIELD_FLOORS[split]
+
+
+@pytest.mark.parametrize("split", sorted(FOLLOW_UP_FLOORS))
+def test_follow_ups_are_handled_above_the_floor(report, split):
+    ok, total = report["followups"][split]["all"]
+    assert ok / total >= FOLLOW_UP_FLOORS[split], f"{ok}/{total}"
+    ok, total = report["followups"][split]["question"]
+    assert ok == total, "a question after a case must never re-plan it"
 
 
 @pytest.mark.parametrize("name", PLAN_SETS)

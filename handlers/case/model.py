@@ -88,8 +88,9 @@ class Case(BaseModel):
         """This case with the facts `change` gives ("and if Ki-67 were 25%?", "what if bone mets too?").
 
         A fact the change gives replaces this case's; sites, treatments and operations add up, and a site
-        the change rules out (or names) leaves the other list. A grade given without Ki-67 or mitoses drops
-        the old counts it would contradict. The caller re-grades when the change gives Ki-67 or mitoses.
+        the change rules out (or names) leaves the other list, and a case whose only distant sites are ruled
+        out is no longer called metastatic. A grade given without Ki-67 or mitoses drops the old counts it
+        would contradict. The caller re-grades when the change gives Ki-67 or mitoses.
         """
         data = self.model_dump(exclude={"prior_therapies", "progressing_on"})
         blank = Case()
@@ -106,8 +107,14 @@ class Case(BaseModel):
                 data[name] = {**data[name], **new}
             else:
                 data[name] = new
+        removed = [s for s in data["metastases"] if s in change.metastases_ruled_out]
         data["metastases"] = [s for s in data["metastases"] if s not in change.metastases_ruled_out]
         data["metastases_ruled_out"] = [s for s in data["metastases_ruled_out"] if s not in change.metastases]
+        if "liver" in removed:  # "the liver lesions were haemangiomas": what was said of them goes too
+            data.update(_LIVER_DETAIL)
+        distant = [s for s in data["metastases"] if s != "lymph_nodes"]
+        if change.metastatic is None and not distant and any(s != "lymph_nodes" for s in removed):
+            data["metastatic"] = None  # the sites that made it metastatic are gone: staging is open again
         if change.grade and change.ki67 is None and change.mitoses is None:
             data["ki67"] = data["mitoses"] = None
         return Case.model_validate(data)
@@ -120,6 +127,12 @@ class Case(BaseModel):
 
 
 _ADDED = {"metastases", "metastases_ruled_out", "prior_surgery"}  # amended() adds these up
+_LIVER_DETAIL = {
+    "hepatic_burden_pct": None,
+    "hepatic_burden_qualifier": None,
+    "liver_lesion_cm": None,
+    "liver_widespread": None,
+}
 
 # The facts that make a text a described case rather than a question (history alone does not:
 # "survival after resection" is a question).

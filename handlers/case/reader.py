@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from handlers.case.model import CASE_SITES, PRIMARY_OPERATIONS, SITE_ORDER, Case, Treatment
+from handlers.case.model import CASE_SITES, FAILED, PRIMARY_OPERATIONS, SITE_ORDER, Case, Treatment
 from handlers.lexicon import Lexicon, Span
 from knowledge import Knowledge
 from knowledge.schema import terms_pattern
@@ -34,11 +34,14 @@ _SIZE = re.compile(
     rf"(?<![\w.]){_NUM}\s*(?:(?:x|by)\s*{_NUM}\s*)?(?:(?:x|by)\s*{_NUM}\s*)?-?\s*(cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?)\b"
 )
 _OP = r"(<|>|≤|≥|<=|>=|less than|under|below|over|above|greater than|up to|approximately|approx|about|around|~)?"
+# Words between "Ki-67" and a later percentage that make the percentage something else ("Ki-67 pending
+# and liver burden 30%"); other words may sit between them ("Ki67 on the full resection is 1%").
+_NOT_KI67 = r"(?:pending|awaited|awaiting|not|unknown|tbc|and|but|with|burden|replace\w*|involve\w*)\b"
 _KI67 = re.compile(
-    r"(?:ki67|\bk67)(?:\s*\)|\s*[:=~(]|\s+(?:index|labell?ing|proliferat\w*|pi|li|of|is|was|at|approx\w*|about|around|measured|estimated|score|value|rate|staining|expression|positivity|count|on|re-?biopsy|biopsy|repeat|now|latest|\(?%\)?))*\s*"
+    r"(?:ki67|\bk67)(?:\s*\)|\s*[:=~(]|\s+(?:index|labell?ing|proliferat\w*|pi|li|of|is|was|at|approx\w*|about|around|measured|estimated|score|value|rate|staining|expression|positivity|count|on|re-?biopsy|biopsy|repeat|now|latest|came|back|returned|reported|actual\w*|revised|final|\(?%\)?))*\s*"
     rf"{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%?"
     rf"|{_NUM}\s*%\s*(?:on\s+)?ki67"
-    rf"|ki67(?:\s+[a-z]+){{1,3}}\s+{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%"  # "Ki67 on tail lesion 3%"
+    rf"|ki67(?:\s+(?!{_NOT_KI67})[a-z]+){{1,5}}\s+{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%"  # "Ki67 on the resection is 1%"
 )
 _MITOSES = re.compile(
     rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?|\bmits?\b)\s*(?:of|is|was|=|:|~)?\s*(<|>)?\s*{_NUM}"
@@ -161,6 +164,21 @@ def _clauses(text: str) -> list[_Clause]:
     return [c for c in out if c.text.strip()]
 
 
+def introduces_patient(text: str) -> bool:
+    """The text gives a patient's age or sex ("58F", "a 67-year-old man"): it presents someone."""
+    return bool(_AGE_SEX.search(fold(text)))
+
+
+_SHARED_VERB = re.compile(r"\s*on\b")  # a clause that is only "on <drug>", its verb said before it
+_TRAILING_AND = re.compile(r"\band\s*$")
+_METASTASIS_WORD = re.compile(r"\bmet(?:s|astas[ie]s|astatic)?\b|\bdeposits?\b")
+
+
+def _affirms_metastasis(clause: str) -> bool:
+    m = _METASTASIS_WORD.search(clause)
+    return m is not None and not _negated(clause, m.start(), m.end())
+
+
 def _negated(clause: str, start: int, end: int) -> bool:
     before, after = clause[:start], clause[end:]
     if _PRE_NEG.search(before[-40:]):
@@ -210,6 +228,7 @@ class CaseParser:
         self.fit = terms_pattern(v.fit)
         self.fit_uncertain = terms_pattern(v.fitness_uncertain)
         self.hedge = terms_pattern(v.hedges)
+        self.benign = terms_pattern(v.benign)
         self.widespread = terms_pattern(v.liver_widespread)
         self.in_situ = terms_pattern(v.primary_in_situ)
         self.vascular = terms_pattern(v.vascular)
@@ -236,7 +255,9 @@ class CaseParser:
                 r"\b(?:mri|ct|pet|dotatate|scan)\b", clause.text
             )
             following = [c.text for c in clauses[i + 1 : i + 3] if len(tokens(c.text)) <= 5]
-            hedged = bool(self.hedge.search(clause.text) or any(self.hedge.search(t) for t in following))
+            hedged = bool(self.hedge.search(clause.text)) or (
+                not _affirms_metastasis(clause.text) and any(self.hedge.search(t) for t in following)
+            )  # "liver lesion, ?haemangioma" is unconfirmed; "liver mets, plus a small haemangioma" is not
             if clause.question:  # "aren't these 90% metastatic?" asks; it does not say the case is
                 after_mets, hedged = False, True
             text_ = clause.text
@@ -427,7 +448,7 @@ class CaseParser:
         self._splenic(clause, case)
         self._fitness(clause, case)
         self._progression(clause, case)
-        self._treatments(clause, spans, case)
+        self._treatments(clause, spans, case, prev)
         self._history(clause, case, prev)
         self._anatomy(clause, case)
         if "men1" in clause:
@@ -469,7 +490,7 @@ class CaseParser:
                     or (after_mets and len(tokens(clause)) <= 4)
                     or (nxt_short and _MET_CONTEXT.search(nxt_short))
                 )
-                if negated:
+                if negated or (self.benign.search(clause) and not _affirms_metastasis(clause)):
                     case.metastases_ruled_out.append(site)
                 elif context and not hedged and site not in case.metastases:
                     case.metastases.append(site)
@@ -547,14 +568,19 @@ class CaseParser:
         if _RAPID.search(clause):
             case.rapid_progression = True
 
-    def _treatments(self, clause: str, spans: list[Span], case: Case) -> None:
+    def _treatments(self, clause: str, spans: list[Span], case: Case, prev: str = "") -> None:
         """Drugs and treatments the patient has had, each with the outcome said nearest to it. An outcome
         said in a clause of its own ("..., stopped after 3 months for pneumonitis") belongs to the last
-        treatment named before it."""
+        treatment named before it; a drug added with "and then on" shares the failure said before it
+        ("progressed on octreotide and then on CAPTEM")."""
         drugs = [
             s for s in spans if s.kind in ("therapy", "therapy_class") or (s.kind == "oos" and s.id == "other drugs")
         ]
         outcomes = [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
+        if _SHARED_VERB.match(clause) and _TRAILING_AND.search(prev) and all(o == "ongoing" for o, _ in outcomes):
+            outcomes = [
+                (name, 0) for name, pattern in self.outcomes if name in FAILED and pattern.search(prev)
+            ] or outcomes
         if not drugs:
             strong = [o for o, _ in outcomes if o in ("stopped_toxicity", "intolerant", "progressed")]
             weak = [o for o, _ in outcomes if o in ("stable", "responded")]
