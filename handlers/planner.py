@@ -11,6 +11,7 @@ therapies.yaml); this module evaluates them over the whole case and lays the pla
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +129,9 @@ class Draft:
     problems: list[plan_check.Problem] = field(default_factory=list)
 
 
+_OR = re.compile(r"^or\b[,:]?\s*", re.I)  # a step qualifier that makes it an alternative
+
+
 class Planner:
     """Built once per engine: the planner's knowledge indexed for evaluation."""
 
@@ -207,6 +211,7 @@ class Planner:
             cond = and_(cond, d.logic.negate(hit))
             if not cond:
                 return
+        first = True  # no earlier step of this rule is in the plan: an "Or" step is then not an alternative
         for step in rule.steps:
             acts = self.expand(step.acts)
             scond = and_(cond, self._allowed(acts, step, d))
@@ -215,9 +220,9 @@ class Planner:
             if step.options:  # at least one of the alternatives must be possible
                 scond = and_(scond, any_of(allowed.values()))
             if scond:
-                d.steps.append(
-                    DraftStep(step, rule.id, scond, self._step_text(step), acts, options, list(step.sources))
-                )
+                text = self._step_text(step, alone=first)
+                d.steps.append(DraftStep(step, rule.id, scond, text, acts, options, list(step.sources)))
+                first = False
         d.warnings += [DraftWarning(w, rule.id, cond) for w in rule.warnings]
 
     def _allowed(self, acts: set[str], step: Step, d: Draft) -> Cond:
@@ -281,7 +286,13 @@ class Planner:
             return self.therapies[step.therapy].name
         return self.acts[(step.acts or step.options)[0]].label
 
-    def _step_text(self, step: Step) -> str:
+    def _step_text(self, step: Step, alone: bool = False) -> str:
+        """A step's words; `alone`: the step it was the alternative to ("Or, on progression") is not in
+        the plan (the patient progressed on everolimus), so the "Or" goes."""
+        qualifier = step.qualifier
+        if alone and qualifier and _OR.match(qualifier):
+            rest = _OR.sub("", qualifier)
+            qualifier = rest[:1].upper() + rest[1:] or None
         if step.text:
             return step.text
         t = self.therapies[step.therapy or ""]
@@ -293,7 +304,7 @@ class Planner:
         text = ", ".join(parts)
         figs = "; ".join(f"{q.label.lower() if q.label else ''} {q.formatted()}".strip() for q in t.figures)
         text += (f" ({figs})" if figs else "") + ("" if t.dose else " (the sources give no dose)")
-        return f"{step.qualifier}: {text[0].lower() + text[1:]}" if step.qualifier else text
+        return f"{qualifier}: {text[0].lower() + text[1:]}" if qualifier else text
 
     def label(self, branch: dict[str, frozenset[Any]]) -> str:
         parts = []

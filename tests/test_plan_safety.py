@@ -154,6 +154,19 @@ def test_unknown_fitness_and_grade_are_asked(engine):
     assert {"ask_fitness", "ask_grade"} <= set(a.plan.asks)
 
 
+@pytest.mark.parametrize(
+    ("history", "step", "stale"),
+    [
+        ("progressed on lanreotide and then on everolimus", "1. On progression: sunitinib", "Or, on progression"),
+        ("could not tolerate lanreotide", "1. Octreotide LAR", "Or: octreotide"),
+    ],
+)
+def test_an_alternative_whose_first_choice_is_held_back_is_not_called_an_alternative(engine, history, step, stale):
+    case = f"5 cm head NF-PNET, Ki-67 15%, liver mets, unresectable, DOTATATE positive, {history}"
+    text = to_text(engine.ask(case, intent="treatment_plan").answer)
+    assert step in text and stale not in text
+
+
 def test_held_back_steps_say_why(engine):
     a = engine.ask("PNET, G2, liver mets unresectable, progressed on lanreotide", intent="treatment_plan").answer
     held = next(s for s in a.sections if s.title == "Not offered, and why")
