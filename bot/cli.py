@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from bot.render import to_blocks, to_markdown, to_text
 from bot.settings import SettingsError, from_env
 from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
+from handlers.conversation import HISTORY
 from handlers.engine import Engine, Result
 from knowledge import KnowledgeError, load
 
@@ -103,12 +104,16 @@ def cmd_manifest(http_url: str | None, out: TextIO, err: TextIO) -> int:
 
 
 def console(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
-    """A local chat with the engine, for newcomers and curators: no Slack needed."""
+    """A local chat with the engine, for newcomers and curators: no Slack needed. Like an assistant
+    thread, a line after a case can change it ("and if Ki-67 were 25%?"); the session's lines are held
+    in memory only, and gone when it ends."""
     interactive = stdin.isatty()
     out.write(
         f"PNET assistant, local console (knowledge {engine.version}). No Slack tokens are set, so answers stay here.\n"
-        "Ask a question or paste a case on one line; 'help' for examples, 'quit' to leave.\n"
+        'Ask a question or paste a case on one line, then change it ("and if Ki-67 were 25%?"); '
+        "'help' for examples, 'quit' to leave.\n"
     )
+    earlier: list[str] = []
     while True:
         if interactive:
             out.write("\npnet> ")
@@ -118,7 +123,8 @@ def console(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout)
             return 0
         if not line.strip() and interactive:
             continue
-        out.write(to_text(engine.ask(line.strip()).answer) + "\n")
+        out.write(to_text(engine.follow_up(line.strip(), earlier[-HISTORY:])) + "\n")
+        earlier.append(line.strip())
         out.flush()
 
 

@@ -22,6 +22,7 @@ from knowledge.schema import terms_pattern
 from knowledge.text import fold
 
 Kind = Literal["change", "new_case", "other"]
+HISTORY = 50  # earlier messages a follow-up is read against (a Slack thread, a console session)
 FULL_CASE = 4  # facts that describe a patient on their own, without an age or a "new patient"
 PRESENTED = 2  # facts enough for a case once a patient is presented ("58M, 2.5cm NF-PNET")
 

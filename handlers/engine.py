@@ -149,7 +149,7 @@ class Engine:
 
 
 AMENDED_NOTE = (
-    "Re-planned: the case from earlier in this thread with the change in your last message. "
+    "Re-planned: the case from earlier in this conversation with the change in your last message. "
     "“What I understood” shows the case as it now stands."
 )
 # No clinical number has more than a dozen digits; a long run of them only makes the number patterns

@@ -217,7 +217,7 @@ def test_a_follow_up_re_plans_the_case_from_earlier_in_the_thread(app, stub):
     text = block_texts(answer.params)
     assert "Plan: 4.2 cm tail PNET, G3, liver metastases" in text
     assert "Grade: G3 (from: Ki-67; Ki-67 25%)" in text and "Size: 4.2 cm" in text
-    assert "Re-planned: the case from earlier in this thread" in text
+    assert "Re-planned: the case from earlier in this conversation" in text
 
 
 def test_a_finding_reported_in_the_thread_re_plans_the_case(app, stub):
@@ -228,7 +228,7 @@ def test_a_finding_reported_in_the_thread_re_plans_the_case(app, stub):
     send(app, event_body(user_message("the liver lesions were haemangiomas on MRI", "1700000104.000003"), "EvA5"), True)
     (answer,) = stub.wait("chat.postMessage")
     text = block_texts(answer.params)
-    assert "Re-planned: the case from earlier in this thread" in text
+    assert "Re-planned: the case from earlier in this conversation" in text
     assert "liver metastases" not in text.split("\n")[0] and "ruled out: liver" in text
 
 

@@ -63,6 +63,16 @@ def test_console_without_tokens(monkeypatch):
     assert "local console" in r.stdout and "VIPoma: 40-70% metastatic rate." in r.stdout
 
 
+def test_the_console_re_plans_a_case_changed_on_the_next_line():
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("SLACK_")}
+    lines = "58F, 4.2 cm tail PNET, Ki-67 8%, 4 liver mets, DOTATATE-avid\nand if Ki-67 were 25%?\nquit\n"
+    r = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, input=lines, capture_output=True, text=True, env=env)
+    assert r.returncode == 0
+    first, second = r.stdout.split("Plan: ")[1:3]
+    assert first.startswith("4.2 cm tail PNET, G2") and second.startswith("4.2 cm tail PNET, G3")
+    assert "Re-planned: the case from earlier" in second
+
+
 def test_hostile_input_never_traces():
     texts = ["\x00\x01\x02", "🙂" * 50, "<" * 3000, "Ki-67 999999999999999999999%", "x" * 10000, "\u202ereversed\u202c"]
     r = run("ask", "--json", stdin="\n".join(texts) + "\n")

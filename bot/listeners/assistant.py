@@ -20,9 +20,9 @@ from slack_sdk.errors import SlackApiError
 from bot import logs
 from bot.listeners.common import ack_now, later
 from bot.service import Service
+from handlers.conversation import HISTORY
 
 STATUS = "is reading the sources…"
-HISTORY_LIMIT = 50  # earlier messages read back for a follow-up; a thread longer than this is unusual
 TITLE_MAX = 100
 
 
@@ -51,7 +51,7 @@ def register(app: App, service: Service) -> None:
     def on_message(event: dict, client: WebClient, set_status: SetStatus, set_title: SetTitle) -> None:
         channel, thread_ts = event["channel"], event["thread_ts"]
         _quietly(set_status, STATUS)
-        replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=HISTORY_LIMIT)
+        replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=HISTORY)
         earlier = [
             m.get("text") or ""
             for m in replies.get("messages") or []
