@@ -33,6 +33,8 @@ def test_a_hypothesis_about_the_case_is_a_change(engine, text):
     "text",
     [
         "Ki-67 came back at 12%",
+        "no bone mets on PET",
+        "she is doing well on lanreotide, stable for 2 years",  # a duration, not an age: the same patient
         "the liver lesion is a haemangioma on MRI",
         "FNA of the node: reactive",
         "bone scan shows a rib met",
@@ -81,6 +83,12 @@ def test_a_reported_finding_re_plans_the_case(engine):
         "the liver lesions were haemangiomas", [CASE.replace("4 liver mets", "liver and bone mets")]
     )
     assert case is not None and case.metastases == ["bone"] and case.metastatic is True
+
+
+def test_ruling_out_one_site_keeps_the_others(engine):
+    case = engine.changed_case("no bone mets on PET", [CASE])
+    assert case is not None and case.metastatic is True and case.metastases == ["liver"]
+    assert case.metastases_ruled_out == ["bone"]
 
 
 def test_a_question_after_a_new_patient_leaves_the_new_patient_as_the_case(engine):

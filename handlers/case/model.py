@@ -115,6 +115,8 @@ class Case(BaseModel):
         distant = [s for s in data["metastases"] if s != "lymph_nodes"]
         if change.metastatic is None and not distant and any(s != "lymph_nodes" for s in removed):
             data["metastatic"] = None  # the sites that made it metastatic are gone: staging is open again
+        elif distant:
+            data["metastatic"] = True  # "no bone mets" rules out bone, not the liver metastases already known
         if change.grade and change.ki67 is None and change.mitoses is None:
             data["ki67"] = data["mitoses"] = None
         return Case.model_validate(data)

@@ -164,9 +164,16 @@ def _clauses(text: str) -> list[_Clause]:
     return [c for c in out if c.text.strip()]
 
 
+# A patient presented: "58F", "58 y/o", "a 67-year-old man", "woman aged 70" (not "stable for 2 years").
+_PRESENTS = re.compile(
+    r"\b\d{1,3}\s*(?:[mf]\b|y/?o\b|yrs?\s*old\b|-?\s*years?\s*-?\s*old\b)"
+    r"|\b(?:male|female|man|woman|gentleman|lady)\s+(?:aged?\s*)?\d{1,3}\b|\baged\s+\d{1,3}\b"
+)
+
+
 def introduces_patient(text: str) -> bool:
-    """The text gives a patient's age or sex ("58F", "a 67-year-old man"): it presents someone."""
-    return bool(_AGE_SEX.search(fold(text)))
+    """The text gives a patient's age or sex and age ("58F", "a 67-year-old man"): it presents someone."""
+    return bool(_PRESENTS.search(fold(text)))
 
 
 _SHARED_VERB = re.compile(r"\s*on\b")  # a clause that is only "on <drug>", its verb said before it
