@@ -91,6 +91,14 @@ def test_ruling_out_one_site_keeps_the_others(engine):
     assert case.metastases_ruled_out == ["bone"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["surgeon says potentially resectable if it shrinks", "resectable after downstaging", "may become resectable"],
+)
+def test_resectable_on_a_condition_is_left_to_the_surgeon(engine, text):
+    assert engine.read(f"4 cm head PNET, Ki-67 5%, {text}").case.resectable is None
+
+
 def test_a_question_after_a_new_patient_leaves_the_new_patient_as_the_case(engine):
     new = "Next patient: 62M, 3 cm head insulinoma, Ki-67 2%, no mets"
     # a question does not replace the case under discussion, even when it names a fact or two

@@ -78,6 +78,12 @@ _SSTR_TOPIC = re.compile(
 _RESECT_NO = re.compile(
     r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation)\s+abandoned)\b"
 )
+# Resectable only on a condition ("potentially resectable if it shrinks"): not settled, so left unknown
+# and the plan asks the surgeon.
+_RESECT_MAYBE = re.compile(
+    r"\b(?:potentially|possibly|maybe|perhaps|might\s+be|may\s+be(?:come)?|could\s+be(?:come)?)\s+(?:\w+\s+)?resectable\b"
+    r"|\bresectable\s+(?:if|after|once|following|with\s+(?:downstag|neoadjuvant))"
+)
 _RESECT_YES = re.compile(r"\b(?:resectable|operable|amenable\s+to\s+(?:surgery|resection))\b")
 _SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b|\bsv\b|\bsma\b|\bsmv\b")
 _SPLENIC_SPARED = re.compile(
@@ -546,6 +552,8 @@ class CaseParser:
         case.evidence["sstr"] = clause.strip()[:80]
 
     def _resectable(self, clause: str, case: Case) -> None:
+        if _RESECT_MAYBE.search(clause):
+            return
         if _RESECT_NO.search(clause):
             case.resectable = False
         elif (m := _RESECT_YES.search(clause)) and case.resectable is None:
