@@ -17,6 +17,7 @@ from bot import logs
 from bot.render import slack, to_markdown
 from bot.settings import Settings
 from handlers.answer import Answer
+from handlers.case import form_errors
 from handlers.engine import Engine
 
 PLAN = "treatment_plan"
@@ -61,12 +62,30 @@ class Service:
                 result = self.engine.ask(text, intent=PLAN if plan else None)
                 answer, confidence = result.answer, result.query.confidence
             answer = self._localise(answer)
-            share = None
-            if shareable and answer.intent not in _NOT_SHARED:
-                share = {"f": form} if form is not None else {"q": text, "p": 1} if plan else {"q": text}
-            return answer, confidence, slack.answer_message(answer, answer_id, share=share, shared_by=shared_by)
+            again = {"f": form} if form is not None else {"q": text, "p": 1} if plan else {"q": text}
+            share = again if shareable and answer.intent not in _NOT_SHARED else None
+            return answer, confidence, slack.answer_message(
+                answer, answer_id, share=share, shared_by=shared_by, details=again
+            )
 
         return self._run(surface, make)
+
+    def details(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        """A plan's details from what its "Details" button carries; None when the value is not one of ours."""
+        question, form, earlier = data.get("q"), data.get("f"), data.get("e")
+
+        def make(answer_id: str) -> tuple[Answer, int, dict[str, Any]]:
+            if isinstance(form, dict):
+                answer = self.engine.plan_form(form)
+            elif isinstance(earlier, list) and all(isinstance(m, str) for m in earlier):
+                answer = self.engine.follow_up(question or "", earlier)
+            else:
+                answer = self.engine.ask(question or "", intent=PLAN if data.get("p") else None).answer
+            return answer, 100, slack.details_message(answer)
+
+        if not (isinstance(question, str) or (isinstance(form, dict) and not form_errors(form))):
+            return None
+        return self._run("details", make)
 
     def board(self, text: str, surface: str, *, thread_ts: str | None, private: bool) -> dict[str, Any]:
         """The tumour board's case card for the case in `text`, with "Export for the minutes" (and "Post in
@@ -88,7 +107,8 @@ class Service:
         def make(answer_id: str) -> tuple[Answer, int, dict[str, Any]]:
             answer = self._localise(self.engine.follow_up(text, earlier))
             titles.append(answer.title)
-            return answer, 100, slack.answer_message(answer, answer_id)
+            details = {"q": text, "e": earlier}
+            return answer, 100, slack.answer_message(answer, answer_id, details=details)
 
         return self._run(surface, make), (titles[0] if titles else None)
 

@@ -52,6 +52,7 @@ class Section(BaseModel):
     items: list[Item]
     numbered: bool = False  # plan steps are numbered
     table: Table | None = None  # the same figures as a table, where people compare them
+    detail: bool = False  # shown behind "Details": not in the main message
 
 
 class Warn(BaseModel):
@@ -64,6 +65,7 @@ class SourceRef(BaseModel):
     id: str
     label: str
     year: int | None
+    short: str = ""  # "article 002, ref 1": for a short message
 
 
 class PlanSummary(BaseModel):
@@ -75,6 +77,8 @@ class PlanSummary(BaseModel):
     branches: list[str] = []  # the "If ..." headings
     adjuvant: bool = False  # a systemic drug in localised, resectable disease (never by design)
     removed: list[str] = []  # what the checker removed, and why
+    phase: str | None = None  # the patient's phase (planner.yaml phases)
+    sequence: str | None = None  # the order of systemic therapy chosen (planner.yaml sequence)
 
 
 class Answer(BaseModel):
@@ -122,12 +126,24 @@ def section(title: str, items: list[Item], numbered: bool = False, table: Table 
 def finish(answer: Answer, knowledge: Knowledge) -> Answer:
     """Fill in the source list (in citation order, with year), version and disclaimer."""
     answer.sources = [
-        SourceRef(id=sid, label=knowledge.source(sid).label, year=knowledge.source(sid).year)
+        SourceRef(
+            id=sid,
+            label=knowledge.source(sid).label,
+            year=knowledge.source(sid).year,
+            short=_short(sid, knowledge),
+        )
         for sid in answer.cited_ids()
     ]
     answer.knowledge_version = knowledge.version
     answer.disclaimer = knowledge.meta.disclaimer + _review_note(answer, knowledge)
     return answer
+
+
+def _short(sid: str, knowledge: Knowledge) -> str:
+    """A source in a few words: its article's number, and its reference there when it has one."""
+    info = knowledge.source(sid)
+    ref = sid.split(".", 1)[1] if "." in sid else ""
+    return f"article {info.article.file[:3]}" + (f", {ref.lower().replace('r', 'ref ', 1)}" if ref[:1] == "R" and ref[1:].isdigit() else f", {ref}" if ref else "")
 
 
 def _review_note(answer: Answer, knowledge: Knowledge) -> str:

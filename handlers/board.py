@@ -14,6 +14,7 @@ from handlers.case import Case
 from handlers.intents.grading import threshold
 from handlers.planner import (
     Planner,
+    board_questions,
     describe,
     layout,
     option_sections,
@@ -21,26 +22,18 @@ from handlers.planner import (
     prognosis,
     summarise,
     understood,
+    with_evidence,
 )
 from knowledge import Knowledge
 
 INTENT = "board_card"
-# The echo line (handlers/planner.py understood) -> the case field whose evidence it shows.
-_EVIDENCE = {
-    "Size": "size_cm",
-    "Grade": "ki67",
-    "Hepatic tumour burden": "hepatic_burden_pct",
-    "SSTR imaging": "sstr",
-    "Fit for surgery": "fit_for_surgery",
-}
-_NOT_WORDS = {"form", "named"}  # evidence markers that are not the user's words
 
 
 def board_card(case: Case, k: Knowledge, planner: Planner) -> Answer:
     lay = layout(case, planner)
     d = lay.draft
     desc = describe(case, k)
-    questions = _questions(lay, planner)
+    questions = board_questions(lay, planner)
     a = answer.new(
         INTENT,
         f"Tumour board: {desc}",
@@ -48,7 +41,7 @@ def board_card(case: Case, k: Knowledge, planner: Planner) -> Answer:
         f"{_count(len(questions), 'question')} for the board. Nothing of this case is stored.",
     )
     a.warnings = plan_warnings(d, planner)
-    a.sections += section("The case as understood", _with_evidence(understood(case, k), case))
+    a.sections += section("The case as understood", with_evidence(understood(case, k), case))
     if case.grade:
         rule = next(r for r in k.grading.grades if r.grade == case.grade)
         a.sections += section("Grade, and what it rests on", [threshold(rule, k.grading)])
@@ -62,40 +55,6 @@ def board_card(case: Case, k: Knowledge, planner: Planner) -> Answer:
     a.sections += section("Next", [Item(text=k.planner.board_prompt)])
     summarise(a, lay, planner)
     return a
-
-
-def _with_evidence(items: list[Item], case: Case) -> list[Item]:
-    """Each echo line with the words of the message it was read from, so a misreading shows at once."""
-    out = []
-    for item in items:
-        field = _EVIDENCE.get(item.text.split(":", 1)[0])
-        words = case.evidence.get(field or "")
-        if words and words not in _NOT_WORDS:
-            item = item.model_copy(update={"detail": f"read from: “{words}”"})
-        out.append(item)
-    return out
-
-
-def _questions(lay, planner: Planner) -> list[str]:
-    """What only the board can settle: facts it decides, and the choice among alternatives in each branch."""
-    out = [
-        u.board_question
-        for fact, u in planner.unknowns.items()
-        if u.board_question and fact in lay.draft.branched and lay.draft.facts.get(fact) is None
-    ]
-    groups = [("", lay.main)] + [(f"If {label}: ", steps) for label, steps in lay.branches.items()]
-    for prefix, steps in groups:
-        for s in steps:
-            if len(s.options) > 1:
-                names = [planner.acts[o].label for o in s.step.options if o in s.options]
-                out.append(f"{prefix}which operation: {' or '.join(names)}?")
-        treatments = [planner.step_label(s.step) for s in steps if s.step.phase in _CHOICE_PHASES]
-        if len(treatments) > 1:
-            out.append(f"{prefix}which of these first, and in what order: {', '.join(dict.fromkeys(treatments))}?")
-    return [q[0].upper() + q[1:] for q in out]
-
-
-_CHOICE_PHASES = {"systemic", "liver_directed"}
 
 
 def _count(n: int, noun: str) -> str:

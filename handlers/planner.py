@@ -20,7 +20,7 @@ from handlers.answer import Answer, Item, PlanSummary, Section, Warn, section
 from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
 from handlers.case import CURRENT, FAILED, PRIMARY_OPERATIONS, Case
 from knowledge import Knowledge
-from knowledge.schema import PHASES, Act, Requirement, Rule, RuleWarning, Step
+from knowledge.schema import PHASES, Act, Requirement, Rule, RuleWarning, SequenceRule, Step
 
 FIELD_LABELS = {"nonfunctioning": "Non-functioning", "lymph_nodes": "regional lymph nodes"}
 MAX_HELD_BACK = 6
@@ -28,7 +28,7 @@ MAX_HELD_BACK = 6
 
 def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     """The case's fields plus the derived facts rules test (knowledge/schema.py PLAN_FACTS)."""
-    facts = case.model_dump(exclude={"evidence", "ignored", "treatments"})
+    facts = case.model_dump(exclude={"evidence", "ignored", "unread", "treatments", "toxicities", "urgent"})
     distant = [s for s in case.metastases if s != "lymph_nodes"]
     if distant:
         facts["metastatic"] = True  # a named distant site outweighs "localised" (as the reader does)
@@ -78,6 +78,19 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["progressed_on"] = case.progressing_on
     facts["treated"] = case.prior_therapies
     facts["details"] = case.details()
+    facts["toxicity"] = bool(case.toxicities)
+    # Antitumour systemic therapy, not symptom control (diazoxide, PPI, preoperative octreotide) or liver-directed.
+    not_systemic = {n for n, act in k.planner.acts.items() if act.kind in ("liver_directed", "preoperative")}
+    not_systemic = {k.planner.acts[n].drug or n for n in not_systemic} - {"octreotide"}
+    systemic = [t for t in case.treatments if t.drug not in not_systemic]
+    advanced = bool(facts["metastatic"]) or case.resectable is False or bool(facts["recurrence"])
+    facts["treated_systemic"] = bool(systemic) and advanced
+    facts["on_treatment"] = advanced and any(t.outcome in CURRENT for t in systemic)
+    phase = next(p for p in k.planner.phases if Logic(facts, {}).holds(p.when))
+    facts["phase"] = phase.id
+    for fact, value in phase.assume.items():
+        if facts.get(fact) is None:
+            facts[fact] = value
     return facts
 
 
@@ -126,6 +139,7 @@ class Draft:
     warnings: list[DraftWarning] = field(default_factory=list)
     held_back: list[tuple[str, str]] = field(default_factory=list)  # (why, what): steps the case rules out
     branched: set[str] = field(default_factory=set)  # unknown facts the plan turns on
+    sequence: SequenceRule | None = None  # the order of systemic therapy for this case
     problems: list[plan_check.Problem] = field(default_factory=list)
 
 
@@ -269,7 +283,9 @@ class Planner:
         return draw is None or vals <= set(draw)
 
     def _merge(self, d: Draft) -> None:
-        """One line per step text; a step two rules give holds wherever either gives it."""
+        """One line per step text; a step two rules give holds wherever either gives it. Steps are ordered
+        by phase, and systemic steps by the case's sequence (planner.yaml), whose first line is never
+        worded "on progression" and carries the sequence's reason."""
         merged: dict[str, DraftStep] = {}
         for s in d.steps:
             if s.text in merged:
@@ -278,7 +294,20 @@ class Planner:
                 m.sources += [x for x in s.sources if x not in m.sources]
             else:
                 merged[s.text] = s
-        d.steps = sorted(merged.values(), key=lambda s: PHASES.index(s.step.phase))
+        seq = d.sequence = next(q for q in self.k.planner.sequence if d.logic.holds(q.when))
+
+        def rank(s: DraftStep) -> tuple[int, int]:
+            if s.step.phase != "systemic":
+                return PHASES.index(s.step.phase), 0
+            places = [seq.order.index(a) for a in sorted(s.acts | s.options) if a in seq.order]
+            return PHASES.index(s.step.phase), min(places, default=len(seq.order))
+
+        d.steps = sorted(merged.values(), key=rank)
+        first = next((s for s in d.steps if s.step.phase == "systemic"), None)
+        if first is not None and first.step.therapy and first.step.qualifier:
+            first.text = self._step_text(first.step, alone=True, first_line=True)
+        if first is not None:
+            first.sources = list(dict.fromkeys(first.sources + seq.sources))
 
     def step_label(self, step: Step) -> str:
         """A step in a few words: its first act's label, or the therapy's name."""
@@ -286,10 +315,11 @@ class Planner:
             return self.therapies[step.therapy].name
         return self.acts[(step.acts or step.options)[0]].label
 
-    def _step_text(self, step: Step, alone: bool = False) -> str:
+    def _step_text(self, step: Step, alone: bool = False, first_line: bool = False) -> str:
         """A step's words; `alone`: the step it was the alternative to ("Or, on progression") is not in
-        the plan (the patient progressed on everolimus), so the "Or" goes."""
-        qualifier = step.qualifier
+        the plan (the patient progressed on everolimus), so the "Or" goes; `first_line`: the first
+        systemic step, which no qualifier precedes."""
+        qualifier = None if first_line else step.qualifier
         if alone and qualifier and _OR.match(qualifier):
             rest = _OR.sub("", qualifier)
             qualifier = rest[:1].upper() + rest[1:] or None
@@ -369,7 +399,7 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
     items = [
         Item(text=f"Primary: {primary}"),
         Item(text=f"Size: {f'{c.size_cm:g} cm' if c.size_cm is not None else 'not given'}"),
-        Item(text=f"Location: {c.location or 'not given'}"),
+        Item(text=f"Location: {c.location or 'not given'}" + ("; several lesions, read as one" if c.multiple_lesions else "")),
         Item(text=f"Subtype: {subtype}; functional: {_yes_no(c.functional)}"),
         Item(text=f"Grade: {grade}"),
         Item(text=f"Metastases: {mets}" + (f"; ruled out: {ruled}" if ruled else "")),
@@ -386,6 +416,10 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
         ),
         ("Resectable", None if c.resectable is None else _yes_no(c.resectable)),
         ("SSTR imaging", None if c.sstr is None else c.sstr + (f" ({c.sstr_test})" if c.sstr_test else "")),
+        ("FDG-PET", c.fdg),
+        ("Uncertain (hedged) sites", ", ".join(FIELD_LABELS.get(x, x) for x in c.uncertain_sites) or None),
+        ("Toxicities", "; ".join(t.event + (f" ({t.drug.replace('_', ' ')})" if t.drug else "") for t in c.toxicities) or None),
+        ("Act-first findings", "; ".join(f.words for f in c.urgent) or None),
         ("MEN1", None if c.men1 is None else _yes_no(c.men1)),
         (
             "Progression",
@@ -406,6 +440,53 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
     if c.ignored:
         items.append(Item(text="Not used from your message: " + "; ".join(f"“{x}”" for x in c.ignored[:5])))
     return items
+
+
+# The echo line (understood) -> the case field whose words it shows.
+_EVIDENCE = {
+    "Size": "size_cm",
+    "Grade": "ki67",
+    "Subtype": "subtype",
+    "Hepatic tumour burden": "hepatic_burden_pct",
+    "SSTR imaging": "sstr",
+    "FDG-PET": "fdg",
+    "Fit for surgery": "fit_for_surgery",
+}
+_NOT_WORDS = {"form", "named"}  # evidence markers that are not the user's words
+
+
+def with_evidence(items: list[Item], case: Case) -> list[Item]:
+    """Each echo line with the words of the message it was read from, so a misreading shows at once."""
+    out = []
+    for item in items:
+        field_ = _EVIDENCE.get(item.text.split(":", 1)[0])
+        words = case.evidence.get(field_ or "")
+        if words and words not in _NOT_WORDS:
+            item = item.model_copy(update={"detail": f"read from: “{words}”"})
+        out.append(item)
+    return out
+
+
+def board_questions(lay: Layout, planner: Planner) -> list[str]:
+    """What only the board can settle: facts it decides, and the choice among alternatives in each branch."""
+    out = [
+        u.board_question
+        for fact, u in planner.unknowns.items()
+        if u.board_question and fact in lay.draft.branched and lay.draft.facts.get(fact) is None
+    ]
+    groups = [("", lay.main)] + [(f"If {label}: ", steps) for label, steps in lay.branches.items()]
+    for prefix, steps in groups:
+        for s in steps:
+            if len(s.options) > 1:
+                names = [planner.acts[o].label for o in s.step.options if o in s.options]
+                out.append(f"{prefix}which operation: {' or '.join(names)}?")
+        treatments = [planner.step_label(s.step) for s in steps if s.step.phase in _CHOICE_PHASES]
+        if len(treatments) > 1:
+            out.append(f"{prefix}which of these first, and in what order: {', '.join(dict.fromkeys(treatments))}?")
+    return [q[0].upper() + q[1:] for q in out]
+
+
+_CHOICE_PHASES = {"systemic", "liver_directed"}
 
 
 def describe(case: Case, k: Knowledge) -> str:
@@ -471,37 +552,104 @@ def layout(case: Case, planner: Planner) -> Layout:
     )
 
 
-def option_sections(lay: Layout) -> list[Section]:
+def option_sections(lay: Layout, title: str = "Plan") -> list[Section]:
     """The plan, each branch with its cautions, and what was not offered."""
-    out = section("Plan", [_item(s) for s in lay.main], numbered=True)
+    out = section(title, [_item(s) for s in lay.main], numbered=True)
     for label in list(lay.branches) + [n for n in lay.notes if n not in lay.branches]:
         out += section(f"If {label}", [_item(s) for s in lay.branches.get(label, [])], numbered=True)
         out += section(f"If {label}: cautions", lay.notes.get(label, []))
     return out + section("Not offered, and why", lay.held)
 
 
+MAIN_STEPS = 7  # numbered steps in a plan's main message; the rest are behind "Details"
+MAIN_QUESTIONS = 2  # questions for the board in the main message
+
+
 def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
+    """The plan as a board member reads it in the meeting: the case in a line with its phase, what to act
+    on first, the first step and a few numbered steps, at most two questions for the board. Everything
+    else (how the case was read, what is missing, the branches in full, what is not offered and why,
+    cautions, prognosis, surveillance) is in detail sections, shown behind "Details"."""
     lay = layout(case, planner)
     d = lay.draft
     desc = describe(case, k)
-    first = lay.main[0] if lay.main else None
-    summary = f"{desc[0].upper() + desc[1:]}."
-    if first:
-        summary += f" First: {first.text[0].lower() + first.text[1:]}."
+    phase = next(p for p in k.planner.phases if p.id == d.facts["phase"])
+    steps = main_steps(lay, planner)
+    summary = f"{desc[0].upper() + desc[1:]}. Phase: {phase.label}."
+    if steps:
+        summary += f" First: {steps[0].text[0].lower() + steps[0].text[1:]}."
     elif lay.branches:
-        summary += " The plan turns on facts not given: see the branches and what is missing."
-    a = answer.new("treatment_plan", f"Plan: {desc}", summary, list(first.sources) if first else [])
-    a.warnings = plan_warnings(d, planner)
-    a.sections += section("What I understood", understood(case, k))
+        summary += " The plan turns on facts not given: see what is missing."
+    a = answer.new("treatment_plan", f"Plan: {desc}", summary)
+    cautions = plan_warnings(d, planner)
+    outright = [w for w in cautions if w.severity == "critical" and not w.text.startswith("If ")]
+    a.warnings = act_first(case, d, k) + outright
+    if case.unread:
+        a.warnings.append(
+            Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in case.unread[:6]))
+        )
+    a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
+    more = len(steps) - MAIN_STEPS
+    questions = board_questions(lay, planner)[:MAIN_QUESTIONS] + [
+        t.split(":")[0] + "?" for _, t, _ in lay.asks if ":" in t
+    ]
     a.sections += section(
-        "Missing, and how it would change the plan", [Item(text=t, sources=s) for _, t, s in lay.asks]
+        "For the board" + (f" ({more} more option(s) under Details)" if more > 0 else ""),
+        [Item(text=q) for q in dict.fromkeys(questions[:MAIN_QUESTIONS])],
     )
-    a.sections += option_sections(lay)
-    a.sections += prognosis(d.logic, k)
-    a.sections += section("Surveillance", [_item(s) for s in lay.follow])
-    a.sections += section("Next", [Item(text=k.planner.board_prompt)])
+    details = section("What I understood", with_evidence(understood(case, k), case))
+    details += section("Missing, and how it would change the plan", [Item(text=t, sources=s) for _, t, s in lay.asks])
+    details += option_sections(lay, "The plan in full, with the reasons")
+    details += section(
+        "Cautions", [Item(text=w.text, sources=w.sources) for w in cautions if w not in outright]
+    )
+    details += prognosis(d.logic, k)
+    details += section("Surveillance", [_item(s) for s in lay.follow])
+    details += section("Next", [Item(text=k.planner.board_prompt)])
+    a.sections += [sec.model_copy(update={"detail": True}) for sec in details]
     summarise(a, lay, planner)
     return a
+
+
+def main_steps(lay: Layout, planner: Planner) -> list[Item]:
+    """The steps in order: those that hold outright, then each branch's with its "If ..."; the first systemic
+    step carries the reason for the order of systemic therapy."""
+    seq = lay.draft.sequence
+    first_systemic = next((s for s in lay.draft.steps if s.step.phase == "systemic"), None)
+    out = []
+    for label, steps in [("", lay.main), *((f"If {b}: ", ss) for b, ss in lay.branches.items())]:
+        for s in steps:
+            if any(s.acts < o.acts and s.step.phase == o.step.phase for o in steps):
+                continue  # "resection of the primary" beside the operation that does it: one step, not two
+            why = seq.why if seq is not None and s is first_systemic else None
+            out.append(Item(text=label + s.text, sources=list(s.sources), detail=why))
+    return out
+
+
+def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
+    """What to act on before the plan: each urgent finding and toxicity, with what the sources give and
+    what they do not."""
+    u = k.urgent
+    out = []
+    for f in case.urgent:
+        rule = next(r for r in u.findings if r.id == f.id)
+        if rule.when is not None and not d.logic.holds(rule.when):
+            continue
+        text = f"Act first: {f.words}: {rule.line}."
+        if rule.said:
+            text += f" {rule.said[0].upper() + rule.said[1:]}."
+        if rule.silent:
+            text += f" Sources silent: {rule.silent}."
+        out.append(Warn(severity="critical", text=text, sources=list(rule.sources)))
+    for t in case.toxicities:
+        drug = t.drug.replace("_", " ") if t.drug else "the current treatment"
+        out.append(
+            Warn(
+                severity="critical",
+                text=f"Act first: {t.event} on {drug}: {u.toxicity.line}. Sources silent: {u.toxicity.silent}.",
+            )
+        )
+    return out
 
 
 def summarise(a: Answer, lay: Layout, planner: Planner) -> None:
@@ -520,6 +668,8 @@ def summarise(a: Answer, lay: Layout, planner: Planner) -> None:
         and facts["resectable"] is not False
         and not facts["recurrence"],
         removed=[p.text for p in d.problems],
+        phase=facts["phase"],
+        sequence=d.sequence.id if d.sequence else None,
     )
 
 

@@ -33,6 +33,7 @@ FILES: dict[str, tuple[type[BaseModel], str]] = {
     "vocabulary.yaml": (schema.VocabularyFile, "vocabulary"),
     "planner.yaml": (schema.PlannerFile, "planner"),
     "case.yaml": (schema.CaseVocabulary, "case"),
+    "urgent.yaml": (schema.UrgentFile, "urgent"),
 }
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -93,6 +94,7 @@ class Knowledge:
     vocabulary: schema.VocabularyFile
     planner: schema.PlannerFile
     case: schema.CaseVocabulary
+    urgent: schema.UrgentFile
     version: str
     source_index: dict[str, SourceInfo] = field(repr=False)
 

@@ -402,6 +402,10 @@ class CaseVocabulary(Strict):
     peripheral: Terms
     central: Terms
     malignant_features: Terms
+    fdg_positive: Terms
+    fdg_negative: Terms
+    several_lesions: Terms
+    clinical_words: Terms
 
     @model_validator(mode="after")
     def _compiles(self) -> CaseVocabulary:
@@ -420,6 +424,75 @@ class CaseVocabulary(Strict):
                         walk(x, f"{where}.{k}")
 
         walk(self.model_dump(), "case")
+        return self
+
+
+# --- urgent findings ------------------------------------------------------------------------------
+
+
+class LabRange(Strict):
+    """A flagging range; `below`: this range applies to values under it (the unit the value implies)."""
+
+    low: float
+    high: float
+    unit: str
+    below: float | None = None
+
+
+class Lab(Strict):
+    id: str
+    label: str
+    pattern: str  # one group: the value
+    ranges: list[LabRange] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _compiles(self) -> Lab:
+        if re.compile(self.pattern).groups != 1:
+            raise ValueError(f"labs.{self.id}.pattern: one group, the value")
+        return self
+
+
+class UrgentFinding(Strict):
+    id: str
+    labs: list[str] = []  # lab ids whose value outside its range is this finding
+    all_of: list[list[Terms]] = []  # or: every group of one entry has a term in the post
+    when: dict[str, Any] | None = None  # only where these plan facts hold
+    line: str  # what to do now
+    sources: list[str] = []
+    said: str | None = None  # what the sources do give, with `sources`
+    silent: str | None = None  # what they do not give
+
+    @model_validator(mode="after")
+    def _valid(self) -> UrgentFinding:
+        if not self.labs and not self.all_of:
+            raise ValueError(f"findings.{self.id}: labs or all_of")
+        if bool(self.sources) != bool(self.said):
+            raise ValueError(f"findings.{self.id}: `said` and `sources` go together")
+        if self.when is not None:
+            _check_condition(self.when, f"findings.{self.id}.when")
+        for entry in self.all_of:
+            for group in entry:
+                for term in group:
+                    re.compile(term)
+        return self
+
+
+class ToxicityLine(Strict):
+    line: str
+    silent: str
+
+
+class UrgentFile(Strict):
+    labs: list[Lab]
+    findings: list[UrgentFinding]
+    toxicity: ToxicityLine
+
+    @model_validator(mode="after")
+    def _links(self) -> UrgentFile:
+        labs = {lab.id for lab in self.labs}
+        bad = [f"findings.{f.id}.labs: unknown lab {x!r}" for f in self.findings for x in f.labs if x not in labs]
+        if bad:
+            raise ValueError("; ".join(bad))
         return self
 
 
@@ -523,6 +596,13 @@ PLAN_FACTS = {
     "large_or_malignant",
     "fit_for_surgery",
     "details",
+    "phase",
+    "toxicity",
+    "treated_systemic",
+    "on_treatment",
+    "fdg",
+    "uncertain_sites",
+    "multiple_lesions",
 }
 PLAN_OPS = {"is", "in", "not_in", "lt", "le", "gt", "ge", "has_any", "has_none"}
 Phase = Literal["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
@@ -660,7 +740,33 @@ class PrognosisMap(Conditional):
     figures: list[str] = Field(min_length=1)  # survival.yaml pattern or figure ids
 
 
+class PhaseRule(Conditional):
+    """The patient's phase (planner.yaml `phases`): the first whose `when` holds."""
+
+    id: str
+    label: str
+    assume: dict[str, Any] = {}  # facts taken as given in this phase when the post does not say them
+
+    @model_validator(mode="after")
+    def _known_facts(self) -> PhaseRule:
+        bad = set(self.assume) - PLAN_FACTS
+        if bad:
+            raise ValueError(f"phases.{self.id}.assume: unknown case fact(s) {sorted(bad)}")
+        return self
+
+
+class SequenceRule(Conditional):
+    """The order of systemic steps for a biology and history (planner.yaml `sequence`)."""
+
+    id: str
+    order: list[str] = Field(min_length=1)  # act ids
+    why: str
+    sources: list[str] = []
+
+
 class PlannerFile(Strict):
+    phases: list[PhaseRule] = Field(min_length=1)
+    sequence: list[SequenceRule] = Field(min_length=1)
     unknowns: list[UnknownFact]
     missing: list[MissingNote]
     acts: dict[str, Act]
@@ -680,6 +786,10 @@ class PlannerFile(Strict):
             problems += [f"acts.{name}.requires: unknown requirement {r!r}" for r in act.requires if r not in reqs]
         for pair in self.exclusive:
             problems += [f"exclusive: unknown act {a!r}" for a in pair if a not in acts]
+        for seq in self.sequence:
+            problems += [f"sequence.{seq.id}.order: unknown act {a!r}" for a in seq.order if a not in acts]
+        if self.phases[-1].when or self.sequence[-1].when:
+            problems.append("phases and sequence end with a catch-all entry (when: {})")
         seen: set[str] = set()
         for i, rule in enumerate(self.rules):
             if rule.id in seen:

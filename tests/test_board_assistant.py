@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bot.render.slack import BOARD_EXPORT, BOARD_POST, BOARD_SHORTCUT, pack
+from bot.render.slack import BOARD_EXPORT, BOARD_POST, BOARD_SHORTCUT, DETAILS, pack, unpack
 from handlers.case import Case
 from handlers.engine import AMENDED_NOTE
 from tests import blockkit
@@ -216,8 +216,13 @@ def test_a_follow_up_re_plans_the_case_from_earlier_in_the_thread(app, stub):
     (answer,) = stub.wait("chat.postMessage")
     text = block_texts(answer.params)
     assert "Plan: 4.2 cm tail PNET, G3, liver metastases" in text
-    assert "Grade: G3 (from: Ki-67; Ki-67 25%)" in text and "Size: 4.2 cm" in text
     assert "Re-planned: the case from earlier in this conversation" in text
+    value = buttons(answer.params)[DETAILS]["value"]
+    assert unpack(value) == {"q": "and if Ki-67 were 25%?", "e": [CASE]}  # the thread's case, re-read on click
+    click(app, stub, DETAILS, value, hook="details")
+    (details,) = stub.wait("hook:details")
+    text = block_texts(details.params)
+    assert "Grade: G3 (from: Ki-67; Ki-67 25%)" in text and "Size: 4.2 cm" in text
 
 
 def test_a_finding_reported_in_the_thread_re_plans_the_case(app, stub):
@@ -229,7 +234,7 @@ def test_a_finding_reported_in_the_thread_re_plans_the_case(app, stub):
     (answer,) = stub.wait("chat.postMessage")
     text = block_texts(answer.params)
     assert "Re-planned: the case from earlier in this conversation" in text
-    assert "liver metastases" not in text.split("\n")[0] and "ruled out: liver" in text
+    assert "liver metastases" not in text.split("\n")[0] and "Phase: not yet staged" in text
 
 
 def test_a_broken_assistant_feature_still_answers(app, stub):

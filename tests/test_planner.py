@@ -218,8 +218,8 @@ VIGNETTES = [
     (
         "liver only metastases, unresectable, G2, SSTR negative",
         {"metastases": ["liver"], "resectable": False, "sstr": "negative"},
-        ["liver_transplant", "tace", "warn_prrt_sstr_negative"],
-        ["prrt"],
+        ["tace", "warn_prrt_sstr_negative", "everolimus"],
+        ["prrt", "liver_transplant"],  # the primary is in place and the disease SSTR-negative: no transplant
         [],
     ),
     (
@@ -328,8 +328,13 @@ def test_missing_information_is_explained(engine):
 
 
 def test_critical_warnings_first_and_prognosis_labelled(engine):
-    a = engine.ask("glucagonoma 6 cm tail, liver only metastases, resectable").answer
+    a = engine.ask("glucagonoma 6 cm tail, liver only metastases, resectable, fit").answer
     assert a.sorted_warnings()[0].severity == "critical"
+    # A critical caution that holds only in a branch is not a banner (nor the notification's first words).
+    hedged = engine.ask("glucagonoma 6 cm tail, liver only metastases, resectable").answer
+    assert not any(w.text.startswith("If ") for w in hedged.warnings)
+    cautions = next(s for s in hedged.sections if s.title == "Cautions")
+    assert any(i.text.startswith("If fit for surgery") for i in cautions.items)
     prog = next(s for s in a.sections if s.title.startswith("Prognosis"))
     assert "not a prediction" in prog.title
     assert any("25.5%" in i.text for i in prog.items)

@@ -16,7 +16,7 @@ from slack_bolt import BoltRequest, BoltResponse
 
 from bot import logs
 from bot.app import build_app
-from bot.render.slack import CASE_VIEW, HELPFUL, PLAN_SHORTCUT, REPORT, REPORT_VIEW, SHARE, pack, unpack
+from bot.render.slack import CASE_VIEW, DETAILS, HELPFUL, PLAN_SHORTCUT, REPORT, REPORT_VIEW, SHARE, pack, unpack
 from bot.settings import Settings
 from bot.store import SqliteStore
 from tests.slack_stub import (
@@ -221,10 +221,28 @@ def test_case_modal_submission_returns_the_plan_through_the_response_url(app, st
     msg = call.params
     assert msg["response_type"] == "ephemeral"
     text = block_texts(msg)
-    assert "4.2 cm" in text and "Ki-67 8" in text and "G2" in text
-    assert "Rules applied:" in text
+    assert "4.2 cm" in text and "G2" in text and "Phase: metastatic, untreated" in text
+    assert "Rules applied:" not in text  # the main message is short: the details are one click away
     form = {"size": "4.2", "location": "tail", "ki67": "8", "sites": ["liver"], "sstr": "positive", "resectable": "no"}
     assert unpack(buttons(msg)[SHARE]["value"]) == {"f": form}  # the fields themselves, not English to re-read
+    assert unpack(buttons(msg)[DETAILS]["value"]) == {"f": form}
+
+
+def test_details_button_shows_the_plans_details_privately_to_the_clicker(app, stub):
+    plan = slash(app, stub, CASE)
+    assert "What I understood" not in block_texts(plan) and "Rules applied:" not in block_texts(plan)
+    click(app, stub, DETAILS, buttons(plan)[DETAILS]["value"], hook="details", user="UONC")
+    (call,) = stub.wait("hook:details")
+    assert call.params["response_type"] == "ephemeral" and call.params["replace_original"] is False
+    text = block_texts(call.params)
+    assert text.startswith("Details: Plan: 4.2 cm tail PNET")
+    assert "What I understood" in text and "Ki-67 8" in text and "Rules applied:" in text
+
+
+def test_a_forged_details_button_is_refused_politely(app, stub):
+    click(app, stub, DETAILS, "not-a-packed-value", hook="details")
+    (call,) = stub.wait("hook:details")
+    assert "could not show the details" in block_texts(call.params)
 
 
 def test_sharing_a_form_plan_re_plans_the_same_fields(app, stub):
@@ -269,7 +287,7 @@ def test_share_posts_in_channel_saying_who_shared_and_removes_the_ephemeral(app,
     posted, deleted = stub.wait("hook:share", 2)
     assert posted.params["response_type"] == "in_channel"
     assert "Shared by <@UONC>" in block_texts(posted.params)
-    assert "Rules applied:" in block_texts(posted.params)  # re-planned, not re-routed
+    assert "Phase: metastatic, untreated" in block_texts(posted.params)  # re-planned, not re-routed
     assert SHARE not in buttons(posted.params)
     assert deleted.params["delete_original"] is True
 
@@ -350,7 +368,7 @@ def test_bare_plan_in_a_thread_plans_the_parent_post(app, stub):
     (post,) = stub.wait("chat.postMessage")
     text = block_texts(post.params)
     assert post.params["thread_ts"] == "1700000000.000001"
-    assert "4.2 cm" in text and "Ki-67 8" in text and "Rules applied:" in text
+    assert "4.2 cm" in text and "Phase: metastatic, untreated" in text and DETAILS in buttons(post.params)
 
 
 def test_direct_message_is_answered_in_the_conversation(app, stub):
@@ -417,7 +435,7 @@ def test_plan_this_case_shortcut_posts_the_plan_in_the_message_thread(app, stub)
     send(app, interactive_body(shortcut_payload(stub)))
     (post,) = stub.wait("chat.postMessage")
     assert post.params["channel"] == "CBOARD" and post.params["thread_ts"] == "1700000009.000200"
-    assert "Rules applied:" in block_texts(post.params)
+    assert "Phase: metastatic, untreated" in block_texts(post.params)
 
 
 def test_shortcut_in_a_channel_without_the_bot_gives_the_plan_privately(app, stub):
@@ -425,7 +443,7 @@ def test_shortcut_in_a_channel_without_the_bot_gives_the_plan_privately(app, stu
     send(app, interactive_body(shortcut_payload(stub)))
     (call,) = stub.wait("hook:shortcut")
     assert call.params["response_type"] == "ephemeral"
-    assert "not a member of this channel" in block_texts(call.params) and "Rules applied:" in block_texts(call.params)
+    assert "not a member of this channel" in block_texts(call.params) and "Phase:" in block_texts(call.params)
 
 
 # --- Slack manners --------------------------------------------------------------------------------

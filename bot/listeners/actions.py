@@ -1,4 +1,5 @@
-"""Buttons: "Share in channel", "Helpful", "Report a problem" (opens the report modal), "Describe a case".
+"""Buttons: "Share in channel", "Details" (a plan's details, privately), "Helpful", "Report a problem" (opens
+the report modal), "Describe a case".
 
 Feedback is logged as ids only; a report goes to the curators' channel and nowhere else.
 """
@@ -12,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot import logs
 from bot.listeners.common import lazily
-from bot.render.slack import HELPFUL, OPEN_CASE, REPORT, SHARE, case_modal, notice, report_modal, unpack
+from bot.render.slack import DETAILS, HELPFUL, OPEN_CASE, REPORT, SHARE, case_modal, notice, report_modal, unpack
 from bot.service import Service
 from handlers.case import form_errors
 
@@ -45,6 +46,13 @@ def register(app: App, service: Service) -> None:
             message = service.reply(question, "share", plan=bool(data.get("p")), shared_by=user)
         respond(response_type="in_channel", replace_original=False, **message)
         respond(delete_original=True)
+
+    @lazily(app.action(DETAILS))
+    def on_details(body: dict, respond: Respond) -> None:
+        message = service.details(_value(body))
+        if message is None:
+            message = notice("Sorry, I could not show the details of that plan. Please ask again.")
+        respond(response_type="ephemeral", replace_original=False, **message)
 
     @lazily(app.action(HELPFUL))
     def on_helpful(body: dict, respond: Respond) -> None:

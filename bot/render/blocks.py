@@ -67,20 +67,24 @@ def _chunks(title: str, lines: list[str]) -> list[str]:
     return chunks
 
 
-def to_blocks(answer: Answer, max_blocks: int = LIMITS["blocks"] - RESERVED_BLOCKS) -> list[dict[str, Any]]:
+def to_blocks(
+    answer: Answer, max_blocks: int = LIMITS["blocks"] - RESERVED_BLOCKS, part: str = "main"
+) -> list[dict[str, Any]]:
+    """The answer's blocks. part: "main" (what a plan's main message holds: no detail sections), "details"
+    (only the detail sections, under the plan's title), or "all"."""
     n = cite_map(answer)
+    title = f"Details: {answer.title}" if part == "details" else answer.title
     head: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {"type": "plain_text", "text": _clip(answer.title, LIMITS["header"]), "emoji": True},
-        },
-        _section(escape(answer.summary) + escape(cites(answer.summary_sources, n))),
+        {"type": "header", "text": {"type": "plain_text", "text": _clip(title, LIMITS["header"]), "emoji": True}}
     ]
-    for w in answer.sorted_warnings():
-        head.append(_section(f"{SEVERITY_ICON[w.severity]}: {escape(w.text)}{escape(cites(w.sources, n))}"))
+    if part != "details":
+        head.append(_section(escape(answer.summary) + escape(cites(answer.summary_sources, n))))
+        for w in answer.sorted_warnings():
+            head.append(_section(f"{SEVERITY_ICON[w.severity]}: {escape(w.text)}{escape(cites(w.sources, n))}"))
     body: list[dict[str, Any]] = []
     tables = LIMITS["tables"]
-    for section in answer.sections:
+    sections = [s for s in answer.sections if part == "all" or s.detail == (part == "details")]
+    for section in sections:
         table = _table(section.table, n) if section.table and tables else []
         if table:
             tables -= 1
@@ -95,10 +99,12 @@ def to_blocks(answer: Answer, max_blocks: int = LIMITS["blocks"] - RESERVED_BLOC
                 line += f"\n      _{escape(item.detail)}_"
             lines.append(line)
         body += [_section(c) for c in _chunks(section.title, lines)]
-    if answer.rules_fired:
+    if answer.rules_fired and part != "main":
         body.append(_context([f"Rules applied: {escape(', '.join(answer.rules_fired))}"]))
     tail: list[dict[str, Any]] = []
-    if answer.sources:
+    if answer.sources and part == "main" and has_details(answer):  # the short form: article numbers
+        tail.append(_context(["Sources: " + escape("; ".join(f"[{i}] {s.short}" for i, s in enumerate(answer.sources, 1)))]))
+    elif answer.sources:
         tail += [
             _section(c)
             for c in _chunks(
@@ -118,6 +124,10 @@ def to_blocks(answer: Answer, max_blocks: int = LIMITS["blocks"] - RESERVED_BLOC
             )
         ]
     return head + body + [{"type": "divider"}] + tail
+
+
+def has_details(answer: Answer) -> bool:
+    return any(s.detail for s in answer.sections)
 
 
 def _table(table: Table, n: dict[str, int]) -> list[dict[str, Any]]:

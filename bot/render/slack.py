@@ -11,7 +11,7 @@ import json
 import zlib
 from typing import Any
 
-from bot.render.blocks import LIMITS, escape, fallback_text, to_blocks
+from bot.render.blocks import LIMITS, escape, fallback_text, has_details, to_blocks
 from handlers.answer import Answer
 from handlers.case import FORM_CHOICES
 from knowledge import Knowledge
@@ -26,6 +26,7 @@ PLAN_SHORTCUT = "plan_this_case"
 BOARD_SHORTCUT = "prepare_board_card"
 BOARD_POST = "board_post"
 BOARD_EXPORT = "board_export"
+DETAILS = "plan_details"
 BUTTON_VALUE_MAX = 2000
 VIEW_METADATA_MAX = 3000
 
@@ -64,8 +65,14 @@ def answer_message(
     share: dict[str, Any] | None = None,
     shared_by: str | None = None,
     board: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An answer as a Slack message: blocks, feedback buttons, answer id, and the plain-text fallback.
+
+    details: what the "Details" button needs to re-create a plan's details (the question, or the form, or
+    the question and the earlier messages of its thread). A plan's main message is short; its details are
+    shown on request, privately, to whoever clicks. When the button cannot carry the input (too long, or
+    none given), the details are in the message itself.
 
     share: what the "Share in channel" button needs to re-create this answer (omitted when not offered).
     shared_by: the user id who shared it into the channel.
@@ -75,9 +82,13 @@ def answer_message(
     blocks: list[dict[str, Any]] = []
     if shared_by:
         blocks.append(context(f"Shared by <@{shared_by}>"))
-    blocks += to_blocks(answer)
+    detail_value = pack(details) if details is not None and has_details(answer) else None
+    inline = has_details(answer) and (detail_value is None or len(detail_value) > BUTTON_VALUE_MAX)
+    blocks += to_blocks(answer, part="all" if inline else "main")
     feedback = pack({"id": answer_id, "intent": answer.intent, "v": answer.knowledge_version})
     buttons = []
+    if has_details(answer) and not inline and detail_value is not None:
+        buttons.append(_button("Details", DETAILS, detail_value))
     note = f"Answer id `{answer_id}`"
     if share is not None:
         value = pack(share)
@@ -97,6 +108,11 @@ def answer_message(
     buttons += [_button("Helpful", HELPFUL, feedback), _button("Report a problem", REPORT, feedback)]
     blocks += [{"type": "actions", "block_id": "answer_actions", "elements": buttons}, context(note)]
     return {"text": fallback_text(answer), "blocks": blocks}
+
+
+def details_message(answer: Answer) -> dict[str, Any]:
+    """A plan's details, sent privately to whoever clicked "Details"."""
+    return {"text": escape(f"Details: {answer.title}"), "blocks": to_blocks(answer, part="details")}
 
 
 def notice(text: str) -> dict[str, Any]:

@@ -26,7 +26,11 @@ def to_text(answer: Answer) -> str:
     out = [answer.title, answer.summary + cites(answer.summary_sources, n)]
     for w in answer.sorted_warnings():
         out.append(f"{SEVERITY_LABEL[w.severity]}: {w.text}{cites(w.sources, n)}")
+    shown_details = False
     for section in answer.sections:
+        if section.detail and not shown_details:
+            shown_details = True
+            out += ["", "─── Details ───"]
         out.append("")
         out.append(section.title)
         for i, item in enumerate(section.items, 1):

@@ -32,6 +32,22 @@ class Treatment(BaseModel):
     outcome: Outcome = "unknown"
 
 
+class Toxicity(BaseModel):
+    """A treatment toxicity as reported ("grade 3 pneumonitis on everolimus"): its CTCAE grade, never the
+    tumour's grade."""
+
+    event: str  # the words naming it, as written
+    grade: int | None = None
+    drug: str | None = None  # the drug it is on, when named or when only one is current
+
+
+class Finding(BaseModel):
+    """An urgent finding (knowledge/data/urgent.yaml) and the words it was read from."""
+
+    id: str
+    words: str
+
+
 class Case(BaseModel):
     primary: str | None = None  # pancreas, duodenum, small_bowel, rectum, ... (knowledge/data/case.yaml)
     diagnosis_pending: bool = False  # a marker or a lesion, no NET diagnosis yet
@@ -55,6 +71,7 @@ class Case(BaseModel):
     resectable: bool | None = None
     sstr: Literal["positive", "negative"] | None = None
     sstr_test: Literal["octreoscan", "pet"] | None = None  # which test gave the SSTR status, when said
+    fdg: Literal["positive", "negative"] | None = None  # FDG-PET avidity, when said
     men1: bool | None = None
     progression: bool | None = None
     rapid_progression: bool = False
@@ -67,8 +84,13 @@ class Case(BaseModel):
     peripheral: bool | None = None  # peripheral / exophytic (enucleation) vs near the duct
     malignant_features: bool | None = None
     fit_for_surgery: bool | None = None
+    uncertain_sites: list[str] = []  # sites named only with a hedge ("?liver met", "indeterminate")
+    multiple_lesions: bool = False  # several pancreatic tumours named ("3 NF-PNETs"): read as one, said so
+    toxicities: list[Toxicity] = []
+    urgent: list[Finding] = []  # act-first findings
     evidence: dict[str, str] = {}  # field -> the words it was read from, for the echo
     ignored: list[str] = []  # parts of the text that gave no fact, for the echo
+    unread: list[str] = []  # ignored parts holding a number or a clinical word: flagged, never dropped
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -128,7 +150,7 @@ class Case(BaseModel):
         return given - (1 if self.grade and self.ki67 else 0)
 
 
-_ADDED = {"metastases", "metastases_ruled_out", "prior_surgery"}  # amended() adds these up
+_ADDED = {"metastases", "metastases_ruled_out", "prior_surgery", "uncertain_sites"}  # amended() adds these up
 _LIVER_DETAIL = {
     "hepatic_burden_pct": None,
     "hepatic_burden_qualifier": None,

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from handlers.case.model import CASE_SITES, FAILED, PRIMARY_OPERATIONS, SITE_ORDER, Case, Treatment
+from handlers.case.model import CASE_SITES, FAILED, PRIMARY_OPERATIONS, SITE_ORDER, Case, Finding, Toxicity, Treatment
 from handlers.lexicon import Lexicon, Span
 from knowledge import Knowledge
 from knowledge.schema import terms_pattern
@@ -24,7 +24,7 @@ from knowledge.text import fold, tokens
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _CLAUSE_SPLIT = re.compile(
-    r"[.;,?\n()\[\]]+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
+    r"(?:[.;,\n()\[\]]|\?(?![a-z]))+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
 )
 _AGE_SEX = re.compile(
     r"\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)(?!\s*(?:ago|later|since|after|before|prior|post|of|on|earlier|previously))(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
@@ -91,7 +91,18 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(
-    r"progress|\bpd\b|\bgrowing\b|\bgrew\b|\benlarg|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)"
+    r"progress|\bpd\b|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)"
+)
+# "s/p PD 2020", "PD for a head PNET", "post-PD": the operation; "PD on everolimus", "RECIST PD": progression.
+_PD_OPERATION = re.compile(
+    r"(?:\bs/?p|\bstatus\s+post|\bpost|\bafter|\bprior|\bprevious|\bunderwent|\bhad\s+(?:a\s+)?|\bh/o|\(?(?:19|20)\d\d\)?)[\s-]*(?:lap(?:aroscopic)?\s+|open\s+|robotic\s+)?(?:pd|dp|tp)\b"
+    r"|\b(?:pd|dp|tp)\b(?=\s*(?:\+|and|with|for|in\s+(?:19|20)\d\d|\(?(?:19|20)\d\d|\d{1,2}/(?:19|20)?\d\d|\+\s*s\b))"
+)
+_TOXICITY = (
+    re.compile(
+        r"(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\s+([a-z][a-z/ -]{2,40}?)(?=\s*(?:[.;,)\n]|$|\bon\b|\bdespite\b|\bfrom\b|\bwith\b|\bafter\b|\bwhile\b|\bdue\b|\band\b))"
+    ),
+    re.compile(r"\b([a-z][a-z/-]{2,30})\s*(?:\(|,)?\s*(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\b"),
 )
 _RAPID = re.compile(r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress")
 _PRIOR = re.compile(
@@ -102,11 +113,11 @@ _MEN1_NEG = re.compile(
     r"|\bmen1\b[^.;,]{0,30}\b(?:negative|neg)\b"
 )
 _LOCALISED = re.compile(
-    r"\blocali[sz]ed\b|\bnon\s*-?\s*metastatic\b|\bm0\b|\bno\s+(?:evidence\s+of\s+)?(?:[\w-]+[\s/]+){0,4}?(?:metastas[ie]s|mets|metastatic|spread|disease|lesions?)\b(?!\s+progress)(?<!new lesion)(?<!new lesions)"
+    r"\bned\b|\bno\s+evidence\s+of\s+disease\b|\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n[0-3x][a-c]?m0\b|\blocali[sz]ed\b|\bnon\s*-?\s*metastatic\b|\bm0\b|\bno\s+(?:evidence\s+of\s+)?(?:[\w-]+[\s/]+){0,4}?(?:metastas[ie]s|mets|metastatic|spread|disease|lesions?)\b(?!\s+progress)(?<!new lesion)(?<!new lesions)"
     r"|\bstaging\s+(?:(?:is|was|scan|ct|mri|pet)\s+)*(?:negative|neg\b|clear|clean|unremarkable)|\bnegative\s+staging|\bno\s+other\s+(?:lesions?|disease)"
 )
 _METASTATIC = re.compile(
-    r"\bmetastatic\b|\bmetastas[ie]s\b|\bmets\b|\bstage\s*iv\b|\bm1\b|\bdisseminated\b|\bwidespread\b"
+    r"\bmet\b(?=\s+(?:p?net|pnen|pannet|nf|pancrea|disease|g[123]\b))|\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n[0-3x][a-c]?m1[a-c]?\b|\bmetastatic\b|\bmetastas[ie]s\b|\bmets\b|\bstage\s*iv\b|\bm1\b|\bdisseminated\b|\bwidespread\b"
 )
 
 # NegEx triggers: before the term (within the clause) and after it.
@@ -124,7 +135,7 @@ _NODES_POS = re.compile(
     r"\bn1\b|node[s]?\s*(?:-\s*)?positive|nodes?\s*(?:are\s+)?\+\s*(?:ve\b)?|\d+\s*/\s*\d+\s*(?:ln|nodes?|lymph nodes?)\s*(?:\+|positive|pos\b)|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)|\bln\s+mets"
 )
 _NODES_NEG = re.compile(
-    r"\bn0\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)|\b0\s*/\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b"
+    r"\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n0(?:m[01x])?\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)|\b0\s*/\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b"
 )
 _OPS = {
     "less than": "<",
@@ -137,6 +148,7 @@ _OPS = {
     ">=": "≥",
 }
 _FUNCTIONAL_WORDS = ("functional", "functioning", "secreting", "syndromic")
+_ABBREVIATED_OPERATION = {"pd": "pancreatoduodenectomy", "dp": "distal_pancreatectomy", "tp": "total_pancreatectomy"}
 _REGION = {"uncinate": "head", "body": "body/tail", "tail": "body/tail"}
 # A negation left open by a comma: "no evidence of hepatic, osseous or pulmonary disease".
 _LIST_NEGATION = re.compile(
@@ -249,6 +261,16 @@ class CaseParser:
         self.peripheral = terms_pattern(v.peripheral)
         self.central = terms_pattern(v.central)
         self.malignant = terms_pattern(v.malignant_features)
+        self.clinical = terms_pattern(v.clinical_words)
+        self.fdg_pos = terms_pattern(v.fdg_positive)
+        self.fdg_neg = terms_pattern(v.fdg_negative)
+        self.several = terms_pattern(v.several_lesions)
+        u = knowledge.urgent
+        self.labs = [(lab.id, re.compile(lab.pattern), lab.ranges) for lab in u.labs]
+        self.findings = [
+            (f.id, set(f.labs), [[terms_pattern(group) for group in entry] for entry in f.all_of])
+            for f in u.findings
+        ]
 
     def parse(self, text: str) -> Case:
         folded = _AGE_SEX.sub(" ", fold(text))
@@ -313,8 +335,68 @@ class CaseParser:
             case.recurrence = None  # "new lesions" without a resection is progression, not recurrence
         if not case.diagnosis_pending and not _NET_NAMED.search(folded):
             case.diagnosis_pending = _first_affirmed(self.weak_pending, clauses) is not None
+        self._urgent(folded, clauses, case, used)
+        self._fdg(folded, clauses, case, used)
+        self._toxicities(folded, case, used)
+        if (span := _first_affirmed(self.several, clauses)) is not None:
+            case.multiple_lesions = True
+            if case.subtype is None and re.search(r"\bnf|non[- ]?functioning", folded[span[0] : span[1]]):
+                case.subtype = "nonfunctioning"  # "3 NF-PNETs": the plural names the subtype of each
+                case.evidence["subtype"] = folded[span[0] : span[1]]
+        case.uncertain_sites = [
+            s for s in SITE_ORDER if s in case.uncertain_sites and s not in case.metastases + case.metastases_ruled_out
+        ]
         case.ignored = _ignored(clauses, used)
+        case.unread = [x for x in case.ignored if re.search(r"\d", x) or self.clinical.search(x)]
         return case
+
+    # urgent findings, FDG, toxicities -----------------------------------------------------------
+
+    def _urgent(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
+        """Labs outside their flagging range and the findings of knowledge/data/urgent.yaml."""
+        abnormal: dict[str, str] = {}
+        for lab, pattern, ranges in self.labs:
+            for m in pattern.finditer(text):
+                value = float(m.group(1))
+                r = next(r for r in ranges if r.below is None or value < r.below)
+                if not r.low <= value <= r.high and lab not in abnormal:
+                    abnormal[lab] = " ".join(m.group(0).split())
+                    used.append(m.span())
+        for fid, labs, entries in self.findings:
+            words = [abnormal[lab] for lab in sorted(labs) if lab in abnormal]
+            for groups in entries:
+                if words or not all(p.search(text) for p in groups):
+                    continue
+                hits = [_first_affirmed(p, clauses) for p in groups]
+                if all(hits):
+                    used.extend(h for h in hits if h)
+                    words = list(dict.fromkeys(text[a:b] for a, b in hits if a is not None))
+            if words:
+                case.urgent.append(Finding(id=fid, words="; ".join(words)))
+
+    def _fdg(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
+        if "fdg" not in text:
+            return
+        for name, pattern in (("negative", self.fdg_neg), ("positive", self.fdg_pos)):
+            if (span := _first_affirmed(pattern, clauses)) is not None:
+                case.fdg = name  # type: ignore[assignment]
+                case.evidence["fdg"] = text[span[0] : span[1]]
+                used.append(span)
+                return
+
+    def _toxicities(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
+        """"Grade 3 pneumonitis on everolimus": a toxicity of a named drug (the one named beside it, or the
+        only drug of the case), with its CTCAE grade; never the tumour's grade."""
+        matches = [m for m in _TOXICITY[0].finditer(text) if self.toxicity.search(m.group(2))]
+        matches = matches or [m for m in _TOXICITY[1].finditer(text) if self.toxicity.search(m.group(1))]
+        for m in matches:
+            sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
+            drugs = [t.drug for t in case.treatments if t.drug.replace("_", " ") in sentence]
+            if not drugs and len(case.treatments) == 1:
+                drugs = [case.treatments[0].drug]
+            grade = next(g for g in m.groups() if g.isdigit())
+            case.toxicities.append(Toxicity(event=" ".join(m.group(0).split()), grade=int(grade), drug=(drugs or [None])[0]))
+            used.append(m.span())
 
     # numbers -------------------------------------------------------------------------------------
 
@@ -429,7 +511,10 @@ class CaseParser:
             ):
                 continue
             sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
-            if found and self.past.search(sentence) and self.procedures["pancreatoduodenectomy"].search(sentence):
+            whipple = self.procedures["pancreatoduodenectomy"].search(sentence) or any(
+                "pd" in o.group(0) for o in _PD_OPERATION.finditer(sentence)
+            )
+            if whipple and (found or _PD_OPERATION.search(sentence)) and self.past.search(sentence):
                 continue
             if (
                 self.procedures["pancreatoduodenectomy"].search(sentence)
@@ -507,6 +592,8 @@ class CaseParser:
                     case.metastases_ruled_out.append(site)
                 elif context and not hedged and site not in case.metastases:
                     case.metastases.append(site)
+                elif context and hedged and site not in case.uncertain_sites:
+                    case.uncertain_sites.append(site)
         toks = tokens(clause)
         for i, t in enumerate(toks):
             if t in _FUNCTIONAL_WORDS and (i == 0 or toks[i - 1] != "non"):
@@ -531,7 +618,9 @@ class CaseParser:
         ) and not re.search(
             r"\b(?:primary|tumou?r|mass|lesion)\s+(?:is\s+|was\s+)?(?:avid|positive)|avid\s+primary", clause
         ):
-            return  # "no mets on DOTATATE PET" is a staging result, not the receptor status
+            if not re.search(r"pending|awaited|planned|requested|not\s+(?:yet\s+)?(?:done|performed)", clause):
+                case.sstr_test = "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
+            return  # "no mets on DOTATATE PET" is a staging result (the test is done), not the receptor status
         if re.search(
             r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b", clause
         ) or re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()]):
@@ -574,6 +663,7 @@ class CaseParser:
             case.evidence["fit_for_surgery"] = m.group(0)
 
     def _progression(self, clause: str, case: Case) -> None:
+        clause = _PD_OPERATION.sub(lambda o: " " * len(o.group(0)), clause)
         m = _PROGRESS.search(clause)
         if not m or _negated(clause, m.start(), m.end()) or re.search(r"\bstable\b|\bno\s+progress", clause):
             if m is None and re.search(r"(?<!un)\bstable\b(?!\s+angina)|\bno\s+progress", clause):
@@ -646,6 +736,12 @@ class CaseParser:
             case.recurrence = False
         if self.future.search(clause):
             return
+        for m in _PD_OPERATION.finditer(clause):
+            if re.match(r"(?:pd|dp|tp)\b", m.group(0)) and not self.past.search(clause):
+                continue  # "DP + liver resection?" proposes; "DP+S 2019" was done
+            name = _ABBREVIATED_OPERATION[re.search(r"\b(?:pd|dp|tp)\b", m.group(0)).group(0)]  # type: ignore[union-attr]
+            if name not in case.prior_surgery:
+                case.prior_surgery.append(name)
         context = f"{prev} {clause}" if len(tokens(clause)) <= 4 else clause
         specific = False
         for name, pattern in self.procedures.items():
