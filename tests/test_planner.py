@@ -328,7 +328,7 @@ def test_missing_information_is_explained(engine):
 
 
 def test_critical_warnings_first_and_prognosis_labelled(engine):
-    a = engine.ask("glucagonoma 6 cm tail, liver only metastases, resectable, fit").answer
+    a = engine.ask("glucagonoma 6 cm tail, G2, liver only metastases, resectable, fit").answer
     assert a.sorted_warnings()[0].severity == "critical"
     # A critical caution that holds only in a branch is not a banner (nor the notification's first words).
     hedged = engine.ask("glucagonoma 6 cm tail, liver only metastases, resectable").answer
