@@ -100,7 +100,7 @@ _PD_OPERATION = re.compile(
 )
 _TOXICITY = (
     re.compile(
-        r"(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\s+([a-z][a-z/ -]{2,40}?)(?=\s*(?:[.;,)\n]|$|\bon\b|\bdespite\b|\bfrom\b|\bwith\b|\bafter\b|\bwhile\b|\bdue\b|\band\b))"
+        r"(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\s+([a-z][a-z/ -]{2,40}?)(?=\s*(?:[.;,):\n]|\s-\s|$|\bon\b|\bdespite\b|\bfrom\b|\bwith\b|\bafter\b|\bwhile\b|\bdue\b|\band\b))"
     ),
     re.compile(r"\b([a-z][a-z/-]{2,30})\s*(?:\(|,)?\s*(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\b"),
 )
@@ -392,8 +392,8 @@ class CaseParser:
         for m in matches:
             sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
             drugs = [t.drug for t in case.treatments if t.drug.replace("_", " ") in sentence]
-            if not drugs and len(case.treatments) == 1:
-                drugs = [case.treatments[0].drug]
+            if not drugs:  # the drug the patient is on (or stopped for it): the latest not progressed on
+                drugs = [t.drug for t in case.treatments if t.outcome != "progressed"][-1:]
             grade = next(g for g in m.groups() if g.isdigit())
             case.toxicities.append(Toxicity(event=" ".join(m.group(0).split()), grade=int(grade), drug=(drugs or [None])[0]))
             used.append(m.span())
