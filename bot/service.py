@@ -64,8 +64,10 @@ class Service:
             answer = self._localise(answer)
             again = {"f": form} if form is not None else {"q": text, "p": 1} if plan else {"q": text}
             share = again if shareable and answer.intent not in _NOT_SHARED else None
-            return answer, confidence, slack.answer_message(
-                answer, answer_id, share=share, shared_by=shared_by, details=again
+            return (
+                answer,
+                confidence,
+                slack.answer_message(answer, answer_id, share=share, shared_by=shared_by, details=again),
             )
 
         return self._run(surface, make)

@@ -143,7 +143,13 @@ def _short(sid: str, knowledge: Knowledge) -> str:
     """A source in a few words: its article's number, and its reference there when it has one."""
     info = knowledge.source(sid)
     ref = sid.split(".", 1)[1] if "." in sid else ""
-    return f"article {info.article.file[:3]}" + (f", {ref.lower().replace('r', 'ref ', 1)}" if ref[:1] == "R" and ref[1:].isdigit() else f", {ref}" if ref else "")
+    return f"article {info.article.file[:3]}" + (
+        f", {ref.lower().replace('r', 'ref ', 1)}"
+        if ref[:1] == "R" and ref[1:].isdigit()
+        else f", {ref}"
+        if ref
+        else ""
+    )
 
 
 def _review_note(answer: Answer, knowledge: Knowledge) -> str:

@@ -123,9 +123,10 @@ class Engine:
             a = HANDLERS[main](replace(q, case=self.case_parser.parse("")), k)
         else:
             a = HANDLERS[main](replace(q, intent=main), k)
-        for part in q.parts[1:]:
-            _append(a, HANDLERS[part](replace(q, intent=part), k))
         described = main == "treatment_plan" and q.case.details() >= 2  # a case: the plan is the whole answer
+        for part in q.parts[1:]:
+            if not described or part in self._asked_apart(q.case.question):
+                _append(a, HANDLERS[part](replace(q, intent=part), k))
         if main not in _NO_TOPIC_FACTS and not described:
             _subtype_facts(a, q, k)
         if silent:
@@ -133,6 +134,13 @@ class Engine:
         if main not in _NO_RELATED and not described:
             self._related(a, q)
         return a
+
+    def _asked_apart(self, question: str) -> list[str]:
+        """The topics a case post asks about as a question of their own ("... and what grade is Ki-67 8%?"):
+        only these are answered beside its plan, never a topic a word of the case happened to match."""
+        if not question:
+            return []
+        return [p for p in self.router.route(question).parts if p != "treatment_plan"]
 
     def _related(self, a: Answer, q: Query) -> None:
         """Up to RELATED facts closest to the question's own words that the answer does not already

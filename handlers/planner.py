@@ -20,7 +20,7 @@ from handlers.answer import Answer, Item, PlanSummary, Section, Warn, section
 from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
 from handlers.case import CURRENT, FAILED, PRIMARY_OPERATIONS, Case
 from knowledge import Knowledge
-from knowledge.schema import PHASES, Act, Requirement, Rule, RuleWarning, SequenceRule, Step
+from knowledge.schema import PHASES, Act, Requirement, Rule, RuleWarning, SequenceRule, Step, terms_pattern
 
 FIELD_LABELS = {"nonfunctioning": "Non-functioning", "lymph_nodes": "regional lymph nodes"}
 MAX_HELD_BACK = 6
@@ -28,7 +28,7 @@ MAX_HELD_BACK = 6
 
 def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     """The case's fields plus the derived facts rules test (knowledge/schema.py PLAN_FACTS)."""
-    facts = case.model_dump(exclude={"evidence", "ignored", "unread", "treatments", "toxicities", "urgent"})
+    facts = case.model_dump(exclude={"evidence", "ignored", "unread", "question", "treatments", "toxicities", "urgent"})
     distant = [s for s in case.metastases if s != "lymph_nodes"]
     if distant:
         facts["metastatic"] = True  # a named distant site outweighs "localised" (as the reader does)
@@ -91,6 +91,11 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     for fact, value in phase.assume.items():
         if facts.get(fact) is None:
             facts[fact] = value
+    facts["assumed"] = []
+    for a in k.planner.assumptions:
+        if Logic(facts, {}).holds(a.when):
+            facts.update(a.set)
+            facts["assumed"].append(a.say)
     return facts
 
 
@@ -156,6 +161,7 @@ class Planner:
         self.requirements: dict[str, Requirement] = {r.id: r for r in p.requirements if r.id}
         self.therapies = {t.id: t for t in k.therapies.therapies}
         self.unknowns = {u.fact: u for u in p.unknowns}
+        self.asked = [(q.acts, terms_pattern(q.terms)) for q in p.asked]
         self.exclusive = {frozenset(pair) for pair in p.exclusive}
         self._act_requirements = {
             name: [self.requirements[r] for r in act.requires]
@@ -179,10 +185,11 @@ class Planner:
 
     def logic(self, facts: dict[str, Any]) -> Logic:
         plain = Logic(facts, {})
+        phase = next(p for p in self.k.planner.phases if p.id == facts["phase"])
         domains = {
             u.fact: tuple(v for v, _ in u.values)
             for u in self.k.planner.unknowns
-            if u.when is None or plain.holds(u.when)
+            if (u.when is None or plain.holds(u.when)) and u.fact not in phase.settled
         }
         return Logic(facts, domains)
 
@@ -309,6 +316,14 @@ class Planner:
         if first is not None:
             first.sources = list(dict.fromkeys(first.sources + seq.sources))
 
+    def said_of(self, acts: set[str]) -> Step | None:
+        """The sources' own step for one of these acts (its rationale carries their figure), if any."""
+        return next((st for r in self.k.planner.rules for st in r.steps if acts & set(st.acts + st.options)), None)
+
+    def step_label_of(self, act: str) -> str:
+        """The words a held-back step of this act is named by (a therapy's name, or the act's label)."""
+        return self.therapies[act].name if act in self.therapies else self.acts[act].label
+
     def step_label(self, step: Step) -> str:
         """A step in a few words: its first act's label, or the therapy's name."""
         if step.therapy:
@@ -399,7 +414,10 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
     items = [
         Item(text=f"Primary: {primary}"),
         Item(text=f"Size: {f'{c.size_cm:g} cm' if c.size_cm is not None else 'not given'}"),
-        Item(text=f"Location: {c.location or 'not given'}" + ("; several lesions, read as one" if c.multiple_lesions else "")),
+        Item(
+            text=f"Location: {c.location or 'not given'}"
+            + ("; several lesions, read as one" if c.multiple_lesions else "")
+        ),
         Item(text=f"Subtype: {subtype}; functional: {_yes_no(c.functional)}"),
         Item(text=f"Grade: {grade}"),
         Item(text=f"Metastases: {mets}" + (f"; ruled out: {ruled}" if ruled else "")),
@@ -418,7 +436,10 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
         ("SSTR imaging", None if c.sstr is None else c.sstr + (f" ({c.sstr_test})" if c.sstr_test else "")),
         ("FDG-PET", c.fdg),
         ("Uncertain (hedged) sites", ", ".join(FIELD_LABELS.get(x, x) for x in c.uncertain_sites) or None),
-        ("Toxicities", "; ".join(t.event + (f" ({t.drug.replace('_', ' ')})" if t.drug else "") for t in c.toxicities) or None),
+        (
+            "Toxicities",
+            "; ".join(t.event + (f" ({t.drug.replace('_', ' ')})" if t.drug else "") for t in c.toxicities) or None,
+        ),
         ("Act-first findings", "; ".join(f.words for f in c.urgent) or None),
         ("MEN1", None if c.men1 is None else _yes_no(c.men1)),
         (
@@ -575,23 +596,30 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     desc = describe(case, k)
     phase = next(p for p in k.planner.phases if p.id == d.facts["phase"])
     steps = main_steps(lay, planner)
+    urgent = act_first(case, d, k)
     summary = f"{desc[0].upper() + desc[1:]}. Phase: {phase.label}."
-    if steps:
-        summary += f" First: {steps[0].text[0].lower() + steps[0].text[1:]}."
+    summary += "".join(f" Assumed: {x}." for x in d.facts["assumed"])
+    outright = [s for s in steps if not s.text.startswith("If ")]
+    if any(w.severity == "critical" for w in urgent):
+        summary += " First: act on the urgent findings below, before any test or treatment."
+    elif outright or steps:
+        first = (outright or steps)[0].text
+        summary += f" First: {first[0].lower() + first[1:]}."
     elif lay.branches:
         summary += " The plan turns on facts not given: see what is missing."
     a = answer.new("treatment_plan", f"Plan: {desc}", summary)
     cautions = plan_warnings(d, planner)
-    outright = [w for w in cautions if w.severity == "critical" and not w.text.startswith("If ")]
-    a.warnings = act_first(case, d, k) + outright
+    critical = [w for w in cautions if w.severity == "critical" and not w.text.startswith("If ")]
+    a.warnings = urgent + critical
     if case.unread:
         a.warnings.append(
             Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in case.unread[:6]))
         )
+    a.sections += section("Your question", asked(case, lay, planner))
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
     more = len(steps) - MAIN_STEPS
     questions = board_questions(lay, planner)[:MAIN_QUESTIONS] + [
-        t.split(":")[0] + "?" for _, t, _ in lay.asks if ":" in t
+        "Needed: " + t.split(":")[0][0].lower() + t.split(":")[0][1:] for _, t, _ in lay.asks if ":" in t
     ]
     a.sections += section(
         "For the board" + (f" ({more} more option(s) under Details)" if more > 0 else ""),
@@ -600,9 +628,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     details = section("What I understood", with_evidence(understood(case, k), case))
     details += section("Missing, and how it would change the plan", [Item(text=t, sources=s) for _, t, s in lay.asks])
     details += option_sections(lay, "The plan in full, with the reasons")
-    details += section(
-        "Cautions", [Item(text=w.text, sources=w.sources) for w in cautions if w not in outright]
-    )
+    details += section("Cautions", [Item(text=w.text, sources=w.sources) for w in cautions if w not in critical])
     details += prognosis(d.logic, k)
     details += section("Surveillance", [_item(s) for s in lay.follow])
     details += section("Next", [Item(text=k.planner.board_prompt)])
@@ -617,13 +643,49 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     seq = lay.draft.sequence
     first_systemic = next((s for s in lay.draft.steps if s.step.phase == "systemic"), None)
     out = []
-    for label, steps in [("", lay.main), *((f"If {b}: ", ss) for b, ss in lay.branches.items())]:
+    groups = [("", lay.main), *((f"If {b}: ", ss) for b, ss in lay.branches.items()), ("", lay.follow)]
+    for label, steps in groups:
         for s in steps:
             if any(s.acts < o.acts and s.step.phase == o.step.phase for o in steps):
                 continue  # "resection of the primary" beside the operation that does it: one step, not two
-            why = seq.why if seq is not None and s is first_systemic else None
+            if s.step.phase == "intensity":
+                continue  # "favour systemic therapy" says why, it is not a step: it stays in the details
+            why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE else None
             out.append(Item(text=label + s.text, sources=list(s.sources), detail=why))
     return out
+
+
+def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
+    """The options the post asks about (planner.yaml `asked`), answered from this plan: offered (and where),
+    held back (and why), or not in the sources for this case."""
+    text = case.question or ""
+    out = []
+    for q in planner.asked:
+        m = q[1].search(text)
+        if not m:
+            continue
+        acts = set(q[0])
+        name = " / ".join(planner.acts[a].label for a in q[0][:2])
+        steps = [s for s in lay.draft.steps if acts & (s.acts | s.options)]
+        if steps:
+            s = steps[0]
+            where = planner.cond_label(s.cond)
+            out.append(
+                Item(text=f"{name}: in the plan{f', if {where}' if where else ''}: {s.text}", sources=list(s.sources))
+            )
+            continue
+        held = [
+            why
+            for why, what in lay.draft.held_back
+            if any(planner.acts[a].label == what or planner.step_label_of(a) == what for a in acts)
+        ]
+        said = planner.said_of(acts)
+        if held:
+            text = f"{name}: not offered here: {held[0]}" + (f". The sources: {said.rationale}" if said else "")
+            out.append(Item(text=text, sources=list(said.sources) if said else []))
+        else:
+            out.append(Item(text=f"{name}: the sources give it no place in this case; it is for the board"))
+    return out[:MAIN_QUESTIONS]
 
 
 def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
@@ -640,7 +702,7 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
             text += f" {rule.said[0].upper() + rule.said[1:]}."
         if rule.silent:
             text += f" Sources silent: {rule.silent}."
-        out.append(Warn(severity="critical", text=text, sources=list(rule.sources)))
+        out.append(Warn(severity=rule.severity, text=text, sources=list(rule.sources)))
     for t in case.toxicities:
         drug = t.drug.replace("_", " ") if t.drug else "the current treatment"
         out.append(

@@ -406,6 +406,7 @@ class CaseVocabulary(Strict):
     fdg_negative: Terms
     several_lesions: Terms
     clinical_words: Terms
+    toxicity_events: Terms
 
     @model_validator(mode="after")
     def _compiles(self) -> CaseVocabulary:
@@ -458,6 +459,7 @@ class UrgentFinding(Strict):
     all_of: list[list[Terms]] = []  # or: every group of one entry has a term in the post
     when: dict[str, Any] | None = None  # only where these plan facts hold
     line: str  # what to do now
+    severity: Literal["critical", "warning"] = "critical"  # warning: matters now, but not an emergency
     sources: list[str] = []
     said: str | None = None  # what the sources do give, with `sources`
     silent: str | None = None  # what they do not give
@@ -746,10 +748,11 @@ class PhaseRule(Conditional):
     id: str
     label: str
     assume: dict[str, Any] = {}  # facts taken as given in this phase when the post does not say them
+    settled: list[str] = []  # facts that decide nothing in this phase: never branched on nor asked
 
     @model_validator(mode="after")
     def _known_facts(self) -> PhaseRule:
-        bad = set(self.assume) - PLAN_FACTS
+        bad = (set(self.assume) | set(self.settled)) - PLAN_FACTS
         if bad:
             raise ValueError(f"phases.{self.id}.assume: unknown case fact(s) {sorted(bad)}")
         return self
@@ -764,8 +767,20 @@ class SequenceRule(Conditional):
     sources: list[str] = []
 
 
+class Assumption(Conditional):
+    set: dict[str, Any]
+    say: str
+
+
+class Asked(Strict):
+    acts: list[str] = Field(min_length=1)
+    terms: Terms
+
+
 class PlannerFile(Strict):
     phases: list[PhaseRule] = Field(min_length=1)
+    assumptions: list[Assumption] = []
+    asked: list[Asked] = []
     sequence: list[SequenceRule] = Field(min_length=1)
     unknowns: list[UnknownFact]
     missing: list[MissingNote]
@@ -788,6 +803,8 @@ class PlannerFile(Strict):
             problems += [f"exclusive: unknown act {a!r}" for a in pair if a not in acts]
         for seq in self.sequence:
             problems += [f"sequence.{seq.id}.order: unknown act {a!r}" for a in seq.order if a not in acts]
+        for q in self.asked:
+            problems += [f"asked: unknown act {a!r}" for a in q.acts if a not in acts]
         if self.phases[-1].when or self.sequence[-1].when:
             problems.append("phases and sequence end with a catch-all entry (when: {})")
         seen: set[str] = set()

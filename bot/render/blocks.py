@@ -103,7 +103,9 @@ def to_blocks(
         body.append(_context([f"Rules applied: {escape(', '.join(answer.rules_fired))}"]))
     tail: list[dict[str, Any]] = []
     if answer.sources and part == "main" and has_details(answer):  # the short form: article numbers
-        tail.append(_context(["Sources: " + escape("; ".join(f"[{i}] {s.short}" for i, s in enumerate(answer.sources, 1)))]))
+        tail.append(
+            _context(["Sources: " + escape("; ".join(f"[{i}] {s.short}" for i, s in enumerate(answer.sources, 1)))])
+        )
     elif answer.sources:
         tail += [
             _section(c)

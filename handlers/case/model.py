@@ -37,7 +37,7 @@ class Toxicity(BaseModel):
     tumour's grade."""
 
     event: str  # the words naming it, as written
-    grade: int | None = None
+    grade: int | None = None  # CTCAE grade, when said
     drug: str | None = None  # the drug it is on, when named or when only one is current
 
 
@@ -91,6 +91,7 @@ class Case(BaseModel):
     evidence: dict[str, str] = {}  # field -> the words it was read from, for the echo
     ignored: list[str] = []  # parts of the text that gave no fact, for the echo
     unread: list[str] = []  # ignored parts holding a number or a clinical word: flagged, never dropped
+    question: str = ""  # what the post asks ("... Ablate vs resect?"), folded: answered first
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -146,6 +147,8 @@ class Case(BaseModel):
     def details(self) -> int:
         """How many case facts were found: the router treats two or more as a described case."""
         data = self.model_dump(include=_DETAIL_FIELDS)
+        if self.primary is None and self.subtype is None and not self.prior_surgery:
+            data.pop("urgent"), data.pop("toxicities")  # urgent words make a case only of a NET patient's post
         given = sum(1 for v in data.values() if v is not None and v != [])  # "unfit" and "unresectable" are facts too
         return given - (1 if self.grade and self.ki67 else 0)
 
@@ -177,4 +180,6 @@ _DETAIL_FIELDS = {
     "treatments",
     "splenic_vessel_involvement",
     "fit_for_surgery",
+    "urgent",  # an urgent finding or a toxicity makes a post about a patient a case
+    "toxicities",
 }

@@ -14,7 +14,17 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from handlers.case.model import CASE_SITES, FAILED, PRIMARY_OPERATIONS, SITE_ORDER, Case, Finding, Toxicity, Treatment
+from handlers.case.model import (
+    CASE_SITES,
+    CURRENT,
+    FAILED,
+    PRIMARY_OPERATIONS,
+    SITE_ORDER,
+    Case,
+    Finding,
+    Toxicity,
+    Treatment,
+)
 from handlers.lexicon import Lexicon, Span
 from knowledge import Knowledge
 from knowledge.schema import terms_pattern
@@ -125,7 +135,7 @@ _PRE_NEG = re.compile(
     r"\b(?:no|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0)\b"
 )
 _POST_NEG = re.compile(
-    r"\b(?:negative|neg|ok|okay|ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none)\b"
+    r"\b(?:negative|neg|ok|okay|ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
 )
 _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
@@ -194,7 +204,17 @@ def introduces_patient(text: str) -> bool:
     return bool(_PRESENTS.search(fold(text)))
 
 
-_SHARED_VERB = re.compile(r"\s*on\b")  # a clause that is only "on <drug>", its verb said before it
+# A clause that asks about an option without a question mark ("referred for transplant assessment").
+_ASKING = re.compile(
+    r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
+    r"|asking\s+(?:about|whether|if)|wonder\w*|thoughts\s+on|offered|keen\s+on|wants?\s+(?:to|a|an))\b"
+)
+_SHARED_VERB = re.compile(r"\s*on\b")
+# A clause that is only an item of a list of drugs ("everolimus", "and sunitinib"): it shares the outcome
+# said of the list before it.
+_LIST_ITEM = re.compile(
+    r"\s*(?:and\s+|or\s+|then\s+|&\s*)?[a-z0-9+/ -]{3,30}\s*$"
+)  # a clause that is only "on <drug>", its verb said before it
 _TRAILING_AND = re.compile(r"\band\s*$")
 _METASTASIS_WORD = re.compile(r"\bmet(?:s|astas[ie]s|astatic)?\b|\bdeposits?\b")
 
@@ -265,11 +285,11 @@ class CaseParser:
         self.fdg_pos = terms_pattern(v.fdg_positive)
         self.fdg_neg = terms_pattern(v.fdg_negative)
         self.several = terms_pattern(v.several_lesions)
+        self.tox_events = terms_pattern(v.toxicity_events)
         u = knowledge.urgent
         self.labs = [(lab.id, re.compile(lab.pattern), lab.ranges) for lab in u.labs]
         self.findings = [
-            (f.id, set(f.labs), [[terms_pattern(group) for group in entry] for entry in f.all_of])
-            for f in u.findings
+            (f.id, set(f.labs), [[terms_pattern(group) for group in entry] for entry in f.all_of]) for f in u.findings
         ]
 
     def parse(self, text: str) -> Case:
@@ -340,12 +360,17 @@ class CaseParser:
         self._toxicities(folded, case, used)
         if (span := _first_affirmed(self.several, clauses)) is not None:
             case.multiple_lesions = True
+            self._dominant(folded, case)
             if case.subtype is None and re.search(r"\bnf|non[- ]?functioning", folded[span[0] : span[1]]):
                 case.subtype = "nonfunctioning"  # "3 NF-PNETs": the plural names the subtype of each
                 case.evidence["subtype"] = folded[span[0] : span[1]]
         case.uncertain_sites = [
             s for s in SITE_ORDER if s in case.uncertain_sites and s not in case.metastases + case.metastases_ruled_out
         ]
+        asks = [c.text for c in clauses if c.question or _ASKING.search(c.text)] + re.findall(
+            r"(?:^|\n)\s*(?:q|question|qs)\s*[:-]\s*([^\n]*)", folded
+        )
+        case.question = " ".join(" ".join(asks).split())
         case.ignored = _ignored(clauses, used)
         case.unread = [x for x in case.ignored if re.search(r"\d", x) or self.clinical.search(x)]
         return case
@@ -360,7 +385,7 @@ class CaseParser:
                 value = float(m.group(1))
                 r = next(r for r in ranges if r.below is None or value < r.below)
                 if not r.low <= value <= r.high and lab not in abnormal:
-                    abnormal[lab] = " ".join(m.group(0).split())
+                    abnormal[lab] = _clause_at(clauses, m.start())
                     used.append(m.span())
         for fid, labs, entries in self.findings:
             words = [abnormal[lab] for lab in sorted(labs) if lab in abnormal]
@@ -370,9 +395,33 @@ class CaseParser:
                 hits = [_first_affirmed(p, clauses) for p in groups]
                 if all(hits):
                     used.extend(h for h in hits if h)
-                    words = list(dict.fromkeys(text[a:b] for a, b in hits if a is not None))
+                    used.extend(
+                        (c.start + m.start(), c.start + m.end())
+                        for p in groups
+                        for c in clauses
+                        for m in p.finditer(c.text)
+                        if not _negated(c.text, m.start(), m.end())
+                    )  # every term of the finding was read, not only the first
+                    words = list(dict.fromkeys(_clause_at(clauses, a) for a, _ in hits if a is not None))
             if words:
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
+
+    def _dominant(self, text: str, case: Case) -> None:
+        """Several pancreatic tumours: the largest (the dominant one, which decides the operation) and the
+        location named just before its size ("head 0.8cm, body 1.4cm, tail 2.6cm")."""
+        sized = []
+        for m in _SIZE.finditer(text):
+            before = text[max(0, m.start() - 25) : m.start()]
+            if re.search(r"liver|hepatic|\bseg|node|\bln\b|met", before + text[m.end() : m.end() + 15]):
+                continue
+            where = [w for w in _LOCATION.findall(before) if w != "duodenal"]
+            sized.append((_cm(m), {"bod": "body"}.get(where[-1], where[-1]) if where else None, m.group(0)))
+        if len(sized) > 1:
+            size, where, words = max(sized, key=lambda x: x[0])
+            case.size_cm = size
+            case.evidence["size_cm"] = f"{words.strip()} (the largest of several)"
+            if where:
+                case.location = where  # type: ignore[assignment]
 
     def _fdg(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
         if "fdg" not in text:
@@ -385,17 +434,34 @@ class CaseParser:
                 return
 
     def _toxicities(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
-        """"Grade 3 pneumonitis on everolimus": a toxicity of a named drug (the one named beside it, or the
+        """ "Grade 3 pneumonitis on everolimus": a toxicity of a named drug (the one named beside it, or the
         only drug of the case), with its CTCAE grade; never the tumour's grade."""
         matches = [m for m in _TOXICITY[0].finditer(text) if self.toxicity.search(m.group(2))]
-        matches = matches or [m for m in _TOXICITY[1].finditer(text) if self.toxicity.search(m.group(1))]
+        matches += [
+            m
+            for m in _TOXICITY[1].finditer(text)
+            if self.toxicity.search(m.group(1))
+            and not any(o.start() < m.end() and m.start() < o.end() for o in matches)
+        ]
+        current = [t.drug for t in case.treatments if t.outcome in CURRENT or t.outcome == "stopped_toxicity"]
+        if not matches and current:  # no grade said: an event reported while on a drug is a possible toxicity
+            events = [
+                c
+                for c in _clauses(text)
+                if (m := self.tox_events.search(c.text)) and not _negated(c.text, m.start(), m.end())
+            ]
+            if events:
+                words = "; ".join(" ".join(c.text.split()) for c in events[:3])
+                case.toxicities.append(Toxicity(event=f"possible toxicity ({words})", drug=current[0]))
         for m in matches:
             sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
             drugs = [t.drug for t in case.treatments if t.drug.replace("_", " ") in sentence]
-            if not drugs:  # the drug the patient is on (or stopped for it): the latest not progressed on
-                drugs = [t.drug for t in case.treatments if t.outcome != "progressed"][-1:]
+            if not drugs:  # the drug the patient is on (or stopped for it): the first named, not progressed on
+                drugs = [t.drug for t in case.treatments if t.outcome != "progressed"][:1]
             grade = next(g for g in m.groups() if g.isdigit())
-            case.toxicities.append(Toxicity(event=" ".join(m.group(0).split()), grade=int(grade), drug=(drugs or [None])[0]))
+            case.toxicities.append(
+                Toxicity(event=" ".join(m.group(0).split()), grade=int(grade), drug=(drugs or [None])[0])
+            )
             used.append(m.span())
 
     # numbers -------------------------------------------------------------------------------------
@@ -673,6 +739,9 @@ class CaseParser:
         if _RAPID.search(clause):
             case.rapid_progression = True
 
+    def _outcomes(self, clause: str) -> list[tuple[str, int]]:
+        return [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
+
     def _treatments(self, clause: str, spans: list[Span], case: Case, prev: str = "") -> None:
         """Drugs and treatments the patient has had, each with the outcome said nearest to it. An outcome
         said in a clause of its own ("..., stopped after 3 months for pneumonitis") belongs to the last
@@ -705,7 +774,13 @@ class CaseParser:
                 continue  # "consider everolimus?" is a question, not a history
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
             said = [o for o in outcomes if o[0] != "ongoing"] or outcomes  # "on X" only when nothing stronger is said
-            if said:
+            listed = _LIST_ITEM.match(clause) and (
+                [o for o in self._outcomes(prev) if o[0] != "ongoing"]
+                or [(t.outcome, 0) for t in case.treatments[-1:] if _LIST_ITEM.match(prev) and t.outcome in FAILED]
+            )
+            if not said and listed:
+                outcome = listed[0][0]  # "PD after lanreotide, everolimus, and sunitinib": the list shares it
+            elif said:
                 outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
             elif _PRIOR.search(clause[:start]) or re.search(
                 r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started)",
@@ -734,7 +809,7 @@ class CaseParser:
             case.recurrence = True
         elif m:
             case.recurrence = False
-        if self.future.search(clause):
+        if self.future.search(clause) or re.search(r"\b(?:s/?p|had|underwent|status\s+post)\s+nothing\b", clause):
             return
         for m in _PD_OPERATION.finditer(clause):
             if re.match(r"(?:pd|dp|tp)\b", m.group(0)) and not self.past.search(clause):
@@ -825,6 +900,12 @@ def _snapshot(case: Case) -> tuple:
         tuple((t.drug, t.outcome) for t in v) if k == "treatments" else len(v) if isinstance(v, (list, dict)) else v
         for k, v in case.__dict__.items()
     )
+
+
+def _clause_at(clauses: list[_Clause], pos: int) -> str:
+    """The words of the clause holding this offset of the folded text: what an act-first line quotes."""
+    c = next((c for c in clauses if c.start <= pos < c.start + len(c.text)), None)
+    return " ".join(c.text.split())[:80] if c else ""
 
 
 def _first_affirmed(pattern: re.Pattern[str], clauses: list[_Clause]) -> tuple[int, int] | None:
