@@ -123,22 +123,6 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
                     text=f"My sources do not mention {trial.name}; what they say about the same treatment follows.",
                 )
             )
-    if "evidence" in q.aspects or q.entities.get("trial"):
-        for t in asked:
-            found = [figure(f, f"{t.name}: {f.label}") for f in t.figures] + [fact(f) for f in t.evidence]
-            items += found or [Item(text=f"{t.name}: the sources give no trial result or outcome figure")]
-    if "side_effects" in q.aspects:
-        for t in asked:
-            if t.cautions:
-                items += [Item(text=f"{t.name}: {c.text}", sources=list(c.sources)) for c in t.cautions]
-            else:
-                a.not_covered.append(f"side effects or interactions of {t.name}")
-                items.append(Item(text=f"{t.name}: my sources do not cover its side effects or interactions"))
-    if {"dose", "schedule"} & set(q.aspects):
-        for t in asked:
-            if t.dose is None:
-                a.not_covered.append(f"the dose or schedule of {t.name}")
-                items.append(Item(text=f"{t.name}: my sources give no dose or schedule"))
     if "overall_survival" in q.aspects:
         for t in asked:
             survival = [figure(f, f"{t.name}: {f.label}") for f in t.figures if "survival" in (f.label or "").lower()]
@@ -155,6 +139,22 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
                     sources=sorted({s for f in t.figures for s in f.sources}),
                 )
             )
+    if "evidence" in q.aspects or q.entities.get("trial"):
+        for t in asked:
+            found = [figure(f, f"{t.name}: {f.label}") for f in t.figures] + [fact(f) for f in t.evidence]
+            items += found or [Item(text=f"{t.name}: the sources give no trial result or outcome figure")]
+    if "side_effects" in q.aspects:
+        for t in asked:
+            if t.cautions:
+                items += [Item(text=f"{t.name}: {c.text}", sources=list(c.sources)) for c in t.cautions]
+            else:
+                a.not_covered.append(f"side effects or interactions of {t.name}")
+                items.append(Item(text=f"{t.name}: my sources do not cover its side effects or interactions"))
+    if {"dose", "schedule"} & set(q.aspects):
+        for t in asked:
+            if t.dose is None:
+                a.not_covered.append(f"the dose or schedule of {t.name}")
+                items.append(Item(text=f"{t.name}: my sources give no dose or schedule"))
     if "indications" in q.aspects:
         items += [fact(f, f"{t.name}: ") for t in asked for f in t.indication[:2]]
     return items
