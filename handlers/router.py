@@ -208,9 +208,8 @@ class Router:
             (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
             key=self.aspect_order.__getitem__,
         )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
-        if intent == "treatment_plan" and case.details() >= 2 or intent == "overview":
-            silent = []  # a described case is planned ("stage IV" in a post is not a question about TNM); an
-            # overview is asked in words only ("diagnosed with a PNET, what is it?" asks nothing of diagnosis)
+        if intent == "treatment_plan" and case.details() >= 2:
+            silent = []  # a described case is planned; "stage IV" in a post is not a question about TNM
         if intent in ("therapy", "imaging") and "interval" in aspects and scores["surveillance"] >= self.min_score:
             intent = "surveillance"  # "scan schedule after a Whipple": when to follow up, not the operation
         parts = (

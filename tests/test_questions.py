@@ -29,7 +29,7 @@ def first_lines(engine, text: str) -> tuple[str, str]:
         "what are pancreatic neuroendocrine tumours",
         "explain islet cell tumours",
         "what is an islet cell carcinoma",
-        "my husband was diagnosed with a pNET, what is it?",
+        "my husband has a pNET, what is it?",
         "pnets: overview please",
     ],
 )
