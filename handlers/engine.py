@@ -131,7 +131,8 @@ class Engine:
             _subtype_facts(a, q, k)
         if silent:
             _not_covered(a, [s.label for s in silent])
-        if main not in _NO_RELATED and not described:
+        if main not in _NO_RELATED and not described and not (a.not_covered and q.entities.get("primary")):
+            # a primary the sources give no figure for is not given its neighbours' figures as "related"
             self._related(a, q)
         return a
 

@@ -55,6 +55,8 @@ _SUBORDINATORS = {
 }
 _CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\b")
 
+OVERVIEW_CONFIDENCE = 90  # the question is a tumour's name and overview words only: the match is near certain
+NEXT_LINE_MAX_DETAILS = 2  # a next-line question with more case facts than this is a described case, for the planner
 INCIDENTAL_GROUPS = ("other drugs", "other conditions")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -117,6 +119,11 @@ class Router:
             for p in phrases(sa.unless):
                 self.marks.setdefault(p, set()).add(("unless", name))
         self.aspect_order = {name: n for n, name in enumerate([*v.aspects, *v.silent])}
+        # an overview question is its subject's name and nothing but these words ("what is a", "tell me about")
+        self.overview_words = {w for t in v.overview.asks for w in lexicon.text_words(t)}
+        self.overview_words |= {w for t in v.stopwords for w in lexicon.text_words(t)}
+        self.overview_words |= {w for t in v.aspects["symptoms"].terms for w in lexicon.text_words(t)}  # their symptoms
+        self.overview_names = {" ".join(lexicon.text_words(t)) for t in [*v.overview.pnet, *v.overview.net]}
         cfg = knowledge.intents
         self.intents = cfg.intents
         self.min_score = cfg.min_score
@@ -174,26 +181,37 @@ class Router:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         (top, top_score), (_, runner) = ranked[0], ranked[1]
         margin = top_score - runner
+        marks = {m for gram in grams for m in self.marks.get(gram, ())}
+        aspects = sorted((n for kind, n in marks if kind == "aspect"), key=self.aspect_order.__getitem__)
         matches: list[Hit] = []
         if oos and not incidental:
             intent, conf = "out_of_scope", 95
+        elif self._overview(raw, spans):
+            intent, conf = "overview", OVERVIEW_CONFIDENCE
+        elif "next_line" in aspects and case.details() <= NEXT_LINE_MAX_DETAILS and has_domain:
+            intent, conf = (
+                "treatment_plan",
+                OVERVIEW_CONFIDENCE,
+            )  # "progressed on SSA, next line?": a question, not a case
         elif top_score < self.min_score or (margin < self.min_margin and not has_domain):
-            intent, conf = "out_of_scope", int(round(100 * (1 - min(top_score, self.min_score) / (2 * self.min_score))))
+            # how sure the decline is: sure when an out-of-scope cue matched ("tell me a joke"), not at all when
+            # nothing in the question was recognised (the decline is then only the default)
+            intent, conf = "out_of_scope", int(round(100 * min(1.0, scores["out_of_scope"] / self.min_score)))
             matches = self._closest(words, spans, has_domain)
             if matches:
                 intent, conf = "closest_matches", int(min(60, 10 * matches[0].score))
         else:
             intent = top
             conf = int(round(100 * min(1.0, top_score / 6) * (0.5 + 0.5 * min(1.0, margin / 3))))
-        marks = {m for gram in grams for m in self.marks.get(gram, ())}
         unless = {name for kind, name in marks if kind == "unless"}
-        aspects = sorted((n for kind, n in marks if kind == "aspect"), key=self.aspect_order.__getitem__)
         silent = sorted(
             (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
             key=self.aspect_order.__getitem__,
         )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
         if intent == "treatment_plan" and case.details() >= 2:
             silent = []  # a described case is planned; "stage IV" in a post is not a question about TNM
+        if intent in ("therapy", "imaging") and "interval" in aspects and scores["surveillance"] >= self.min_score:
+            intent = "surveillance"  # "scan schedule after a Whipple": when to follow up, not the operation
         parts = (
             [intent] if intent in ("out_of_scope", "closest_matches") else self._parts(cleaned, intent, present, case)
         )
@@ -213,6 +231,20 @@ class Router:
             matches,
             spans,
         )
+
+    def _overview(self, raw: list[str], spans: list[Span]) -> bool:
+        """True when the question names a tumour (PNETs, NETs, a subtype, a primary site) and asks nothing
+        of it beyond an overview: "what is a PNET?", "tell me about insulinomas", a bare "pancreatic NET"."""
+        named = [
+            s
+            for s in spans
+            if s.kind in ("subtype", "primary") or (s.kind == "domain" and s.phrase in self.overview_names)
+        ]
+        if not named or len(named) != len([s for s in spans if s.kind != "topic"]):
+            return False
+        covered = {i for s in named for i in range(s.start, s.end)}
+        rest = [w for w, i in self.lex.words(raw) if i not in covered]
+        return all(w in self.overview_words for w in rest)
 
     def _head(self, text: str, words: list[str]) -> list[str]:
         """The words that say what is asked: the last question of the message, up to its first

@@ -282,6 +282,17 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
         for j, name in enumerate(group.close):
             if name not in intent_names:
                 problems.append(f"vocabulary.yaml: out_of_scope.{g}.close[{j}]: unknown intent {name!r}")
+    domain = {alias_key(t) for t in vocab.domain_terms}
+    for kind in ("pnet", "net"):
+        for j, term in enumerate(getattr(vocab.overview, kind)):
+            if alias_key(term) not in domain:
+                problems.append(f"vocabulary.yaml: overview.{kind}[{j}]: {term!r} is not a domain term")
+    for name, topic in parsed["topics"].topics.items():
+        for sec in topic.sections:
+            for f in sec.facts:
+                for a in f.aspects:
+                    if a not in vocab.aspects:
+                        problems.append(f"topics.yaml: {name}: {sec.title}: unknown aspect {a!r}")
     for a, silent in vocab.silent.items():
         if silent.show is not None and silent.show not in intent_names:
             problems.append(f"vocabulary.yaml: silent.{a}.show: unknown intent {silent.show!r}")

@@ -34,6 +34,7 @@ class Strict(BaseModel):
 class Fact(Strict):
     text: str = Field(min_length=1)
     sources: SourceIds
+    aspects: list[str] = []  # on a topic page: the aspects (vocabulary.yaml) this fact answers; it leads when asked
 
 
 class Quantity(Strict):
@@ -536,8 +537,18 @@ class FollowUpCues(Strict):
     finding: Terms
 
 
+class OverviewTerms(Strict):
+    """What asks for an overview, and the domain terms that name PNETs or NETs in general (vocabulary.yaml)."""
+
+    asks: list[str] = Field(min_length=1)
+    pnet: list[str] = Field(min_length=1)
+    net: list[str] = Field(min_length=1)
+    not_covered: list[str] = []  # said under every PNET or NET overview
+
+
 class VocabularyFile(Strict):
     domain_terms: list[str]
+    overview: OverviewTerms
     carcinoma_terms: list[str]
     synonyms: dict[str, str]
     confusables: list[str]

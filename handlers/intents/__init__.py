@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.answer import Answer
-from handlers.intents import grading, meta, plan, spread, therapy, topics
+from handlers.intents import grading, meta, overview, plan, spread, therapy, topics
 from handlers.router import Query
 from knowledge import Knowledge
 
@@ -29,4 +29,5 @@ HANDLERS: dict[str, Handler] = {
     "men1": topics.men1,
     "imaging": topics.imaging,
     "nec": topics.nec,
+    "overview": overview.overview,
 }

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from handlers.answer import Answer, Item
 from handlers.intents.common import section
+from handlers.intents.spread import primary_gap
 from handlers.intents.topics import topic_answer
 from handlers.planner import plan, planner_for
-from handlers.router import Query
+from handlers.router import NEXT_LINE_MAX_DETAILS, Query
 from knowledge import Knowledge
 
 
 def treatment_plan(q: Query, k: Knowledge) -> Answer:
     c = q.case
+    if c.primary not in (None, "pancreas") and c.details() == 0 and c.metastatic is None:
+        return not_pancreatic(q, k)
+    if "next_line" in q.aspects and c.details() <= NEXT_LINE_MAX_DETAILS:
+        # "progressed on SSA, next line?": a question about the next line, answered from the algorithm
+        a = topic_answer("treatment_plan", "treatment_algorithm", k, ["next_line"])
+        a.case = c.model_dump()
+        return a
     if c.details() == 0 and c.metastatic is None and not c.diagnosis_pending and c.primary in (None, "pancreas"):
         a = topic_answer("treatment_plan", "treatment_algorithm", k)
         a.sections += section(
@@ -21,3 +29,8 @@ def treatment_plan(q: Query, k: Knowledge) -> Answer:
         a.case = c.model_dump()
         return a
     return plan(c, k, planner_for(k))
+
+
+def not_pancreatic(q: Query, k: Knowledge) -> Answer:
+    """Treating a NET of another primary: the sources' algorithm is for pancreatic NETs, said first."""
+    return primary_gap(q, k, "treatment_plan", "treatment") or topic_answer("treatment_plan", "treatment_algorithm", k)

@@ -3,9 +3,12 @@ survival by metastatic pattern, and risk factors."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers import answer
 from handlers.answer import Answer, Item, Row, Table
 from handlers.intents.common import cell, fact, figure, section, site_figure
+from handlers.intents.therapy import therapy
 from handlers.router import Query, ngrams
 from knowledge import Knowledge
 from knowledge.schema import Quantity, Subtype
@@ -39,6 +42,12 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
     table = [_rate_line(s) for s in ranked]
     rates = _rate_table(ranked)
     asked = [s for s in subtypes if s.id in q.entities.get("subtype", [])]
+    if not asked and asked_primary(q, k):
+        return (
+            primary_site_pattern(q, k)
+            if q.entities.get("primary")
+            else primary_gap(q, k, "metastasis_rate", "metastasis_rate")
+        )
     if not asked:
         lo, hi = ranked[-1], ranked[0]
         a = answer.new(
@@ -47,6 +56,13 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
             f"From {lo.metastatic_rate.formatted()} ({lo.name}) to {hi.metastatic_rate.formatted()} ({hi.name}).",
             sorted({*lo.metastatic_rate.sources, *hi.metastatic_rate.sources}),
         )
+        extreme = superlative(q, higher_is_worse=True)
+        if extreme:  # "which subtype is most aggressive": the answer first, the range after
+            pick = hi if extreme == "highest" else lo
+            a.summary = (
+                f"{pick.name} has the {extreme} metastatic rate: {pick.metastatic_rate.formatted()}"
+                f" (the range is {lo.metastatic_rate.formatted()} for {lo.name} to {hi.metastatic_rate.formatted()} for {hi.name})."
+            )
         a.sections += section("All subtypes (ordered by highest figure)", table, table=rates)
         overall = [f for f in k.risk.risk_factors if f.name in ("Lifetime risk", "Small tumours are not safe")]
         liver = site_figure(k, "liver", "pnet_at_diagnosis")
@@ -90,7 +106,22 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
     return a
 
 
+def superlative(q: Query, higher_is_worse: bool) -> str | None:
+    """ "highest" or "lowest" when the question asks for an extreme (vocabulary.yaml aspects highest, lowest,
+    worst, best); worst is the highest figure where a higher figure is worse (a rate), else the lowest."""
+    asked = set(q.aspects)
+    high = {"highest"} | ({"worst"} if higher_is_worse else {"best"})
+    low = {"lowest"} | ({"best"} if higher_is_worse else {"worst"})
+    if asked & high and not asked & low:
+        return "highest"
+    if asked & low and not asked & high:
+        return "lowest"
+    return None
+
+
 def metastatic_sites(q: Query, k: Knowledge) -> Answer:
+    if superlative(q, higher_is_worse=True) and any("primary" in d for d in q.entities.get("domain", [])):
+        return primary_site_pattern(q, k)  # "which primary site has the highest nodal rate"
     sites = {s.id: s for s in k.sites.sites}
     asked = [sites[i] for i in q.entities.get("site", [])]
     if not asked:
@@ -159,9 +190,48 @@ def _primary_sections(k: Knowledge, pid: str) -> list:
     return section(f"{p.name} NETs", [_primary_line(p)] + [fact(n) for n in p.notes])
 
 
+# the case reader's primary ids (case.yaml) that differ from primaries.yaml
+_CASE_PRIMARY = {"small_bowel": "midgut", "colon": "colon_other"}
+_GAPS = {
+    "treatment": ("treatment", "the sources' treatment algorithm is for pancreatic NETs"),
+    "survival": ("survival figure", "the sources' survival figures by metastatic pattern are for pancreatic NETs"),
+    "metastasis_rate": ("metastatic rate by subtype", "the subtypes in the sources are pancreatic"),
+}
+
+
+def asked_primary(q: Query, k: Knowledge):
+    """The non-pancreatic primary site a question names, if any (its entity, else the case reader's)."""
+    ids = [p for p in q.entities.get("primary", []) if p != "pancreas"]
+    if not ids and q.case.primary not in (None, "pancreas"):
+        ids = [_CASE_PRIMARY.get(q.case.primary, q.case.primary)]
+    return next((p for p in k.primaries.primaries if ids and p.id == ids[0]), None)
+
+
+def primary_gap(q: Query, k: Knowledge, intent: str, what: str) -> Answer | None:
+    """A question about a NET of another primary whose answer would be pancreatic figures: the first line
+    says the sources give none for that primary; only that primary's own figures and notes follow."""
+    p = asked_primary(q, k)
+    if p is None:
+        return None
+    label, why = _GAPS[what]
+    a = answer.new(
+        intent,
+        f"{p.name} NETs: no {label} in my sources",
+        f"The sources give no {label} for {p.name.lower()} NETs: {why}.",
+    )
+    a.not_covered.append(f"{label} for {p.name.lower()} NETs")
+    a.sections += section(
+        f"What the sources give for {p.name.lower()} NETs", [_primary_line(p)] + [fact(n) for n in p.notes]
+    )
+    a.sections += section("General", [fact(f) for f in k.primaries.general])
+    return a
+
+
 def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
-    prims = k.primaries.primaries
-    asked = [p for p in prims if p.id in q.entities.get("primary", [])]
+    prims = [p for p in k.primaries.primaries if p.nodal or p.liver or p.notes]  # a bare name adds no row
+    asked = [p for p in k.primaries.primaries if p.id in q.entities.get("primary", [])]
+    if asked and "treatment" in q.aspects and asked[0].id != "pancreas":
+        return primary_gap(q, k, "primary_site_pattern", "treatment")
     table = [_primary_line(p) for p in prims]
     patterns = _primary_table(prims)
     if not asked:
@@ -171,12 +241,29 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
             f"Nodal and liver metastases at presentation vary by primary site: nodal from {_nodal_range(prims)}.",
             sorted({sid for p in prims if p.nodal for sid in p.nodal.sources}),
         )
+        extreme = superlative(q, higher_is_worse=True)
+        known = sorted((p for p in prims if p.nodal), key=lambda p: p.nodal.value)
+        liver_asked = "liver" in q.entities.get("site", []) and "lymph_nodes" not in q.entities.get("site", [])
+        if liver_asked:
+            known = sorted((p for p in prims if p.liver), key=lambda p: p.liver.value)
+        if extreme:  # "which primary has the highest nodal rate": the answer first
+            pick = known[-1] if extreme == "highest" else known[0]
+            fig = pick.liver if liver_asked else pick.nodal
+            what = "liver" if liver_asked else "nodal"
+            a.summary = f"{pick.name} has the {extreme} {what} metastasis rate at presentation: {fig.formatted()}."
+            a.summary_sources = list(fig.sources)
         a.sections += section("Nodal and liver metastases at presentation", table, table=patterns)
         a.sections += section("General", [fact(f) for f in k.primaries.general])
         return a
     first = asked[0]
     line = _primary_line(first)
     a = answer.new("primary_site_pattern", f"{first.name} NETs: metastatic pattern", line.text + ".", line.sources)
+    if first.nodal is None and first.liver is None:  # never another site's figures for a site with none
+        a.summary = f"The sources give no nodal or liver percentages for {first.name.lower()} NETs."
+        a.not_covered.append(f"figures for {first.name.lower()} NETs")
+        a.sections += section(f"What the sources give for {first.name.lower()} NETs", [fact(n) for n in first.notes])
+        a.sections += section("General", [fact(f) for f in k.primaries.general])
+        return a
     for p in asked:
         a.sections += _primary_sections(k, p.id)
     a.sections += section("All primary sites, for context", table, table=patterns)
@@ -216,10 +303,29 @@ def survival(q: Query, k: Knowledge) -> Answer:
     beside = [by_id[c] for p in rows for c in p.compare_with if by_id[c] not in others]
     asked = [i for p in rows for i in pattern_items(p)] + [other_item(o) for o in others]
     silent = [sv.silent_sites[s] for s in asked_sites if s in sv.silent_sites and not rows]
+    if not rows and not others and not asked_sites and q.entities.get("therapy"):
+        # "overall survival with everolimus": the therapy's own outcome figures, or that it has none
+        return therapy(replace(q, aspects=[*q.aspects, "overall_survival"]), k)
+    if not rows and not others:
+        gap = primary_gap(q, k, "survival", "survival")
+        if gap:
+            return gap
+        sites = {x.id: x for x in k.sites.sites}
+        silent += [
+            f"The sources give no survival figure for {sites[s].name.lower()} metastases."
+            for s in asked_sites
+            if s not in sv.silent_sites and s in sites
+        ]
     if asked:
         summary, ss = "; ".join(i.text for i in asked[:2]) + ".", sorted({s for i in asked[:2] for s in i.sources})
     elif silent:
         summary, ss = silent[0], []
+    elif extreme := superlative(q, higher_is_worse=False):
+        pick = (max if extreme == "highest" else min)(sv.patterns, key=lambda p: p.os5.value or p.os5.high)
+        worse = "worst" if extreme == "lowest" else "best"
+        median = f"median {pick.median_months.formatted()}, " if pick.median_months else ""
+        summary = f"{pick.name} has the {worse} survival: {median}5-year OS {pick.os5.formatted()}."
+        ss = sorted({*pick.os5.sources, *(pick.median_months.sources if pick.median_months else [])})
     else:
         best = max(sv.patterns, key=lambda p: p.os5.value or p.os5.high)
         worst = min(sv.patterns, key=lambda p: p.os5.value or p.os5.low)
@@ -243,6 +349,7 @@ def survival(q: Query, k: Knowledge) -> Answer:
     )
     if silent:
         a.warnings.append(answer.Warn(severity="info", text=silent[0]))
+        a.not_covered.append(silent[0])
     if q.entities.get("subtype") and not asked:
         a.warnings.append(answer.Warn(severity="info", text="The sources give no survival figures by PNET subtype."))
     a.sections += section("Other settings", [other_item(o) for o in sv.other if o not in others and o not in beside])

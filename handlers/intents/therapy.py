@@ -123,6 +123,22 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
                     text=f"My sources do not mention {trial.name}; what they say about the same treatment follows.",
                 )
             )
+    if "overall_survival" in q.aspects:
+        for t in asked:
+            survival = [figure(f, f"{t.name}: {f.label}") for f in t.figures if "survival" in (f.label or "").lower()]
+            survival = [i for i in survival if "progression" not in i.text.lower()]
+            if survival:
+                items += survival
+                continue
+            a.not_covered.append(f"an overall-survival figure for {t.name}")
+            given = [f"{f.label[0].lower()}{f.label[1:]} of {f.formatted()}" for f in t.figures]
+            items.append(
+                Item(
+                    text=f"The sources give no overall-survival figure for {t.name}"
+                    + (f"; they give a {', '.join(given)}" if given else "; they give no outcome figure for it"),
+                    sources=sorted({s for f in t.figures for s in f.sources}),
+                )
+            )
     if "evidence" in q.aspects or q.entities.get("trial"):
         for t in asked:
             found = [figure(f, f"{t.name}: {f.label}") for f in t.figures] + [fact(f) for f in t.evidence]

@@ -9,9 +9,17 @@ from handlers.router import Query
 from knowledge import Knowledge
 
 
-def topic_answer(intent: str, topic_key: str, k: Knowledge) -> Answer:
+def topic_answer(intent: str, topic_key: str, k: Knowledge, aspects: list[str] | tuple[str, ...] = ()) -> Answer:
+    """A topic page; the facts that answer an asked aspect (topics.yaml `aspects`) lead it, in its first line."""
     t = k.topics.topics[topic_key]
     a = answer.new(intent, t.title, t.summary.text, list(t.summary.sources))
+    leads = [f for s in t.sections for f in s.facts if set(f.aspects) & set(aspects)]
+    if leads:
+        label = k.vocabulary.aspects[next(x for x in aspects if any(x in f.aspects for f in leads))].label
+        a.title = f"{t.title}: {label}"
+        a.summary = " ".join(f.text for f in leads)
+        a.summary_sources = sorted({sid for f in leads for sid in f.sources})
+        a.sections += section("In brief", [fact(t.summary)])
     for s in t.sections:
         a.sections += section(s.title, [fact(f) for f in s.facts])
     a.sections += section("What the sources do not say", [Item(text=x) for x in t.not_covered])
@@ -19,7 +27,7 @@ def topic_answer(intent: str, topic_key: str, k: Knowledge) -> Answer:
 
 
 def surveillance(q: Query, k: Knowledge) -> Answer:
-    return topic_answer("surveillance", "surveillance", k)
+    return topic_answer("surveillance", "surveillance", k, q.aspects)
 
 
 def pitfalls(q: Query, k: Knowledge) -> Answer:

@@ -1,0 +1,249 @@
+"""Questions answered as asked (issue 19): overviews, the asked aspect on the first line, an honest
+"the sources give no ..." where they stop, no neighbour's figures for a site or name, next-line
+questions as questions, and a confidence that reflects the match. Several phrasings per class."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.render import to_text
+
+
+def first_lines(engine, text: str) -> tuple[str, str]:
+    """The answer's title and first line (its summary), as a reader sees them first."""
+    a = engine.ask(text).answer
+    lines = to_text(a).splitlines()
+    return lines[0], lines[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is a PNET?",
+        "tell me about PNETs",
+        "PNET",
+        "pancreatic NET",
+        "Pancreatic neuroendocrine tumor",
+        "what are pancreatic neuroendocrine tumours",
+        "explain islet cell tumours",
+        "what is an islet cell carcinoma",
+        "my husband has a pNET, what is it?",
+        "pnets: overview please",
+    ],
+)
+def test_pnet_overview_is_never_a_decline(engine, text):
+    result = engine.ask(text)
+    a = result.answer
+    assert result.query.intent == "overview" and not a.declined, text
+    assert a.title.startswith("Pancreatic neuroendocrine tumours")
+    body = to_text(a)
+    assert "10%" in body and "90%" in body and "25%" in body  # subtypes and liver at diagnosis, cited
+    assert a.sources and result.query.confidence >= 80
+
+
+@pytest.mark.parametrize(
+    "text", ["explain neuroendocrine tumours", "what is a carcinoid", "NETs", "tell me about carcinoid tumours"]
+)
+def test_net_overview(engine, text):
+    a = engine.ask(text).answer
+    assert a.intent == "overview" and not a.declined and a.title.startswith("Neuroendocrine tumours")
+    assert "liver is the dominant metastatic site" in a.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "figure"),
+    [
+        ("what is an insulinoma", "Insulinoma", "10%"),
+        ("tell me about gastrinomas", "Gastrinoma", "60%"),
+        ("glucaganoma", "Glucagonoma", "50-80%"),
+        ("explain VIPoma", "VIPoma", "40-70%"),
+        ("what's an ACTHoma?", "Ectopic ACTHoma", "90%"),
+    ],
+)
+def test_subtype_overview_leads_with_the_subtype(engine, text, name, figure):
+    a = engine.ask(text).answer
+    assert a.intent == "overview" and a.summary.startswith(name) and figure in a.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("how often should we follow up after resection", "Initial follow-up at 3-12 months"),
+        ("follow-up intervals after PNET resection", "Initial follow-up at 3-12 months"),
+        ("what is the surveillance schedule after a whipple for pnet", "Initial follow-up at 3-12 months"),
+        ("how frequently to scan after distal pancreatectomy for PNET", "Initial follow-up at 3-12 months"),
+    ],
+)
+def test_follow_up_interval_questions_lead_with_the_intervals(engine, text, lead):
+    title, first = first_lines(engine, text)
+    assert "follow-up intervals" in title and first.startswith(lead), (title, first)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long will he live with liver mets from his pnet",
+        "what is the outlook for a pnet with liver mets",
+        "my dad has pnet with liver spread, how long has he got",
+        "life expectancy with PNET liver metastases",
+    ],
+)
+def test_lay_prognosis_gets_survival(engine, text):
+    result = engine.ask(text)
+    assert result.query.intent == "survival"
+    assert "24 months" in result.answer.summary and "25.5%" in result.answer.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("which subtype has the highest metastatic rate", "Ectopic ACTHoma has the highest"),
+        ("which PNET subtype is most aggressive", "Ectopic ACTHoma has the highest"),
+        ("which PNET subtype is least likely to spread", "Insulinoma has the lowest"),
+        ("which primary site has the highest nodal metastasis rate", "Right colon has the highest"),
+        ("which metastatic pattern has the worst survival in PNET", "Multiple organ metastases has the worst"),
+        ("best survival pattern pnet", "No organ metastasis has the best"),
+    ],
+)
+def test_a_superlative_leads_with_its_answer(engine, text, lead):
+    assert engine.ask(text).answer.summary.startswith(lead), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "progressed on SSA, next line?",
+        "options for progressive pNET after lanreotide?",
+        "what after everolimus fails",
+        "second line for metastatic pnet",
+        "pnet progressing on octreotide - what next?",
+    ],
+)
+def test_next_line_question_is_answered_as_a_question(engine, text):
+    result = engine.ask(text)
+    a = result.answer
+    assert a.intent == "treatment_plan" and a.plan is None, "a question, not a blank case plan"
+    assert "next line" in a.title and a.summary.startswith("Progressive disease: everolimus")
+
+
+def test_a_described_case_with_progression_is_still_planned(engine):
+    a = engine.ask("65M, 3cm tail PNET, Ki-67 12%, liver mets, progressed on lanreotide, next line?").answer
+    assert a.plan is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("what is the overall survival with everolimus", "The sources give no overall-survival figure for Everolimus"),
+        ("does sunitinib improve overall survival", "The sources give no overall-survival figure for Sunitinib"),
+        ("survival benefit of everolimus", "The sources give no overall-survival figure for Everolimus"),
+    ],
+)
+def test_an_aspect_the_sources_lack_is_named_on_the_first_line(engine, text, lead):
+    a = engine.ask(text).answer
+    assert a.summary.startswith(lead) and "progression-free survival" in a.summary and a.not_covered
+
+
+@pytest.mark.parametrize(
+    "text", ["everolimus hazard ratio", "p value for CLARINET", "number needed to treat with sunitinib"]
+)
+def test_trial_statistics_are_not_covered(engine, text):
+    a = engine.ask(text).answer
+    assert a.summary.startswith("My sources do not cover hazard ratios") and not a.declined
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("symptoms of VIPoma", "The sources give no symptoms or presentation for vipoma"),
+        ("what are the symptoms of a PNET", "The sources give no general list of symptoms of PNETs"),
+    ],
+)
+def test_symptoms_the_sources_lack_are_said_first(engine, text, what):
+    a = engine.ask(text).answer
+    assert a.summary.startswith(what) and a.not_covered
+
+
+def test_symptoms_the_sources_give_lead(engine):
+    assert engine.ask("what are the symptoms of insulinoma").answer.summary.startswith("Insulinoma presents with")
+
+
+PANCREATIC = [
+    "10%",
+    "90%",
+    "60%",
+    "45%",
+    "25%",
+    "24 months",
+    "77.1%",
+    "Whipple",
+    "distal pancreatectomy",
+    "enucleation",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("gastric NET metastasis rate", "The sources give no nodal or liver percentages for stomach"),
+        ("how often do gastric carcinoids spread", "The sources give no nodal or liver percentages for stomach"),
+        ("duodenal NET metastasis rate", "The sources give no nodal or liver percentages for duodenum"),
+        ("survival of gastric NET", "The sources give no survival figure for stomach"),
+        ("prognosis of rectal NET", "The sources give no survival figure for rectum"),
+        ("rectal NET treatment", "The sources give no treatment for rectum"),
+        ("how to treat a duodenal NET", "The sources give no treatment for duodenum"),
+        ("appendiceal NET surgery", "The sources give no treatment for appendix"),
+    ],
+)
+def test_a_site_without_figures_never_gets_a_neighbours(engine, text, lead):
+    a = engine.ask(text).answer
+    body = to_text(a)
+    assert a.summary.startswith(lead) and a.not_covered, a.summary
+    assert not [f for f in PANCREATIC if f in body], [f for f in PANCREATIC if f in body]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("survival with peritoneal mets from PNET", "peritoneum"), ("skin metastases survival pnet", "skin")],
+)
+def test_a_metastatic_site_without_survival_figures_says_so_first(engine, text, name):
+    a = engine.ask(text).answer
+    assert a.summary == f"The sources give no survival figure for {name} metastases." and a.not_covered
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "ident"),
+    [
+        ("islet cell carcinoma metastasis rate", "domain", "islet cell carcinoma"),
+        ("carcinoid tumour spread", "domain", "carcinoid tumour"),
+        ("everolimas dose", "therapy", "everolimus"),
+        ("lanreotyde dose", "therapy", "lanreotide"),
+        ("sandostatine dose", "therapy", "octreotide"),
+        ("sunitinb side effects", "therapy", "sunitinib"),
+        ("gastrinomma metastasis", "subtype", "gastrinoma"),
+        ("insulinomma", "subtype", "insulinoma"),
+    ],
+)
+def test_old_names_and_misspellings_are_understood(engine, text, kind, ident):
+    result = engine.ask(text)
+    assert ident in result.query.entities.get(kind, []) and not result.answer.declined
+
+
+@pytest.mark.parametrize("text", ["asdf qwer", "blorp", "what about it"])
+def test_a_decline_that_matched_nothing_has_no_confidence(engine, text):
+    result = engine.ask(text)
+    assert result.answer.declined and result.query.confidence == 0
+
+
+def test_a_decline_on_a_named_out_of_scope_term_is_confident(engine):
+    result = engine.ask("pancreatic adenocarcinoma survival")
+    assert result.answer.declined and result.query.confidence >= 90
+
+
+def test_ask_json_reports_the_confidence(engine, capsys):
+    from bot.cli import main
+
+    main(["ask", "--json", "asdf qwer"])
+    assert json.loads(capsys.readouterr().out)["confidence"] == 0
