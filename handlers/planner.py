@@ -79,6 +79,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["treated"] = case.prior_therapies
     facts["details"] = case.details()
     facts["toxicity"] = bool(case.toxicities)
+    facts["urgent"] = [f.id for f in case.urgent]
     # Antitumour systemic therapy, not symptom control (diazoxide, PPI, preoperative octreotide) or liver-directed.
     not_systemic = {n for n, act in k.planner.acts.items() if act.kind in ("liver_directed", "preoperative")}
     not_systemic = {k.planner.acts[n].drug or n for n in not_systemic} - {"octreotide"}
@@ -456,6 +457,7 @@ def understood(case: Case, k: Knowledge) -> list[Item]:
         ("Jaundice / biliary obstruction", None if c.biliary_obstruction is None else _yes_no(c.biliary_obstruction)),
         ("Peripheral / exophytic", None if c.peripheral is None else _yes_no(c.peripheral)),
         ("Fit for surgery", None if c.fit_for_surgery is None else _yes_no(c.fit_for_surgery)),
+        ("Frail", "yes" if c.frail else None),
     ]
     items += [Item(text=f"{label}: {value}") for label, value in optional if value]
     if c.ignored:
@@ -641,6 +643,8 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     """The steps in order: those that hold outright, then each branch's with its "If ..."; the first systemic
     step carries the reason for the order of systemic therapy."""
     seq = lay.draft.sequence
+    facts = lay.draft.facts
+    paused = facts["phase"] == "toxicity" and facts["progression"] is not True
     first_systemic = next((s for s in lay.draft.steps if s.step.phase == "systemic"), None)
     out = []
     groups = [("", lay.main), *((f"If {b}: ", ss) for b, ss in lay.branches.items()), ("", lay.follow)]
@@ -650,6 +654,8 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
                 continue  # "resection of the primary" beside the operation that does it: one step, not two
             if s.step.phase == "intensity":
                 continue  # "favour systemic therapy" says why, it is not a step: it stays in the details
+            if s.step.phase == "systemic" and paused:
+                continue  # a toxicity on a drug still given: the next lines wait in the details
             why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE else None
             out.append(Item(text=label + s.text, sources=list(s.sources), detail=why))
     return out

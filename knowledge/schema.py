@@ -392,6 +392,7 @@ class CaseVocabulary(Strict):
     outcomes: Outcomes
     toxicity_grade_context: Terms
     unfit: Terms
+    frail: Terms
     fit: Terms
     fitness_uncertain: Terms
     hedges: Terms
@@ -616,6 +617,8 @@ PLAN_FACTS = {
     "fdg",
     "uncertain_sites",
     "multiple_lesions",
+    "urgent",
+    "frail",
 }
 PLAN_OPS = {"is", "in", "not_in", "lt", "le", "gt", "ge", "has_any", "has_none"}
 Phase = Literal["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]

@@ -41,6 +41,24 @@ def fold(text: str) -> str:
     return text
 
 
+_UNFOLD = {
+    "positive": r"(?:positive|\+\s*(?:ve)?)",
+    "negative": r"(?:negative|-\s*ve)",
+    "ki67": r"(?:ki\s*-?\s*67|mib\s*-?\s*1)",
+}
+
+
+def unfold(original: str, folded: str) -> str:
+    """The words of `original` that folded to `folded` (a fragment of fold(original)), as the user wrote
+    them ("K+ 2.4" for "k positive 2.4"); the folded words when they cannot be found."""
+    toks = tokens(folded)
+    if not toks:
+        return folded
+    parts = [_UNFOLD.get(t, re.escape(t)) for t in toks]
+    m = re.search(r"[^a-z0-9]*?".join(parts), unicodedata.normalize("NFKC", original), re.I)
+    return m.group(0) if m else folded
+
+
 def tokens(text: str) -> list[str]:
     """Tokens of already folded text."""
     return _TOKEN.findall(text)

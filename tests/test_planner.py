@@ -277,8 +277,8 @@ VIGNETTES = [
     (
         "PNET with positive nodes and liver mets, unresectable, 60% hepatic replacement",
         {"hepatic_burden_pct": 60, "metastases": ["liver", "lymph_nodes"]},
-        ["intensity_systemic", "tace"],
-        [],
+        ["intensity_systemic"],
+        ["tace", "tae", "rfa"],  # more than half the liver replaced: a question for the board, not a step
         [],
     ),
     (

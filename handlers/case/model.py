@@ -84,6 +84,7 @@ class Case(BaseModel):
     peripheral: bool | None = None  # peripheral / exophytic (enucleation) vs near the duct
     malignant_features: bool | None = None
     fit_for_surgery: bool | None = None
+    frail: bool | None = None  # ECOG 3-4, bed- or chair-bound, advanced dementia: beyond unfit for surgery
     uncertain_sites: list[str] = []  # sites named only with a hedge ("?liver met", "indeterminate")
     multiple_lesions: bool = False  # several pancreatic tumours named ("3 NF-PNETs"): read as one, said so
     toxicities: list[Toxicity] = []

@@ -28,7 +28,7 @@ from handlers.case.model import (
 from handlers.lexicon import Lexicon, Span
 from knowledge import Knowledge
 from knowledge.schema import terms_pattern
-from knowledge.text import fold, tokens
+from knowledge.text import fold, tokens, unfold
 
 # --- patterns ------------------------------------------------------------------------------------
 
@@ -74,16 +74,19 @@ _LOCATION = re.compile(
 )
 _NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")
 _SSTR_TERM = re.compile(
-    r"dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b|\bsri\b|\bpet\b"
+    r"special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b|\bsri\b|\bpet\b"
 )
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
+)
+_SSTR_MIXED = re.compile(
+    r"(?:liver|lesions?|mets?|metastas[ie]s|deposits?|nodes?)\s+(?:are\s+|were\s+|is\s+)?(?:not\s+(?:\w+\s+)?avid|non[- ]?avid|negative)"
 )
 _SSTR_POS = re.compile(
     r"avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
 )
 _SSTR_TOPIC = re.compile(
-    r"dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b|krenning"
+    r"special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b|krenning"
 )
 _RESECT_NO = re.compile(
     r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation)\s+abandoned)\b"
@@ -209,6 +212,8 @@ _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
     r"|asking\s+(?:about|whether|if)|wonder\w*|thoughts\s+on|offered|keen\s+on|wants?\s+(?:to|a|an))\b"
 )
+# "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
+_OUTCOME_IN_BRACKETS = re.compile(r"\(\s*(pd|pr|sd|cr|progress\w*|stable|respon\w*)\s*\)")
 _SHARED_VERB = re.compile(r"\s*on\b")
 # A clause that is only an item of a list of drugs ("everolimus", "and sunitinib"): it shares the outcome
 # said of the list before it.
@@ -270,6 +275,7 @@ class CaseParser:
         self.outcome_rank = {name: i for i, (name, _) in enumerate(self.outcomes)}
         self.toxicity = terms_pattern(v.toxicity_grade_context)
         self.unfit = terms_pattern(v.unfit)
+        self.frail = terms_pattern(v.frail)
         self.fit = terms_pattern(v.fit)
         self.fit_uncertain = terms_pattern(v.fitness_uncertain)
         self.hedge = terms_pattern(v.hedges)
@@ -293,7 +299,7 @@ class CaseParser:
         ]
 
     def parse(self, text: str) -> Case:
-        folded = _AGE_SEX.sub(" ", fold(text))
+        folded = _OUTCOME_IN_BRACKETS.sub(r" \1 ", _AGE_SEX.sub(" ", fold(text)))
         case = Case()
         used: list[tuple[int, int]] = []  # spans of the folded text that gave a fact, for "ignored"
         self._size(folded, case, used)
@@ -347,6 +353,11 @@ class CaseParser:
             for sentence in re.split(r"[.;\n]+", folded):
                 if (m := _SSTR_TOPIC.search(sentence)) and "fdg" not in sentence:
                     self._sstr(sentence[m.start() : m.end() + 80], case)
+        if case.sstr == "positive":  # "primary avid, liver lesions NOT avid": mixed uptake is not SSTR-positive
+            for sentence in re.split(r"[.;\n]+", folded):
+                if _SSTR_TOPIC.search(sentence) and "fdg" not in sentence and (m := _SSTR_MIXED.search(sentence)):
+                    case.sstr = "negative"
+                    case.evidence["sstr"] = "mixed uptake: " + m.group(0)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
         if case.progression is None and any(t.outcome == "progressed" for t in case.treatments):
@@ -372,7 +383,9 @@ class CaseParser:
         )
         case.question = " ".join(" ".join(asks).split())
         case.ignored = _ignored(clauses, used)
-        case.unread = [x for x in case.ignored if re.search(r"\d", x) or self.clinical.search(x)]
+        case.unread = [unfold(text, x) for x in case.ignored if re.search(r"\d", x) or self.clinical.search(x)]
+        for f in case.urgent:  # act-first lines quote the post as written
+            f.words = "; ".join(unfold(text, w) for w in f.words.split("; "))
         return case
 
     # urgent findings, FDG, toxicities -----------------------------------------------------------
@@ -402,7 +415,15 @@ class CaseParser:
                         for m in p.finditer(c.text)
                         if not _negated(c.text, m.start(), m.end())
                     )  # every term of the finding was read, not only the first
-                    words = list(dict.fromkeys(_clause_at(clauses, a) for a, _ in hits if a is not None))
+                    words = list(
+                        dict.fromkeys(
+                            " ".join(c.text.split())[:80]
+                            for p in groups
+                            for c in clauses
+                            for m in p.finditer(c.text)
+                            if not _negated(c.text, m.start(), m.end())
+                        )
+                    )[:4]
             if words:
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
 
@@ -721,6 +742,9 @@ class CaseParser:
             case.splenic_vessel_involvement = not (spared or _negated(clause, m.start(), m.end()))
 
     def _fitness(self, clause: str, case: Case) -> None:
+        if (m := self.frail.search(clause)) and not _negated(clause, m.start(), m.end()):
+            case.frail = True
+            case.evidence["frail"] = m.group(0)
         if self.unfit.search(clause):
             case.fit_for_surgery = False
             case.evidence["fit_for_surgery"] = clause.strip()[:80]
