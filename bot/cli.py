@@ -157,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_manifest(args.http, sys.stdout, sys.stderr)
     if args.command == "validate":
         return cmd_validate(args.directory or args.knowledge or os.environ.get(KNOWLEDGE_ENV), sys.stdout, sys.stderr)
+    knowledge_dir = args.knowledge or os.environ.get(KNOWLEDGE_ENV)
     try:
-        engine = load_engine(args.knowledge or os.environ.get(KNOWLEDGE_ENV))
+        engine = load_engine(knowledge_dir)
         if args.command in (None, "run"):
             mode = getattr(args, "mode", "auto")
             settings, mode = settings_for(os.environ, None if mode == "auto" else mode)
@@ -174,5 +175,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in (None, "run") and mode != "console":
         from bot.runner import serve  # Slack libraries load only when the Slack app runs
 
-        return serve(settings, mode, engine)
+        return serve(settings, mode, engine, knowledge_dir)
     return console(engine)

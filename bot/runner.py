@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from typing import TextIO
 
@@ -14,7 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot import logs
 from bot.app import build_app
 from bot.settings import Mode, Settings
-from bot.startup import StartupError
+from bot.startup import KNOWLEDGE_ENV, StartupError
 from bot.store import Store, StoreError, open_store
 from handlers.engine import Engine
 
@@ -45,8 +46,11 @@ def slack_app(settings: Settings, engine: Engine, store: Store) -> App:
         raise StartupError([problem]) from None
 
 
-def serve(settings: Settings, mode: Mode, engine: Engine, err: TextIO = sys.stderr) -> int:
-    """Run the Slack app in Socket Mode or HTTP until stopped."""
+def serve(
+    settings: Settings, mode: Mode, engine: Engine, knowledge_dir: str | None = None, err: TextIO = sys.stderr
+) -> int:
+    """Run the Slack app in Socket Mode or HTTP until stopped. `knowledge_dir` is where `engine`'s knowledge
+    came from (None: the packaged knowledge); web workers load the same directory and must find the same version."""
     try:
         store = store_for(settings)
         app = slack_app(settings, engine, store)
@@ -61,7 +65,10 @@ def serve(settings: Settings, mode: Mode, engine: Engine, err: TextIO = sys.stde
 
     if settings.web_concurrency == 1:  # this process serves; the app built above is the one
         web.serve(web.Web(app, settings.signing_secret or "", store, settings.web_threads, engine.version), settings)
-    else:  # the app above was the start-up check; each worker builds its own from the same environment
+    else:  # the app above was the start-up check; each worker builds its own from the environment
+        if knowledge_dir:  # `--knowledge DIR` as well as PNET_KNOWLEDGE_DIR, whatever the workers' directory
+            os.environ[KNOWLEDGE_ENV] = os.path.abspath(knowledge_dir)
+        os.environ[web.KNOWLEDGE_VERSION_ENV] = engine.version
         web.serve("bot.web:worker", settings)
     return 0
 

@@ -40,6 +40,9 @@ from bot.store import REPLAY_TTL_S, Store, StoreError
 from bot.verification import refusal
 
 EVENTS_PATH = "/slack/events"
+# Set by the web process for its workers: the knowledge version it checked at start. A worker that finds
+# another version (the files changed since) refuses to start, and uvicorn then stops the whole service.
+KNOWLEDGE_VERSION_ENV = "PNET_SERVING_KNOWLEDGE_VERSION"
 HEALTH_PATH = "/healthz"
 
 # Slack's largest payloads to this app are message events (text up to 40,000 characters, repeated in
@@ -150,10 +153,18 @@ def _raw(headers: list[tuple[str, str]], length: int) -> list[tuple[bytes, bytes
 def create_app(env: Mapping[str, str]) -> Web:
     """The web app from the environment: settings, knowledge, the Slack app (auth.test) and the store."""
     from bot.runner import slack_app, store_for
-    from bot.startup import KNOWLEDGE_ENV, load_engine, settings_for
+    from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
 
     settings, _ = settings_for(env, "http")
     engine = load_engine(env.get(KNOWLEDGE_ENV))
+    expected = env.get(KNOWLEDGE_VERSION_ENV)
+    if expected and engine.version != expected:
+        raise StartupError(
+            [
+                f"the knowledge is now version {engine.version}, but the service started with {expected}"
+                f" ({env.get(KNOWLEDGE_ENV) or 'the packaged knowledge'}); restart the service to serve one version"
+            ]
+        )
     store = store_for(settings)
     return Web(
         slack_app(settings, engine, store), settings.signing_secret or "", store, settings.web_threads, engine.version

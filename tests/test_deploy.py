@@ -1,6 +1,6 @@
 """The Procfile's two process lines, started for real against the local Slack stand-in.
 
-web:    gunicorn on a free port; driven over HTTP with signed requests, and /healthz.
+web:    uvicorn on a free port; driven over HTTP with signed requests, and /healthz.
 worker: Socket Mode against a local WebSocket stand-in: apps.connections.open (on the Web API
         stand-in) hands out its ws:// URL; it sends hello and an events_api envelope; the bot must
         ack the envelope and post the answer.
@@ -9,6 +9,8 @@ worker: Socket Mode against a local WebSocket stand-in: apps.connections.open (o
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import socket
 import threading
 import time
@@ -18,6 +20,9 @@ import urllib.request
 import pytest
 from websockets.sync.server import serve
 
+from bot.startup import StartupError
+from bot.web import KNOWLEDGE_VERSION_ENV, create_app
+from knowledge.loader import DATA_DIR, load
 from tests.procfile import free_port, procfile, start, stop
 from tests.servers import wait_http
 from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
@@ -77,6 +82,65 @@ def test_procfile_web_line_serves_slack_and_health(stub, knowledge, tmp_path):
         err = stop(proc)
     assert "How often" not in err and "insulinomas" not in err  # the logs never carry the question
     assert "Traceback" not in err and '"event": "bad_request"' in err
+
+
+def edited_knowledge(tmp_path, edition: str = "2031-01-01"):
+    """A copy of the packaged knowledge with another edition date, so another version."""
+    d = tmp_path / "knowledge"
+    shutil.copytree(DATA_DIR, d)
+    meta = d / "meta.yaml"
+    meta.write_text(meta.read_text().replace("edition_date: 2026-11-22", f"edition_date: {edition}", 1))
+    return d, load(d).version
+
+
+def test_every_web_worker_serves_the_knowledge_given_with_the_knowledge_option(stub, knowledge, tmp_path):
+    directory, version = edited_knowledge(tmp_path)
+    assert version.startswith("2031-01-01.") and version != knowledge.version
+    port = free_port()
+    line = procfile()["web"].replace("python -m bot ", f"python -m bot --knowledge {directory} ", 1)
+    assert "--knowledge" in line
+    env = {
+        "PNET_DATA_DIR": str(tmp_path / "data"),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": stub.api_url,
+    }
+    proc = start(line, env)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz", proc)
+        stub.wait("auth.test", 3, timeout=30)  # the start-up check, then each worker as it starts
+        time.sleep(0.5)  # the second worker is listening
+        versions, answers = set(), set()
+        for _ in range(12):  # new connections, spread over both workers by the kernel
+            versions.add(
+                json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz").read())["knowledge_version"]
+            )
+            body = command_body("How often do insulinomas metastasise?", stub)
+            status, ack = post(f"http://127.0.0.1:{port}/slack/events", body, signed_headers(body))
+            assert status == 200
+            answers.update(re.findall(r"Knowledge version (\d{4}-\d\d-\d\d\.[0-9a-f]+)", ack.decode()))
+        assert versions == {version} and answers == {version}
+    finally:
+        err = stop(proc)
+    started = [json.loads(x) for x in err.splitlines() if '"event": "starting"' in x]
+    assert [e["knowledge_version"] for e in started] == [version]
+
+
+def test_a_web_worker_that_finds_other_knowledge_than_the_service_started_with_refuses_to_start(stub, tmp_path):
+    directory, version = edited_knowledge(tmp_path)
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": stub.api_url,
+        "PNET_DATA_DIR": str(tmp_path / "data"),
+        "PNET_KNOWLEDGE_DIR": str(directory),
+        KNOWLEDGE_VERSION_ENV: "2026-11-22.0000000000",  # what the web process checked before the files changed
+    }
+    with pytest.raises(StartupError, match=f"now version {version}.*started with 2026-11-22.0000000000"):
+        create_app(env)
+    assert create_app({**env, KNOWLEDGE_VERSION_ENV: version}).health
 
 
 def test_procfile_web_line_stops_with_a_clear_message_on_missing_settings(stub):
