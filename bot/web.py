@@ -1,7 +1,8 @@
 """The web process (`python -m bot run --mode http`, the Procfile's web line): uvicorn, our front door, Bolt.
 
   POST /slack/events   Slack's events, commands, shortcuts and interactivity
-  GET  /healthz        200 with the knowledge version, for load balancers and uptime checks
+  GET  /healthz        for load balancers and uptime checks: 200 when this worker can serve (knowledge
+                       loaded, store reachable), else 503; both with {"status", "knowledge_version", "store"}
 
 Every POST passes, in this order, before Bolt sees a byte of it:
   1. size: a Content-Length no larger than Slack ever sends (else 413, before reading the body; 411
@@ -54,6 +55,7 @@ SMALL_BODY_BYTES = 64 * 1024  # commands, clicks and most events; uvicorn buffer
 LARGE_BODY_BUDGET = 32 * 1024 * 1024  # per worker: larger bodies being read at once, all together
 MAX_CONNECTIONS = 1000  # per worker; beyond it uvicorn answers 503 at once
 KEEP_ALIVE_S = 5
+HEALTH_CHECK_EVERY_S = 1.0  # /healthz asks the store at most this often per worker; callers in between share it
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -66,8 +68,10 @@ class Web:
     def __init__(self, bolt: App, signing_secret: str, store: Store, threads: int, knowledge_version: str):
         self.bolt, self.secret, self.store = bolt, signing_secret.encode(), store
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="web")
-        self.health = json.dumps({"status": "ok", "knowledge_version": knowledge_version}).encode()
+        self.knowledge_version = knowledge_version  # a Web exists only once its knowledge has loaded
         self.large_in_flight = 0  # bytes of large bodies being read now (event loop only: no lock needed)
+        self._store_check: asyncio.Future[bool] | None = None  # the last store check (event loop only)
+        self._store_checked_at = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,11 +80,31 @@ class Web:
         if path == EVENTS_PATH and method == "POST":
             status, headers, body = await self.slack(scope, receive)
         elif path == HEALTH_PATH and method in ("GET", "HEAD"):
-            status, headers, body = 200, [("content-type", "application/json")], self.health
+            status, headers, body = await self.healthz()
         else:
             status, headers, body = 404, [("content-type", "text/plain")], b"Not found. Slack posts to /slack/events.\n"
         await send({"type": "http.response.start", "status": status, "headers": _raw(headers, len(body))})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+    async def healthz(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        """200 if a Slack request would be served now, 503 if it would fail (the store is unreachable)."""
+        loop = asyncio.get_running_loop()
+        last = self._store_check
+        if last is None or (last.done() and loop.time() - self._store_checked_at >= HEALTH_CHECK_EVERY_S):
+            self._store_checked_at = loop.time()
+            self._store_check = last = loop.run_in_executor(self.pool, self._store_reachable)
+        store_ok = await asyncio.shield(last)  # a caller that goes away does not cancel the others' check
+        body = {"status": "ok" if store_ok else "unavailable", "knowledge_version": self.knowledge_version}
+        body["store"] = "ok" if store_ok else "unreachable"
+        return 200 if store_ok else 503, [("content-type", "application/json")], json.dumps(body).encode()
+
+    def _store_reachable(self) -> bool:
+        try:
+            self.store.check()
+            return True
+        except StoreError as exc:
+            logs.event("store_unavailable", logging.ERROR, error=str(exc))
+            return False
 
     async def slack(self, scope: Scope, receive: Receive) -> tuple[int, list[tuple[str, str]], bytes]:
         headers: dict[str, str] = {}

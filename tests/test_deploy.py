@@ -8,6 +8,7 @@ worker: Socket Mode against a local WebSocket stand-in: apps.connections.open (o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -18,13 +19,14 @@ import urllib.error
 import urllib.request
 
 import pytest
+import redis
 from websockets.sync.server import serve
 
 from bot.startup import StartupError
-from bot.web import KNOWLEDGE_VERSION_ENV, create_app
+from bot.web import HEALTH_CHECK_EVERY_S, KNOWLEDGE_VERSION_ENV, create_app
 from knowledge.loader import DATA_DIR, load
 from tests.procfile import free_port, procfile, start, stop
-from tests.servers import wait_http
+from tests.servers import redis_server, wait_http, web_line
 from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 
 
@@ -39,6 +41,14 @@ def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
     req = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
@@ -66,7 +76,7 @@ def test_procfile_web_line_serves_slack_and_health(stub, knowledge, tmp_path):
     proc = start(procfile()["web"], env)
     try:
         health = json.loads(wait_http(f"http://127.0.0.1:{port}/healthz", proc))
-        assert health == {"status": "ok", "knowledge_version": knowledge.version}
+        assert health == {"status": "ok", "knowledge_version": knowledge.version, "store": "ok"}
 
         body = command_body("How often do insulinomas metastasise?", stub)
         status, ack = post(f"http://127.0.0.1:{port}/slack/events", body, signed_headers(body))
@@ -82,6 +92,32 @@ def test_procfile_web_line_serves_slack_and_health(stub, knowledge, tmp_path):
         err = stop(proc)
     assert "How often" not in err and "insulinomas" not in err  # the logs never carry the question
     assert "Traceback" not in err and '"event": "bad_request"' in err
+
+
+def test_healthz_says_503_while_the_store_is_down_as_slack_requests_would_get(stub, knowledge, tmp_path):
+    with redis_server(tmp_path) as url, web_line(stub, tmp_path / "data", REDIS_URL=url, WEB_CONCURRENCY="2") as web:
+        health = f"http://127.0.0.1:{web.port}/healthz"
+        stub.wait(
+            "auth.test", 3, timeout=30
+        )  # both workers are up (one that starts without its store stops the service)
+        assert get(health) == (
+            200,
+            json.dumps({"status": "ok", "knowledge_version": knowledge.version, "store": "ok"}).encode(),
+        )
+        with contextlib.suppress(redis.ConnectionError):
+            redis.Redis.from_url(url).shutdown(nosave=True)
+        time.sleep(HEALTH_CHECK_EVERY_S + 0.1)  # every worker asks the store again at its next /healthz
+        status, body = get(health)
+        assert status == 503
+        assert json.loads(body) == {
+            "status": "unavailable",
+            "knowledge_version": knowledge.version,
+            "store": "unreachable",
+        }
+        command = command_body("How often do insulinomas metastasise?", stub)
+        assert post(web.url, command, signed_headers(command))[0] == 503  # what /healthz foretold
+        assert get(health)[0] == 503  # and so says every worker
+    assert '"event": "store_unavailable"' in web.log and url not in web.log
 
 
 def edited_knowledge(tmp_path, edition: str = "2031-01-01"):
@@ -140,7 +176,7 @@ def test_a_web_worker_that_finds_other_knowledge_than_the_service_started_with_r
     }
     with pytest.raises(StartupError, match=f"now version {version}.*started with 2026-11-22.0000000000"):
         create_app(env)
-    assert create_app({**env, KNOWLEDGE_VERSION_ENV: version}).health
+    assert create_app({**env, KNOWLEDGE_VERSION_ENV: version}).knowledge_version == version
 
 
 def test_procfile_web_line_stops_with_a_clear_message_on_missing_settings(stub):
