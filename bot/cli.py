@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run [--mode M] | ask [--json] [TEXT] | board CASE | validate [DIR] | console]`.
+"""Command line: `python -m bot [run [--mode M] | ask [--json] [TEXT] | board CASE | validate [DIR] | console | health]`.
 
 With no command it runs: Socket Mode, HTTP or the local console, depending on which tokens are set.
 
@@ -14,8 +14,10 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
+from bot import heartbeat
 from bot.render import to_blocks, to_markdown, to_text
 from bot.settings import SettingsError, from_env
 from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
@@ -103,6 +105,20 @@ def cmd_manifest(http_url: str | None, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def cmd_health(max_age: float, out: TextIO, err: TextIO) -> int:
+    try:
+        path = Path(from_env(os.environ).heartbeat_file)
+    except SettingsError as exc:
+        err.write(StartupError(exc.problems).report("Cannot check health"))
+        return 1
+    problem = heartbeat.check(path, max_age)
+    if problem:
+        err.write(f"Socket Mode worker not alive: {problem}\n")
+        return 1
+    out.write("Socket Mode worker alive: connected to Slack\n")
+    return 0
+
+
 def console(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     """A local chat with the engine, for newcomers and curators: no Slack needed. Like an assistant
     thread, a line after a case can change it ("and if Ki-67 were 25%?"); the session's lines are held
@@ -151,8 +167,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     man = sub.add_parser("manifest", help="print the Slack app manifest (Socket Mode, or HTTP with --http)")
     man.add_argument("--http", metavar="URL", help="public base URL of the web process, e.g. https://pnet.example.org")
+    health = sub.add_parser(
+        "health", help="liveness of the Socket Mode worker: exit 0 if it heard from Slack recently, else 1"
+    )
+    health.add_argument(
+        "--max-age", type=float, default=heartbeat.MAX_AGE_S, metavar="S", help="seconds (default %(default)s)"
+    )
     args = parser.parse_args(argv)
 
+    if args.command == "health":
+        return cmd_health(args.max_age, sys.stdout, sys.stderr)
     if args.command == "manifest":
         return cmd_manifest(args.http, sys.stdout, sys.stderr)
     if args.command == "validate":

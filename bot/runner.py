@@ -6,13 +6,14 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import logs
+from bot import heartbeat, logs
 from bot.app import build_app
 from bot.settings import Mode, Settings
 from bot.startup import KNOWLEDGE_ENV, StartupError
@@ -99,4 +100,5 @@ def socket_mode(app: App, settings: Settings):
     client.on_message_listeners.append(on_message)
     client.on_close_listeners.append(on_close)
     client.on_error_listeners.append(on_error)
+    heartbeat.keep(client, Path(settings.heartbeat_file), PING_INTERVAL_S)
     return handler

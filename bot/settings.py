@@ -14,7 +14,10 @@ BIND_ADDRESS          address the web process listens on (default 0.0.0.0; 127.0
 WEB_CONCURRENCY       web worker processes (default: the number of cores, at least 2)
 WEB_THREADS           threads per web worker that run Bolt's listeners (default 8)
 REDIS_URL             redis://... : the event and replay store shared by several machines (default: SQLite)
-PNET_DATA_DIR         directory of the SQLite store, shared by the processes of one machine (default .pnet-data)
+PNET_DATA_DIR         directory of the SQLite store, shared by the processes of one machine (default .pnet-data,
+                      relative to the working directory)
+PNET_HEARTBEAT_FILE   file the Socket Mode worker touches while connected, read by `python -m bot health`
+                      (default PNET_DATA_DIR/socket-heartbeat; give each worker on a machine its own)
 SLACK_API_TIMEOUT     seconds to wait for one Web API call (default 10)
 """
 
@@ -59,6 +62,7 @@ class Settings:
     web_threads: int = 8
     redis_url: str | None = field(default=None, repr=False)  # may carry a password
     data_dir: str = ".pnet-data"
+    heartbeat_file: str = ".pnet-data/socket-heartbeat"
     api_timeout: int = 10
 
     def mode(self) -> Mode:
@@ -167,6 +171,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
     if redis_url and urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
         problems.append("REDIS_URL should be a redis://, rediss:// or unix:// URL (the value is not shown)")
 
+    data_dir = get("PNET_DATA_DIR") or ".pnet-data"
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -183,6 +188,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         web_concurrency=web_concurrency,
         web_threads=web_threads,
         redis_url=redis_url,
-        data_dir=get("PNET_DATA_DIR") or ".pnet-data",
+        data_dir=data_dir,
+        heartbeat_file=get("PNET_HEARTBEAT_FILE") or os.path.join(data_dir, "socket-heartbeat"),
         api_timeout=api_timeout,
     )

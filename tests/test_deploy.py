@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -22,6 +26,7 @@ import pytest
 import redis
 from websockets.sync.server import serve
 
+from bot.runner import PING_INTERVAL_S
 from bot.startup import StartupError
 from bot.web import HEALTH_CHECK_EVERY_S, KNOWLEDGE_VERSION_ENV, create_app
 from knowledge.loader import DATA_DIR, load
@@ -242,6 +247,43 @@ def test_procfile_worker_line_runs_socket_mode(stub, tmp_path):
             while not acks and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert {"envelope_id": "env-1"} in acks
+        finally:
+            stop(proc)
+
+
+def health(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """`python -m bot health` as a platform's liveness check runs it, beside the worker."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PNET_"))}
+    cmd = [sys.executable, "-m", "bot", "health", *args]
+    return subprocess.run(cmd, env={**clean, **env}, capture_output=True, text=True, timeout=30)
+
+
+def test_socket_mode_liveness_is_a_heartbeat_that_health_checks(stub, tmp_path):
+    def slack_side(ws):  # greets, then answers pings (the websockets library pongs by itself)
+        ws.send(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}}))
+        for _ in ws:
+            pass
+
+    env = {**worker_env(stub, tmp_path), "PNET_HEARTBEAT_FILE": str(tmp_path / "beat")}
+    missing = health(env)
+    assert missing.returncode == 1 and "no heartbeat at" in missing.stderr
+    with serve(slack_side, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        stub.ws_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link/?ticket=t1"
+        proc = start(procfile()["worker"], env)
+        try:
+            deadline = time.monotonic() + 30
+            while not (tmp_path / "beat").exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            alive = health(env)
+            assert alive.returncode == 0, alive.stderr
+            os.killpg(proc.pid, signal.SIGSTOP)  # hung: no pings, no pongs, no heartbeat
+            time.sleep(2.5)
+            hung = health(env, "--max-age", "2")
+            assert hung.returncode == 1 and "is hung or cut off" in hung.stderr
+            os.killpg(proc.pid, signal.SIGCONT)
+            time.sleep(PING_INTERVAL_S * 2)  # pinged again, and Slack answered
+            assert health(env, "--max-age", str(PING_INTERVAL_S * 2)).returncode == 0  # touched at every ping
         finally:
             stop(proc)
 
