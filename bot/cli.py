@@ -19,7 +19,6 @@ from typing import Any, TextIO
 
 from bot import heartbeat
 from bot.render import to_blocks, to_markdown, to_text
-from bot.settings import SettingsError, from_env
 from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
 from handlers.conversation import HISTORY
 from handlers.engine import Engine, Result
@@ -94,9 +93,9 @@ def cmd_manifest(http_url: str | None, out: TextIO, err: TextIO) -> int:
     from bot.manifest import manifest, to_yaml
 
     try:
-        command = from_env(os.environ).slash_command
-    except SettingsError as exc:
-        err.write(StartupError(exc.problems).report("Cannot print the manifest"))
+        command = settings_for(os.environ, "console")[0].slash_command
+    except StartupError as exc:
+        err.write(exc.report("Cannot print the manifest"))
         return 1
     if http_url and not http_url.startswith("https://"):
         err.write("Slack sends requests only to https:// URLs; give the public https address of the web process.\n")
@@ -107,9 +106,9 @@ def cmd_manifest(http_url: str | None, out: TextIO, err: TextIO) -> int:
 
 def cmd_health(max_age: float, out: TextIO, err: TextIO) -> int:
     try:
-        path = Path(from_env(os.environ).heartbeat_file)
-    except SettingsError as exc:
-        err.write(StartupError(exc.problems).report("Cannot check health"))
+        path = Path(settings_for(os.environ, "console")[0].heartbeat_file)
+    except StartupError as exc:
+        err.write(exc.report("Cannot check health"))
         return 1
     problem = heartbeat.check(path, max_age)
     if problem:

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import heartbeat, logs
 from bot.app import build_app
-from bot.settings import Mode, Settings
+from bot.settings import Mode, Settings, secret
 from bot.startup import KNOWLEDGE_ENV, StartupError
 from bot.store import Store, StoreError, open_store
 from handlers.engine import Engine
@@ -28,7 +28,7 @@ PING_INTERVAL_S = 3
 
 def store_for(settings: Settings) -> Store:
     try:
-        return open_store(settings.redis_url, settings.data_dir)
+        return open_store(secret(settings.redis_url) or None, settings.data_dir)
     except StoreError as exc:
         raise StartupError([str(exc)]) from None
 
@@ -65,7 +65,7 @@ def serve(
     from bot import web
 
     if settings.web_concurrency == 1:  # this process serves; the app built above is the one
-        web.serve(web.Web(app, settings.signing_secret or "", store, settings.web_threads, engine.version), settings)
+        web.serve(web.Web(app, secret(settings.signing_secret), store, settings.web_threads, engine.version), settings)
     else:  # the app above was the start-up check; each worker builds its own from the environment
         if knowledge_dir:  # `--knowledge DIR` as well as PNET_KNOWLEDGE_DIR, whatever the workers' directory
             os.environ[KNOWLEDGE_ENV] = os.path.abspath(knowledge_dir)
@@ -78,7 +78,7 @@ def socket_mode(app: App, settings: Settings):
     """Bolt's Socket Mode handler, tuned to notice a dropped connection fast, logging connection events only."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    handler = SocketModeHandler(app, settings.app_token, ping_interval=PING_INTERVAL_S)
+    handler = SocketModeHandler(app, secret(settings.app_token), ping_interval=PING_INTERVAL_S)
     client = handler.client
 
     def on_message(message: str) -> None:  # only the connection's own messages are read, never a payload

@@ -36,7 +36,7 @@ from slack_bolt import App, BoltRequest
 
 from bot import logs
 from bot.http_protocol import HEAD_MAX_BYTES, GuardedH11Protocol
-from bot.settings import Settings
+from bot.settings import Settings, secret
 from bot.store import REPLAY_TTL_S, Store, StoreError
 from bot.verification import refusal
 
@@ -191,7 +191,7 @@ def create_app(env: Mapping[str, str]) -> Web:
         )
     store = store_for(settings)
     return Web(
-        slack_app(settings, engine, store), settings.signing_secret or "", store, settings.web_threads, engine.version
+        slack_app(settings, engine, store), secret(settings.signing_secret), store, settings.web_threads, engine.version
     )
 
 
