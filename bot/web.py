@@ -26,13 +26,13 @@ import asyncio
 import json
 import logging
 import os
-import resource
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
 
 from bot import logs
 from bot.http_protocol import HEAD_MAX_BYTES, GuardedH11Protocol
@@ -66,7 +66,7 @@ class Web:
     """The ASGI app of one worker process."""
 
     def __init__(self, bolt: App, signing_secret: str, store: Store, threads: int, knowledge_version: str):
-        self.bolt, self.secret, self.store = bolt, signing_secret.encode(), store
+        self.bolt, self.verifier, self.store = bolt, SignatureVerifier(signing_secret), store
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="web")
         self.knowledge_version = knowledge_version  # a Web exists only once its knowledge has loaded
         self.large_in_flight = 0  # bytes of large bodies being read now (event loop only: no lock needed)
@@ -126,7 +126,7 @@ class Web:
             return _refuse(408, "body_not_sent")
         finally:
             self.large_in_flight -= large
-        reason = refusal(self.secret, headers, body)
+        reason = refusal(self.verifier, headers, body)
         if reason:
             return _refuse(401, reason)
         loop = asyncio.get_running_loop()
@@ -206,13 +206,22 @@ def worker() -> Web:
         raise SystemExit(3) from None  # uvicorn's "failed to start": the parent stops instead of restarting it
 
 
+def _raise_file_limit() -> None:
+    """Each open connection is a file descriptor: allow as many as the system lets this process have (POSIX)."""
+    if os.name != "posix":
+        return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def serve(app: Web | str, settings: Settings) -> None:
     """Run uvicorn with WEB_CONCURRENCY workers (a "module:factory" string) or this process alone (an app)."""
     import uvicorn
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # each open connection is a file descriptor
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    _raise_file_limit()
     uvicorn.run(
         app,
         factory=isinstance(app, str),
@@ -223,7 +232,7 @@ def serve(app: Web | str, settings: Settings) -> None:
         # closes connections that do not send a complete head in time (bot/http_protocol.py).
         http=GuardedH11Protocol,
         h11_max_incomplete_event_size=HEAD_MAX_BYTES,
-        loop="uvloop",
+        loop="auto",  # uvloop where it is installed (not on Windows), else asyncio
         ws="none",  # Slack reaches the web process over plain HTTP only
         lifespan="off",
         limit_concurrency=MAX_CONNECTIONS,
