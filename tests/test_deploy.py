@@ -130,7 +130,7 @@ def edited_knowledge(tmp_path, edition: str = "2031-01-01"):
     d = tmp_path / "knowledge"
     shutil.copytree(DATA_DIR, d)
     meta = d / "meta.yaml"
-    meta.write_text(meta.read_text().replace("edition_date: 2026-11-22", f"edition_date: {edition}", 1))
+    meta.write_text(re.sub(r"^edition_date: .*$", f"edition_date: {edition}", meta.read_text(), count=1, flags=re.M))
     return d, load(d).version
 
 
