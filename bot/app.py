@@ -27,12 +27,11 @@ from bot import logs
 from bot.listeners import register_all
 from bot.listeners.common import CHECKED, report_failure
 from bot.service import Service
-from bot.settings import Settings
+from bot.settings import Settings, secret
 from bot.store import EVENT_TTL_S, Store, StoreError
 from handlers.engine import Engine
 
 RATE_LIMIT_RETRIES = 3
-LISTENER_THREADS = 16
 
 
 class RequestGuard(Middleware):
@@ -80,7 +79,7 @@ def _non_empty_list(value: Any) -> bool:
 
 
 def make_client(settings: Settings) -> WebClient:
-    client = WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=settings.api_timeout)
+    client = WebClient(token=secret(settings.bot_token), base_url=settings.api_url, timeout=settings.api_timeout)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
 
@@ -88,11 +87,11 @@ def make_client(settings: Settings) -> WebClient:
 def build_app(settings: Settings, engine: Engine, client: WebClient | None = None, *, store: Store) -> App:
     app = App(
         client=client or make_client(settings),
-        signing_secret=settings.signing_secret or "",
+        signing_secret=secret(settings.signing_secret),
         # Answer Slack as soon as the ack listener returns; work that calls Slack runs as a lazy listener.
         process_before_response=True,
         # Lazy listeners wait on Slack's Web API; Bolt's default of 5 threads would queue a busy board's requests.
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+        listener_executor=ThreadPoolExecutor(max_workers=settings.listener_threads, thread_name_prefix="listener"),
     )
     service = Service(engine, settings)
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run [--mode M] | ask [--json] [TEXT] | board CASE | validate [DIR] | console]`.
+"""Command line: `python -m bot [run [--mode M] | ask [--json] [TEXT] | board CASE | validate [DIR] | console | health]`.
 
 With no command it runs: Socket Mode, HTTP or the local console, depending on which tokens are set.
 
@@ -14,10 +14,11 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
+from bot import heartbeat
 from bot.render import to_blocks, to_markdown, to_text
-from bot.settings import SettingsError, from_env
 from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
 from handlers.conversation import HISTORY
 from handlers.engine import Engine, Result
@@ -92,14 +93,28 @@ def cmd_manifest(http_url: str | None, out: TextIO, err: TextIO) -> int:
     from bot.manifest import manifest, to_yaml
 
     try:
-        command = from_env(os.environ).slash_command
-    except SettingsError as exc:
-        err.write(StartupError(exc.problems).report("Cannot print the manifest"))
+        command = settings_for(os.environ, "console")[0].slash_command
+    except StartupError as exc:
+        err.write(exc.report("Cannot print the manifest"))
         return 1
     if http_url and not http_url.startswith("https://"):
         err.write("Slack sends requests only to https:// URLs; give the public https address of the web process.\n")
         return 1
     out.write(to_yaml(manifest(command, http_url)))
+    return 0
+
+
+def cmd_health(max_age: float, out: TextIO, err: TextIO) -> int:
+    try:
+        path = Path(settings_for(os.environ, "console")[0].heartbeat_file)
+    except StartupError as exc:
+        err.write(exc.report("Cannot check health"))
+        return 1
+    problem = heartbeat.check(path, max_age)
+    if problem:
+        err.write(f"Socket Mode worker not alive: {problem}\n")
+        return 1
+    out.write("Socket Mode worker alive: connected to Slack\n")
     return 0
 
 
@@ -151,14 +166,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     man = sub.add_parser("manifest", help="print the Slack app manifest (Socket Mode, or HTTP with --http)")
     man.add_argument("--http", metavar="URL", help="public base URL of the web process, e.g. https://pnet.example.org")
+    health = sub.add_parser(
+        "health", help="liveness of the Socket Mode worker: exit 0 if it heard from Slack recently, else 1"
+    )
+    health.add_argument(
+        "--max-age", type=float, default=heartbeat.MAX_AGE_S, metavar="S", help="seconds (default %(default)s)"
+    )
     args = parser.parse_args(argv)
 
+    if args.command == "health":
+        return cmd_health(args.max_age, sys.stdout, sys.stderr)
     if args.command == "manifest":
         return cmd_manifest(args.http, sys.stdout, sys.stderr)
     if args.command == "validate":
         return cmd_validate(args.directory or args.knowledge or os.environ.get(KNOWLEDGE_ENV), sys.stdout, sys.stderr)
+    knowledge_dir = args.knowledge or os.environ.get(KNOWLEDGE_ENV)
     try:
-        engine = load_engine(args.knowledge or os.environ.get(KNOWLEDGE_ENV))
+        engine = load_engine(knowledge_dir)
         if args.command in (None, "run"):
             mode = getattr(args, "mode", "auto")
             settings, mode = settings_for(os.environ, None if mode == "auto" else mode)
@@ -174,5 +198,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in (None, "run") and mode != "console":
         from bot.runner import serve  # Slack libraries load only when the Slack app runs
 
-        return serve(settings, mode, engine)
+        return serve(settings, mode, engine, knowledge_dir)
     return console(engine)

@@ -3,7 +3,8 @@
 Our own records carry fields (answer id, intent, rules fired, knowledge version, latency), never the
 question or the case. Slack's libraries can put request bodies into their messages (Bolt's
 "unhandled request" and error lines, slack_sdk's debug dumps), so their loggers are kept at INFO or
-above and Bolt's messages are withheld: only level, logger and exception type are written.
+above and Bolt's messages are withheld: only level, logger and exception type are written, except for
+Bolt's messages known to quote nothing (_SAFE), which are written as they are.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from typing import Any
 LOGGER = "pnet"
 _WITHHELD = ("slack_bolt",)  # loggers whose messages may quote a payload
 _QUIET = ("slack_bolt", "slack_sdk", "urllib3")  # never below INFO, whatever LOG_LEVEL says
+# Constant messages of Bolt's, safe to show. At each start Bolt notes that the client we give it (which
+# carries SLACK_BOT_TOKEN, SLACK_API_URL and our retry handler) is used rather than the token it also
+# reads from the environment: expected, and clearer shown than withheld.
+_SAFE = frozenset({"As you gave `client` as well, `token` will be unused."})
 
 log = logging.getLogger(LOGGER)
 
@@ -31,7 +36,7 @@ class JsonFormatter(logging.Formatter):
         if record.name == LOGGER or record.name.startswith(LOGGER + "."):
             out["event"] = record.getMessage()
             out.update(getattr(record, "fields", {}))
-        elif record.name.startswith(_WITHHELD):
+        elif record.name.startswith(_WITHHELD) and (record.args or record.msg not in _SAFE):
             out["event"] = "library"
             out["note"] = "message withheld (may quote a request)"
         else:

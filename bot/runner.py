@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import logs
+from bot import heartbeat, logs
 from bot.app import build_app
-from bot.settings import Mode, Settings
-from bot.startup import StartupError
+from bot.settings import Mode, Settings, secret
+from bot.startup import KNOWLEDGE_ENV, StartupError
 from bot.store import Store, StoreError, open_store
 from handlers.engine import Engine
 
@@ -26,7 +28,7 @@ PING_INTERVAL_S = 3
 
 def store_for(settings: Settings) -> Store:
     try:
-        return open_store(settings.redis_url, settings.data_dir)
+        return open_store(secret(settings.redis_url) or None, settings.data_dir)
     except StoreError as exc:
         raise StartupError([str(exc)]) from None
 
@@ -45,8 +47,11 @@ def slack_app(settings: Settings, engine: Engine, store: Store) -> App:
         raise StartupError([problem]) from None
 
 
-def serve(settings: Settings, mode: Mode, engine: Engine, err: TextIO = sys.stderr) -> int:
-    """Run the Slack app in Socket Mode or HTTP until stopped."""
+def serve(
+    settings: Settings, mode: Mode, engine: Engine, knowledge_dir: str | None = None, err: TextIO = sys.stderr
+) -> int:
+    """Run the Slack app in Socket Mode or HTTP until stopped. `knowledge_dir` is where `engine`'s knowledge
+    came from (None: the packaged knowledge); web workers load the same directory and must find the same version."""
     try:
         store = store_for(settings)
         app = slack_app(settings, engine, store)
@@ -60,8 +65,11 @@ def serve(settings: Settings, mode: Mode, engine: Engine, err: TextIO = sys.stde
     from bot import web
 
     if settings.web_concurrency == 1:  # this process serves; the app built above is the one
-        web.serve(web.Web(app, settings.signing_secret or "", store, settings.web_threads, engine.version), settings)
-    else:  # the app above was the start-up check; each worker builds its own from the same environment
+        web.serve(web.Web(app, secret(settings.signing_secret), store, settings.web_threads, engine.version), settings)
+    else:  # the app above was the start-up check; each worker builds its own from the environment
+        if knowledge_dir:  # `--knowledge DIR` as well as PNET_KNOWLEDGE_DIR, whatever the workers' directory
+            os.environ[KNOWLEDGE_ENV] = os.path.abspath(knowledge_dir)
+        os.environ[web.KNOWLEDGE_VERSION_ENV] = engine.version
         web.serve("bot.web:worker", settings)
     return 0
 
@@ -70,7 +78,7 @@ def socket_mode(app: App, settings: Settings):
     """Bolt's Socket Mode handler, tuned to notice a dropped connection fast, logging connection events only."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    handler = SocketModeHandler(app, settings.app_token, ping_interval=PING_INTERVAL_S)
+    handler = SocketModeHandler(app, secret(settings.app_token), ping_interval=PING_INTERVAL_S)
     client = handler.client
 
     def on_message(message: str) -> None:  # only the connection's own messages are read, never a payload
@@ -92,4 +100,5 @@ def socket_mode(app: App, settings: Settings):
     client.on_message_listeners.append(on_message)
     client.on_close_listeners.append(on_close)
     client.on_error_listeners.append(on_error)
+    heartbeat.keep(client, Path(settings.heartbeat_file), PING_INTERVAL_S)
     return handler

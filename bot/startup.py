@@ -1,15 +1,19 @@
 """What every entry point does first: settings and knowledge, each failure a clear message.
 
-Kept free of Slack imports so that `python -m bot ask` starts fast.
+Kept free of Slack imports, and settings (pydantic-settings) load only when asked for, so that
+`python -m bot ask` starts fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from bot.settings import Mode, Settings, SettingsError, from_env
 from handlers.engine import Engine
 from knowledge import KnowledgeError, load
+
+if TYPE_CHECKING:
+    from bot.settings import Mode, Settings
 
 KNOWLEDGE_ENV = "PNET_KNOWLEDGE_DIR"
 
@@ -32,6 +36,8 @@ def load_engine(knowledge_dir: str | None) -> Engine:
 
 def settings_for(env: Mapping[str, str], mode: Mode | None) -> tuple[Settings, Mode]:
     """Settings from the environment and the mode to run (None: chosen from which tokens are set)."""
+    from bot.settings import SettingsError, from_env
+
     try:
         settings = from_env(env)
         mode = mode or settings.mode()

@@ -34,7 +34,7 @@ class Store(Protocol):
         ...
 
     def check(self) -> None:
-        """Raise StoreError if the store is unusable (called once at start-up)."""
+        """Raise StoreError if the store is unusable (at start-up, and for the web process's /healthz)."""
         ...
 
 

@@ -1,7 +1,8 @@
 """The web process (`python -m bot run --mode http`, the Procfile's web line): uvicorn, our front door, Bolt.
 
   POST /slack/events   Slack's events, commands, shortcuts and interactivity
-  GET  /healthz        200 with the knowledge version, for load balancers and uptime checks
+  GET  /healthz        for load balancers and uptime checks: 200 when this worker can serve (knowledge
+                       loaded, store reachable), else 503; both with {"status", "knowledge_version", "store"}
 
 Every POST passes, in this order, before Bolt sees a byte of it:
   1. size: a Content-Length no larger than Slack ever sends (else 413, before reading the body; 411
@@ -25,21 +26,24 @@ import asyncio
 import json
 import logging
 import os
-import resource
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
 
 from bot import logs
 from bot.http_protocol import HEAD_MAX_BYTES, GuardedH11Protocol
-from bot.settings import Settings
+from bot.settings import Settings, secret
 from bot.store import REPLAY_TTL_S, Store, StoreError
 from bot.verification import refusal
 
 EVENTS_PATH = "/slack/events"
+# Set by the web process for its workers: the knowledge version it checked at start. A worker that finds
+# another version (the files changed since) refuses to start, and uvicorn then stops the whole service.
+KNOWLEDGE_VERSION_ENV = "PNET_SERVING_KNOWLEDGE_VERSION"
 HEALTH_PATH = "/healthz"
 
 # Slack's largest payloads to this app are message events (text up to 40,000 characters, repeated in
@@ -51,6 +55,7 @@ SMALL_BODY_BYTES = 64 * 1024  # commands, clicks and most events; uvicorn buffer
 LARGE_BODY_BUDGET = 32 * 1024 * 1024  # per worker: larger bodies being read at once, all together
 MAX_CONNECTIONS = 1000  # per worker; beyond it uvicorn answers 503 at once
 KEEP_ALIVE_S = 5
+HEALTH_CHECK_EVERY_S = 1.0  # /healthz asks the store at most this often per worker; callers in between share it
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -61,10 +66,12 @@ class Web:
     """The ASGI app of one worker process."""
 
     def __init__(self, bolt: App, signing_secret: str, store: Store, threads: int, knowledge_version: str):
-        self.bolt, self.secret, self.store = bolt, signing_secret.encode(), store
+        self.bolt, self.verifier, self.store = bolt, SignatureVerifier(signing_secret), store
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="web")
-        self.health = json.dumps({"status": "ok", "knowledge_version": knowledge_version}).encode()
+        self.knowledge_version = knowledge_version  # a Web exists only once its knowledge has loaded
         self.large_in_flight = 0  # bytes of large bodies being read now (event loop only: no lock needed)
+        self._store_check: asyncio.Future[bool] | None = None  # the last store check (event loop only)
+        self._store_checked_at = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,11 +80,31 @@ class Web:
         if path == EVENTS_PATH and method == "POST":
             status, headers, body = await self.slack(scope, receive)
         elif path == HEALTH_PATH and method in ("GET", "HEAD"):
-            status, headers, body = 200, [("content-type", "application/json")], self.health
+            status, headers, body = await self.healthz()
         else:
             status, headers, body = 404, [("content-type", "text/plain")], b"Not found. Slack posts to /slack/events.\n"
         await send({"type": "http.response.start", "status": status, "headers": _raw(headers, len(body))})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+    async def healthz(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        """200 if a Slack request would be served now, 503 if it would fail (the store is unreachable)."""
+        loop = asyncio.get_running_loop()
+        last = self._store_check
+        if last is None or (last.done() and loop.time() - self._store_checked_at >= HEALTH_CHECK_EVERY_S):
+            self._store_checked_at = loop.time()
+            self._store_check = last = loop.run_in_executor(self.pool, self._store_reachable)
+        store_ok = await asyncio.shield(last)  # a caller that goes away does not cancel the others' check
+        body = {"status": "ok" if store_ok else "unavailable", "knowledge_version": self.knowledge_version}
+        body["store"] = "ok" if store_ok else "unreachable"
+        return 200 if store_ok else 503, [("content-type", "application/json")], json.dumps(body).encode()
+
+    def _store_reachable(self) -> bool:
+        try:
+            self.store.check()
+            return True
+        except StoreError as exc:
+            logs.event("store_unavailable", logging.ERROR, error=str(exc))
+            return False
 
     async def slack(self, scope: Scope, receive: Receive) -> tuple[int, list[tuple[str, str]], bytes]:
         headers: dict[str, str] = {}
@@ -99,7 +126,7 @@ class Web:
             return _refuse(408, "body_not_sent")
         finally:
             self.large_in_flight -= large
-        reason = refusal(self.secret, headers, body)
+        reason = refusal(self.verifier, headers, body)
         if reason:
             return _refuse(401, reason)
         loop = asyncio.get_running_loop()
@@ -150,13 +177,21 @@ def _raw(headers: list[tuple[str, str]], length: int) -> list[tuple[bytes, bytes
 def create_app(env: Mapping[str, str]) -> Web:
     """The web app from the environment: settings, knowledge, the Slack app (auth.test) and the store."""
     from bot.runner import slack_app, store_for
-    from bot.startup import KNOWLEDGE_ENV, load_engine, settings_for
+    from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
 
     settings, _ = settings_for(env, "http")
     engine = load_engine(env.get(KNOWLEDGE_ENV))
+    expected = env.get(KNOWLEDGE_VERSION_ENV)
+    if expected and engine.version != expected:
+        raise StartupError(
+            [
+                f"the knowledge is now version {engine.version}, but the service started with {expected}"
+                f" ({env.get(KNOWLEDGE_ENV) or 'the packaged knowledge'}); restart the service to serve one version"
+            ]
+        )
     store = store_for(settings)
     return Web(
-        slack_app(settings, engine, store), settings.signing_secret or "", store, settings.web_threads, engine.version
+        slack_app(settings, engine, store), secret(settings.signing_secret), store, settings.web_threads, engine.version
     )
 
 
@@ -171,13 +206,22 @@ def worker() -> Web:
         raise SystemExit(3) from None  # uvicorn's "failed to start": the parent stops instead of restarting it
 
 
+def _raise_file_limit() -> None:
+    """Each open connection is a file descriptor: allow as many as the system lets this process have (POSIX)."""
+    if os.name != "posix":
+        return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def serve(app: Web | str, settings: Settings) -> None:
     """Run uvicorn with WEB_CONCURRENCY workers (a "module:factory" string) or this process alone (an app)."""
     import uvicorn
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # each open connection is a file descriptor
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    _raise_file_limit()
     uvicorn.run(
         app,
         factory=isinstance(app, str),
@@ -188,7 +232,7 @@ def serve(app: Web | str, settings: Settings) -> None:
         # closes connections that do not send a complete head in time (bot/http_protocol.py).
         http=GuardedH11Protocol,
         h11_max_incomplete_event_size=HEAD_MAX_BYTES,
-        loop="uvloop",
+        loop="auto",  # uvloop where it is installed (not on Windows), else asyncio
         ws="none",  # Slack reaches the web process over plain HTTP only
         lifespan="off",
         limit_concurrency=MAX_CONNECTIONS,

@@ -128,7 +128,7 @@ class SlackStub:
             "chat.postEphemeral": {"ok": True, "message_ts": ts},
             "views.open": {"ok": True, "view": {"id": "V1"}},
             "views.publish": {"ok": True, "view": {"id": "V2"}},
-            "conversations.replies": {"ok": True, "messages": self.threads.get(str(params.get("ts")), [])},
+            "conversations.replies": self._replies(params),
             "apps.connections.open": {"ok": True, "url": self.ws_url},
             "files.getUploadURLExternal": {
                 "ok": True,
@@ -145,6 +145,20 @@ class SlackStub:
             "assistant.threads.setSuggestedPrompts": {"ok": True},
         }
         return Canned(200, bodies.get(method, {"ok": False, "error": "unknown_method"}))
+
+    def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """As Slack pages a thread: oldest first (the parent first), `limit` at a time, then by cursor."""
+        thread = self.threads.get(str(params.get("ts")), [])
+        start = int(params.get("cursor") or 0)
+        end = start + int(params.get("limit") or 1000)
+        more = end < len(thread)
+        cursor = str(end) if more else ""
+        return {
+            "ok": True,
+            "messages": thread[start:end],
+            "has_more": more,
+            "response_metadata": {"next_cursor": cursor},
+        }
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self

@@ -225,6 +225,24 @@ def test_a_follow_up_re_plans_the_case_from_earlier_in_the_thread(app, stub):
     assert "Grade: G3 (from: Ki-67; Ki-67 25%)" in text and "Size: 4.2 cm" in text
 
 
+def test_a_follow_up_in_a_long_thread_reads_its_latest_messages_not_its_first(app, stub):
+    """Slack returns a thread oldest first, a page at a time: the case discussed last must be the one changed."""
+    thread = [{"type": "message", "user": "UDOC", "text": CASE, "ts": "1700000105.000000"}]
+    thread += [
+        {"type": "message", "user": "UDOC", "text": "thanks", "ts": f"1700000105.{i:06d}"} for i in range(1, 230)
+    ]
+    later = "different patient: 70M, 2.1 cm head PNET, Ki-67 1%, no metastases"
+    thread[200] = {"type": "message", "user": "UDOC", "text": later, "ts": thread[200]["ts"]}
+    stub.threads[ASSIST_THREAD] = thread
+    send(app, event_body(user_message("and if Ki-67 were 25%?", "1700000105.000230"), "EvA6"), True)
+    (answer,) = stub.wait("chat.postMessage", timeout=20)
+    text = block_texts(answer.params)
+    assert "Re-planned: the case from earlier in this conversation" in text
+    assert "Plan: 2.1 cm head PNET, G3" in text and "4.2 cm" not in text
+    pages = stub.calls_to("conversations.replies")
+    assert len(pages) >= 2 and pages[-1].params.get("cursor")
+
+
 def test_a_finding_reported_in_the_thread_re_plans_the_case(app, stub):
     stub.threads[ASSIST_THREAD] = [
         {"type": "message", "user": "UDOC", "text": CASE, "ts": "1700000104.000001"},

@@ -1,6 +1,6 @@
 """The Procfile's two process lines, started for real against the local Slack stand-in.
 
-web:    gunicorn on a free port; driven over HTTP with signed requests, and /healthz.
+web:    uvicorn on a free port; driven over HTTP with signed requests, and /healthz.
 worker: Socket Mode against a local WebSocket stand-in: apps.connections.open (on the Web API
         stand-in) hands out its ws:// URL; it sends hello and an events_api envelope; the bot must
         ack the envelope and post the answer.
@@ -8,18 +8,30 @@ worker: Socket Mode against a local WebSocket stand-in: apps.connections.open (o
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 
 import pytest
+import redis
 from websockets.sync.server import serve
 
+from bot.runner import PING_INTERVAL_S
+from bot.startup import StartupError
+from bot.web import HEALTH_CHECK_EVERY_S, KNOWLEDGE_VERSION_ENV, create_app
+from knowledge.loader import DATA_DIR, load
 from tests.procfile import free_port, procfile, start, stop
-from tests.servers import wait_http
+from tests.servers import redis_server, wait_http, web_line
 from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 
 
@@ -34,6 +46,14 @@ def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
     req = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
@@ -61,7 +81,7 @@ def test_procfile_web_line_serves_slack_and_health(stub, knowledge, tmp_path):
     proc = start(procfile()["web"], env)
     try:
         health = json.loads(wait_http(f"http://127.0.0.1:{port}/healthz", proc))
-        assert health == {"status": "ok", "knowledge_version": knowledge.version}
+        assert health == {"status": "ok", "knowledge_version": knowledge.version, "store": "ok"}
 
         body = command_body("How often do insulinomas metastasise?", stub)
         status, ack = post(f"http://127.0.0.1:{port}/slack/events", body, signed_headers(body))
@@ -77,6 +97,91 @@ def test_procfile_web_line_serves_slack_and_health(stub, knowledge, tmp_path):
         err = stop(proc)
     assert "How often" not in err and "insulinomas" not in err  # the logs never carry the question
     assert "Traceback" not in err and '"event": "bad_request"' in err
+
+
+def test_healthz_says_503_while_the_store_is_down_as_slack_requests_would_get(stub, knowledge, tmp_path):
+    with redis_server(tmp_path) as url, web_line(stub, tmp_path / "data", REDIS_URL=url, WEB_CONCURRENCY="2") as web:
+        health = f"http://127.0.0.1:{web.port}/healthz"
+        stub.wait(
+            "auth.test", 3, timeout=30
+        )  # both workers are up (one that starts without its store stops the service)
+        assert get(health) == (
+            200,
+            json.dumps({"status": "ok", "knowledge_version": knowledge.version, "store": "ok"}).encode(),
+        )
+        with contextlib.suppress(redis.ConnectionError):
+            redis.Redis.from_url(url).shutdown(nosave=True)
+        time.sleep(HEALTH_CHECK_EVERY_S + 0.1)  # every worker asks the store again at its next /healthz
+        status, body = get(health)
+        assert status == 503
+        assert json.loads(body) == {
+            "status": "unavailable",
+            "knowledge_version": knowledge.version,
+            "store": "unreachable",
+        }
+        command = command_body("How often do insulinomas metastasise?", stub)
+        assert post(web.url, command, signed_headers(command))[0] == 503  # what /healthz foretold
+        assert get(health)[0] == 503  # and so says every worker
+    assert '"event": "store_unavailable"' in web.log and url not in web.log
+
+
+def edited_knowledge(tmp_path, edition: str = "2031-01-01"):
+    """A copy of the packaged knowledge with another edition date, so another version."""
+    d = tmp_path / "knowledge"
+    shutil.copytree(DATA_DIR, d)
+    meta = d / "meta.yaml"
+    meta.write_text(re.sub(r"^edition_date: .*$", f"edition_date: {edition}", meta.read_text(), count=1, flags=re.M))
+    return d, load(d).version
+
+
+def test_every_web_worker_serves_the_knowledge_given_with_the_knowledge_option(stub, knowledge, tmp_path):
+    directory, version = edited_knowledge(tmp_path)
+    assert version.startswith("2031-01-01.") and version != knowledge.version
+    port = free_port()
+    line = procfile()["web"].replace("python -m bot ", f"python -m bot --knowledge {directory} ", 1)
+    assert "--knowledge" in line
+    env = {
+        "PNET_DATA_DIR": str(tmp_path / "data"),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": stub.api_url,
+    }
+    proc = start(line, env)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz", proc)
+        stub.wait("auth.test", 3, timeout=30)  # the start-up check, then each worker as it starts
+        time.sleep(0.5)  # the second worker is listening
+        versions, answers = set(), set()
+        for _ in range(12):  # new connections, spread over both workers by the kernel
+            versions.add(
+                json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz").read())["knowledge_version"]
+            )
+            body = command_body("How often do insulinomas metastasise?", stub)
+            status, ack = post(f"http://127.0.0.1:{port}/slack/events", body, signed_headers(body))
+            assert status == 200
+            answers.update(re.findall(r"Knowledge version (\d{4}-\d\d-\d\d\.[0-9a-f]+)", ack.decode()))
+        assert versions == {version} and answers == {version}
+    finally:
+        err = stop(proc)
+    started = [json.loads(x) for x in err.splitlines() if '"event": "starting"' in x]
+    assert [e["knowledge_version"] for e in started] == [version]
+
+
+def test_a_web_worker_that_finds_other_knowledge_than_the_service_started_with_refuses_to_start(stub, tmp_path):
+    directory, version = edited_knowledge(tmp_path)
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": stub.api_url,
+        "PNET_DATA_DIR": str(tmp_path / "data"),
+        "PNET_KNOWLEDGE_DIR": str(directory),
+        KNOWLEDGE_VERSION_ENV: "2026-11-22.0000000000",  # what the web process checked before the files changed
+    }
+    with pytest.raises(StartupError, match=f"now version {version}.*started with 2026-11-22.0000000000"):
+        create_app(env)
+    assert create_app({**env, KNOWLEDGE_VERSION_ENV: version}).knowledge_version == version
 
 
 def test_procfile_web_line_stops_with_a_clear_message_on_missing_settings(stub):
@@ -142,6 +247,43 @@ def test_procfile_worker_line_runs_socket_mode(stub, tmp_path):
             while not acks and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert {"envelope_id": "env-1"} in acks
+        finally:
+            stop(proc)
+
+
+def health(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """`python -m bot health` as a platform's liveness check runs it, beside the worker."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PNET_"))}
+    cmd = [sys.executable, "-m", "bot", "health", *args]
+    return subprocess.run(cmd, env={**clean, **env}, capture_output=True, text=True, timeout=30)
+
+
+def test_socket_mode_liveness_is_a_heartbeat_that_health_checks(stub, tmp_path):
+    def slack_side(ws):  # greets, then answers pings (the websockets library pongs by itself)
+        ws.send(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}}))
+        for _ in ws:
+            pass
+
+    env = {**worker_env(stub, tmp_path), "PNET_HEARTBEAT_FILE": str(tmp_path / "beat")}
+    missing = health(env)
+    assert missing.returncode == 1 and "no heartbeat at" in missing.stderr
+    with serve(slack_side, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        stub.ws_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link/?ticket=t1"
+        proc = start(procfile()["worker"], env)
+        try:
+            deadline = time.monotonic() + 30
+            while not (tmp_path / "beat").exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            alive = health(env)
+            assert alive.returncode == 0, alive.stderr
+            os.killpg(proc.pid, signal.SIGSTOP)  # hung: no pings, no pongs, no heartbeat
+            time.sleep(2.5)
+            hung = health(env, "--max-age", "2")
+            assert hung.returncode == 1 and "is hung or cut off" in hung.stderr
+            os.killpg(proc.pid, signal.SIGCONT)
+            time.sleep(PING_INTERVAL_S * 2)  # pinged again, and Slack answered
+            assert health(env, "--max-age", str(PING_INTERVAL_S * 2)).returncode == 0  # touched at every ping
         finally:
             stop(proc)
 

@@ -64,6 +64,7 @@ def test_mode_follows_the_tokens_that_are_set(env, mode):
         ({**GOOD, "PORT": "http"}, "PORT should be a number"),
         ({**GOOD, "WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY should be a number from 1"),
         ({**GOOD, "WEB_THREADS": "²"}, "WEB_THREADS should be a number"),
+        ({**GOOD, "LISTENER_THREADS": "0"}, "LISTENER_THREADS should be a number from 1"),
         ({**GOOD, "REDIS_URL": "http://user:not-hex-secret@host"}, "REDIS_URL should be a redis://"),
     ],
 )
@@ -76,6 +77,19 @@ def test_a_bad_setting_is_named_and_no_secret_is_echoed(env, named):
 
 def test_settings_repr_hides_tokens():
     assert "xoxb" not in repr(from_env(GOOD)) and SECRET not in repr(from_env(GOOD))
+
+
+def test_every_bad_setting_is_named_at_once():
+    env = {**GOOD, "PORT": "http", "LOG_LEVEL": "chatty", "SLACK_BOT_TOKEN": "xoxp-user-token-secret"}
+    assert [p.split()[0] for p in problems(env)] == ["SLACK_BOT_TOKEN", "LOG_LEVEL", "PORT"]
+
+
+def test_blank_is_unset_and_paths_follow_the_data_directory():
+    s = from_env({"PORT": " ", "SLACK_BOT_TOKEN": "", "PNET_DATA_DIR": "/srv/pnet", "WEB_THREADS": " 4 "})
+    assert (s.port, s.bot_token, s.web_threads, s.listener_threads) == (3000, None, 4, 16)
+    assert s.heartbeat_file == "/srv/pnet/socket-heartbeat"
+    assert from_env({"PNET_HEARTBEAT_FILE": "/run/pnet/beat"}).heartbeat_file == "/run/pnet/beat"
+    assert from_env({}).data_dir == ".pnet-data"  # relative: the working directory decides where it is
 
 
 def test_allow_list_and_direct_messages():

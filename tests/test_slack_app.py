@@ -298,6 +298,19 @@ def test_share_with_a_tampered_value_is_refused_politely(app, stub):
     assert call.params["response_type"] == "ephemeral" and "could not share" in call.params["text"]
 
 
+def test_start_up_logs_nothing_withheld(stub, engine, store, log_lines, monkeypatch):
+    """Bolt reads SLACK_BOT_TOKEN from the environment too, and notes that our client wins: shown, not withheld."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    build_app(settings(stub), engine, store=store)
+    lines = log_lines()
+    assert not [line for line in lines if "note" in line]
+    assert {
+        "level": "warning",
+        "logger": "slack_bolt.App",
+        "message": "As you gave `client` as well, `token` will be unused.",
+    } in [{k: line.get(k) for k in ("level", "logger", "message")} for line in lines]
+
+
 def test_helpful_thanks_the_user_and_logs_ids_only(app, stub, log_lines):
     click(app, stub, HELPFUL, pack({"id": "abcd1234", "intent": "therapy", "v": "2026"}))
     (call,) = stub.wait("hook:click")

@@ -7,6 +7,8 @@ refuse to send.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import socket
 import threading
@@ -16,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.servers import redis_server, web_line
-from tests.slack_stub import SlackStub, command_body, event_body, signed_headers
+from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 
 PRIVATE = "Zyxwvut"  # a word that must never reach a log
 
@@ -108,6 +110,20 @@ def test_a_stale_but_correctly_signed_request_gets_401(web, stub):
     body = command_body("insulinoma", stub)
     headers = signed_headers(body, timestamp=int(time.time()) - 301)
     assert raw(web.port, request(body, headers), body.encode()) == 401
+
+
+def test_a_correctly_signed_body_that_is_not_utf8_gets_401_and_the_worker_goes_on(web, stub):
+    body = b"command=/pnet&text=\xff\xfe"
+    timestamp = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    headers = {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": timestamp,
+        "x-slack-signature": "v0=" + digest,
+    }
+    before = sent(stub)
+    assert raw(web.port, request("x" * len(body), headers), body) == 401  # request() reads only the length
+    assert sent(stub) == before and slash(web, stub)[0] == 200
 
 
 def test_a_replayed_request_is_refused(web, stub):

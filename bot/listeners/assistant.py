@@ -24,6 +24,7 @@ from handlers.conversation import HISTORY
 
 STATUS = "is reading the sources…"
 TITLE_MAX = 100
+REPLIES_PAGE = 200  # messages per conversations.replies call (Slack suggests at most 200)
 
 
 def _quietly(call, *args, **kwargs) -> None:
@@ -33,6 +34,20 @@ def _quietly(call, *args, **kwargs) -> None:
     except Exception as exc:
         slack_error = exc.response.get("error") if isinstance(exc, SlackApiError) else None
         logs.event("assistant_call_failed", logging.WARNING, error=type(exc).__name__, slack_error=slack_error)
+
+
+def earlier_messages(client: WebClient, channel: str, thread_ts: str, before: str) -> list[str]:
+    """The texts of the last HISTORY people's messages in the thread before `before`, oldest first.
+
+    Slack returns a thread oldest first, a page at a time, so every page is read (slack_sdk follows the
+    cursor) to reach the latest ones; messages are keyed by ts, in case a page repeats the parent."""
+    texts: dict[str, str] = {}
+    for page in client.conversations_replies(channel=channel, ts=thread_ts, limit=REPLIES_PAGE):
+        for m in page.get("messages") or []:
+            ts = m.get("ts") or "0"
+            if not m.get("bot_id") and not m.get("subtype") and float(ts) < float(before):
+                texts[ts] = m.get("text") or ""
+    return [texts[ts] for ts in sorted(texts, key=float)][-HISTORY:]
 
 
 def register(app: App, service: Service) -> None:
@@ -51,12 +66,7 @@ def register(app: App, service: Service) -> None:
     def on_message(event: dict, client: WebClient, set_status: SetStatus, set_title: SetTitle) -> None:
         channel, thread_ts = event["channel"], event["thread_ts"]
         _quietly(set_status, STATUS)
-        replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=HISTORY)
-        earlier = [
-            m.get("text") or ""
-            for m in replies.get("messages") or []
-            if not m.get("bot_id") and not m.get("subtype") and float(m.get("ts") or 0) < float(event["ts"])
-        ]
+        earlier = earlier_messages(client, channel, thread_ts, event["ts"])
         message, title = service.follow_up(event.get("text") or "", earlier, "assistant")
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
         if title:
