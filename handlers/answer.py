@@ -152,6 +152,9 @@ def _short(sid: str, knowledge: Knowledge) -> str:
     )
 
 
+REVIEW_NOTE_START = " Article"  # how _review_note begins: a short message leaves it to its details
+
+
 def _review_note(answer: Answer, knowledge: Knowledge) -> str:
     """Say so when a cited article marks itself as not yet reviewed."""
     pending = sorted(

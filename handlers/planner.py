@@ -325,6 +325,25 @@ class Planner:
         """The words a held-back step of this act is named by (a therapy's name, or the act's label)."""
         return self.therapies[act].name if act in self.therapies else self.acts[act].label
 
+    def act_text(self, s: DraftStep) -> str:
+        """A step by its acts' labels ("distal pancreatectomy + splenectomy"), a therapy by its short text."""
+        if s.step.therapy and not s.step.text:
+            return self.short_text(s)
+        done = " + ".join(self.acts[a].label for a in s.step.acts)
+        choice = " or ".join(self.acts[a].label for a in s.step.options if a in s.options)
+        return " + ".join(x for x in (done, choice) if x)
+
+    def short_text(self, s: DraftStep) -> str:
+        """A step in the main message: a therapy by its qualifier, name and dose (its figures are in the
+        details); any other step without its parentheses and what follows a semicolon."""
+        step = s.step
+        if step.therapy and not step.text:
+            t = self.therapies[step.therapy]
+            qualifier = s.text.split(":", 1)[0] if ":" in s.text.split(",")[0] else ""
+            name = t.name + (f", {t.dose.text}" if t.dose else "")
+            return f"{qualifier}: {name[0].lower() + name[1:]}" if qualifier else name
+        return re.sub(r"\s*\([^()]*\)", "", s.text.split("; ")[0]).strip()
+
     def step_label(self, step: Step) -> str:
         """A step in a few words: its first act's label, or the therapy's name."""
         if step.therapy:
@@ -584,6 +603,7 @@ def option_sections(lay: Layout, title: str = "Plan") -> list[Section]:
     return out + section("Not offered, and why", lay.held)
 
 
+_NOT_FIRST = ("preoperative", "intensity", "surveillance")  # steps that never lead a branch's "First:"
 MAIN_STEPS = 7  # numbered steps in a plan's main message; the rest are behind "Details"
 MAIN_QUESTIONS = 2  # questions for the board in the main message
 
@@ -601,12 +621,18 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     urgent = act_first(case, d, k)
     summary = f"{desc[0].upper() + desc[1:]}. Phase: {phase.label}."
     summary += "".join(f" Assumed: {x}." for x in d.facts["assumed"])
-    outright = [s for s in steps if not s.text.startswith("If ")]
+    first = next((s for s in lay.main if s.step.phase not in ("intensity", "surveillance")), None)
+    branch = next(
+        ((b, next((s for s in ss if s.step.phase not in _NOT_FIRST), ss[0])) for b, ss in lay.branches.items() if ss),
+        None,
+    )
     if any(w.severity == "critical" for w in urgent):
         summary += " First: act on the urgent findings below, before any test or treatment."
-    elif outright or steps:
-        first = (outright or steps)[0].text
-        summary += f" First: {first[0].lower() + first[1:]}."
+    elif first is not None:
+        text = planner.short_text(first)
+        summary += f" First: {text[0].lower() + text[1:]}."
+    elif branch is not None:
+        summary += f" First: if {branch[0]}: {planner.act_text(branch[1])}."
     elif lay.branches:
         summary += " The plan turns on facts not given: see what is missing."
     a = answer.new("treatment_plan", f"Plan: {desc}", summary)
@@ -649,15 +675,26 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     out = []
     groups = [("", lay.main), *((f"If {b}: ", ss) for b, ss in lay.branches.items()), ("", lay.follow)]
     for label, steps in groups:
-        for s in steps:
-            if any(s.acts < o.acts and s.step.phase == o.step.phase for o in steps):
-                continue  # "resection of the primary" beside the operation that does it: one step, not two
-            if s.step.phase == "intensity":
-                continue  # "favour systemic therapy" says why, it is not a step: it stays in the details
-            if s.step.phase == "systemic" and paused:
-                continue  # a toxicity on a drug still given: the next lines wait in the details
+        kept = [
+            s
+            for s in steps
+            if not any(s.acts < o.acts and s.step.phase == o.step.phase for o in steps)  # one step per operation
+            and s.step.phase != "intensity"  # "favour systemic therapy" is a reason, not a step: in the details
+            and not (s.step.phase == "systemic" and paused)  # a toxicity on a drug still given: next lines wait
+        ]
+        if label and kept:  # a branch is one line: its steps by their acts, in order, none said twice
+            covered = [
+                s for s in kept if not s.step.therapy and s.acts <= set().union(*(o.acts for o in kept if o is not s))
+            ]
+            kept = [s for s in kept if s not in covered] or kept
+            parts = list(dict.fromkeys(planner.act_text(s) for s in kept))
+            text = "; ".join(parts[:1] + [x[0].lower() + x[1:] for x in parts[1:]])
+            sources = list(dict.fromkeys(x for s in kept for x in s.sources))
+            out.append(Item(text=label + text[0].lower() + text[1:], sources=sources))
+            continue
+        for s in kept:
             why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE else None
-            out.append(Item(text=label + s.text, sources=list(s.sources), detail=why))
+            out.append(Item(text=planner.short_text(s), sources=list(s.sources), detail=why))
     return out
 
 

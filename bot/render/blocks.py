@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render.text import cite_map, cites, source_line
-from handlers.answer import Answer, Table
+from handlers.answer import REVIEW_NOTE_START, Answer, Table
 
 LIMITS = {
     "header": 150,
@@ -102,10 +102,12 @@ def to_blocks(
     if answer.rules_fired and part != "main":
         body.append(_context([f"Rules applied: {escape(', '.join(answer.rules_fired))}"]))
     tail: list[dict[str, Any]] = []
-    if answer.sources and part == "main" and has_details(answer):  # the short form: article numbers
-        tail.append(
-            _context(["Sources: " + escape("; ".join(f"[{i}] {s.short}" for i, s in enumerate(answer.sources, 1)))])
-        )
+    if answer.sources and part == "main" and has_details(answer):  # the short form: each article, its numbers
+        by_article: dict[str, list[str]] = {}
+        for n_, src in enumerate(answer.sources, 1):
+            by_article.setdefault(src.short.split(",")[0], []).append(str(n_))
+        line = "; ".join(f"{article} [{','.join(ns)}]" for article, ns in by_article.items())
+        tail.append(_context([f"Sources: {escape(line)} (in full under Details)"]))
     elif answer.sources:
         tail += [
             _section(c)
@@ -113,7 +115,10 @@ def to_blocks(
                 "Sources", [escape(source_line(i, s.label, s.year)) for i, s in enumerate(answer.sources, 1)]
             )
         ]
-    tail.append(_context([f"Knowledge version {escape(answer.knowledge_version)}", escape(answer.disclaimer)]))
+    disclaimer = answer.disclaimer
+    if part == "main" and has_details(answer):  # the review note of the cited articles is in the details
+        disclaimer = disclaimer.split(REVIEW_NOTE_START)[0]
+    tail.append(_context([f"Knowledge version {escape(answer.knowledge_version)}", escape(disclaimer)]))
 
     room = max_blocks - len(head) - len(tail) - 1  # one divider
     if len(body) > room:

@@ -34,7 +34,7 @@ from knowledge.text import fold, tokens, unfold
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _CLAUSE_SPLIT = re.compile(
-    r"(?:[.;,\n()\[\]]|\?(?![a-z]))+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
+    r"(?:[.;,\n()\[\]]|\?(?![a-z])|\s/\s)+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
 )
 _AGE_SEX = re.compile(
     r"\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)(?!\s*(?:ago|later|since|after|before|prior|post|of|on|earlier|previously))(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
@@ -83,7 +83,7 @@ _SSTR_MIXED = re.compile(
     r"(?:liver|lesions?|mets?|metastas[ie]s|deposits?|nodes?)\s+(?:are\s+|were\s+|is\s+)?(?:not\s+(?:\w+\s+)?avid|non[- ]?avid|negative)"
 )
 _SSTR_POS = re.compile(
-    r"avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
+    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
 )
 _SSTR_TOPIC = re.compile(
     r"special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b|krenning"
@@ -110,6 +110,7 @@ _PROGRESS = re.compile(
 _PD_OPERATION = re.compile(
     r"(?:\bs/?p|\bstatus\s+post|\bpost|\bafter|\bprior|\bprevious|\bunderwent|\bhad\s+(?:a\s+)?|\bh/o|\(?(?:19|20)\d\d\)?)[\s-]*(?:lap(?:aroscopic)?\s+|open\s+|robotic\s+)?(?:pd|dp|tp)\b"
     r"|\b(?:pd|dp|tp)\b(?=\s*(?:\+|and|with|for|in\s+(?:19|20)\d\d|\(?(?:19|20)\d\d|\d{1,2}/(?:19|20)?\d\d|\+\s*s\b))"
+    r"|\b(?:vs\.?|versus|or)\s+(?:pd|dp|tp)\b|\b(?:pd|dp|tp)\s+(?:vs\.?|versus|or)\b"  # "enucleation vs PD": an option
 )
 _TOXICITY = (
     re.compile(
@@ -435,8 +436,9 @@ class CaseParser:
             before = text[max(0, m.start() - 25) : m.start()]
             if re.search(r"liver|hepatic|\bseg|node|\bln\b|met", before + text[m.end() : m.end() + 15]):
                 continue
-            where = [w for w in _LOCATION.findall(before) if w != "duodenal"]
-            sized.append((_cm(m), {"bod": "body"}.get(where[-1], where[-1]) if where else None, m.group(0)))
+            after = text[m.end() : m.end() + 35]
+            where = [w for w in _LOCATION.findall(before) if w != "duodenal"][-1:] or _LOCATION.findall(after)[:1]
+            sized.append((_cm(m), {"bod": "body"}.get(where[0], where[0]) if where else None, m.group(0)))
         if len(sized) > 1:
             size, where, words = max(sized, key=lambda x: x[0])
             case.size_cm = size
@@ -701,7 +703,7 @@ class CaseParser:
         ):
             return  # a plain "PET" without avidity words, or an FDG-PET, says nothing about receptors
         if re.search(
-            r"\bno\s+(?:\w+\s+){0,2}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b", clause
+            r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b", clause
         ) and not re.search(
             r"\b(?:primary|tumou?r|mass|lesion)\s+(?:is\s+|was\s+)?(?:avid|positive)|avid\s+primary", clause
         ):
@@ -836,7 +838,7 @@ class CaseParser:
         if self.future.search(clause) or re.search(r"\b(?:s/?p|had|underwent|status\s+post)\s+nothing\b", clause):
             return
         for m in _PD_OPERATION.finditer(clause):
-            if re.match(r"(?:pd|dp|tp)\b", m.group(0)) and not self.past.search(clause):
+            if re.match(r"(?:pd|dp|tp|vs|versus|or)\b", m.group(0)) and not self.past.search(clause):
                 continue  # "DP + liver resection?" proposes; "DP+S 2019" was done
             name = _ABBREVIATED_OPERATION[re.search(r"\b(?:pd|dp|tp)\b", m.group(0)).group(0)]  # type: ignore[union-attr]
             if name not in case.prior_surgery:

@@ -1,0 +1,62 @@
+"""Every case of the clinical review of 2026-12-06, with what the review said must hold
+(tests/reviews/clinical-review-2026-12-06.yaml). Each failed on main before the plans work (8a895bf)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from handlers import planner as P
+
+CASES = yaml.safe_load((Path(__file__).parent / "reviews" / "clinical-review-2026-12-06.yaml").read_text("utf-8"))
+
+
+def _plan(engine, item):
+    if item.get("earlier"):
+        case = engine.changed_case(item["text"], item["earlier"])
+        assert case is not None, "the follow-up did not change the case"
+        return case, engine.follow_up(item["text"], item["earlier"])
+    result = engine.ask(item["text"], intent="treatment_plan")
+    return result.query.case, result.answer
+
+
+@pytest.mark.parametrize("item", CASES, ids=[c["id"] for c in CASES])
+def test_review_case(engine, item):
+    case, a = _plan(engine, item)
+    assert a.plan is not None, f"no plan: {a.title}"
+    held = set(a.plan.acts) | set(a.plan.warnings)
+    for field, value in (item.get("case") or {}).items():
+        assert getattr(case, field) == value, f"{field}: {getattr(case, field)!r} != {value!r}"
+    for field, values in (item.get("case_has") or {}).items():
+        assert set(values) <= set(getattr(case, field)), f"{field}: {getattr(case, field)!r}"
+    assert not set(item.get("acts", [])) - held, f"missing {set(item.get('acts', [])) - held}"
+    assert not set(item.get("no_acts", [])) & held, f"should not hold {set(item.get('no_acts', [])) & held}"
+    assert not set(item.get("warnings", [])) - held, f"missing warnings {set(item.get('warnings', [])) - held}"
+    assert not set(item.get("no_asks", [])) & set(a.plan.asks), f"asks {a.plan.asks}"
+    assert not set(item.get("urgent", [])) - {f.id for f in case.urgent}, f"urgent read: {case.urgent}"
+    if "phase" in item:
+        assert a.plan.phase == item["phase"]
+    if "sequence" in item:
+        assert a.plan.sequence == item["sequence"]
+    if "toxicity" in item:
+        want = item["toxicity"]
+        assert any(t.drug == want["drug"] and t.grade == want["grade"] for t in case.toxicities), case.toxicities
+        assert any(w.text.startswith("Act first:") and want["drug"] in w.text for w in a.warnings)
+    if "summary_has" in item:
+        assert item["summary_has"] in a.summary
+    for title in item.get("no_sections", []):
+        assert not any(title in s.title for s in a.sections), [s.title for s in a.sections]
+    if item.get("no_branch_banner"):
+        assert not any(w.text.startswith("If ") for w in a.warnings)
+    lay = P.layout(case, P.planner_for(engine.knowledge))
+    ordered = [s for s in lay.main if s.step.phase != "intensity"] + [s for ss in lay.branches.values() for s in ss]
+    if item.get("first_not") and ordered:
+        first = ordered[0].acts | ordered[0].options
+        assert not set(item["first_not"]) & first, f"first step: {ordered[0].text}"
+    systemic = [s for s in lay.draft.steps if s.step.phase == "systemic"]
+    if "first_systemic" in item:
+        assert item["first_systemic"] in systemic[0].acts
+    if item.get("first_line_qualified") is False and systemic:
+        assert not systemic[0].text.lower().startswith(("on progression", "or")), systemic[0].text
