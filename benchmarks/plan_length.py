@@ -7,11 +7,9 @@ markers and escapes removed), over every blind case vignette. Issue 18's target:
 
 from __future__ import annotations
 
-import re
 import statistics
 import sys
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -20,27 +18,17 @@ SETS = ["plans.yaml", "plans2.yaml", "plans3_a.yaml", "plans3_b.yaml"]
 MEDIAN_MAX, P90_MAX = 1200, 2500
 
 
-def visible(blocks: list[dict[str, Any]]) -> int:
-    """Characters a reader sees: every text of the blocks, without mrkdwn markers and entity escapes."""
-    texts: list[str] = []
-    for b in blocks:
-        if "text" in b and isinstance(b["text"], dict):
-            texts.append(b["text"]["text"])
-        texts += [e.get("text", "") for e in b.get("elements", []) if b.get("type") == "context"]
-    raw = "\n".join(texts).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    return len(re.sub(r"[*_]", "", raw))
-
-
 def lengths() -> list[int]:
     sys.path.insert(0, str(ROOT))
     from bot.render import to_blocks
+    from bot.render.blocks import visible_chars
     from handlers.engine import Engine
 
     engine = Engine()
     out = []
     for name in SETS:
         for item in yaml.safe_load((ROOT / "tests" / "vignettes" / name).read_text(encoding="utf-8")):
-            out.append(visible(to_blocks(engine.ask(item["text"], intent="treatment_plan").answer)))
+            out.append(visible_chars(to_blocks(engine.ask(item["text"], intent="treatment_plan").answer)))
     return out
 
 

@@ -619,7 +619,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     phase = next(p for p in k.planner.phases if p.id == d.facts["phase"])
     steps = main_steps(lay, planner)
     urgent = act_first(case, d, k)
-    summary = f"{desc[0].upper() + desc[1:]}. Phase: {phase.label}."
+    summary = f"Phase: {phase.label}."  # the title holds the case in a line
     summary += "".join(f" Assumed: {x}." for x in d.facts["assumed"])
     first = next((s for s in lay.main if s.step.phase not in ("intensity", "surveillance")), None)
     branch = next(
@@ -641,7 +641,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     a.warnings = urgent + critical
     if case.unread:
         a.warnings.append(
-            Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in case.unread[:6]))
+            Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in case.unread))
         )
     a.sections += section("Your question", asked(case, lay, planner))
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)

@@ -55,8 +55,9 @@ def unfold(original: str, folded: str) -> str:
     if not toks:
         return folded
     parts = [_UNFOLD.get(t, re.escape(t)) for t in toks]
-    m = re.search(r"[^a-z0-9]*?".join(parts), unicodedata.normalize("NFKC", original), re.I)
-    return m.group(0) if m else folded
+    original = unicodedata.normalize("NFKC", original)
+    m = re.search(r"[<>~≤≥+]?\s*" + r"[^a-z0-9]*?".join(parts) + r"(?:\s*[%+])?", original, re.I)
+    return m.group(0).strip() if m else folded
 
 
 def tokens(text: str) -> list[str]:

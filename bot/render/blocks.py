@@ -133,6 +133,17 @@ def to_blocks(
     return head + body + [{"type": "divider"}] + tail
 
 
+def visible_chars(blocks: list[dict[str, Any]]) -> int:
+    """Characters a reader sees in these blocks: every text, without mrkdwn markers and entity escapes."""
+    texts: list[str] = []
+    for b in blocks:
+        if isinstance(b.get("text"), dict):
+            texts.append(b["text"]["text"])
+        texts += [e.get("text", "") for e in b.get("elements", []) if b.get("type") == "context"]
+    raw = "\n".join(texts).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return len(raw.replace("*", "").replace("_", ""))
+
+
 def has_details(answer: Answer) -> bool:
     return any(s.detail for s in answer.sections)
 

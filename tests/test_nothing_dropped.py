@@ -1,0 +1,61 @@
+"""No number or clinical word in a posted case vanishes silently: every part of a post that gave no fact
+and holds a digit or a clinical word is flagged 'Not read, check' in the main message, and an urgent
+finding is an act-first line there, never a line of the details."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.render import to_blocks
+from bot.render.blocks import visible_chars
+from knowledge.text import fold, tokens
+
+VIGNETTES = Path(__file__).parent / "vignettes"
+POSTS = [
+    item["text"]
+    for name in ("plans.yaml", "plans2.yaml", "plans3_a.yaml", "plans3_b.yaml")
+    for item in yaml.safe_load((VIGNETTES / name).read_text(encoding="utf-8"))
+]
+
+
+def _main_text(answer) -> str:
+    texts = []
+    for b in to_blocks(answer):
+        if isinstance(b.get("text"), dict):
+            texts.append(b["text"]["text"])
+        texts += [e.get("text", "") for e in b.get("elements", []) if b.get("type") == "context"]
+    raw = "\n".join(texts).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return fold(raw.replace("“", " ").replace("”", " "))
+
+
+@pytest.mark.parametrize("text", POSTS[::3], ids=lambda t: t[:40])
+def test_every_unread_number_or_clinical_word_is_flagged_in_the_main_message(engine, text):
+    result = engine.ask(text, intent="treatment_plan")
+    case, main = result.query.case, _main_text(result.answer)
+    unread = [tokens(fold(u)) for u in case.unread]
+    for part in case.ignored:
+        if re.search(r"\d", part):
+            assert tokens(part) in unread, part
+    for words in unread:
+        assert " ".join(words) in " ".join(tokens(main)), f"not flagged: {words!r}"
+    for finding in case.urgent:
+        words = " ".join(tokens(fold(finding.words.split("; ")[0])))
+        assert words in " ".join(tokens(main)), f"urgent finding not in the main message: {finding}"
+
+
+def test_an_unknown_lab_value_is_flagged_not_dropped(engine):
+    a = engine.ask("3 cm tail NF-PNET G2, no mets, fit. Ferritin 12, lipase 900.", intent="treatment_plan").answer
+    flag = next(w.text for w in a.warnings if w.text.startswith("Not read, check"))
+    assert "Ferritin 12" in flag and "lipase 900" in flag
+
+
+def test_the_main_plan_message_is_short(engine):
+    """Issue 18: over the blind vignettes, the main message's median is at most 1,200 visible characters
+    and 90% are under 2,500 (benchmarks/plan_length.py prints the figures)."""
+    n = sorted(visible_chars(to_blocks(engine.ask(t, intent="treatment_plan").answer)) for t in POSTS)
+    assert statistics.median(n) <= 1200 and n[int(0.9 * (len(n) - 1))] < 2500, (statistics.median(n), n[-40:])
