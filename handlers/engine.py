@@ -54,6 +54,9 @@ class Engine:
             if intent not in HANDLERS:
                 raise ValueError(f"unknown intent {intent!r}")
             query = replace(query, intent=intent, confidence=100, parts=[intent])
+        urgent = query.case.urgent or query.case.toxicities
+        if intent is None and query.intent != "treatment_plan" and urgent and query.case.details() >= 2:
+            query = replace(query, intent="treatment_plan", parts=["treatment_plan"])  # a patient, not a topic
         result = self._answer(query)
         if query.oos_terms and result.intent != "out_of_scope":
             named = ", ".join(dict.fromkeys(query.oos_terms))

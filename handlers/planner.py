@@ -632,7 +632,10 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         text = planner.short_text(first)
         summary += f" First: {text[0].lower() + text[1:]}."
     elif branch is not None:
-        summary += f" First: if {branch[0]}: {planner.act_text(branch[1])}."
+        summary += f" First: settle whether {branch[0]}: the plan turns on it."
+    elif lay.follow:
+        text = planner.short_text(lay.follow[0])
+        summary += f" First: {text[0].lower() + text[1:]}."
     elif lay.branches:
         summary += " The plan turns on facts not given: see what is missing."
     a = answer.new("treatment_plan", f"Plan: {desc}", summary)
@@ -640,15 +643,16 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     critical = [w for w in cautions if w.severity == "critical" and not w.text.startswith("If ")]
     a.warnings = urgent + critical
     if case.unread:
-        a.warnings.append(
-            Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in case.unread))
-        )
+        a.warnings.append(Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in case.unread)))
     a.sections += section("Your question", asked(case, lay, planner))
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
     more = len(steps) - MAIN_STEPS
-    questions = board_questions(lay, planner)[:MAIN_QUESTIONS] + [
-        "Needed: " + t.split(":")[0][0].lower() + t.split(":")[0][1:] for _, t, _ in lay.asks if ":" in t
-    ]
+    raised = [w.warning.board_question for w in d.warnings if w.warning.board_question and w.cond == TRUE]
+    questions = (
+        raised
+        + board_questions(lay, planner)[:MAIN_QUESTIONS]
+        + ["Needed: " + t.split(":")[0][0].lower() + t.split(":")[0][1:] for _, t, _ in lay.asks if ":" in t]
+    )
     a.sections += section(
         "For the board" + (f" ({more} more option(s) under Details)" if more > 0 else ""),
         [Item(text=q) for q in dict.fromkeys(questions[:MAIN_QUESTIONS])],

@@ -735,6 +735,7 @@ class RuleWarning(Strict):
     text: str
     sources: list[str] = []
     forbids: list[str] = []  # acts no step may hold while this warning stands
+    board_question: str | None = None  # the question it raises for the board, shown in the main message
     after: list[str] = []  # shown only where one of these acts is planned (e.g. before a splenectomy)
 
 

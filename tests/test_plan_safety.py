@@ -55,7 +55,8 @@ FINDINGS = [
     ("1.5 cm nonfunctioning tail PNET, node positive, no distant mets, fit", {"lymph_node_resection", "distal_pancreatectomy"},
      {"spleen_preserving", "enucleation"}, "the small-tumour advice fired for a node-positive tumour"),
     ("poorly differentiated neuroendocrine carcinoma of the pancreas, Ki-67 70%, liver mets, unresectable, DOTATATE avid",
-     {"streptozocin_5fu"}, {"lanreotide", "octreotide"}, "lanreotide offered to a G3 carcinoma as if CLARINET applied"),
+     # the 2026-12-06 review: streptozocin + 5-FU is the sources' option for high-grade NETs, not a NEC regimen
+     {"warn_nec_outside"}, {"lanreotide", "octreotide", "prrt", "streptozocin_5fu"}, "lanreotide offered to a G3 carcinoma as if CLARINET applied"),
     ("resected G3 PNET of the tail (distal pancreatectomy 2023), no residual disease", {"surveillance"},
      PRIMARY_SURGERY | SYSTEMIC, "a resected G3 case was told to operate again"),
     ("3.5 cm head PNET with obstructive jaundice, localised, fit", {"pancreatoduodenectomy"}, {"enucleation"},

@@ -79,6 +79,9 @@ _SSTR_TERM = re.compile(
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
 )
+_STAGED_ON = re.compile(
+    r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
+)
 _SSTR_MIXED = re.compile(
     r"(?:liver|lesions?|mets?|metastas[ie]s|deposits?|nodes?)\s+(?:are\s+|were\s+|is\s+)?(?:not\s+(?:\w+\s+)?avid|non[- ]?avid|negative)"
 )
@@ -714,6 +717,9 @@ class CaseParser:
             r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b", clause
         ) or re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()]):
             return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative
+        if _STAGED_ON.search(clause) and not _SSTR_POS.search(clause) and not _SSTR_NEG.search(clause):
+            case.sstr_test = "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
+            return  # "cN0M0 on CT and DOTATATE", "nothing else on DOTATATE": the test is done, its receptor status not said
         if _SSTR_NEG.search(re.sub(r"negative\s+for\s+(?:a\s+|the\s+)?primary", " ", clause)):
             case.sstr = "negative"
         elif _SSTR_POS.search(clause):
@@ -800,9 +806,13 @@ class CaseParser:
                 continue  # "consider everolimus?" is a question, not a history
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
             said = [o for o in outcomes if o[0] != "ongoing"] or outcomes  # "on X" only when nothing stronger is said
-            listed = _LIST_ITEM.match(clause) and (
-                [o for o in self._outcomes(prev) if o[0] != "ongoing"]
-                or [(t.outcome, 0) for t in case.treatments[-1:] if _LIST_ITEM.match(prev) and t.outcome in FAILED]
+            listed = (
+                _only_drugs(clause, drugs)
+                and not self.future.search(clause)
+                and (
+                    [o for o in self._outcomes(prev) if o[0] != "ongoing"]
+                    or [(t.outcome, 0) for t in case.treatments[-1:] if _LIST_ITEM.match(prev) and t.outcome in FAILED]
+                )
             )
             if not said and listed:
                 outcome = listed[0][0]  # "PD after lanreotide, everolimus, and sunitinib": the list shares it
@@ -953,6 +963,16 @@ def _ignored(clauses: list[_Clause], used: list[tuple[int, int]]) -> list[str]:
             continue
         out.append(" ".join(c.text.split())[:80])
     return out
+
+
+def _only_drugs(clause: str, drugs: list[Span]) -> bool:
+    """The clause is only an item of a list of drugs ("everolimus", "and sunitinib", "then everolimus 10mg")."""
+    named = {t for d in drugs for t in d.tokens}
+    rest = [t for t in tokens(clause) if t not in named and t not in _LIST_WORDS and not re.match(r"\d", t)]
+    return bool(drugs) and len(rest) <= 1 and rest != ["start"]
+
+
+_LIST_WORDS = {"and", "or", "then", "mg", "lar", "daily", "od", "q4w", "x"}
 
 
 def _nodes_only(spans: list[Span]) -> bool:
