@@ -78,12 +78,13 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["progressed_on"] = case.progressing_on
     facts["treated"] = case.prior_therapies
     facts["details"] = case.details()
-    facts["toxicity"] = bool(case.toxicities)
+    facts["toxicity"] = any(t.current for t in case.toxicities)
     facts["urgent"] = [f.id for f in case.urgent]
     # Antitumour systemic therapy, not symptom control (diazoxide, PPI, preoperative octreotide) or liver-directed.
-    not_systemic = {n for n, act in k.planner.acts.items() if act.kind in ("liver_directed", "preoperative")}
-    not_systemic = {k.planner.acts[n].drug or n for n in not_systemic} - {"octreotide"}
-    systemic = [t for t in case.treatments if t.drug not in not_systemic]
+    systemic_ids = {k.planner.acts[n].drug or n for n, act in k.planner.acts.items() if act.kind == "systemic"}
+    systemic_ids |= {c.id for c in k.therapies.classes} - {"liver_directed"}
+    other = terms_pattern(k.case.antitumour_other)
+    systemic = [t for t in case.treatments if t.drug in systemic_ids or other.search(t.drug.replace("_", " "))]
     advanced = bool(facts["metastatic"]) or case.resectable is False or bool(facts["recurrence"])
     facts["treated_systemic"] = bool(systemic) and advanced
     facts["on_treatment"] = advanced and any(t.outcome in CURRENT for t in systemic)
@@ -750,7 +751,7 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
         if rule.silent:
             text += f" Sources silent: {rule.silent}."
         out.append(Warn(severity=rule.severity, text=text, sources=list(rule.sources)))
-    for t in case.toxicities:
+    for t in (t for t in case.toxicities if t.current):
         drug = t.drug.replace("_", " ") if t.drug else "the current treatment"
         out.append(
             Warn(

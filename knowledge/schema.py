@@ -409,6 +409,8 @@ class CaseVocabulary(Strict):
     several_lesions: Terms
     clinical_words: Terms
     toxicity_events: Terms
+    antitumour_other: Terms
+    diagnosis_pending_anywhere: Terms
 
     @model_validator(mode="after")
     def _compiles(self) -> CaseVocabulary:

@@ -39,6 +39,7 @@ class Toxicity(BaseModel):
     event: str  # the words naming it, as written
     grade: int | None = None  # CTCAE grade, when said
     drug: str | None = None  # the drug it is on, when named or when only one is current
+    current: bool = True  # reported now; a past toxicity ("stopped 2021 for pneumonitis") is history
 
 
 class Finding(BaseModel):

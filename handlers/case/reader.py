@@ -121,6 +121,9 @@ _TOXICITY = (
     ),
     re.compile(r"\b([a-z][a-z/-]{2,30})\s*(?:\(|,)?\s*(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\b"),
 )
+# A toxicity said of the past ("everolimus 2020-21 stopped (pneumonitis)") is history, not the phase.
+_PAST_TOXICITY = re.compile(r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b")
+_NOW = re.compile(r"\bnow\b|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
 _RAPID = re.compile(r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress")
 _PRIOR = re.compile(
     r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|stopped|discontinued|intolerant|off|switched to|changed to)\b|->|→"
@@ -179,7 +182,7 @@ _HYPOTHETICAL = re.compile(
     r"\bwhether\b|\bwonder|\blook\s+for\b|\bsearch\s+for\b|\brule\s+out\b|\bto\s+exclude\b|\bpathway\b|\balgorithm\b|\bprotocol\b|\blike\s+an?\s+p?net\b|\bas\s+an?\s+p?net\b|\btreat\s+as\b"
 )
 _NET_NAMED = re.compile(
-    r"\bnets?\b|pnet|pannet|pnen|neuroendocrine|carcinoid|insulinoma|gastrinoma|glucagonoma|vipoma|acthoma|\bnec\b"
+    r"\bmen1\b|\bnf\b|\bnets?\b|pnet|pannet|pnen|neuroendocrine|carcinoid|insulinoma|gastrinoma|glucagonoma|vipoma|acthoma|\bnec\b"
 )
 
 
@@ -267,6 +270,7 @@ class CaseParser:
         ]
         self.primaries = {name: terms_pattern(terms) for name, terms in v.primaries.items()}
         self.pending = terms_pattern(v.diagnosis_pending)
+        self.pending_anywhere = terms_pattern(v.diagnosis_pending_anywhere)
         self.weak_pending = terms_pattern(v.weak_pending)
         self.differentiation = {name: terms_pattern(terms) for name, terms in v.differentiation.items()}
         self.procedures = {name: terms_pattern(terms) for name, terms in v.procedures.items()}
@@ -368,6 +372,8 @@ class CaseParser:
             case.progression = True
         if case.recurrence and not case.prior_surgery and not self.recurrence_word.search(folded):
             case.recurrence = None  # "new lesions" without a resection is progression, not recurrence
+        if self.pending_anywhere.search(folded):
+            case.diagnosis_pending = True
         if not case.diagnosis_pending and not _NET_NAMED.search(folded):
             case.diagnosis_pending = _first_affirmed(self.weak_pending, clauses) is not None
         self._urgent(folded, clauses, case, used)
@@ -379,6 +385,8 @@ class CaseParser:
             if case.subtype is None and re.search(r"\bnf|non[- ]?functioning", folded[span[0] : span[1]]):
                 case.subtype = "nonfunctioning"  # "3 NF-PNETs": the plural names the subtype of each
                 case.evidence["subtype"] = folded[span[0] : span[1]]
+        elif len({_REGION.get(loc, loc) for loc in case.locations}) > 1 and self._dominant(folded, case):
+            case.multiple_lesions = True  # "head 9 mm, body 14 mm, tail 23 mm": several tumours, sized
         case.uncertain_sites = [
             s for s in SITE_ORDER if s in case.uncertain_sites and s not in case.metastases + case.metastases_ruled_out
         ]
@@ -431,7 +439,7 @@ class CaseParser:
             if words:
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
 
-    def _dominant(self, text: str, case: Case) -> None:
+    def _dominant(self, text: str, case: Case) -> bool:
         """Several pancreatic tumours: the largest (the dominant one, which decides the operation) and the
         location named just before its size ("head 0.8cm, body 1.4cm, tail 2.6cm")."""
         sized = []
@@ -448,6 +456,8 @@ class CaseParser:
             case.evidence["size_cm"] = f"{words.strip()} (the largest of several)"
             if where:
                 case.location = where  # type: ignore[assignment]
+            return True
+        return False
 
     def _fdg(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
         if "fdg" not in text:
@@ -474,7 +484,9 @@ class CaseParser:
             events = [
                 c
                 for c in _clauses(text)
-                if (m := self.tox_events.search(c.text)) and not _negated(c.text, m.start(), m.end())
+                if (m := self.tox_events.search(c.text))
+                and not _negated(c.text, m.start(), m.end())
+                and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
             ]
             if events:
                 words = "; ".join(" ".join(c.text.split()) for c in events[:3])
@@ -485,9 +497,9 @@ class CaseParser:
             if not drugs:  # the drug the patient is on (or stopped for it): the first named, not progressed on
                 drugs = [t.drug for t in case.treatments if t.outcome != "progressed"][:1]
             grade = next(g for g in m.groups() if g.isdigit())
-            case.toxicities.append(
-                Toxicity(event=" ".join(m.group(0).split()), grade=int(grade), drug=(drugs or [None])[0])
-            )
+            past = bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)
+            event = " ".join(m.group(0).split())
+            case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=(drugs or [None])[0], current=not past))
             used.append(m.span())
 
     # numbers -------------------------------------------------------------------------------------
@@ -969,7 +981,7 @@ def _only_drugs(clause: str, drugs: list[Span]) -> bool:
     """The clause is only an item of a list of drugs ("everolimus", "and sunitinib", "then everolimus 10mg")."""
     named = {t for d in drugs for t in d.tokens}
     rest = [t for t in tokens(clause) if t not in named and t not in _LIST_WORDS and not re.match(r"\d", t)]
-    return bool(drugs) and len(rest) <= 1 and rest != ["start"]
+    return bool(drugs) and not rest
 
 
 _LIST_WORDS = {"and", "or", "then", "mg", "lar", "daily", "od", "q4w", "x"}
