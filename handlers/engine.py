@@ -17,6 +17,7 @@ from handlers.retrieval import Retriever
 from handlers.router import Query, Router
 from knowledge import Knowledge, load
 
+CASE_FACTS = 3  # a post giving this many facts of a patient is a case to plan, whatever topic it names
 MAX_INPUT_CHARS = 6000  # a long tumour-board post fits; beyond this only the start is read
 
 
@@ -55,7 +56,8 @@ class Engine:
                 raise ValueError(f"unknown intent {intent!r}")
             query = replace(query, intent=intent, confidence=100, parts=[intent])
         urgent = query.case.urgent or query.case.toxicities
-        if intent is None and query.intent != "treatment_plan" and urgent and query.case.details() >= 2:
+        facts = query.case.details()
+        if intent is None and query.intent != "treatment_plan" and (facts >= CASE_FACTS or (urgent and facts >= 2)):
             query = replace(query, intent="treatment_plan", parts=["treatment_plan"])  # a patient, not a topic
         result = self._answer(query)
         if query.oos_terms and result.intent != "out_of_scope":

@@ -85,9 +85,13 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     systemic_ids |= {c.id for c in k.therapies.classes} - {"liver_directed"}
     other = terms_pattern(k.case.antitumour_other)
     systemic = [t for t in case.treatments if t.drug in systemic_ids or other.search(t.drug.replace("_", " "))]
+    # A somatostatin analogue for a functioning tumour's symptoms before its operation is not a treatment line.
+    ssa = {"ssa", *next(c.members for c in k.therapies.classes if c.id == "ssa")}
     advanced = bool(facts["metastatic"]) or case.resectable is False or bool(facts["recurrence"])
-    facts["treated_systemic"] = bool(systemic) and advanced
-    facts["on_treatment"] = advanced and any(t.outcome in CURRENT for t in systemic)
+    if facts["functional"] and not advanced:
+        systemic = [t for t in systemic if t.drug not in ssa]
+    facts["treated_systemic"] = bool(systemic)
+    facts["on_treatment"] = any(t.outcome in CURRENT for t in systemic)
     phase = next(p for p in k.planner.phases if Logic(facts, {}).holds(p.when))
     facts["phase"] = phase.id
     for fact, value in phase.assume.items():
@@ -520,7 +524,7 @@ def board_questions(lay: Layout, planner: Planner) -> list[str]:
     groups = [("", lay.main)] + [(f"If {label}: ", steps) for label, steps in lay.branches.items()]
     for prefix, steps in groups:
         for s in steps:
-            if len(s.options) > 1:
+            if len(s.options) > 1 and s.step.phase == "surgery":
                 names = [planner.acts[o].label for o in s.step.options if o in s.options]
                 out.append(f"{prefix}which operation: {' or '.join(names)}?")
         treatments = [planner.step_label(s.step) for s in steps if s.step.phase in _CHOICE_PHASES]
@@ -728,6 +732,11 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             if any(planner.acts[a].label == what or planner.step_label_of(a) == what for a in acts)
         ]
         said = planner.said_of(acts)
+        scope = next(
+            (r.scope for r in planner.k.planner.rules if r.scope and any(acts & set(st.acts) for st in r.steps)), None
+        )
+        if not held and scope:
+            held = [scope]
         if held:
             text = f"{name}: not offered here: {held[0]}" + (f". The sources: {said.rationale}" if said else "")
             out.append(Item(text=text, sources=list(said.sources) if said else []))

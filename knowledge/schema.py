@@ -743,6 +743,7 @@ class RuleWarning(Strict):
 
 class Rule(Strict):
     id: str
+    scope: str | None = None  # where its steps apply, said when a post asks for them elsewhere
     any_scope: bool = False  # fires outside the pancreatic scope too (work-up, out-of-scope notices)
     applies: Condition
     excludes: list[Exclude] = []

@@ -107,7 +107,7 @@ def to_blocks(
         for n_, src in enumerate(answer.sources, 1):
             by_article.setdefault(src.short.split(",")[0], []).append(str(n_))
         line = "; ".join(f"{article} [{','.join(ns)}]" for article, ns in by_article.items())
-        tail.append(_context([f"Sources: {escape(line)} (in full under Details)"]))
+        tail.append(_context([f"Sources: {escape(line)}"]))
     elif answer.sources:
         tail += [
             _section(c)

@@ -348,6 +348,13 @@ class CaseParser:
         case.metastases_ruled_out = [
             s for s in SITE_ORDER if s in case.metastases_ruled_out and s not in case.metastases
         ]
+        if case.metastatic is None and any(t.outcome in FAILED for t in case.treatments):
+            for (
+                c
+            ) in clauses:  # "... PD on everolimus. Liver + nodes": after systemic therapy, bare sites are metastases
+                sites = [sp.id for sp in self.lex.find(tokens(c.text)) if sp.kind == "site" and sp.id in CASE_SITES]
+                if sites and len(tokens(c.text)) <= 2 * len(sites) + 1 and not _negated(c.text, 0, 0):
+                    case.metastases += [x for x in sites if x not in case.metastases]
         if any(s != "lymph_nodes" for s in case.metastases):
             case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
         if (m := self.fit_uncertain.search(folded)) is not None:
@@ -980,11 +987,11 @@ def _ignored(clauses: list[_Clause], used: list[tuple[int, int]]) -> list[str]:
 def _only_drugs(clause: str, drugs: list[Span]) -> bool:
     """The clause is only an item of a list of drugs ("everolimus", "and sunitinib", "then everolimus 10mg")."""
     named = {t for d in drugs for t in d.tokens}
-    rest = [t for t in tokens(clause) if t not in named and t not in _LIST_WORDS and not re.match(r"\d", t)]
+    rest = [t for t in tokens(clause) if t not in named and t not in _LIST_WORDS and not re.match(r"\d|x\d", t)]
     return bool(drugs) and not rest
 
 
-_LIST_WORDS = {"and", "or", "then", "mg", "lar", "daily", "od", "q4w", "x"}
+_LIST_WORDS = {"and", "or", "then", "mg", "lar", "daily", "od", "q4w", "x", "cycles", "cycle"}
 
 
 def _nodes_only(spans: list[Span]) -> bool:
