@@ -187,9 +187,9 @@ PANCREATIC = [
 @pytest.mark.parametrize(
     ("text", "lead"),
     [
-        ("gastric NET metastasis rate", "The sources give no nodal or liver percentages for stomach"),
-        ("how often do gastric carcinoids spread", "The sources give no nodal or liver percentages for stomach"),
-        ("duodenal NET metastasis rate", "The sources give no nodal or liver percentages for duodenum"),
+        ("gastric NET metastasis rate", "The sources give no nodal or liver figures for stomach"),
+        ("how often do gastric carcinoids spread", "The sources give no nodal or liver figures for stomach"),
+        ("duodenal NET metastasis rate", "The sources give no nodal or liver figures for duodenum"),
         ("survival of gastric NET", "The sources give no survival figure for stomach"),
         ("prognosis of rectal NET", "The sources give no survival figure for rectum"),
         ("rectal NET treatment", "The sources give no treatment for rectum"),

@@ -259,14 +259,15 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
     line = _primary_line(first)
     a = answer.new("primary_site_pattern", f"{first.name} NETs: metastatic pattern", line.text + ".", line.sources)
     if first.nodal is None and first.liver is None:  # never another site's figures for a site with none
-        a.summary = f"The sources give no nodal or liver percentages for {first.name.lower()} NETs."
+        a.summary = f"The sources give no nodal or liver figures for {first.name.lower()} NETs."
         a.not_covered.append(f"figures for {first.name.lower()} NETs")
         a.sections += section(f"What the sources give for {first.name.lower()} NETs", [fact(n) for n in first.notes])
         a.sections += section("General", [fact(f) for f in k.primaries.general])
         return a
     for p in asked:
         a.sections += _primary_sections(k, p.id)
-    a.sections += section("All primary sites, for context", table, table=patterns)
+    if superlative(q, higher_is_worse=True) or len(asked) > 1:  # other primaries' figures only when compared
+        a.sections += section("All primary sites, for context", table, table=patterns)
     return a
 
 
@@ -274,6 +275,9 @@ def _nodal_range(prims) -> str:
     known = sorted((p for p in prims if p.nodal), key=lambda p: p.nodal.value)
     lo, hi = known[0], known[-1]
     return f"{lo.nodal.formatted()} ({lo.name}) to {hi.nodal.formatted()} ({hi.name})"
+
+
+COMPARED = {"versus", "or", "compared", "compare", "comparison", "between", "each"}  # sites compared, not together
 
 
 def survival(q: Query, k: Knowledge) -> Answer:
@@ -301,7 +305,9 @@ def survival(q: Query, k: Knowledge) -> Answer:
 
     by_id = {o.id: o for o in sv.other}
     beside = [by_id[c] for p in rows for c in p.compare_with if by_id[c] not in others]
-    asked = [i for p in rows for i in pattern_items(p)] + [other_item(o) for o in others]
+    if len({s for p in sv.patterns for s in p.site_ids} & set(asked_sites)) > 1 and not COMPARED & set(q.words):
+        rows = [p for p in sv.patterns if "multiple" in p.site_ids] + rows  # "spread to lungs, liver and bones"
+    asked = [other_item(o) for o in others] + [i for p in rows for i in pattern_items(p)]
     silent = [sv.silent_sites[s] for s in asked_sites if s in sv.silent_sites and not rows]
     if not rows and not others and not asked_sites and q.entities.get("therapy"):
         # "overall survival with everolimus": the therapy's own outcome figures, or that it has none
