@@ -399,3 +399,56 @@ def test_a_primary_asked_alone_gets_only_its_own_figures(engine, text, own, neig
 
 def test_a_threshold_asked_of_a_procedure_is_its_indication(engine):
     assert "70%" in engine.ask("what is the cut-point for cytoreductive surgery in PNET liver mets?").answer.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("what lab value hints at bone metastases from a NET?", "alkaline phosphatase"),
+        ("NET with bone mets suspected: which tumour marker?", "alkaline phosphatase"),
+        ("NET liver metastases, no primary found yet: where is the primary likely to be?", "small intestine"),
+        ("brain metastases from a NET, where to look for the primary", "the lung"),
+    ],
+)
+def test_a_site_note_that_answers_the_aspect_leads(engine, text, lead):
+    assert lead in engine.ask(text).answer.summary
+
+
+@pytest.mark.parametrize(
+    "text", ["how many pancreatic NETs have liver and lymph node mets when diagnosed", "PNET liver metastasis percentage"]
+)
+def test_a_site_asked_of_pnets_gets_pnet_figures_not_other_nets(engine, text):
+    a = engine.ask(text).answer
+    assert a.summary.startswith("PNETs with liver metastases at diagnosis: 25%")
+    assert not [f for f in ("82%", "66%", "20%") if f in to_text(a)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("in GI NETs which site spreads to the nodes most often", "Right colon has the highest nodal"),
+        ("what is the most common metastatic site of neuroendocrine tumours", "Liver first"),
+        ("NET metastatic patterns: where do they spread most often?", "Liver first"),
+    ],
+)
+def test_a_superlative_of_sites_is_read_across_primaries_or_metastatic_sites(engine, text, lead):
+    assert engine.ask(text).answer.summary.startswith(lead), engine.ask(text).answer.summary
+
+
+@pytest.mark.parametrize(
+    "text", ["will a localised PNET eventually spread?", "lifetime risk of metastasis for a non-metastatic pNET"]
+)
+def test_the_lifetime_risk_leads_when_asked(engine, text):
+    assert engine.ask(text).answer.summary.startswith("Up to 85% of non-metastatic PNETs")
+
+
+@pytest.mark.parametrize("text", ["rectal NET versus pNET: nodal and liver spread", "appendix vs pancreatic NET, liver mets"])
+def test_a_pnet_compared_with_another_primary_gets_both(engine, text):
+    body = to_text(engine.ask(text).answer)
+    assert "Pancreas: nodal 45%, liver 25%" in body
+
+
+@pytest.mark.parametrize("text", ["how often do PNETs spread to the liver", "what share of pancreatic NETs have nodal mets"])
+def test_a_site_named_in_a_rate_question_gets_the_sites_figure(engine, text):
+    a = engine.ask(text).answer
+    assert a.intent == "metastatic_sites" and ("25%" in a.summary or "45%" in a.summary), a.summary
