@@ -126,7 +126,9 @@ class Router:
         self.overview_words |= {w for t in v.stopwords for w in lexicon.text_words(t)}
         self.overview_words |= {w for t in v.aspects["symptoms"].terms for w in lexicon.text_words(t)}  # their symptoms
         # what a subtype's own page answers: its presentation, and the aspects its notes are tagged with (preop)
-        self.subtype_aspects = {"symptoms"} | {a for st in knowledge.subtypes.subtypes for n in st.notes for a in n.aspects}
+        self.subtype_aspects = {"symptoms"} | {
+            a for st in knowledge.subtypes.subtypes for n in st.notes for a in n.aspects
+        }
         self.overview_names = {" ".join(lexicon.text_words(t)) for t in [*v.overview.pnet, *v.overview.net]}
         self.stop = {w for t in v.stopwords for w in lexicon.text_words(t)}
         cfg = knowledge.intents

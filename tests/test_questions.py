@@ -378,7 +378,9 @@ def test_how_often_to_scan_is_surveillance(engine, text):
     assert a.intent == "surveillance" and "every 3-6 months" in a.summary
 
 
-@pytest.mark.parametrize("text", ["how often do pancreatic NETs recur after resection", "how often does a PNET come back"])
+@pytest.mark.parametrize(
+    "text", ["how often do pancreatic NETs recur after resection", "how often does a PNET come back"]
+)
 def test_how_often_it_recurs_is_the_recurrence_rate(engine, text):
     assert "21-42%" in engine.ask(text).answer.summary
 
@@ -415,7 +417,8 @@ def test_a_site_note_that_answers_the_aspect_leads(engine, text, lead):
 
 
 @pytest.mark.parametrize(
-    "text", ["how many pancreatic NETs have liver and lymph node mets when diagnosed", "PNET liver metastasis percentage"]
+    "text",
+    ["how many pancreatic NETs have liver and lymph node mets when diagnosed", "PNET liver metastasis percentage"],
 )
 def test_a_site_asked_of_pnets_gets_pnet_figures_not_other_nets(engine, text):
     a = engine.ask(text).answer
@@ -442,13 +445,17 @@ def test_the_lifetime_risk_leads_when_asked(engine, text):
     assert engine.ask(text).answer.summary.startswith("Up to 85% of non-metastatic PNETs")
 
 
-@pytest.mark.parametrize("text", ["rectal NET versus pNET: nodal and liver spread", "appendix vs pancreatic NET, liver mets"])
+@pytest.mark.parametrize(
+    "text", ["rectal NET versus pNET: nodal and liver spread", "appendix vs pancreatic NET, liver mets"]
+)
 def test_a_pnet_compared_with_another_primary_gets_both(engine, text):
     body = to_text(engine.ask(text).answer)
     assert "Pancreas: nodal 45%, liver 25%" in body
 
 
-@pytest.mark.parametrize("text", ["how often do PNETs spread to the liver", "what share of pancreatic NETs have nodal mets"])
+@pytest.mark.parametrize(
+    "text", ["how often do PNETs spread to the liver", "what share of pancreatic NETs have nodal mets"]
+)
 def test_a_site_named_in_a_rate_question_gets_the_sites_figure(engine, text):
     a = engine.ask(text).answer
     assert a.intent == "metastatic_sites" and ("25%" in a.summary or "45%" in a.summary), a.summary

@@ -162,7 +162,10 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
         leads = [n for s in asked for n in s.notes if set(n.aspects) & set(q.aspects)]
         own = [f for s in asked for f in s.figures if f.id == "pnet_at_diagnosis"]
         if leads:  # "which blood result suggests bone mets": the note that answers it
-            a.summary, a.summary_sources = " ".join(n.text for n in leads), sorted({i for n in leads for i in n.sources})
+            a.summary, a.summary_sources = (
+                " ".join(n.text for n in leads),
+                sorted({i for n in leads for i in n.sources}),
+            )
         elif pnets and own:  # "% liver and nodal mets in PNETs": the PNET figures first
             a.summary = "; ".join(figure(f).text for f in own) + "."
             a.summary_sources = sorted({i for f in own for i in f.sources})
