@@ -16,6 +16,7 @@ from handlers.lexicon import Lexicon
 from handlers.retrieval import Retriever
 from handlers.router import Query, Router
 from knowledge import Knowledge, load
+from knowledge.text import fold, tokens
 
 CASE_FACTS = 3  # a post giving this many facts of a patient is a case to plan, whatever topic it names
 MAX_INPUT_CHARS = 6000  # a long tumour-board post fits; beyond this only the start is read
@@ -38,6 +39,8 @@ class Engine:
         self.retriever = Retriever(self.knowledge, self.lexicon)
         self.router = Router(self.knowledge, self.lexicon, self.case_parser, self.retriever)
         self.follow_ups = FollowUps(self.knowledge)
+        # the names of pancreatic NETs (pnet, pancreatic net...): a related fact naming one is about the pancreas
+        self._pancreatic = {" ".join(self.lexicon.text_words(t)) for t in self.knowledge.vocabulary.overview.pnet}
 
     @property
     def version(self) -> str:
@@ -148,6 +151,18 @@ class Engine:
             return []
         return [p for p in self.router.route(question).parts if p != "treatment_plan"]
 
+    def _neighbour(self, q: Query, hit: retrieval.Hit) -> bool:
+        """For a question about a NET of one non-pancreatic primary, a fact that names another primary (PNETs
+        among them): a neighbour's fact, never shown as related."""
+        asked = set(q.entities.get("primary", []))
+        if not asked - {"pancreas"}:
+            return False
+        spans = self.lexicon.find(tokens(fold(hit.doc.text)))
+        return any(
+            (s.kind == "primary" and s.id not in asked) or (s.kind == "domain" and s.phrase in self._pancreatic)
+            for s in spans
+        )
+
     def _related(self, a: Answer, q: Query) -> None:
         """Up to RELATED facts closest to the question's own words that the answer does not already
         hold: when a card answers the topic, the detail asked is still shown."""
@@ -157,7 +172,11 @@ class Engine:
         floor = max(RELATED_MIN_SCORE, RELATED_SHARE * hits[0].score)
         shown = {a.summary, *(i.text for s in a.sections for i in s.items), *(w.text for w in a.warnings)}
         blob = "\n".join(shown)
-        extra = [h for h in hits if h.score >= floor and h.doc.intent != "sources" and h.doc.text not in blob][:RELATED]
+        extra = [
+            h
+            for h in hits
+            if h.score >= floor and h.doc.intent != "sources" and h.doc.text not in blob and not self._neighbour(q, h)
+        ][:RELATED]
         if extra:
             a.sections.append(Section(title=RELATED_TITLE, items=[retrieval.item(h) for h in extra]))
 

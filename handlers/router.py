@@ -53,10 +53,12 @@ _SUBORDINATORS = {
     "from",
     "on",
 }
+_REFERENTS = {"that", "it", "this", "they", "these", "those", "one"}  # "what is that?" after a tumour was named
 _CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\b")
 
 OVERVIEW_CONFIDENCE = 90  # the question is a tumour's name and overview words only: the match is near certain
 NEXT_LINE_MAX_DETAILS = 2  # a next-line question with more case facts than this is a described case, for the planner
+HELP_MAX_UNKNOWN = 2  # a help request with this many words the bot does not know asks help with something else
 INCIDENTAL_GROUPS = ("other drugs", "other conditions")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -123,7 +125,12 @@ class Router:
         self.overview_words = {w for t in v.overview.asks for w in lexicon.text_words(t)}
         self.overview_words |= {w for t in v.stopwords for w in lexicon.text_words(t)}
         self.overview_words |= {w for t in v.aspects["symptoms"].terms for w in lexicon.text_words(t)}  # their symptoms
+        # what a subtype's own page answers: its presentation, and the aspects its notes are tagged with (preop)
+        self.subtype_aspects = {"symptoms"} | {
+            a for st in knowledge.subtypes.subtypes for n in st.notes for a in n.aspects
+        }
         self.overview_names = {" ".join(lexicon.text_words(t)) for t in [*v.overview.pnet, *v.overview.net]}
+        self.stop = {w for t in v.stopwords for w in lexicon.text_words(t)}
         cfg = knowledge.intents
         self.intents = cfg.intents
         self.min_score = cfg.min_score
@@ -184,15 +191,23 @@ class Router:
         marks = {m for gram in grams for m in self.marks.get(gram, ())}
         aspects = sorted((n for kind, n in marks if kind == "aspect"), key=self.aspect_order.__getitem__)
         matches: list[Hit] = []
+        context = False  # an overview asked after a sentence of context: that sentence asks nothing of its own
         if oos and not incidental:
             intent, conf = "out_of_scope", 95
-        elif self._overview(raw, spans):
+        elif self._overview(raw, spans) or (context := self._overview_after_context(cleaned, spans)):
             intent, conf = "overview", OVERVIEW_CONFIDENCE
         elif "next_line" in aspects and case.details() <= NEXT_LINE_MAX_DETAILS and has_domain:
             intent, conf = (
                 "treatment_plan",
                 OVERVIEW_CONFIDENCE,
             )  # "progressed on SSA, next line?": a question, not a case
+        elif (
+            len(entities.get("subtype", [])) == 1
+            and self.subtype_aspects & set(aspects)
+            and case.details() <= NEXT_LINE_MAX_DETAILS
+        ):
+            # "gastrinoma pt pre-op, what do we give?", "vipoma symptoms": the subtype's page, led by the aspect
+            intent, conf = "overview", OVERVIEW_CONFIDENCE
         elif top_score < self.min_score or (margin < self.min_margin and not has_domain):
             # how sure the decline is: sure when an out-of-scope cue matched ("tell me a joke"), not at all when
             # nothing in the question was recognised (the decline is then only the default)
@@ -200,6 +215,9 @@ class Router:
             matches = self._closest(words, spans, has_domain)
             if matches:
                 intent, conf = "closest_matches", int(min(60, 10 * matches[0].score))
+        elif top == "help" and not has_domain and self._unknown(words) >= HELP_MAX_UNKNOWN:
+            # "can you help me write a letter to my boss": help with something else, not with this bot
+            intent, conf = "out_of_scope", int(round(100 * min(1.0, scores["out_of_scope"] / self.min_score)))
         else:
             intent = top
             conf = int(round(100 * min(1.0, top_score / 6) * (0.5 + 0.5 * min(1.0, margin / 3))))
@@ -208,10 +226,16 @@ class Router:
             (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
             key=self.aspect_order.__getitem__,
         )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
-        if intent == "treatment_plan" and case.details() >= 2:
+        if intent == "treatment_plan" and case.details() >= 2 or context:
             silent = []  # a described case is planned; "stage IV" in a post is not a question about TNM
-        if intent in ("therapy", "imaging") and "interval" in aspects and scores["surveillance"] >= self.min_score:
-            intent = "surveillance"  # "scan schedule after a Whipple": when to follow up, not the operation
+        if (
+            intent in ("therapy", "imaging", "metastasis_rate", "metastatic_sites", "primary_site_pattern")
+            and "interval" in aspects
+            and max(scores["surveillance"], scores["imaging"]) >= self.min_score
+        ):
+            # "scan schedule after a Whipple", "how often should metastatic PNETs be imaged": when to follow up,
+            # not the operation, the scan or how often the tumour spreads
+            intent = "surveillance"
         parts = (
             [intent] if intent in ("out_of_scope", "closest_matches") else self._parts(cleaned, intent, present, case)
         )
@@ -245,6 +269,23 @@ class Router:
         covered = {i for s in named for i in range(s.start, s.end)}
         rest = [w for w, i in self.lex.words(raw) if i not in covered]
         return all(w in self.overview_words for w in rest)
+
+    def _overview_after_context(self, text: str, spans: list[Span]) -> bool:
+        """ "My mum has just been diagnosed with a PNET. What actually is that?": the question asked is an
+        overview of the one tumour the message names (the sentence before is context, not a question)."""
+        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        if not 1 < len(sentences) <= MAX_HEAD_SENTENCES or "?" not in sentences[-1]:
+            return False
+        named = [s for s in spans if s.kind != "topic"]
+        if len(named) != 1 or not self._overview([], named[:1]):
+            return False
+        asked = self.lex.text_words(sentences[-1])
+        name = set(named[0].phrase.split())
+        return bool(asked) and all(w in self.overview_words or w in _REFERENTS or w in name for w in asked)
+
+    def _unknown(self, words: list[str]) -> int:
+        """How many words of the question the bot's vocabulary does not know (stopwords aside)."""
+        return sum(1 for w in words if w not in self.lex.vocab and w not in self.stop)
 
     def _head(self, text: str, words: list[str]) -> list[str]:
         """The words that say what is asked: the last question of the message, up to its first

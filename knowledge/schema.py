@@ -42,6 +42,8 @@ class Quantity(Strict):
 
     id: str | None = None  # for figures the code names (read by id, never by list position)
     label: str | None = None
+    # "other": a figure about other NETs (another primary, any primary) that an answer about PNETs leaves out
+    cohort: Literal["other"] | None = None
     value: Number | None = None
     low: Number | None = None
     high: Number | None = None

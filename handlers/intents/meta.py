@@ -67,7 +67,7 @@ def out_of_scope(q: Query, k: Knowledge) -> Answer:
     if q.oos_terms and named:
         what = ", ".join(f"“{t}”" for t in q.oos_terms[:3])
         why = "; ".join(groups[g].why for g in named)
-        summary = f"I don't cover {what}: {why}. My sources are five articles on neuroendocrine tumours."
+        summary = f"My sources do not cover {what}: {why}. They are five articles on neuroendocrine tumours."
         close = [c for g in named for c in groups[g].close]
     else:
         summary = "I don't cover that. I answer questions about neuroendocrine tumours, above all pancreatic NETs, from five cited articles."

@@ -72,6 +72,14 @@ def _subtype(q: Query, k: Knowledge, s: Subtype) -> Answer:
             rate.sources,
         )
         a.not_covered.append(f"the symptoms of {s.name}")
+    elif leads := [n for n in s.notes if set(n.aspects) & set(q.aspects)]:
+        label = k.vocabulary.aspects[next(x for x in q.aspects if any(x in n.aspects for n in leads))].label
+        a = answer.new(
+            "overview",
+            f"{s.name}: {label}",
+            " ".join(n.text for n in leads),
+            sorted({sid for n in leads for sid in n.sources}),
+        )
     else:
         presentation = f"; presentation: {s.syndrome.text[0].lower()}{s.syndrome.text[1:]}" if s.syndrome else ""
         lead = f"{s.name}: {_kind(s)}{presentation}; {rate.text}{rank}."

@@ -48,6 +48,8 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
             if q.entities.get("primary")
             else primary_gap(q, k, "metastasis_rate", "metastasis_rate")
         )
+    if not asked and q.entities.get("site"):
+        return metastatic_sites(q, k)  # "how many PNETs have liver mets": the site's figure, not the subtypes'
     if not asked:
         lo, hi = ranked[-1], ranked[0]
         a = answer.new(
@@ -65,6 +67,9 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
             )
         a.sections += section("All subtypes (ordered by highest figure)", table, table=rates)
         overall = [f for f in k.risk.risk_factors if f.name in ("Lifetime risk", "Small tumours are not safe")]
+        if "lifetime" in q.aspects:  # "how many non-metastatic PNETs go on to develop metastases"
+            life = next(f for f in overall if f.name == "Lifetime risk")
+            a.summary, a.summary_sources = life.text, list(life.sources)
         liver = site_figure(k, "liver", "pnet_at_diagnosis")
         nodes = site_figure(k, "lymph_nodes", "pnet_at_diagnosis")
         a.sections += section(
@@ -120,10 +125,16 @@ def superlative(q: Query, higher_is_worse: bool) -> str | None:
 
 
 def metastatic_sites(q: Query, k: Knowledge) -> Answer:
-    if superlative(q, higher_is_worse=True) and any("primary" in d for d in q.entities.get("domain", [])):
-        return primary_site_pattern(q, k)  # "which primary site has the highest nodal rate"
     sites = {s.id: s for s in k.sites.sites}
     asked = [sites[i] for i in q.entities.get("site", [])]
+    if superlative(q, higher_is_worse=True) and (
+        any("primary" in d for d in q.entities.get("domain", [])) or (len(asked) == 1 and asked[0].id in BY_PRIMARY)
+    ):
+        # "which primary site (GI NET site) has the highest nodal rate": by primary, then the site's own figures
+        a = primary_site_pattern(q, k)
+        for s in asked:
+            a.sections += section(s.name, [figure(f) for f in s.figures] + [fact(n) for n in s.notes])
+        return a
     if not asked:
         liver = site_figure(k, "liver", "pnet_at_diagnosis")
         overall = site_figure(k, "liver", "metastatic_net_any_primary")
@@ -141,14 +152,26 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
         )
         a.sections += section("Key figures", [figure(f) for s in k.sites.sites for f in s.figures])
     else:
+        pnets = _about_pnets(q, k)
         a = answer.new(
             "metastatic_sites",
             " and ".join(s.name for s in asked) + " metastases",
             " ".join(f"{s.name}: {s.summary}" for s in asked),
             sorted({sid for s in asked for sid in _site_sources(s)}),
         )
+        leads = [n for s in asked for n in s.notes if set(n.aspects) & set(q.aspects)]
+        own = [f for s in asked for f in s.figures if f.id == "pnet_at_diagnosis"]
+        if leads:  # "which blood result suggests bone mets": the note that answers it
+            a.summary, a.summary_sources = (
+                " ".join(n.text for n in leads),
+                sorted({i for n in leads for i in n.sources}),
+            )
+        elif pnets and own:  # "% liver and nodal mets in PNETs": the PNET figures first
+            a.summary = "; ".join(figure(f).text for f in own) + "."
+            a.summary_sources = sorted({i for f in own for i in f.sources})
         for s in asked:
-            items = [figure(f) for f in s.figures] + [fact(n) for n in s.notes]
+            shown = [f for f in s.figures if not (pnets and f.cohort == "other")]  # no other NETs' figures
+            items = [figure(f) for f in shown] + [fact(n) for n in s.notes]
             a.sections += section(s.name, items)
         a.sections += section(
             "Other sites, for context",
@@ -157,6 +180,16 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
     for pid in q.entities.get("primary", []):
         a.sections += _primary_sections(k, pid)
     return a
+
+
+BY_PRIMARY = ("liver", "lymph_nodes")  # metastatic sites the sources give by primary site
+BY_PRIMARY_WORDS = {"primary", "primaries", "gastrointestinal", "gi"}  # a superlative asked across primary sites
+
+
+def _about_pnets(q: Query, k: Knowledge) -> bool:
+    """The question names pancreatic NETs (PNET, pancreatic NET, the pancreas as primary)."""
+    names = {" ".join(alias_key(t)) for t in k.vocabulary.overview.pnet}
+    return "pancreas" in q.entities.get("primary", []) or bool(names & set(q.entities.get("domain", [])))
 
 
 def _site_sources(site) -> list[str]:
@@ -230,8 +263,12 @@ def primary_gap(q: Query, k: Knowledge, intent: str, what: str) -> Answer | None
 def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
     prims = [p for p in k.primaries.primaries if p.nodal or p.liver or p.notes]  # a bare name adds no row
     asked = [p for p in k.primaries.primaries if p.id in q.entities.get("primary", [])]
+    if asked and _about_pnets(q, k) and "pancreas" not in {p.id for p in asked}:  # "pNET vs ileal NET"
+        asked += [p for p in k.primaries.primaries if p.id == "pancreas"]
     if asked and "treatment" in q.aspects and asked[0].id != "pancreas":
         return primary_gap(q, k, "primary_site_pattern", "treatment")
+    if not asked and superlative(q, True) and not q.entities.get("site") and not BY_PRIMARY_WORDS & set(q.words):
+        return metastatic_sites(q, k)  # "the metastatic pattern of NETs: the commonest site?": a metastatic site
     table = [_primary_line(p) for p in prims]
     patterns = _primary_table(prims)
     if not asked:
@@ -259,14 +296,15 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
     line = _primary_line(first)
     a = answer.new("primary_site_pattern", f"{first.name} NETs: metastatic pattern", line.text + ".", line.sources)
     if first.nodal is None and first.liver is None:  # never another site's figures for a site with none
-        a.summary = f"The sources give no nodal or liver percentages for {first.name.lower()} NETs."
+        a.summary = f"The sources give no nodal or liver figures for {first.name.lower()} NETs."
         a.not_covered.append(f"figures for {first.name.lower()} NETs")
         a.sections += section(f"What the sources give for {first.name.lower()} NETs", [fact(n) for n in first.notes])
         a.sections += section("General", [fact(f) for f in k.primaries.general])
         return a
     for p in asked:
         a.sections += _primary_sections(k, p.id)
-    a.sections += section("All primary sites, for context", table, table=patterns)
+    if superlative(q, higher_is_worse=True) or len(asked) > 1:  # other primaries' figures only when compared
+        a.sections += section("All primary sites, for context", table, table=patterns)
     return a
 
 
@@ -274,6 +312,9 @@ def _nodal_range(prims) -> str:
     known = sorted((p for p in prims if p.nodal), key=lambda p: p.nodal.value)
     lo, hi = known[0], known[-1]
     return f"{lo.nodal.formatted()} ({lo.name}) to {hi.nodal.formatted()} ({hi.name})"
+
+
+COMPARED = {"versus", "or", "compared", "compare", "comparison", "between", "each"}  # sites compared, not together
 
 
 def survival(q: Query, k: Knowledge) -> Answer:
@@ -301,7 +342,9 @@ def survival(q: Query, k: Knowledge) -> Answer:
 
     by_id = {o.id: o for o in sv.other}
     beside = [by_id[c] for p in rows for c in p.compare_with if by_id[c] not in others]
-    asked = [i for p in rows for i in pattern_items(p)] + [other_item(o) for o in others]
+    if len({s for p in sv.patterns for s in p.site_ids} & set(asked_sites)) > 1 and not COMPARED & set(q.words):
+        rows = [p for p in sv.patterns if "multiple" in p.site_ids] + rows  # "spread to lungs, liver and bones"
+    asked = [other_item(o) for o in others] + [i for p in rows for i in pattern_items(p)]
     silent = [sv.silent_sites[s] for s in asked_sites if s in sv.silent_sites and not rows]
     if not rows and not others and not asked_sites and q.entities.get("therapy"):
         # "overall survival with everolimus": the therapy's own outcome figures, or that it has none
