@@ -21,8 +21,9 @@ VIGNETTES = [
             "sstr": "positive",
             "metastatic": True,
         },
-        ["hepatectomy", "monitoring", "prrt", "ssa", "tace"],
-        ["streptozocin_5fu"],
+        # untreated G2: a somatostatin analogue first; PRRT and targeted therapy are later lines (the blind sets)
+        ["hepatectomy", "monitoring", "ssa", "tace", "info_later_lines"],
+        ["streptozocin_5fu", "prrt", "everolimus"],
         [],
     ),
     (
@@ -232,7 +233,7 @@ VIGNETTES = [
     (
         "Management of metastatic neuroendocrine tumor of pancreas",
         {"metastatic": True},
-        ["everolimus", "ssa", "sstr_imaging", "tace"],
+        ["ssa", "sstr_imaging", "tace", "info_later_lines"],
         [],
         [],
     ),
@@ -256,7 +257,7 @@ VIGNETTES = [
             "sstr": "positive",
             "hepatic_burden_pct": 15,
         },
-        ["hepatectomy", "prrt"],
+        ["hepatectomy", "info_later_lines"],
         [],
         [],
     ),
