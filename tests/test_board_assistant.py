@@ -126,7 +126,7 @@ def test_a_tampered_card_button_is_refused_politely(app, stub, value):
 def test_card_buttons_respect_the_channel_allow_list(stub, engine, store):
     from bot.app import build_app
 
-    app = build_app(settings(stub, allowed_channels=frozenset({"COTHER"})), engine, store=store)
+    app = stub.follow(build_app(settings(stub, allowed_channels=frozenset({"COTHER"})), engine, store=store))
     click(app, stub, BOARD_POST, pack({"c": CASE, "t": THREAD}))
     (call,) = stub.wait("hook:click")
     assert "could not post" in call.params["text"] and stub.calls_to("chat.postMessage") == []

@@ -324,6 +324,7 @@ class Blackhole:
             pass
 
 
+@pytest.mark.slow  # waits out the Socket Mode client's ping timeout, as a dead network path would make it
 def test_procfile_worker_reconnects_within_20s_after_the_connection_goes_silent(stub, tmp_path):
     connections: list[int] = []
 
