@@ -30,7 +30,7 @@ from bot.app import build_app
 from bot.settings import Settings
 from bot.startup import load_engine
 from bot.store import SqliteStore
-from tests.slack_stub import SECRET, SlackStub, command_body, signed_headers
+from benchmarks.slack_stub import SECRET, SlackStub, command_body, signed_headers
 stub = SlackStub()
 app = build_app(Settings(bot_token="xoxb-cold", signing_secret=SECRET, api_url=stub.api_url), load_engine(None),
                 store=SqliteStore(tempfile.mkdtemp() + "/seen.sqlite3"))

@@ -8,11 +8,11 @@ import json
 
 import pytest
 
+from benchmarks.slack_stub import event_body, interactive_body
 from bot.render.slack import BOARD_EXPORT, BOARD_POST, BOARD_SHORTCUT, DETAILS, pack, unpack
 from handlers.case import Case
 from handlers.engine import AMENDED_NOTE
 from tests import blockkit
-from tests.slack_stub import event_body, interactive_body
 from tests.test_slack_app import (  # noqa: F401  (fixtures)
     CASE,
     app,

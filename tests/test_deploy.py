@@ -26,13 +26,13 @@ import pytest
 import redis
 from websockets.sync.server import serve
 
+from benchmarks.procfile import free_port, procfile, start, stop
+from benchmarks.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 from bot.runner import PING_INTERVAL_S
 from bot.startup import StartupError
 from bot.web import HEALTH_CHECK_EVERY_S, KNOWLEDGE_VERSION_ENV, create_app
 from knowledge.loader import DATA_DIR, load
-from tests.procfile import free_port, procfile, start, stop
 from tests.servers import redis_server, wait_http, web_line
-from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 
 
 @pytest.fixture

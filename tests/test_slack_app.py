@@ -14,12 +14,7 @@ import time
 import pytest
 from slack_bolt import BoltRequest, BoltResponse
 
-from bot import logs
-from bot.app import build_app
-from bot.render.slack import CASE_VIEW, DETAILS, HELPFUL, PLAN_SHORTCUT, REPORT, REPORT_VIEW, SHARE, pack, unpack
-from bot.settings import Settings
-from bot.store import SqliteStore
-from tests.slack_stub import (
+from benchmarks.slack_stub import (
     SECRET,
     SlackStub,
     command_body,
@@ -27,6 +22,11 @@ from tests.slack_stub import (
     interactive_body,
     signed_headers,
 )
+from bot import logs
+from bot.app import build_app
+from bot.render.slack import CASE_VIEW, DETAILS, HELPFUL, PLAN_SHORTCUT, REPORT, REPORT_VIEW, SHARE, pack, unpack
+from bot.settings import Settings
+from bot.store import SqliteStore
 
 CASE = "58F, 4.2 cm tail PNET, Ki-67 8%, 4 liver mets, DOTATATE-avid"
 

@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from benchmarks.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 from tests.servers import redis_server, web_line
-from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 
 PRIVATE = "Zyxwvut"  # a word that must never reach a log
 
