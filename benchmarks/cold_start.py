@@ -2,7 +2,7 @@
 
 Each run starts a fresh Python process and times it to exit, taking the median of RUNS (default 5):
   baseline      python -c "import slack_bolt"                 (the floor for any Bolt app)
-  CLI answer    python -m bot ask "<question>"                 (load the knowledge, answer, print)
+  CLI answer    python -m bot ask "<question>"                 (load the engine, answer, print)
   Slack answer  build the Bolt app from settings and knowledge, dispatch one signed slash command
                 through it, print the answer's size   (what a restarted worker does before answering)
 Each is reported as wall time (what a user waits) and CPU time (user + system: steadier when other
@@ -11,7 +11,7 @@ resident set size (wait4's ru_maxrss). Aims: the CLI's first answer within 2x th
 process under 100 MB.
 
 Measured as a restart of an installed bot: one untimed round first, which writes the knowledge
-snapshot (knowledge/snapshot.py) as any first start does, and the project's modules are byte-compiled
+snapshot (bot/snapshot.py) as any first start does, and the project's modules are byte-compiled
 (compileall) as pip compiles an installed package such as slack_bolt; otherwise, with
 PYTHONDONTWRITEBYTECODE set, only the baseline would start from bytecode.
 """

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.snapshot import cached_engine
 from handlers.engine import Engine
 from knowledge import KnowledgeError
-from knowledge.snapshot import load_cached
 
 if TYPE_CHECKING:
     from bot.settings import Mode, Settings
@@ -31,7 +31,7 @@ class StartupError(Exception):
 
 
 def snapshot_dir() -> Path | None:
-    """Where the validated knowledge is kept between runs (knowledge/snapshot.py): the user's cache
+    """Where the engine built from validated knowledge is kept between runs (bot/snapshot.py): the user's cache
     directory; None (always validate) where there is none."""
     try:
         base = os.environ.get("LOCALAPPDATA") if os.name == "nt" else os.environ.get("XDG_CACHE_HOME")
@@ -42,7 +42,7 @@ def snapshot_dir() -> Path | None:
 
 def load_engine(knowledge_dir: str | None) -> Engine:
     try:
-        return Engine(load_cached(knowledge_dir or None, snapshot_dir()))
+        return cached_engine(knowledge_dir or None, snapshot_dir())
     except KnowledgeError as exc:
         raise StartupError(["the knowledge files are invalid:", *(f"  {p}" for p in exc.problems)]) from None
 

@@ -130,7 +130,7 @@ def _walk(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...
 
 
 def _read(path: Path) -> tuple[Any, bytes]:
-    import yaml  # here, not at the top: a start from a snapshot (knowledge/snapshot.py) parses no YAML
+    import yaml  # here, not at the top: a start from a snapshot (bot/snapshot.py) parses no YAML
 
     # libyaml's loader (in PyYAML's wheels) parses the knowledge about 10x faster than the pure-Python one:
     # most of the start-up time. Same safe subset of YAML; the pure-Python loader is the fallback.
