@@ -7,6 +7,8 @@ Python and pydantic versions: any edit gives a new key, so an edited knowledge d
 validated afresh. A snapshot whose stored key differs from its file's name, or that cannot be read, is
 ignored and rebuilt; invalid knowledge is never kept. `python -m bot validate` never uses one.
 
+It lives in the user's cache directory (bot/startup.snapshot_dir: $XDG_CACHE_HOME or ~/.cache, or
+%LOCALAPPDATA% on Windows, then pnet-bot/); where that cannot be written, every start builds afresh.
 Only a snapshot this user wrote is read (pickle runs code): the directory is created private, and a
 file owned by someone else or writable by others is ignored.
 """
