@@ -1,6 +1,6 @@
 """The blind question set: `python benchmarks/blind.py [--misses] [--code DIR]`. Exits 1 below the floors.
 
-Development and held-out parts are reported apart (tests/blind.py says how each answer is judged).
+Development and held-out parts are reported apart (benchmarks/blind_set.py says how each answer is judged).
 --misses lists the development misses only: held-out failures are never looked at to tune anything.
 --code DIR scores another checkout's engine (e.g. the baseline commit) with this scorer and set.
 """
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(argv: list[str]) -> int:
     code = Path(argv[argv.index("--code") + 1]).resolve() if "--code" in argv else ROOT
     sys.path.insert(0, str(ROOT))
-    from tests import blind  # this checkout's scorer and question set
+    from benchmarks import blind_set as blind  # this checkout's scorer and question set
 
     sys.path.insert(0, str(code))  # the engine under test: this checkout, or the one given
     for name in [m for m in sys.modules if m.split(".")[0] in ("handlers", "knowledge", "bot")]:

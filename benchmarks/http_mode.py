@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.engine import pct  # noqa: E402
+from benchmarks.procfile import free_port, procfile, start, stop  # noqa: E402
+from benchmarks.slack_stub import SECRET, SlackStub, command_body, signed_headers  # noqa: E402
 from bot.settings import default_workers  # noqa: E402
 from tests.accuracy import SUITE  # noqa: E402
-from tests.procfile import free_port, procfile, start, stop  # noqa: E402
-from tests.slack_stub import SECRET, SlackStub, command_body, signed_headers  # noqa: E402
 
 THREADS = 8
 BOT = "PNET bot, Procfile web line"

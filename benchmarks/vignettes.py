@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.vignette_score import score, table  # noqa: E402
 from handlers.engine import Engine  # noqa: E402
-from tests.vignettes.score import score, table  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -7,9 +7,8 @@ from typing import Any
 
 import yaml
 
-from bot.web import EVENTS_PATH
-
 MANIFEST = Path(__file__).with_name("manifest.yaml")
+EVENTS_PATH = "/slack/events"  # where Slack sends every request in HTTP mode; bot/web.py serves it
 
 
 def manifest(command: str = "/pnet", http_base_url: str | None = None) -> dict[str, Any]:

@@ -6,11 +6,14 @@ Kept free of Slack imports, and settings (pydantic-settings) load only when aske
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.snapshot import cached_engine
 from handlers.engine import Engine
-from knowledge import KnowledgeError, load
+from knowledge import KnowledgeError
 
 if TYPE_CHECKING:
     from bot.settings import Mode, Settings
@@ -27,9 +30,19 @@ class StartupError(Exception):
         return f"{what}:\n" + "".join(f"  {p}\n" for p in self.problems)
 
 
+def snapshot_dir() -> Path | None:
+    """Where the engine built from validated knowledge is kept between runs (bot/snapshot.py): the user's cache
+    directory; None (always validate) where there is none."""
+    try:
+        base = os.environ.get("LOCALAPPDATA") if os.name == "nt" else os.environ.get("XDG_CACHE_HOME")
+        return Path(base or Path.home() / ".cache") / "pnet-bot"
+    except RuntimeError:  # no home directory
+        return None
+
+
 def load_engine(knowledge_dir: str | None) -> Engine:
     try:
-        return Engine(load(knowledge_dir or None))
+        return cached_engine(knowledge_dir or None, snapshot_dir())
     except KnowledgeError as exc:
         raise StartupError(["the knowledge files are invalid:", *(f"  {p}" for p in exc.problems)]) from None
 

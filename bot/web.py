@@ -36,11 +36,11 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import logs
 from bot.http_protocol import HEAD_MAX_BYTES, GuardedH11Protocol
+from bot.manifest import EVENTS_PATH
 from bot.settings import Settings, secret
 from bot.store import REPLAY_TTL_S, Store, StoreError
 from bot.verification import refusal
 
-EVENTS_PATH = "/slack/events"
 # Set by the web process for its workers: the knowledge version it checked at start. A worker that finds
 # another version (the files changed since) refuses to start, and uvicorn then stops the whole service.
 KNOWLEDGE_VERSION_ENV = "PNET_SERVING_KNOWLEDGE_VERSION"

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from knowledge import schema
@@ -130,15 +129,15 @@ def _walk(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...
             yield from _walk(v, (*loc, i))
 
 
-# libyaml's loader (in PyYAML's wheels) parses the knowledge about 10x faster than the pure-Python one:
-# most of the start-up time. Same safe subset of YAML; the pure-Python loader is the fallback.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read(path: Path) -> tuple[Any, bytes]:
+    import yaml  # here, not at the top: a start from a snapshot (bot/snapshot.py) parses no YAML
+
+    # libyaml's loader (in PyYAML's wheels) parses the knowledge about 10x faster than the pure-Python one:
+    # most of the start-up time. Same safe subset of YAML; the pure-Python loader is the fallback.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw = path.read_bytes()
     try:
-        return yaml.load(raw.decode("utf-8"), Loader=_LOADER), raw
+        return yaml.load(raw.decode("utf-8"), Loader=loader), raw
     except UnicodeDecodeError as exc:
         raise KnowledgeError([f"{path.name}: (file): not UTF-8 text ({exc.reason})"]) from None
     except yaml.YAMLError as exc:

@@ -28,7 +28,9 @@ SourceIds = Annotated[list[str], Field(min_length=1)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a validator is built when a load first validates, not at import; a start from a
+    # snapshot (bot/snapshot.py) validates nothing, so it builds none.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Fact(Strict):

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.procfile import free_port, procfile, start, stop
-from tests.slack_stub import SECRET, SlackStub
+from benchmarks.procfile import free_port, procfile, start, stop
+from benchmarks.slack_stub import SECRET, SlackStub
 
 
 class WebProcess:

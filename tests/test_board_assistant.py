@@ -8,11 +8,11 @@ import json
 
 import pytest
 
+from benchmarks.slack_stub import event_body, interactive_body
 from bot.render.slack import BOARD_EXPORT, BOARD_POST, BOARD_SHORTCUT, DETAILS, pack, unpack
 from handlers.case import Case
 from handlers.engine import AMENDED_NOTE
 from tests import blockkit
-from tests.slack_stub import event_body, interactive_body
 from tests.test_slack_app import (  # noqa: F401  (fixtures)
     CASE,
     app,
@@ -126,7 +126,7 @@ def test_a_tampered_card_button_is_refused_politely(app, stub, value):
 def test_card_buttons_respect_the_channel_allow_list(stub, engine, store):
     from bot.app import build_app
 
-    app = build_app(settings(stub, allowed_channels=frozenset({"COTHER"})), engine, store=store)
+    app = stub.follow(build_app(settings(stub, allowed_channels=frozenset({"COTHER"})), engine, store=store))
     click(app, stub, BOARD_POST, pack({"c": CASE, "t": THREAD}))
     (call,) = stub.wait("hook:click")
     assert "could not post" in call.params["text"] and stub.calls_to("chat.postMessage") == []

@@ -26,13 +26,13 @@ import pytest
 import redis
 from websockets.sync.server import serve
 
+from benchmarks.procfile import free_port, procfile, start, stop
+from benchmarks.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 from bot.runner import PING_INTERVAL_S
 from bot.startup import StartupError
 from bot.web import HEALTH_CHECK_EVERY_S, KNOWLEDGE_VERSION_ENV, create_app
 from knowledge.loader import DATA_DIR, load
-from tests.procfile import free_port, procfile, start, stop
 from tests.servers import redis_server, wait_http, web_line
-from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 
 
 @pytest.fixture
@@ -99,6 +99,7 @@ def test_procfile_web_line_serves_slack_and_health(stub, knowledge, tmp_path):
     assert "Traceback" not in err and '"event": "bad_request"' in err
 
 
+@pytest.mark.slow  # waits out HEALTH_CHECK_EVERY_S
 def test_healthz_says_503_while_the_store_is_down_as_slack_requests_would_get(stub, knowledge, tmp_path):
     with redis_server(tmp_path) as url, web_line(stub, tmp_path / "data", REDIS_URL=url, WEB_CONCURRENCY="2") as web:
         health = f"http://127.0.0.1:{web.port}/healthz"
@@ -258,6 +259,7 @@ def health(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, env={**clean, **env}, capture_output=True, text=True, timeout=30)
 
 
+@pytest.mark.slow  # waits out the heartbeat's age and two ping intervals
 def test_socket_mode_liveness_is_a_heartbeat_that_health_checks(stub, tmp_path):
     def slack_side(ws):  # greets, then answers pings (the websockets library pongs by itself)
         ws.send(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}}))
@@ -324,6 +326,7 @@ class Blackhole:
             pass
 
 
+@pytest.mark.slow  # waits out the Socket Mode client's ping timeout, as a dead network path would make it
 def test_procfile_worker_reconnects_within_20s_after_the_connection_goes_silent(stub, tmp_path):
     connections: list[int] = []
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benchmarks.slack_stub import SECRET, SlackStub
 from bot.manifest import manifest
 from bot.render.slack import BOARD_SHORTCUT, PLAN_SHORTCUT
 from bot.settings import DEFAULT_API_URL, SettingsError, from_env
-from tests.slack_stub import SECRET, SlackStub
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-abc", "SLACK_APP_TOKEN": "xapp-1-abc", "SLACK_SIGNING_SECRET": SECRET}

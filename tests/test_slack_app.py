@@ -14,12 +14,7 @@ import time
 import pytest
 from slack_bolt import BoltRequest, BoltResponse
 
-from bot import logs
-from bot.app import build_app
-from bot.render.slack import CASE_VIEW, DETAILS, HELPFUL, PLAN_SHORTCUT, REPORT, REPORT_VIEW, SHARE, pack, unpack
-from bot.settings import Settings
-from bot.store import SqliteStore
-from tests.slack_stub import (
+from benchmarks.slack_stub import (
     SECRET,
     SlackStub,
     command_body,
@@ -27,6 +22,11 @@ from tests.slack_stub import (
     interactive_body,
     signed_headers,
 )
+from bot import logs
+from bot.app import build_app
+from bot.render.slack import CASE_VIEW, DETAILS, HELPFUL, PLAN_SHORTCUT, REPORT, REPORT_VIEW, SHARE, pack, unpack
+from bot.settings import Settings
+from bot.store import SqliteStore
 
 CASE = "58F, 4.2 cm tail PNET, Ki-67 8%, 4 liver mets, DOTATATE-avid"
 
@@ -50,7 +50,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def app(stub, engine, store):
-    return build_app(settings(stub), engine, store=store)
+    return stub.follow(build_app(settings(stub), engine, store=store))
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_slash_help_lists_what_it_can_do_without_a_share_button(app, stub, text)
 
 
 def test_custom_command_name_is_served_and_named_in_help(stub, engine, store):
-    app = build_app(settings(stub, slash_command="/net"), engine, store=store)
+    app = stub.follow(build_app(settings(stub, slash_command="/net"), engine, store=store))
     text = block_texts(slash(app, stub, "help", command="/net"))
     assert "/net &lt;question or case&gt;" in text and "/pnet" not in text
 
@@ -192,7 +192,7 @@ def test_slack_markup_in_a_question_cannot_ping_or_link(app, stub):
 
 
 def test_allow_list_declines_other_channels_but_not_direct_messages(stub, engine, store):
-    app = build_app(settings(stub, allowed_channels=frozenset({"CBOARD"})), engine, store=store)
+    app = stub.follow(build_app(settings(stub, allowed_channels=frozenset({"CBOARD"})), engine, store=store))
     assert "not enabled in this channel" in slash(app, stub, "insulinoma", channel="CRANDOM")["text"]
     assert "Insulinoma" in slash(app, stub, "insulinoma", channel="D0DM")["text"]
 
@@ -346,7 +346,7 @@ def test_report_opens_a_modal_and_the_report_reaches_the_curators_channel(app, s
 
 
 def test_report_without_a_curators_channel_says_so(stub, engine, store):
-    app = build_app(settings(stub, feedback_channel=None), engine, store=store)
+    app = stub.follow(build_app(settings(stub, feedback_channel=None), engine, store=store))
     click(app, stub, REPORT, pack({"id": "abcd1234", "intent": "therapy", "v": "x"}))
     (call,) = stub.wait("hook:click")
     assert "not set up" in call.params["text"] and "abcd1234" in call.params["text"]
@@ -555,7 +555,7 @@ def test_when_even_the_notice_fails_it_is_only_logged(app, stub, log_lines):
 
 
 def test_a_web_api_that_times_out_gives_a_polite_notice(stub, engine, store):
-    app = build_app(settings(stub, api_timeout=1), engine, store=store)
+    app = stub.follow(build_app(settings(stub, api_timeout=1), engine, store=store))
     stub.fail("chat.postMessage", 200, {"ok": True}, delay=2, times=2)  # the first try and the one retry
     send(app, event_body(mention("<@UBOT> insulinoma")), json_body=True)
     (notice,) = stub.wait("chat.postEphemeral", timeout=15)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.vignettes.score import PLAN_SETS, load, score
+from benchmarks.vignette_score import PLAN_SETS, load, score
 
 # Just below the scores measured when they were set (README, Accuracy): a regression fails CI.
 FLOORS = {

@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from benchmarks.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 from tests.servers import redis_server, web_line
-from tests.slack_stub import SECRET, SlackStub, command_body, event_body, signed_headers
 
 PRIVATE = "Zyxwvut"  # a word that must never reach a log
 
@@ -147,18 +147,22 @@ def test_sixteen_slow_clients_do_not_delay_legit_acks(web, stub):
     stop = threading.Event()
     head = request("x" * 10, {"X-Slack-Request-Timestamp": "1", "X-Slack-Signature": "v0=" + "0" * 64})
 
+    mid_headers = threading.Barrier(17)
+
     def trickle() -> None:  # one header byte every 50 ms until told to stop (at most 15 s)
         with socket.create_connection(("127.0.0.1", web.port), timeout=5) as s:
             for i in range(min(len(head) - 1, 300)):
                 if stop.is_set():
                     return
                 s.sendall(head[i : i + 1])
+                if i == 2:
+                    mid_headers.wait(timeout=10)
                 time.sleep(0.05)
 
     slow = [threading.Thread(target=trickle, daemon=True) for _ in range(16)]
     for t in slow:
         t.start()
-    time.sleep(0.5)  # all sixteen connected and mid-headers
+    mid_headers.wait(timeout=10)  # all sixteen connected and mid-headers
     try:
         with ThreadPoolExecutor(4) as pool:
             results = list(pool.map(lambda _: slash(web, stub), range(20)))
@@ -170,6 +174,7 @@ def test_sixteen_slow_clients_do_not_delay_legit_acks(web, stub):
     assert max(seconds for _, seconds in results) < 1, results
 
 
+@pytest.mark.slow  # waits out BODY_TIMEOUT_S
 def test_a_body_that_never_comes_is_dropped_without_holding_up_others(web, stub):
     results: list[int] = []
     head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
@@ -190,6 +195,7 @@ def test_an_oversized_request_head_is_refused_and_legit_acks_go_on(web, stub):
     assert all(status == 200 and seconds < 1 for status, seconds in (slash(web, stub) for _ in range(3)))
 
 
+@pytest.mark.slow  # waits out HEAD_TIMEOUT_S
 def test_idle_connections_are_closed_at_the_head_deadline(web, stub):
     from bot.http_protocol import HEAD_TIMEOUT_S
 
@@ -204,6 +210,7 @@ def test_idle_connections_are_closed_at_the_head_deadline(web, stub):
     assert all(closed)
 
 
+@pytest.mark.slow  # waits out BODY_TIMEOUT_S
 def test_many_large_bodies_at_once_are_refused_beyond_the_budget(web, stub):
     head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (1024 * 1024)
     with ThreadPoolExecutor(100) as pool:
@@ -219,6 +226,7 @@ def test_a_message_of_digits_is_answered_at_once(web, stub):
     assert status == 200 and seconds < 1
 
 
+@pytest.mark.slow  # waits out a Retry-After and two API timeouts
 def test_web_api_429_500_and_timeout_are_survived(web, stub):
     def mention(event_id: str, text: str) -> None:
         event = {"type": "app_mention", "user": "UDOC", "text": f"<@UBOT> {text}", "ts": "2.2", "channel": "CBOARD"}

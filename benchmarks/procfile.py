@@ -1,5 +1,5 @@
-"""The Procfile's lines, started the way a platform starts them; shared by tests/test_deploy.py and
-benchmarks/http_mode.py."""
+"""The Procfile's lines, started the way a platform starts them; shared by the tests (tests/servers.py,
+tests/test_deploy.py) and benchmarks/http_mode.py."""
 
 from __future__ import annotations
 

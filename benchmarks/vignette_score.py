@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
-HERE = Path(__file__).parent
+HERE = (
+    Path(__file__).resolve().parents[1] / "tests" / "vignettes"
+)  # the sets; tests/test_vignettes.py holds their floors
 
 # The vocabulary the blind sets use, in terms of the plan's acts (knowledge/data/planner.yaml).
 IMPLIED = {

@@ -14,7 +14,8 @@ case is ignored ("High-grade" = "high-grade"), as a reader would:
   scope out     the answer is a decline (out-of-scope recall)
 
 This module imports the engine only through `handlers.engine` and `bot.render`, so the same scorer
-runs against an older checkout put first on sys.path (benchmarks/blind.py --code DIR).
+runs against an older checkout put first on sys.path (benchmarks/blind.py --code DIR). tests/test_blind.py
+holds the held-out part to its floors.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 import yaml
 
-PATH = Path(__file__).parent / "blind" / "questions.yaml"
+PATH = Path(__file__).resolve().parents[1] / "tests" / "blind" / "questions.yaml"
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _SPACE = re.compile(r"\s+")
 _UNIT_SPACE = re.compile(r"(?<=\d) (?=[a-z%])")
