@@ -362,7 +362,7 @@ class CaseParser:
             case.evidence["fit_for_surgery"] = "uncertain: " + m.group(0)
         if _first_affirmed(self.in_situ, clauses) is not None:
             case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
-        if (m := _first_affirmed(self.widespread, clauses)) is not None and re.search(r"liver|hepatic|lobe", folded):
+        if _first_affirmed(self.widespread, clauses) is not None and re.search(r"liver|hepatic|lobe", folded):
             case.liver_widespread = True
         if case.sstr is None:  # "the scan with the special tracer (DOTATATE) didn't light up"
             for sentence in re.split(r"[.;\n]+", folded):
@@ -600,7 +600,8 @@ class CaseParser:
             value = _number(next((g for g in m.groups()[1::2] if g), None))
             if value is not None and value <= 100:
                 case.hepatic_burden_pct = value
-                case.hepatic_burden_qualifier = next((g for g in m.groups()[0::2] if g), None)  # type: ignore[assignment]
+                qualifier = next((g for g in m.groups()[0::2] if g), None)
+                case.hepatic_burden_qualifier = "<" if qualifier == "<" else ">" if qualifier == ">" else None
                 case.evidence["hepatic_burden_pct"] = m.group(0).strip()
                 used.append(m.span())
                 return
@@ -666,7 +667,7 @@ class CaseParser:
             case.diagnosis_pending = True
         for name, pattern in self.differentiation.items():
             if (m := pattern.search(clause)) and not _negated(clause, m.start(), m.end()):
-                case.differentiation = name  # type: ignore[assignment]
+                case.differentiation = name
         if hedged or re.search(r"\bobvious|\bdefinite|so\s+far|\byet\b", clause):
             pass  # "no obvious mets" on a first CT does not settle the staging
         elif _LOCALISED.search(clause):
@@ -814,8 +815,8 @@ class CaseParser:
                 case.treatments[-1].outcome = weak[0]  # type: ignore[assignment]
             elif strong and open_:
                 m = next(p.search(clause) for n, p in self.outcomes if n == strong[0])
-                if not _negated(clause, m.start(), m.end()):
-                    open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)  # type: ignore[assignment]
+                if m is not None and not _negated(clause, m.start(), m.end()):
+                    open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)  # type: ignore[arg-type]
             return
         for span in drugs:
             start, end = _locate(clause, span.tokens)

@@ -370,11 +370,12 @@ def survival(q: Query, k: Knowledge) -> Answer:
         summary = f"{pick.name} has the {worse} survival: {median}5-year OS {pick.os5.formatted()}."
         ss = sorted({*pick.os5.sources, *(pick.median_months.sources if pick.median_months else [])})
     else:
-        best = max(sv.patterns, key=lambda p: p.os5.value or p.os5.high)
-        worst = min(sv.patterns, key=lambda p: p.os5.value or p.os5.low)
+        best = max(sv.patterns, key=lambda p: p.os5.bounds()[1])
+        worst = min(sv.patterns, key=lambda p: p.os5.bounds()[0])
+        median = f"median {worst.median_months.formatted()}, " if worst.median_months else ""
         summary = (
             f"Best with no organ metastasis (5-year OS {best.os5.formatted()}); worst with multiple organ metastases "
-            f"(median {worst.median_months.formatted()}, 5-year OS {worst.os5.formatted()})."
+            f"({median}5-year OS {worst.os5.formatted()})."
         )
         ss = sorted({*best.os5.sources, *worst.os5.sources})
     a = answer.new("survival", "Survival by metastatic pattern (PNETs)", summary, ss)
