@@ -506,7 +506,9 @@ class CaseParser:
             grade = next(g for g in m.groups() if g.isdigit())
             past = bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)
             event = " ".join(m.group(0).split())
-            case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=(drugs or [None])[0], current=not past))
+            case.toxicities.append(
+                Toxicity(event=event, grade=int(grade), drug=drugs[0] if drugs else None, current=not past)
+            )
             used.append(m.span())
 
     # numbers -------------------------------------------------------------------------------------
