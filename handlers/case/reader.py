@@ -458,11 +458,11 @@ class CaseParser:
             where = [w for w in _LOCATION.findall(before) if w != "duodenal"][-1:] or _LOCATION.findall(after)[:1]
             sized.append((_cm(m), {"bod": "body"}.get(where[0], where[0]) if where else None, m.group(0)))
         if len(sized) > 1:
-            size, where, words = max(sized, key=lambda x: x[0])
+            size, region, words = max(sized, key=lambda x: x[0])
             case.size_cm = size
             case.evidence["size_cm"] = f"{words.strip()} (the largest of several)"
-            if where:
-                case.location = where  # type: ignore[assignment]
+            if region:
+                case.location = region
             return True
         return False
 
