@@ -67,7 +67,8 @@ class RequestGuard(Middleware):
                 logs.event("store_unavailable", logging.ERROR, error=str(exc))
                 return BoltResponse(status=503, body="")
             if not first:
-                retry = (req.headers.get("x-slack-retry-num") or [None])[0]
+                retries = req.headers.get("x-slack-retry-num") or []
+                retry = retries[0] if retries else None
                 logs.event("event_redelivery_skipped", event_id=event_id, retry_num=retry)
                 return BoltResponse(status=200, body="")
         req.context[CHECKED] = True

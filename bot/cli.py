@@ -15,7 +15,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import heartbeat
 from bot.render import to_blocks, to_markdown, to_text
@@ -23,6 +23,9 @@ from bot.startup import KNOWLEDGE_ENV, StartupError, load_engine, settings_for
 from handlers.conversation import HISTORY
 from handlers.engine import Engine, Result
 from knowledge import KnowledgeError, load
+
+if TYPE_CHECKING:
+    from bot.settings import Mode
 
 
 def as_json(text: str, result: Result) -> dict[str, Any]:
@@ -77,13 +80,13 @@ def cmd_validate(directory: str | None, out: TextIO, err: TextIO) -> int:
     problems = sweep(Planner(k), sweep_size)
     if problems:
         err.write(f"Plans are inconsistent for {len(problems)} of {sweep_size} generated cases, e.g.:\n")
-        for case, p in problems[:10]:
+        for case, problem in problems[:10]:
             given = {
                 f: v
                 for f, v in case.model_dump(exclude_defaults=True).items()
                 if f not in ("prior_therapies", "progressing_on")
             }
-            err.write(f"  {p.invariant}: {p.text} (rules {', '.join(p.rules)}) for {given}\n")
+            err.write(f"  {problem.invariant}: {problem.text} (rules {', '.join(problem.rules)}) for {given}\n")
         return 1
     out.write(f"Knowledge OK: version {k.version} ({counts}); {sweep_size} generated cases planned consistently\n")
     return 0
@@ -143,6 +146,9 @@ def console(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout)
         out.flush()
 
 
+MODES: dict[str, Mode | None] = {"auto": None, "socket": "socket", "http": "http", "console": "console"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="PNET tumour-board assistant")
     parser.add_argument(
@@ -160,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     run_ = sub.add_parser("run", help="the default: run the Slack app if tokens are set, else the local console")
     run_.add_argument(
         "--mode",
-        choices=["auto", "socket", "http", "console"],
+        choices=list(MODES),
         default="auto",
         help="auto: Socket Mode if SLACK_APP_TOKEN is set, HTTP if SLACK_SIGNING_SECRET is, else the console",
     )
@@ -184,8 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = load_engine(knowledge_dir)
         if args.command in (None, "run"):
-            mode = getattr(args, "mode", "auto")
-            settings, mode = settings_for(os.environ, None if mode == "auto" else mode)
+            settings, mode = settings_for(os.environ, MODES[getattr(args, "mode", "auto")])
     except StartupError as exc:
         sys.stderr.write(exc.report())
         return 1

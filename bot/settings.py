@@ -35,7 +35,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.sources.utils import parse_env_vars
 
 Mode = Literal["socket", "http", "console"]
@@ -132,7 +132,14 @@ class Settings(BaseSettings):
     api_timeout: Annotated[int, _number(1, 120)] = _env("SLACK_API_TIMEOUT", default=10)
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls, init_settings, **others):  # type: ignore[no-untyped-def]
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Only what the constructor is given: from_env passes the environment, so a test's values are all there is."""
         return (init_settings,)
 

@@ -142,7 +142,7 @@ class Web:
             return _refuse(503, "store_unavailable")
         try:
             request = BoltRequest(
-                body=body.decode("utf-8"), query=scope.get("query_string", b"").decode("latin-1"), headers=headers
+                body=body.decode("utf-8"), query=scope.get("query_string", b"").decode("latin-1"), headers=dict(headers)
             )
             response = self.bolt.dispatch(request)
         except Exception as exc:  # a body Bolt cannot parse (it raises before answering): 400, no traceback

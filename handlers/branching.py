@@ -41,9 +41,14 @@ _OPS: dict[str, Callable[[Any], Callable[[Any], bool]]] = {
     "le": lambda arg: lambda v: _number(v) and v <= arg,
     "gt": lambda arg: lambda v: _number(v) and v > arg,
     "ge": lambda arg: lambda v: _number(v) and v >= arg,
-    "has_any": lambda arg: lambda v, a=frozenset(arg): bool(a.intersection(v or ())),
-    "has_none": lambda arg: lambda v, a=frozenset(arg): not a.intersection(v or ()),
+    "has_any": lambda arg: _overlaps(frozenset(arg), True),
+    "has_none": lambda arg: _overlaps(frozenset(arg), False),
 }
+
+
+def _overlaps(values: frozenset[Any], wanted: bool) -> Callable[[Any], bool]:
+    """has_any (wanted=True) or has_none (False) of values, for a fact holding a collection (or None)."""
+    return lambda v: bool(values.intersection(v or ())) is wanted
 
 
 class Logic:
@@ -98,14 +103,11 @@ def _compile(cond: dict[str, Any]) -> Compiled:
     parts: list[Compiled] = []
     for key, check in cond.items():
         if key == "any":
-            subs = [_compile(c) for c in check]
-            parts.append(lambda lg, br, subs=subs: any_of(s(lg, br) for s in subs))
+            parts.append(_combined(any_of, [_compile(c) for c in check]))
         elif key == "all":
-            subs = [_compile(c) for c in check]
-            parts.append(lambda lg, br, subs=subs: all_of(s(lg, br) for s in subs))
+            parts.append(_combined(all_of, [_compile(c) for c in check]))
         elif key == "not":
-            sub = _compile(check)
-            parts.append(lambda lg, br, sub=sub: lg.negate(sub(lg, br)))
+            parts.append(_negated(_compile(check)))
         else:
             parts.append(_leaf(key, check))
     if len(parts) == 1:
@@ -120,6 +122,14 @@ def _compile(cond: dict[str, Any]) -> Compiled:
         return result
 
     return conjunction
+
+
+def _combined(combine: Callable[[Iterable[Cond]], Cond], subs: list[Compiled]) -> Compiled:
+    return lambda lg, br: combine(s(lg, br) for s in subs)
+
+
+def _negated(sub: Compiled) -> Compiled:
+    return lambda lg, br: lg.negate(sub(lg, br))
 
 
 def _leaf(key: str, check: Any) -> Compiled:

@@ -75,8 +75,8 @@ class Lexicon:
                 vocab.update(alias_key(example))
         for long in self.abbreviations.values():
             vocab.update(long)
-        for aspect in [*v.aspects.values(), *v.silent.values()]:
-            for term in aspect.terms:
+        for terms in [*(a.terms for a in v.aspects.values()), *(a.terms for a in v.silent.values())]:
+            for term in terms:
                 vocab.update(alias_key(term))
         self.vocab = vocab
         self._vocab_list = sorted(w for w in vocab if w.isalpha() and len(w) >= MIN_TYPO_LEN - 1)

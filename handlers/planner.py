@@ -20,7 +20,17 @@ from handlers.answer import Answer, Item, PlanSummary, Section, Warn, section
 from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
 from handlers.case import CURRENT, FAILED, PRIMARY_OPERATIONS, Case
 from knowledge import Knowledge
-from knowledge.schema import PHASES, Act, Requirement, Rule, RuleWarning, SequenceRule, Step, terms_pattern
+from knowledge.schema import (
+    PHASES,
+    Act,
+    Requirement,
+    Rule,
+    RuleWarning,
+    SequenceRule,
+    Step,
+    SurvivalPattern,
+    terms_pattern,
+)
 
 FIELD_LABELS = {"nonfunctioning": "Non-functioning", "lymph_nodes": "regional lymph nodes"}
 MAX_HELD_BACK = 6
@@ -270,7 +280,7 @@ class Planner:
         for s in d.steps:
             needs = {a for act in s.acts for a in self.acts[act].after}
             if needs:
-                history = [self.acts[act].after_history for act in s.acts if self.acts[act].after_history]
+                history = [h for act in s.acts if (h := self.acts[act].after_history)]
                 with_it = any_of(o.cond for o in d.steps if o is not s and needs & (o.acts | o.options))
                 if any(d.logic.holds(h) for h in history):
                     with_it = TRUE
@@ -285,7 +295,8 @@ class Planner:
 
     def _draw(self, d: Draft) -> None:
         """Keep only branches the planner draws; the others wait for the missing fact (it is asked for)."""
-        for item in [*d.steps, *d.warnings]:
+        items: list[DraftStep | DraftWarning] = [*d.steps, *d.warnings]
+        for item in items:
             d.branched |= {f for b in item.cond for f in b}
             item.cond = [b for b in item.cond if all(self._drawn(f, vals) for f, vals in b.items())]
         d.steps = [s for s in d.steps if s.cond]
@@ -853,7 +864,7 @@ def prognosis(logic: Logic, k: Knowledge) -> list:
         items = []
         for fid in m.figures:
             f = figures[fid]
-            if hasattr(f, "os5"):
+            if isinstance(f, SurvivalPattern):
                 text = f"{f.name}: " + "; ".join(
                     ([f"median survival {f.median_months.formatted()}"] if f.median_months else [])
                     + [f"5-year OS {f.os5.formatted()}"]

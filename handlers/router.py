@@ -180,10 +180,10 @@ class Router:
         best = process.extractOne(" ".join(words), self.examples, scorer=fuzz.token_sort_ratio)
         if best and best[1] > EXAMPLE_FLOOR:
             scores[self.example_intent[best[2]]] += EXAMPLE_BONUS * (best[1] - EXAMPLE_FLOOR) / (100 - EXAMPLE_FLOOR)
-        for intent in self.intents:
-            needs = set(intent.needs_any)
+        for declared in self.intents:
+            needs = set(declared.needs_any)
             if needs and not (needs & present or ("domain" in needs and has_domain)):
-                scores[intent.name] = 0.0
+                scores[declared.name] = 0.0
 
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         (top, top_score), (_, runner) = ranked[0], ranked[1]

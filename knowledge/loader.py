@@ -190,7 +190,7 @@ def load(directory: Path | str | None = None) -> Knowledge:
 def _index_sources(sources: schema.SourcesFile, problems: list[str]) -> dict[str, SourceInfo]:
     index: dict[str, SourceInfo] = {}
     for i, article in enumerate(sources.articles):
-        entries = [(article.id, None, f"articles[{i}].id")]
+        entries: list[tuple[str, schema.Reference | None, str]] = [(article.id, None, f"articles[{i}].id")]
         entries += [(r.id, r, f"articles[{i}].references[{j}].id") for j, r in enumerate(article.references)]
         for sid, ref, where in entries:
             if sid in index:

@@ -71,6 +71,13 @@ class Quantity(Strict):
         number = str(self.value) if self.value is not None else f"{self.low}-{self.high}"
         return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
 
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        """(low, high); a single value is both ends."""
+        if self.value is not None:
+            return self.value, self.value
+        assert self.low is not None and self.high is not None  # _check requires both for a range
+        return self.low, self.high
+
 
 class Warning_(Strict):
     severity: Literal["critical", "warning", "info"]
@@ -320,8 +327,11 @@ class Topic(Strict):
     not_covered: list[str] = []  # what the sources do not say on this topic, said as such
 
 
+TopicKey = Literal["imaging", "surveillance", "pitfalls", "men1", "treatment_algorithm", "nec"]
+
+
 class TopicsFile(Strict):
-    topics: dict[Literal["imaging", "surveillance", "pitfalls", "men1", "treatment_algorithm", "nec"], Topic]
+    topics: dict[TopicKey, Topic]
 
 
 class Cue(Strict):

@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks.vignette_score import PLAN_SETS, load, score
 
-# Just below the scores measured when they were set (README, Accuracy): a regression fails CI.
+# Just below the scores measured when they were set (docs/accuracy.md): a regression fails CI.
 FLOORS = {
     ("development", "plans.yaml"): 0.97,
     ("held-out", "plans.yaml"): 0.65,

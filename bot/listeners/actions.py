@@ -31,19 +31,18 @@ def register(app: App, service: Service) -> None:
     @lazily(app.action(SHARE))
     def on_share(body: dict, respond: Respond) -> None:
         data = _value(body)
-        question, form = data.get("q"), data.get("f")
-        if not (isinstance(question, str) or (isinstance(form, dict) and not form_errors(form))):
+        question, form, user = data.get("q"), data.get("f"), body["user"]["id"]
+        if isinstance(form, dict) and not form_errors(form):
+            message = service.reply("", "share", form=form, shared_by=user)
+        elif isinstance(question, str):
+            message = service.reply(question, "share", plan=bool(data.get("p")), shared_by=user)
+        else:
             respond(
                 response_type="ephemeral",
                 replace_original=False,
                 **notice("Sorry, I could not share that answer. Please ask again."),
             )
             return
-        user = body["user"]["id"]
-        if isinstance(form, dict):
-            message = service.reply("", "share", form=form, shared_by=user)
-        else:
-            message = service.reply(question, "share", plan=bool(data.get("p")), shared_by=user)
         respond(response_type="in_channel", replace_original=False, **message)
         respond(delete_original=True)
 

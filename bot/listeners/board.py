@@ -71,7 +71,7 @@ def register(app: App, service: Service) -> None:
     def on_export(body: dict, client: WebClient, respond: Respond) -> None:
         data, channel = _card_value(body), (body.get("channel") or {}).get("id")
         markdown = service.board_markdown(data["c"]) if data else None
-        if markdown is None or not channel or not service.settings.allows(channel):
+        if data is None or markdown is None or not channel or not service.settings.allows(channel):
             _private(respond, "Sorry, I could not export that card. Please prepare it again.")
             return
         try:

@@ -41,7 +41,7 @@ def register(app: App, service: Service) -> None:
         thread_ts = event.get("thread_ts")
         text = event.get("text") or ""
         bare = bare_request(text) if thread_ts else None
-        if bare:
+        if thread_ts and bare:
             replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=1, inclusive=True)
             parent = (replies.get("messages") or [{}])[0].get("text") or ""
             if bare == "plan":

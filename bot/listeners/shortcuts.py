@@ -15,7 +15,7 @@ def register(app: App, service: Service) -> None:
     @lazily(app.shortcut(PLAN_SHORTCUT))
     def on_plan_shortcut(shortcut: dict, client: WebClient, respond: Respond) -> None:
         channel = (shortcut.get("channel") or {}).get("id")
-        if not service.settings.allows(channel):
+        if not channel or not service.settings.allows(channel):
             respond(response_type="ephemeral", **not_enabled(service.command))
             return
         posted = shortcut.get("message") or {}

@@ -65,11 +65,10 @@ def register(app: App, service: Service) -> None:
         meta = _metadata(view)
         values = form_values(view.get("state", {}).get("values", {}), REPORT_FIELDS)
         category, details = values.get("category", "other"), values.get("details")
-        user = body["user"]["id"]
+        user, channel = body["user"]["id"], service.settings.feedback_channel
         try:
-            client.chat_postMessage(
-                channel=service.settings.feedback_channel, **report_message(meta, user, category, details)
-            )
+            assert channel, "the report form opens only when FEEDBACK_CHANNEL is set (listeners/actions.py)"
+            client.chat_postMessage(channel=channel, **report_message(meta, user, category, details))
         except Exception as exc:
             logs.event("report_failed", logging.ERROR, answer_id=meta.get("id"), error=type(exc).__name__)
             client.chat_postMessage(

@@ -86,7 +86,7 @@ def to_blocks(
     sections = [s for s in answer.sections if part == "all" or s.detail == (part == "details")]
     for section in sections:
         table = _table(section.table, n) if section.table and tables else []
-        if table:
+        if section.table and table:
             tables -= 1
             caption = [escape(section.table.caption)] if section.table.caption else []
             body += [_section(c) for c in _chunks(section.title, caption)] + table

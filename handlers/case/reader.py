@@ -362,7 +362,7 @@ class CaseParser:
             case.evidence["fit_for_surgery"] = "uncertain: " + m.group(0)
         if _first_affirmed(self.in_situ, clauses) is not None:
             case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
-        if (m := _first_affirmed(self.widespread, clauses)) is not None and re.search(r"liver|hepatic|lobe", folded):
+        if _first_affirmed(self.widespread, clauses) is not None and re.search(r"liver|hepatic|lobe", folded):
             case.liver_widespread = True
         if case.sstr is None:  # "the scan with the special tracer (DOTATATE) didn't light up"
             for sentence in re.split(r"[.;\n]+", folded):
@@ -458,11 +458,11 @@ class CaseParser:
             where = [w for w in _LOCATION.findall(before) if w != "duodenal"][-1:] or _LOCATION.findall(after)[:1]
             sized.append((_cm(m), {"bod": "body"}.get(where[0], where[0]) if where else None, m.group(0)))
         if len(sized) > 1:
-            size, where, words = max(sized, key=lambda x: x[0])
+            size, region, words = max(sized, key=lambda x: x[0])
             case.size_cm = size
             case.evidence["size_cm"] = f"{words.strip()} (the largest of several)"
-            if where:
-                case.location = where  # type: ignore[assignment]
+            if region:
+                case.location = region
             return True
         return False
 
@@ -506,7 +506,9 @@ class CaseParser:
             grade = next(g for g in m.groups() if g.isdigit())
             past = bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)
             event = " ".join(m.group(0).split())
-            case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=(drugs or [None])[0], current=not past))
+            case.toxicities.append(
+                Toxicity(event=event, grade=int(grade), drug=drugs[0] if drugs else None, current=not past)
+            )
             used.append(m.span())
 
     # numbers -------------------------------------------------------------------------------------
@@ -600,7 +602,8 @@ class CaseParser:
             value = _number(next((g for g in m.groups()[1::2] if g), None))
             if value is not None and value <= 100:
                 case.hepatic_burden_pct = value
-                case.hepatic_burden_qualifier = next((g for g in m.groups()[0::2] if g), None)  # type: ignore[assignment]
+                qualifier = next((g for g in m.groups()[0::2] if g), None)
+                case.hepatic_burden_qualifier = "<" if qualifier == "<" else ">" if qualifier == ">" else None
                 case.evidence["hepatic_burden_pct"] = m.group(0).strip()
                 used.append(m.span())
                 return
@@ -666,7 +669,7 @@ class CaseParser:
             case.diagnosis_pending = True
         for name, pattern in self.differentiation.items():
             if (m := pattern.search(clause)) and not _negated(clause, m.start(), m.end()):
-                case.differentiation = name  # type: ignore[assignment]
+                case.differentiation = name
         if hedged or re.search(r"\bobvious|\bdefinite|so\s+far|\byet\b", clause):
             pass  # "no obvious mets" on a first CT does not settle the staging
         elif _LOCALISED.search(clause):
@@ -814,8 +817,8 @@ class CaseParser:
                 case.treatments[-1].outcome = weak[0]  # type: ignore[assignment]
             elif strong and open_:
                 m = next(p.search(clause) for n, p in self.outcomes if n == strong[0])
-                if not _negated(clause, m.start(), m.end()):
-                    open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)  # type: ignore[assignment]
+                if m is not None and not _negated(clause, m.start(), m.end()):
+                    open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)  # type: ignore[arg-type]
             return
         for span in drugs:
             start, end = _locate(clause, span.tokens)

@@ -33,15 +33,17 @@ def overview(q: Query, k: Knowledge) -> Answer:
     pancreatic = _names(q.entities.get("domain", []), k) & _names(k.vocabulary.overview.pnet, k)
     a = _pnets(k) if pancreatic else _nets(k)
     if "symptoms" in q.aspects:  # the sources give presentations by subtype only
-        with_syndrome = [s for s in k.subtypes.subtypes if s.syndrome]
+        with_syndrome = [(s.name, syndrome) for s in k.subtypes.subtypes if (syndrome := s.syndrome) is not None]
         a.sections.insert(0, Section(title="In brief", items=[Item(text=a.summary, sources=a.summary_sources)]))
         a.summary = (
             f"The sources give no general list of symptoms of {'PNETs' if pancreatic else 'NETs'}; they give the presentation "
             "of some subtypes: "
-            + "; ".join(f"{s.name.lower()}: {s.syndrome.text[0].lower()}{s.syndrome.text[1:]}" for s in with_syndrome)
+            + "; ".join(
+                f"{name.lower()}: {syndrome.text[0].lower()}{syndrome.text[1:]}" for name, syndrome in with_syndrome
+            )
             + "."
         )
-        a.summary_sources = sorted({sid for s in with_syndrome for sid in s.syndrome.sources})
+        a.summary_sources = sorted({sid for _, syndrome in with_syndrome for sid in syndrome.sources})
         a.not_covered.append("a general list of symptoms")
     return a
 
@@ -127,15 +129,15 @@ def _nets(k: Knowledge) -> Answer:
         + " ".join(f.text for f in general),
         sorted({sid for f in general for sid in f.sources}),
     )
-    prims = [p for p in k.primaries.primaries if p.nodal and p.liver]
+    prims = [(p.name, nodal, liver) for p in k.primaries.primaries if (nodal := p.nodal) and (liver := p.liver)]
     a.sections += section(
         "Nodal and liver metastases at presentation, by primary site",
         [
             Item(
-                text=f"{p.name}: nodal {p.nodal.formatted()}, liver {p.liver.formatted()}",
-                sources=sorted({*p.nodal.sources, *p.liver.sources}),
+                text=f"{name}: nodal {nodal.formatted()}, liver {liver.formatted()}",
+                sources=sorted({*nodal.sources, *liver.sources}),
             )
-            for p in prims
+            for name, nodal, liver in prims
         ],
     )
     a.sections += section(

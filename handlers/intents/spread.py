@@ -11,7 +11,7 @@ from handlers.intents.common import cell, fact, figure, section, site_figure
 from handlers.intents.therapy import therapy
 from handlers.router import Query, ngrams
 from knowledge import Knowledge
-from knowledge.schema import Quantity, Subtype
+from knowledge.schema import Primary, Quantity, Subtype
 from knowledge.text import alias_key
 
 
@@ -42,11 +42,11 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
     table = [_rate_line(s) for s in ranked]
     rates = _rate_table(ranked)
     asked = [s for s in subtypes if s.id in q.entities.get("subtype", [])]
-    if not asked and asked_primary(q, k):
+    if not asked and (primary := asked_primary(q, k)):
         return (
             primary_site_pattern(q, k)
             if q.entities.get("primary")
-            else primary_gap(q, k, "metastasis_rate", "metastasis_rate")
+            else _gap(primary, k, "metastasis_rate", "metastasis_rate")
         )
     if not asked and q.entities.get("site"):
         return metastatic_sites(q, k)  # "how many PNETs have liver mets": the site's figure, not the subtypes'
@@ -232,7 +232,7 @@ _GAPS = {
 }
 
 
-def asked_primary(q: Query, k: Knowledge):
+def asked_primary(q: Query, k: Knowledge) -> Primary | None:
     """The non-pancreatic primary site a question names, if any (its entity, else the case reader's)."""
     ids = [p for p in q.entities.get("primary", []) if p != "pancreas"]
     if not ids and q.case.primary not in (None, "pancreas"):
@@ -244,8 +244,10 @@ def primary_gap(q: Query, k: Knowledge, intent: str, what: str) -> Answer | None
     """A question about a NET of another primary whose answer would be pancreatic figures: the first line
     says the sources give none for that primary; only that primary's own figures and notes follow."""
     p = asked_primary(q, k)
-    if p is None:
-        return None
+    return None if p is None else _gap(p, k, intent, what)
+
+
+def _gap(p: Primary, k: Knowledge, intent: str, what: str) -> Answer:
     label, why = _GAPS[what]
     a = answer.new(
         intent,
@@ -265,8 +267,8 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
     asked = [p for p in k.primaries.primaries if p.id in q.entities.get("primary", [])]
     if asked and _about_pnets(q, k) and "pancreas" not in {p.id for p in asked}:  # "pNET vs ileal NET"
         asked += [p for p in k.primaries.primaries if p.id == "pancreas"]
-    if asked and "treatment" in q.aspects and asked[0].id != "pancreas":
-        return primary_gap(q, k, "primary_site_pattern", "treatment")
+    if asked and "treatment" in q.aspects and asked[0].id != "pancreas" and (primary := asked_primary(q, k)):
+        return _gap(primary, k, "primary_site_pattern", "treatment")
     if not asked and superlative(q, True) and not q.entities.get("site") and not BY_PRIMARY_WORDS & set(q.words):
         return metastatic_sites(q, k)  # "the metastatic pattern of NETs: the commonest site?": a metastatic site
     table = [_primary_line(p) for p in prims]
@@ -279,13 +281,13 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
             sorted({sid for p in prims if p.nodal for sid in p.nodal.sources}),
         )
         extreme = superlative(q, higher_is_worse=True)
-        known = sorted((p for p in prims if p.nodal), key=lambda p: p.nodal.value)
         liver_asked = "liver" in q.entities.get("site", []) and "lymph_nodes" not in q.entities.get("site", [])
-        if liver_asked:
-            known = sorted((p for p in prims if p.liver), key=lambda p: p.liver.value)
+        known = sorted(
+            [(p, f) for p in prims if (f := p.liver if liver_asked else p.nodal) is not None],
+            key=lambda pf: pf[1].bounds()[0],
+        )
         if extreme:  # "which primary has the highest nodal rate": the answer first
-            pick = known[-1] if extreme == "highest" else known[0]
-            fig = pick.liver if liver_asked else pick.nodal
+            pick, fig = known[-1] if extreme == "highest" else known[0]
             what = "liver" if liver_asked else "nodal"
             a.summary = f"{pick.name} has the {extreme} {what} metastasis rate at presentation: {fig.formatted()}."
             a.summary_sources = list(fig.sources)
@@ -364,17 +366,18 @@ def survival(q: Query, k: Knowledge) -> Answer:
     elif silent:
         summary, ss = silent[0], []
     elif extreme := superlative(q, higher_is_worse=False):
-        pick = (max if extreme == "highest" else min)(sv.patterns, key=lambda p: p.os5.value or p.os5.high)
+        pick = (max if extreme == "highest" else min)(sv.patterns, key=lambda p: p.os5.bounds()[1])
         worse = "worst" if extreme == "lowest" else "best"
         median = f"median {pick.median_months.formatted()}, " if pick.median_months else ""
         summary = f"{pick.name} has the {worse} survival: {median}5-year OS {pick.os5.formatted()}."
         ss = sorted({*pick.os5.sources, *(pick.median_months.sources if pick.median_months else [])})
     else:
-        best = max(sv.patterns, key=lambda p: p.os5.value or p.os5.high)
-        worst = min(sv.patterns, key=lambda p: p.os5.value or p.os5.low)
+        best = max(sv.patterns, key=lambda p: p.os5.bounds()[1])
+        worst = min(sv.patterns, key=lambda p: p.os5.bounds()[0])
+        median = f"median {worst.median_months.formatted()}, " if worst.median_months else ""
         summary = (
             f"Best with no organ metastasis (5-year OS {best.os5.formatted()}); worst with multiple organ metastases "
-            f"(median {worst.median_months.formatted()}, 5-year OS {worst.os5.formatted()})."
+            f"({median}5-year OS {worst.os5.formatted()})."
         )
         ss = sorted({*best.os5.sources, *worst.os5.sources})
     a = answer.new("survival", "Survival by metastatic pattern (PNETs)", summary, ss)

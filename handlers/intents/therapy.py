@@ -131,7 +131,7 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
                 items += survival
                 continue
             a.not_covered.append(f"an overall-survival figure for {t.name}")
-            given = [f"{f.label[0].lower()}{f.label[1:]} of {f.formatted()}" for f in t.figures]
+            given = [f"{f.label[0].lower()}{f.label[1:]} of {f.formatted()}" for f in t.figures if f.label]
             items.append(
                 Item(
                     text=f"The sources give no overall-survival figure for {t.name}"

@@ -7,9 +7,10 @@ from handlers.answer import Answer, Item
 from handlers.intents.common import fact, section
 from handlers.router import Query
 from knowledge import Knowledge
+from knowledge.schema import TopicKey
 
 
-def topic_answer(intent: str, topic_key: str, k: Knowledge, aspects: list[str] | tuple[str, ...] = ()) -> Answer:
+def topic_answer(intent: str, topic_key: TopicKey, k: Knowledge, aspects: list[str] | tuple[str, ...] = ()) -> Answer:
     """A topic page; the facts that answer an asked aspect (topics.yaml `aspects`) lead it, in its first line."""
     t = k.topics.topics[topic_key]
     a = answer.new(intent, t.title, t.summary.text, list(t.summary.sources))
