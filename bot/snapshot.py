@@ -33,7 +33,7 @@ from knowledge import load
 from knowledge.loader import DATA_DIR, FILES
 
 KEEP = 4  # snapshots kept per cache directory (one per knowledge edition in use)
-_CODE = sorted(p for package in (knowledge, handlers) for p in Path(package.__file__).parent.rglob("*.py"))
+_CODE = sorted(p for package in (knowledge, handlers) for p in Path(str(package.__file__)).parent.rglob("*.py"))
 
 
 def cached_engine(directory: Path | str | None, cache_dir: Path | None) -> Engine:
