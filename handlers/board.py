@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from handlers import answer
 from handlers.answer import Answer, Item, section
-from handlers.case import Case
+from handlers.case import Case, understood, with_evidence
 from handlers.intents.grading import threshold
 from handlers.planner import (
     Planner,
@@ -21,8 +21,6 @@ from handlers.planner import (
     plan_warnings,
     prognosis,
     summarise,
-    understood,
-    with_evidence,
 )
 from knowledge import Knowledge
 

@@ -18,7 +18,7 @@ from typing import Any
 from handlers import answer, plan_check
 from handlers.answer import Answer, Item, PlanSummary, Section, Warn, section
 from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
-from handlers.case import CURRENT, FAILED, PRIMARY_OPERATIONS, Case
+from handlers.case import CURRENT, FAILED, PRIMARY_OPERATIONS, Case, understood, with_evidence
 from knowledge import Knowledge
 from knowledge.schema import (
     PHASES,
@@ -32,7 +32,6 @@ from knowledge.schema import (
     terms_pattern,
 )
 
-FIELD_LABELS = {"nonfunctioning": "Non-functioning", "lymph_nodes": "regional lymph nodes"}
 MAX_HELD_BACK = 6
 
 
@@ -416,113 +415,6 @@ def planner_for(k: Knowledge) -> Planner:
 
 
 # --- the answer ----------------------------------------------------------------------------------
-
-
-def _yes_no(v: bool | None, yes: str = "yes", no: str = "no") -> str:
-    return "not stated" if v is None else yes if v else no
-
-
-def understood(case: Case, k: Knowledge) -> list[Item]:
-    subtypes = {s.id: s.name for s in k.subtypes.subtypes}
-    names = {t.id: t.name for t in k.therapies.therapies} | {c.id: c.name for c in k.therapies.classes}
-    c = case
-    grade = "not given"
-    if c.grade:
-        bits = [
-            f"Ki-67 {c.ki67:g}%" if c.ki67 is not None else "",
-            f"{c.mitoses:g} mitoses/10 HPF" if c.mitoses is not None else "",
-        ]
-        given = ", ".join(b for b in bits if b)
-        basis = "from: " + (c.grade_basis or "").replace(" and ", ", ")
-        grade = f"{c.grade} ({basis}{'; ' + given if given else ''})"
-    if c.differentiation:
-        grade += f"; {'poorly' if c.differentiation == 'poor' else 'well'} differentiated"
-    mets = ", ".join(FIELD_LABELS.get(s, s.replace("_", " ")) for s in c.metastases) or "none named"
-    if c.metastatic is False and not c.metastases:
-        mets = "none (localised)"
-    ruled = ", ".join(FIELD_LABELS.get(s, s.replace("_", " ")) for s in c.metastases_ruled_out)
-    subtype = subtypes[c.subtype] if c.subtype else "not given"
-    if c.subtype and c.evidence.get("subtype") not in (None, "named", "form"):
-        subtype += f", from: {c.evidence['subtype']}"
-    primary = (c.primary or "not stated").replace("_", " ")
-    if c.diagnosis_pending:
-        primary += " (no diagnosis yet)"
-    items = [
-        Item(text=f"Primary: {primary}"),
-        Item(text=f"Size: {f'{c.size_cm:g} cm' if c.size_cm is not None else 'not given'}"),
-        Item(
-            text=f"Location: {c.location or 'not given'}"
-            + ("; several lesions, read as one" if c.multiple_lesions else "")
-        ),
-        Item(text=f"Subtype: {subtype}; functional: {_yes_no(c.functional)}"),
-        Item(text=f"Grade: {grade}"),
-        Item(text=f"Metastases: {mets}" + (f"; ruled out: {ruled}" if ruled else "")),
-    ]
-    treatments = "; ".join(
-        f"{names.get(t.drug, t.drug.replace('_', ' '))}: {t.outcome.replace('_', ' ')}" for t in c.treatments
-    )
-    optional = [
-        (
-            "Hepatic tumour burden",
-            f"{c.hepatic_burden_qualifier or ''}{c.hepatic_burden_pct:g}%"
-            if c.hepatic_burden_pct is not None
-            else None,
-        ),
-        ("Resectable", None if c.resectable is None else _yes_no(c.resectable)),
-        ("SSTR imaging", None if c.sstr is None else c.sstr + (f" ({c.sstr_test})" if c.sstr_test else "")),
-        ("FDG-PET", c.fdg),
-        ("Uncertain (hedged) sites", ", ".join(FIELD_LABELS.get(x, x) for x in c.uncertain_sites) or None),
-        (
-            "Toxicities",
-            "; ".join(t.event + (f" ({t.drug.replace('_', ' ')})" if t.drug else "") for t in c.toxicities) or None,
-        ),
-        ("Act-first findings", "; ".join(f.words for f in c.urgent) or None),
-        ("MEN1", None if c.men1 is None else _yes_no(c.men1)),
-        (
-            "Progression",
-            None if c.progression is None else ("rapid" if c.rapid_progression else _yes_no(c.progression)),
-        ),
-        ("Treatments so far", treatments or None),
-        ("Operations so far", ", ".join(s.replace("_", " ") for s in c.prior_surgery) or None),
-        ("Recurrence", None if c.recurrence is None else _yes_no(c.recurrence)),
-        (
-            "Splenic vessels involved",
-            None if c.splenic_vessel_involvement is None else _yes_no(c.splenic_vessel_involvement),
-        ),
-        ("Jaundice / biliary obstruction", None if c.biliary_obstruction is None else _yes_no(c.biliary_obstruction)),
-        ("Peripheral / exophytic", None if c.peripheral is None else _yes_no(c.peripheral)),
-        ("Fit for surgery", None if c.fit_for_surgery is None else _yes_no(c.fit_for_surgery)),
-        ("Frail", "yes" if c.frail else None),
-    ]
-    items += [Item(text=f"{label}: {value}") for label, value in optional if value]
-    if c.ignored:
-        items.append(Item(text="Not used from your message: " + "; ".join(f"“{x}”" for x in c.ignored[:5])))
-    return items
-
-
-# The echo line (understood) -> the case field whose words it shows.
-_EVIDENCE = {
-    "Size": "size_cm",
-    "Grade": "ki67",
-    "Subtype": "subtype",
-    "Hepatic tumour burden": "hepatic_burden_pct",
-    "SSTR imaging": "sstr",
-    "FDG-PET": "fdg",
-    "Fit for surgery": "fit_for_surgery",
-}
-_NOT_WORDS = {"form", "named"}  # evidence markers that are not the user's words
-
-
-def with_evidence(items: list[Item], case: Case) -> list[Item]:
-    """Each echo line with the words of the message it was read from, so a misreading shows at once."""
-    out = []
-    for item in items:
-        field_ = _EVIDENCE.get(item.text.split(":", 1)[0])
-        words = case.evidence.get(field_ or "")
-        if words and words not in _NOT_WORDS:
-            item = item.model_copy(update={"detail": f"read from: “{words}”"})
-        out.append(item)
-    return out
 
 
 def board_questions(lay: Layout, planner: Planner) -> list[str]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
+import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 
@@ -579,63 +581,102 @@ class VocabularyFile(Strict):
 
 # --- planner -------------------------------------------------------------------------------------
 
+
 # Case facts a rule may test (fields of the parsed case plus derived ones: handlers/planner.py case_facts).
-PLAN_FACTS = {
-    "primary",
-    "pancreatic",
-    "diagnosis_pending",
-    "size_cm",
-    "location",
-    "locations",
-    "subtype",
-    "functional",
-    "ki67",
-    "mitoses",
-    "grade",
-    "differentiation",
-    "metastatic",
-    "liver_mets",
-    "extrahepatic_mets",
-    "liver_only",
-    "distant_sites",
-    "distant_count",
-    "nodes",
-    "hepatic_burden_pct",
-    "liver_lesion_cm",
-    "malignant",
-    "resectable",
-    "sstr",
-    "sstr_test",
-    "sstr_negative",
-    "current",
-    "liver_widespread",
-    "men1",
-    "progression",
-    "rapid_progression",
-    "failed",
-    "progressed_on",
-    "treated",
-    "prior_surgery",
-    "primary_resected",
-    "recurrence",
-    "splenic_vessel_involvement",
-    "vascular_involvement",
-    "biliary_obstruction",
-    "peripheral",
-    "malignant_features",
-    "large_or_malignant",
-    "fit_for_surgery",
-    "details",
-    "phase",
-    "toxicity",
-    "treated_systemic",
-    "on_treatment",
-    "fdg",
-    "uncertain_sites",
-    "multiple_lesions",
-    "urgent",
-    "frail",
-}
+class CaseEcho(Strict):
+    """Where a case field shows in "What I understood" (knowledge/data/case_fields.yaml)."""
+
+    line: str  # the line's label
+    format: str | None = None  # how the line is written (handlers/case/echo.py); on the field that writes it
+    missing: str | None = None  # the line's text when nothing is known; without it the line is left out
+    evidence: bool = False  # the line shows the words this field was read from
+
+
+class CaseFormInput(Strict):
+    """A case field's input on the structured case form (the Slack modal)."""
+
+    id: str  # the modal's block id and the form value's key
+    widget: Literal["number", "select", "multi_select", "yes_no"]
+    label: str
+    min: str | None = None
+    max: str | None = None
+    choices: list[tuple[str, str]] = []  # (value, label) in display order
+
+    @model_validator(mode="after")
+    def _fits_widget(self) -> CaseFormInput:
+        if (self.widget == "number") == bool(self.choices):
+            raise ValueError(f"form {self.id!r}: a number has no choices; a select needs them")
+        if self.widget == "yes_no" and [v for v, _ in self.choices] != ["yes", "no"]:
+            raise ValueError(f"form {self.id!r}: a yes_no input offers yes, then no")
+        return self
+
+
+CaseFieldType = Literal[
+    "number", "yes_no", "flag", "choice", "name", "names", "treatments", "toxicities", "findings", "words", "text"
+]
+
+
+class CaseField(Strict):
+    """One field of the Case: its type, what it is, where its words come from and who uses it."""
+
+    name: str
+    type: CaseFieldType
+    values: list[str] = []
+    label: str
+    read_from: str | None = None  # a knowledge/data/case.yaml key
+    plan_fact: bool = False
+    detail: bool = False
+    echo: CaseEcho | None = None
+    form: CaseFormInput | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CaseField:
+        if (self.type == "choice") != bool(self.values) and self.type != "names":
+            raise ValueError(f"{self.name}: a choice lists its values, and only a choice or names does")
+        if self.read_from and self.read_from not in CaseVocabulary.model_fields:
+            raise ValueError(f"{self.name}.read_from: {self.read_from!r} is not a key of case.yaml")
+        return self
+
+
+class CaseFields(Strict):
+    """knowledge/data/case_fields.yaml: the case's one declaration."""
+
+    fields: list[CaseField]
+    derived: dict[str, str]  # facts handlers/planner.py case_facts derives from the fields -> what they mean
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CaseFields:
+        names = [f.name for f in self.fields]
+        if len(set(names)) != len(names):
+            raise ValueError("fields: a name is declared twice")
+        if set(self.derived) & set(names):
+            raise ValueError(f"derived: {sorted(set(self.derived) & set(names))} are fields already")
+        lines = {f.echo.line for f in self.fields if f.echo}
+        written = [f.echo.line for f in self.fields if f.echo and f.echo.format]
+        if sorted(written) != sorted(lines):
+            raise ValueError("echo: every line is written by exactly one field (its format)")
+        shown = [f.echo.line for f in self.fields if f.echo and f.echo.evidence]
+        if len(set(shown)) != len(shown):
+            raise ValueError("echo: a line shows the words of one field only")
+        return self
+
+    @property
+    def plan_facts(self) -> set[str]:
+        return {f.name for f in self.fields if f.plan_fact} | set(self.derived)
+
+
+CASE_FIELDS_FILE = Path(__file__).parent / "data" / "case_fields.yaml"
+
+
+def _declared_case() -> CaseFields:
+    """The case's declaration, read once at import: the Case model is built from it, so it is this package's
+    own file whatever knowledge directory is loaded later."""
+    return CaseFields.model_validate(yaml.load(CASE_FIELDS_FILE.read_text(encoding="utf-8"), Loader=_LOADER))
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+CASE = _declared_case()
+PLAN_FACTS = CASE.plan_facts  # what rules may test: the fields marked plan_fact and the derived facts
 PLAN_OPS = {"is", "in", "not_in", "lt", "le", "gt", "ge", "has_any", "has_none"}
 Phase = Literal["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
 PHASES = list(get_args(Phase))  # plan steps are ordered by phase

@@ -13,8 +13,9 @@ from typing import Any
 
 from bot.render.blocks import LIMITS, escape, fallback_text, has_details, to_blocks
 from handlers.answer import Answer
-from handlers.case import FORM_CHOICES
+from handlers.case import FORM_CHOICES, FORM_INPUTS
 from knowledge import Knowledge
+from knowledge.schema import CaseFormInput
 
 SHARE = "share_answer"
 HELPFUL = "feedback_helpful"
@@ -129,20 +130,7 @@ def error_notice(answer_id: str) -> dict[str, Any]:
 
 # --- the case modal --------------------------------------------------------------------------------
 
-CASE_FIELDS = (
-    "size",
-    "location",
-    "subtype",
-    "ki67",
-    "mitoses",
-    "sites",
-    "burden",
-    "resectable",
-    "sstr",
-    "men1",
-    "fitness",
-    "notes",
-)
+CASE_FIELDS = (*(i.id for i in FORM_INPUTS), "notes")  # the inputs are declared with the case fields
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
@@ -194,6 +182,12 @@ def _modal(
     return view
 
 
+def _widget(i: CaseFormInput) -> dict[str, Any]:
+    if i.widget == "number":
+        return _number(i.min or "0", i.max)
+    return _select(FORM_CHOICES[i.id], multi=i.widget == "multi_select")
+
+
 def case_modal(metadata: dict[str, Any]) -> dict[str, Any]:
     """The structured case form. metadata (channel, response_url) comes back with the submission."""
     return _modal(
@@ -203,17 +197,7 @@ def case_modal(metadata: dict[str, Any]) -> dict[str, Any]:
         submit="Get plan",
         blocks=[
             context("Fill in what you know; every field is optional. Do not enter names or record numbers."),
-            _input("size", "Largest diameter (cm)", _number("0.1", "50")),
-            _input("location", "Location in the pancreas", _select(FORM_CHOICES["location"])),
-            _input("subtype", "Subtype", _select(FORM_CHOICES["subtype"])),
-            _input("ki67", "Ki-67 index (%)", _number("0", "100")),
-            _input("mitoses", "Mitoses per 10 HPF", _number("0")),
-            _input("sites", "Known metastases", _select(FORM_CHOICES["sites"], multi=True)),
-            _input("burden", "Hepatic tumour burden (%)", _number("0", "100")),
-            _input("resectable", "Resectability", _select(FORM_CHOICES["resectable"])),
-            _input("sstr", "Somatostatin receptor imaging", _select(FORM_CHOICES["sstr"])),
-            _input("men1", "MEN1 status", _select(FORM_CHOICES["men1"])),
-            _input("fitness", "Fitness for surgery", _select(FORM_CHOICES["fitness"])),
+            *(_input(i.id, i.label, _widget(i)) for i in FORM_INPUTS),
             _input(
                 "notes",
                 "Anything else",

@@ -1,8 +1,8 @@
 """The structured case form -> Case, directly: the chosen values set the fields, no English in between.
 
 Free-text notes are read by the case reader; a field chosen in the form wins over what the notes say.
-FORM_CHOICES is the one list of choices: the Slack modal draws its options from it, and a submitted
-value outside it is refused.
+The inputs and their choices are declared with the case fields (knowledge/data/case_fields.yaml `form`):
+the Slack modal draws its options from FORM_CHOICES, and a submitted value outside them is refused.
 """
 
 from __future__ import annotations
@@ -11,41 +11,15 @@ from typing import Any
 
 from handlers.case.model import SITE_ORDER, Case
 from handlers.case.reader import CaseParser
+from knowledge.schema import CASE
 
-# field -> [(value, label)] in display order
-FORM_CHOICES: dict[str, list[tuple[str, str]]] = {
-    "location": [
-        ("head", "Head"),
-        ("uncinate", "Uncinate process"),
-        ("neck", "Neck"),
-        ("body", "Body"),
-        ("tail", "Tail"),
-        ("duodenum", "Duodenum / periampullary"),
-    ],
-    "subtype": [
-        ("nonfunctioning", "Non-functioning"),
-        ("insulinoma", "Insulinoma"),
-        ("gastrinoma", "Gastrinoma"),
-        ("glucagonoma", "Glucagonoma"),
-        ("vipoma", "VIPoma"),
-        ("acthoma", "ACTHoma"),
-    ],
-    "sites": [
-        ("none", "None (localised)"),
-        ("liver", "Liver"),
-        ("lymph_nodes", "Lymph nodes"),
-        ("bone", "Bone"),
-        ("lung", "Lung"),
-        ("peritoneum", "Peritoneum"),
-        ("brain", "Brain"),
-    ],
-    "resectable": [("yes", "Resectable"), ("no", "Unresectable")],
-    "sstr": [("positive", "Positive / avid (e.g. DOTATATE)"), ("negative", "Negative / not avid")],
-    "men1": [("yes", "MEN1"), ("no", "Sporadic (no MEN1)")],
-    "fitness": [("yes", "Fit for surgery"), ("no", "Not fit for surgery")],
-}
-NUMBERS = {"size": "size_cm", "ki67": "ki67", "mitoses": "mitoses", "burden": "hepatic_burden_pct"}
-_YES_NO = {"resectable": "resectable", "men1": "men1", "fitness": "fit_for_surgery"}
+_INPUTS = [(f.form, f.name) for f in CASE.fields if f.form]  # (the form's input, the Case field) in form order
+FORM_INPUTS = [i for i, _ in _INPUTS]
+# input id -> [(value, label)] in display order
+FORM_CHOICES: dict[str, list[tuple[str, str]]] = {i.id: i.choices for i, _ in _INPUTS if i.choices}
+NUMBERS = {i.id: name for i, name in _INPUTS if i.widget == "number"}
+_YES_NO = {i.id: name for i, name in _INPUTS if i.widget == "yes_no"}
+_SELECT = {i.id: name for i, name in _INPUTS if i.widget == "select"}
 
 
 def form_errors(values: dict[str, Any]) -> dict[str, str]:
@@ -75,13 +49,14 @@ def case_from_form(values: dict[str, Any], reader: CaseParser) -> Case:
             case.evidence[attr] = "form"
     if "ki67" in values or "mitoses" in values:
         reader.grade(case)  # the form's numbers decide the grade, not a grade stated in the notes
+    for name, attr in _SELECT.items():
+        if name in values:
+            setattr(case, attr, values[name])
     if "location" in values:
-        case.location = values["location"]
         case.primary = "duodenum" if values["location"] == "duodenum" else "pancreas"
     elif case.primary is None:
         case.primary = "pancreas"  # the form is "Plan a PNET case"
     if "subtype" in values:
-        case.subtype = values["subtype"]
         case.functional = values["subtype"] != "nonfunctioning"
         case.evidence["subtype"] = "form"
     sites = values.get("sites", [])
@@ -96,8 +71,6 @@ def case_from_form(values: dict[str, Any], reader: CaseParser) -> Case:
     for name, attr in _YES_NO.items():
         if name in values:
             setattr(case, attr, values[name] == "yes")
-    if "sstr" in values:
-        case.sstr = values["sstr"]
     return case
 
 

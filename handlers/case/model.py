@@ -1,18 +1,19 @@
 """The Case: the facts of one described patient that the planner reasons over.
 
-Field names are a public contract (the "case" object of `python -m bot ask --json`). Unknown stays None:
-the planner branches on a missing decisive fact instead of assuming it.
+The fields are declared once, in knowledge/data/case_fields.yaml: this module builds the model from that
+declaration and keeps the mechanism (the types, amending a case, counting its details). Field names are a
+public contract (the "case" object of `python -m bot ask --json`). Unknown stays None: the planner branches
+on a missing decisive fact instead of assuming it.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, computed_field
+from pydantic import BaseModel, computed_field, create_model
 
-Grade = Literal["G1", "G2", "G3"]
-Location = Literal["head", "neck", "body", "tail", "uncinate", "duodenum"]
-Subtype = Literal["nonfunctioning", "insulinoma", "gastrinoma", "glucagonoma", "vipoma", "acthoma"]
+from knowledge.schema import CASE, CaseField
+
 Outcome = Literal["progressed", "intolerant", "stopped_toxicity", "ongoing", "stable", "responded", "unknown"]
 FAILED = ("progressed", "intolerant", "stopped_toxicity")  # outcomes that make a drug "not the next step"
 CURRENT = ("ongoing", "stable", "responded")  # outcomes of a drug the patient is on now
@@ -21,8 +22,9 @@ PRIMARY_OPERATIONS = frozenset(
     {"pancreatoduodenectomy", "distal_pancreatectomy", "enucleation", "total_pancreatectomy", "resection"}
 )
 
-SITE_ORDER = ["liver", "lymph_nodes", "bone", "lung", "brain", "peritoneum", "other"]
-CASE_SITES = {"liver", "lymph_nodes", "bone", "lung", "brain", "peritoneum"}  # others count as "other"
+FIELDS = {f.name: f for f in CASE.fields}
+SITE_ORDER = FIELDS["metastases"].values
+CASE_SITES = set(SITE_ORDER) - {"other"}  # others count as "other"
 
 
 class Treatment(BaseModel):
@@ -49,51 +51,8 @@ class Finding(BaseModel):
     words: str
 
 
-class Case(BaseModel):
-    primary: str | None = None  # pancreas, duodenum, small_bowel, rectum, ... (knowledge/data/case.yaml)
-    diagnosis_pending: bool = False  # a marker or a lesion, no NET diagnosis yet
-    size_cm: float | None = None
-    location: Location | None = None
-    subtype: Subtype | None = None
-    functional: bool | None = None
-    ki67: float | None = None
-    mitoses: float | None = None
-    grade: Grade | None = None
-    grade_basis: str | None = None  # "stated", "Ki-67", "mitoses", or a combination
-    differentiation: Literal["well", "poor"] | None = None
-    metastatic: bool | None = None  # distant metastases: stated, or implied by a distant site
-    metastases: list[str] = []
-    metastases_ruled_out: list[str] = []
-    hepatic_burden_pct: float | None = None
-    hepatic_burden_qualifier: Literal["<", ">"] | None = None  # "<25%"
-    liver_lesion_cm: float | None = None  # the largest liver metastasis, when its size is given
-    liver_widespread: bool | None = None  # bilobar, diffuse, innumerable: not oligometastatic
-    locations: list[str] = []  # every pancreatic location named for a tumour; more than one: multifocal or spanning
-    resectable: bool | None = None
-    sstr: Literal["positive", "negative"] | None = None
-    sstr_test: Literal["octreoscan", "pet"] | None = None  # which test gave the SSTR status, when said
-    fdg: Literal["positive", "negative"] | None = None  # FDG-PET avidity, when said
-    men1: bool | None = None
-    progression: bool | None = None
-    rapid_progression: bool = False
-    treatments: list[Treatment] = []
-    prior_surgery: list[str] = []  # procedure ids already done (knowledge/data/case.yaml procedures)
-    recurrence: bool | None = None
-    splenic_vessel_involvement: bool | None = None
-    vascular_involvement: bool | None = None  # SMV, SMA, portal vein, coeliac axis abutted or involved
-    biliary_obstruction: bool | None = None
-    peripheral: bool | None = None  # peripheral / exophytic (enucleation) vs near the duct
-    malignant_features: bool | None = None
-    fit_for_surgery: bool | None = None
-    frail: bool | None = None  # ECOG 3-4, bed- or chair-bound, advanced dementia: beyond unfit for surgery
-    uncertain_sites: list[str] = []  # sites named only with a hedge ("?liver met", "indeterminate")
-    multiple_lesions: bool = False  # several pancreatic tumours named ("3 NF-PNETs"): read as one, said so
-    toxicities: list[Toxicity] = []
-    urgent: list[Finding] = []  # act-first findings
-    evidence: dict[str, str] = {}  # field -> the words it was read from, for the echo
-    ignored: list[str] = []  # parts of the text that gave no fact, for the echo
-    unread: list[str] = []  # ignored parts holding a number or a clinical word: flagged, never dropped
-    question: str = ""  # what the post asks ("... Ablate vs resect?"), folded: answered first
+class CaseBase(BaseModel):
+    """The mechanism of a Case; its fields come from the declaration (Case, below)."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -109,7 +68,7 @@ class Case(BaseModel):
         """Drugs the patient progressed on, could not tolerate or stopped for toxicity."""
         return [t.drug for t in self.treatments if t.outcome in FAILED]
 
-    def amended(self, change: Case) -> Case:
+    def amended(self, change: CaseBase) -> CaseBase:
         """This case with the facts `change` gives ("and if Ki-67 were 25%?", "what if bone mets too?").
 
         A fact the change gives replaces this case's; sites, treatments and operations add up, and a site
@@ -118,8 +77,8 @@ class Case(BaseModel):
         would contradict. The caller re-grades when the change gives Ki-67 or mitoses.
         """
         data = self.model_dump(exclude={"prior_therapies", "progressing_on"})
-        blank = Case()
-        for name in Case.model_fields:
+        blank = type(self)()
+        for name in type(self).model_fields:
             new = getattr(change, name)
             if new == getattr(blank, name):
                 continue
@@ -144,7 +103,7 @@ class Case(BaseModel):
             data["metastatic"] = True  # "no bone mets" rules out bone, not the liver metastases already known
         if change.grade and change.ki67 is None and change.mitoses is None:
             data["ki67"] = data["mitoses"] = None
-        return Case.model_validate(data)
+        return type(self).model_validate(data)
 
     def details(self) -> int:
         """How many case facts were found: the router treats two or more as a described case."""
@@ -165,23 +124,33 @@ _LIVER_DETAIL = {
 
 # The facts that make a text a described case rather than a question (history alone does not:
 # "survival after resection" is a question).
-_DETAIL_FIELDS = {
-    "size_cm",
-    "location",
-    "subtype",
-    "ki67",
-    "mitoses",
-    "grade",
-    "metastases",
-    "metastases_ruled_out",
-    "hepatic_burden_pct",
-    "resectable",
-    "sstr",
-    "men1",
-    "progression",
-    "treatments",
-    "splenic_vessel_involvement",
-    "fit_for_surgery",
-    "urgent",  # an urgent finding or a toxicity makes a post about a patient a case
-    "toxicities",
+_DETAIL_FIELDS = {f.name for f in CASE.fields if f.detail}
+
+# A declared type -> (Python type, default)
+_TYPES: dict[str, tuple[Any, Any]] = {
+    "number": (float | None, None),
+    "yes_no": (bool | None, None),
+    "flag": (bool, False),
+    "name": (str | None, None),
+    "names": (list[str], []),
+    "treatments": (list[Treatment], []),
+    "toxicities": (list[Toxicity], []),
+    "findings": (list[Finding], []),
+    "words": (dict[str, str], {}),
+    "text": (str, ""),
 }
+
+
+def _field(f: CaseField) -> tuple[Any, Any]:
+    if f.type == "choice":
+        return Literal[tuple(f.values)] | None, None  # type: ignore[valid-type]
+    return _TYPES[f.type]
+
+
+Case = create_model(  # type: ignore[call-overload]
+    "Case",
+    __base__=CaseBase,
+    __module__=__name__,
+    __doc__="The facts of one described patient, as declared in knowledge/data/case_fields.yaml.",
+    **{f.name: _field(f) for f in CASE.fields},
+)
