@@ -31,6 +31,7 @@ import knowledge
 from handlers.engine import Engine
 from knowledge import load
 from knowledge.loader import DATA_DIR, FILES
+from knowledge.schema import CASE_FIELDS_FILE
 
 KEEP = 4  # snapshots kept per cache directory (one per knowledge edition in use)
 _CODE = sorted(p for package in (knowledge, handlers) for p in Path(str(package.__file__)).parent.rglob("*.py"))
@@ -54,7 +55,7 @@ def _key(directory: Path) -> str | None:
     then reports it)."""
     digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0".encode())
     try:
-        for path in [*(directory / name for name in FILES), *_CODE]:
+        for path in [*(directory / name for name in FILES), CASE_FIELDS_FILE, *_CODE]:
             digest.update(f"{path.parent.name}/{path.name}".encode() + b"\0" + path.read_bytes() + b"\0")
     except OSError:
         return None

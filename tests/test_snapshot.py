@@ -89,9 +89,13 @@ def test_the_cli_starts_from_a_snapshot_in_the_user_cache(tmp_path):
     ask = ["-m", "bot", "ask", QUESTIONS[0]]
     first = subprocess.run([sys.executable, *ask], cwd=ROOT, env=env, capture_output=True, text=True)
     assert first.returncode == 0 and len(snapshots(tmp_path / "pnet-bot")) == 1
+    (written,) = snapshots(tmp_path / "pnet-bot")
+    stamp = written.stat().st_mtime_ns
     again = subprocess.run(
         [sys.executable, "-X", "importtime", *ask], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert again.stdout == first.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines()}
-    assert "bot.snapshot" in imported and "yaml" not in imported  # nothing parsed or validated this time
+    # read, not rebuilt: a snapshot that could not be used would have been written again
+    assert "bot.snapshot" in imported and snapshots(tmp_path / "pnet-bot") == [written]
+    assert written.stat().st_mtime_ns == stamp

@@ -116,7 +116,7 @@ _VALUE_FORMATS: dict[str, Callable[[Any], str | None]] = {
 _LINES: list[tuple[str, CaseEcho]] = [(f.name, f.echo) for f in CASE.fields if f.echo and f.echo.format]
 _UNKNOWN = {e.format for _, e in _LINES} - set(_CASE_FORMATS) - set(_VALUE_FORMATS)
 if _UNKNOWN:
-    raise ValueError(f"knowledge/data/case_fields.yaml: unknown echo format(s) {sorted(_UNKNOWN)}")
+    raise ValueError(f"knowledge/data/case_fields.yaml: unknown echo format(s) {sorted(str(x) for x in _UNKNOWN)}")
 # the echo line -> the field whose words it shows
 EVIDENCE = {f.echo.line: f.name for f in CASE.fields if f.echo and f.echo.evidence}
 

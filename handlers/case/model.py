@@ -8,7 +8,7 @@ on a missing decisive fact instead of assuming it.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, computed_field, create_model
 
@@ -53,6 +53,12 @@ class Finding(BaseModel):
 
 class CaseBase(BaseModel):
     """The mechanism of a Case; its fields come from the declaration (Case, below)."""
+
+    if TYPE_CHECKING:  # the fields are declared in YAML and made at run time: to the type checker, Any
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -143,14 +149,17 @@ _TYPES: dict[str, tuple[Any, Any]] = {
 
 def _field(f: CaseField) -> tuple[Any, Any]:
     if f.type == "choice":
-        return Literal[tuple(f.values)] | None, None  # type: ignore[valid-type]
+        return Literal[tuple(f.values)] | None, None
     return _TYPES[f.type]
 
 
-Case = create_model(  # type: ignore[call-overload]
-    "Case",
-    __base__=CaseBase,
-    __module__=__name__,
-    __doc__="The facts of one described patient, as declared in knowledge/data/case_fields.yaml.",
-    **{f.name: _field(f) for f in CASE.fields},
-)
+if TYPE_CHECKING:  # the type checker sees the mechanism; the fields are Any to it (CaseBase)
+    Case = CaseBase
+else:
+    Case = create_model(
+        "Case",
+        __base__=CaseBase,
+        __module__=__name__,
+        __doc__="The facts of one described patient, as declared in knowledge/data/case_fields.yaml.",
+        **{f.name: _field(f) for f in CASE.fields},
+    )

@@ -471,7 +471,7 @@ class CaseParser:
             return
         for name, pattern in (("negative", self.fdg_neg), ("positive", self.fdg_pos)):
             if (span := _first_affirmed(pattern, clauses)) is not None:
-                case.fdg = name  # type: ignore[assignment]
+                case.fdg = name
                 case.evidence["fdg"] = text[span[0] : span[1]]
                 used.append(span)
                 return
@@ -580,7 +580,7 @@ class CaseParser:
         case.grade, case.grade_basis = None, None
         if candidates:
             top = max(c[0] for c in candidates)
-            case.grade = top  # type: ignore[assignment]
+            case.grade = top
             case.grade_basis = " and ".join(basis for grade, basis in candidates if grade == top)
 
     def grade_for(self, attr: str, value: float, op: str | None) -> str:
@@ -645,7 +645,7 @@ class CaseParser:
             used.append(m.span())
         case.locations = found
         regions = {_REGION.get(loc, loc) for loc in found}
-        case.location = found[0] if len(regions) == 1 else None  # type: ignore[assignment]
+        case.location = found[0] if len(regions) == 1 else None
 
     # clause-level facts --------------------------------------------------------------------------
 
@@ -693,7 +693,7 @@ class CaseParser:
             start, end = _locate(clause, span.tokens)
             negated = _negated(clause, start, end)
             if span.kind == "subtype" and not negated and case.subtype is None and not _HYPOTHETICAL.search(clause):
-                case.subtype = span.id  # type: ignore[assignment]
+                case.subtype = span.id
                 case.evidence["subtype"] = "named"
             elif span.kind == "site" and span.id != "multiple":
                 site = span.id if span.id in CASE_SITES else "other"
@@ -814,11 +814,11 @@ class CaseParser:
             weak = [o for o, _ in outcomes if o in ("stable", "responded")]
             open_ = [t for t in case.treatments if t.outcome in ("unknown", "ongoing", "stable", "responded")]
             if weak and not strong and case.treatments and case.treatments[-1].outcome in ("unknown", "ongoing"):
-                case.treatments[-1].outcome = weak[0]  # type: ignore[assignment]
+                case.treatments[-1].outcome = weak[0]
             elif strong and open_:
                 m = next(p.search(clause) for n, p in self.outcomes if n == strong[0])
                 if m is not None and not _negated(clause, m.start(), m.end()):
-                    open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)  # type: ignore[arg-type]
+                    open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)
             return
         for span in drugs:
             start, end = _locate(clause, span.tokens)
@@ -858,7 +858,7 @@ class CaseParser:
             if existing is None:
                 case.treatments.append(Treatment(drug=drug, outcome=outcome))  # type: ignore[arg-type]
             elif existing.outcome in ("unknown", "ongoing"):
-                existing.outcome = outcome  # type: ignore[assignment]
+                existing.outcome = outcome
 
     def _history(self, clause: str, case: Case, prev: str = "") -> None:
         """Operations already done (not planned), and recurrence. A short clause ("(distal pancreatectomy)")
@@ -921,7 +921,7 @@ class CaseParser:
                     continue  # the cheap test first: every group must at least occur
                 hits = [_first_affirmed(p, clauses) for p in groups]
                 if all(hits):
-                    case.subtype = subtype  # type: ignore[assignment]
+                    case.subtype = subtype
                     case.evidence["subtype"] = evidence
                     used.extend(h for h in hits if h)
                     return
