@@ -252,7 +252,9 @@ def test_sharing_a_form_plan_re_plans_the_same_fields(app, stub):
     click(app, stub, SHARE, buttons(call.params)[SHARE]["value"], hook="share", user="UONC")
     posted, _ = stub.wait("hook:share", 2)
     text = block_texts(posted.params)
-    assert posted.params["response_type"] == "in_channel" and "pancreatoduodenectomy" in text.lower() and "4.2 cm" in text
+    assert (
+        posted.params["response_type"] == "in_channel" and "pancreatoduodenectomy" in text.lower() and "4.2 cm" in text
+    )
 
 
 def test_share_with_a_tampered_form_is_refused_politely(app, stub):
