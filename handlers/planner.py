@@ -357,7 +357,7 @@ class Planner:
             qualifier = s.text.split(":", 1)[0] if ":" in s.text.split(",")[0] else ""
             name = t.name + (f", {t.dose.text}" if t.dose else "")
             return f"{qualifier}: {name[0].lower() + name[1:]}" if qualifier else name
-        return re.sub(r"\s*\([^()]*\)", "", s.text.split("; ")[0]).strip()
+        return re.sub(r"\s*\([^()]*\)", "", s.text).split("; ")[0].strip()
 
     def step_label(self, step: Step) -> str:
         """A step in a few words: its first act's label, or the therapy's name."""
@@ -555,7 +555,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     a.sections += section("Your question", asked(case, lay, planner))
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
     more = len(steps) - MAIN_STEPS
-    raised = [w.warning.board_question for w in d.warnings if w.warning.board_question and w.cond == TRUE]
+    raised = list(dict.fromkeys(w.warning.board_question for w in d.warnings if w.warning.board_question))
     questions = (
         raised
         + board_questions(lay, planner)[:MAIN_QUESTIONS]

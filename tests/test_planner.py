@@ -182,8 +182,8 @@ VIGNETTES = [
     (
         "stable disease on octreotide, liver mets, SSTR positive",
         {"progression": False, "prior_therapies": ["octreotide"]},
-        ["prrt"],
-        [],
+        ["ssa_continue"],
+        ["prrt", "rfa", "tace"],  # stable on treatment: PRRT and liver-directed therapy wait for progression
         [],
     ),
     (

@@ -114,7 +114,7 @@ class CaseBase(BaseModel):
     def details(self) -> int:
         """How many case facts were found: the router treats two or more as a described case."""
         data = self.model_dump(include=_DETAIL_FIELDS)
-        if self.primary is None and self.subtype is None and not self.prior_surgery:
+        if self.primary is None and self.subtype is None and not self.prior_surgery and not self.treatments:
             data.pop("urgent"), data.pop("toxicities")  # urgent words make a case only of a NET patient's post
         given = sum(1 for v in data.values() if v is not None and v != [])  # "unfit" and "unresectable" are facts too
         return given - (1 if self.grade and self.ki67 else 0)

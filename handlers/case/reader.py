@@ -84,6 +84,7 @@ _STAGED_ON = re.compile(
 )
 _SSTR_MIXED = re.compile(
     r"(?:liver|lesions?|mets?|metastas[ie]s|deposits?|nodes?)\s+(?:are\s+|were\s+|is\s+)?(?:not\s+(?:\w+\s+)?avid|non[- ]?avid|negative)"
+    r"|\bheterogene\w+|\bhalf\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:negative|not\s+avid)|\bsome\s+(?:lesions?\s+)?(?:negative|not\s+avid)|\bmixed\s+(?:uptake|avidity)"
 )
 _SSTR_POS = re.compile(
     r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
