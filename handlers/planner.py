@@ -511,7 +511,6 @@ def option_sections(lay: Layout, title: str = "Plan") -> list[Section]:
     return out + section("Not offered, and why", lay.held)
 
 
-_NOT_FIRST = ("preoperative", "intensity", "surveillance")  # steps that never lead a branch's "First:"
 MAIN_STEPS = 7  # numbered steps in a plan's main message; the rest are behind "Details"
 MAIN_QUESTIONS = 2  # questions for the board in the main message
 
@@ -529,23 +528,13 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     urgent = act_first(case, d, k)
     summary = f"Phase: {phase.label}."  # the title holds the case in a line
     summary += "".join(f" Assumed: {x}." for x in d.facts["assumed"])
-    first = next((s for s in lay.main if s.step.phase not in ("intensity", "surveillance")), None)
-    branch = next(
-        ((b, next((s for s in ss if s.step.phase not in _NOT_FIRST), ss[0])) for b, ss in lay.branches.items() if ss),
-        None,
-    )
+    first = next((i.text for i in steps if not i.text.startswith("If ")), None)
     if any(w.severity == "critical" for w in urgent):
         summary += " First: act on the urgent findings below, before any test or treatment."
+    elif steps and (first is None or steps[0].text.startswith("If ")):
+        summary += f" First: settle whether {steps[0].text[3:].split(': ')[0]}: the plan turns on it."
     elif first is not None:
-        text = planner.short_text(first)
-        summary += f" First: {text[0].lower() + text[1:]}."
-    elif branch is not None:
-        summary += f" First: settle whether {branch[0]}: the plan turns on it."
-    elif lay.follow:
-        text = planner.short_text(lay.follow[0])
-        summary += f" First: {text[0].lower() + text[1:]}."
-    elif lay.branches:
-        summary += " The plan turns on facts not given: see what is missing."
+        summary += f" First: {_lower_first(first)}."
     a = answer.new("treatment_plan", f"Plan: {desc}", summary)
     cautions = plan_warnings(d, planner)
     critical = [w for w in cautions if w.severity == "critical" and not w.text.startswith("If ")]
@@ -578,36 +567,65 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
 
 
 def main_steps(lay: Layout, planner: Planner) -> list[Item]:
-    """The steps in order: those that hold outright, then each branch's with its "If ..."; the first systemic
-    step carries the reason for the order of systemic therapy."""
-    seq = lay.draft.sequence
-    facts = lay.draft.facts
+    """The steps in order, one line each: those that hold outright (an operation that turns only on where the
+    tumour is says so in brackets), then each branch as one line of its acts in short. When the disease is
+    progressing, the branches without surgery come first. The first systemic step carries the reason for the
+    order of systemic therapy."""
+    d = lay.draft
+    seq, facts = d.sequence, d.facts
     paused = facts["phase"] == "toxicity" and facts["progression"] is not True
-    first_systemic = next((s for s in lay.draft.steps if s.step.phase == "systemic"), None)
+    first_systemic = next((s for s in d.steps if s.step.phase == "systemic"), None)
+    groups: dict[str, list[tuple[DraftStep, str | None]]] = {}
+    for s in d.steps:
+        if s.step.phase == "intensity" or (s.step.phase == "systemic" and paused) or s in lay.follow:
+            continue  # a reason, not a step; next lines that wait for a toxicity; follow-up last
+        base = _dedupe([{f: v for f, v in b.items() if f not in _WHERE} for b in s.cond])
+        where = (
+            None
+            if base == s.cond
+            else planner.cond_label([{f: v for f, v in b.items() if f in _WHERE} for b in s.cond])
+        )
+        groups.setdefault(planner.cond_label(base) or "", []).append((s, where))
     out = []
-    groups = [("", lay.main), *((f"If {b}: ", ss) for b, ss in lay.branches.items()), ("", lay.follow)]
-    for label, steps in groups:
-        kept = [
-            s
-            for s in steps
-            if not any(s.acts < o.acts and s.step.phase == o.step.phase for o in steps)  # one step per operation
-            and s.step.phase != "intensity"  # "favour systemic therapy" is a reason, not a step: in the details
-            and not (s.step.phase == "systemic" and paused)  # a toxicity on a drug still given: next lines wait
-        ]
-        if label and kept:  # a branch is one line: its steps by their acts, in order, none said twice
-            covered = [
-                s for s in kept if not s.step.therapy and s.acts <= set().union(*(o.acts for o in kept if o is not s))
-            ]
-            kept = [s for s in kept if s not in covered] or kept
-            parts = list(dict.fromkeys(planner.act_text(s) for s in kept))
-            text = "; ".join(parts[:1] + [x[0].lower() + x[1:] for x in parts[1:]])
-            sources = list(dict.fromkeys(x for s in kept for x in s.sources))
-            out.append(Item(text=label + text[0].lower() + text[1:], sources=sources))
-            continue
-        for s in kept:
-            why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE else None
-            out.append(Item(text=planner.short_text(s), sources=list(s.sources), detail=why))
+    branches = [label for label in groups if label]
+    if facts["progression"] is True:  # progressing: the non-surgical branches first
+        branches.sort(key=lambda b: any(s.step.phase == "surgery" for s, _ in groups[b]))
+    for s, where in groups.get("", []):
+        if any(s.acts < o.acts and s.step.phase == o.step.phase for o, _ in groups[""]):
+            continue  # "resection of the primary" beside the operation that does it: one step, not two
+        text = planner.short_text(s) + (f" (if {where})" if where else "")
+        why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE else None
+        out.append(Item(text=text, sources=list(s.sources), detail=why))
+    for label in branches:
+        kept = groups[label]
+        all_acts = [s.acts for s, _ in kept]
+        kept = [  # a step whose acts the others already hold is said once
+            (s, w)
+            for i, (s, w) in enumerate(kept)
+            if s.step.therapy or not s.acts <= set().union(*(a for j, a in enumerate(all_acts) if j != i))
+        ] or kept
+        parts = list(dict.fromkeys(planner.act_text(s) + (f" ({w})" if w else "") for s, w in kept))
+        text = "; ".join(_lower_first(x) for x in parts)
+        sources = list(dict.fromkeys(x for s, _ in kept for x in s.sources))
+        out.append(Item(text=f"If {label}: {text}", sources=sources))
+    out += [Item(text=planner.short_text(s), sources=list(s.sources)) for s in lay.follow]
     return out
+
+
+_WHERE = {"location", "peripheral"}  # facts about where the tumour is: said beside an operation, not as a branch
+
+
+def _dedupe(cond: Cond) -> Cond:
+    out: Cond = []
+    for b in cond:
+        if b not in out:
+            out.append(b)
+    return TRUE if any(not b for b in out) else out
+
+
+def _lower_first(text: str) -> str:
+    """'Lanreotide' -> 'lanreotide', but 'PRRT' stays."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 
 def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
