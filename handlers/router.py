@@ -130,6 +130,7 @@ class Router:
             a for st in knowledge.subtypes.subtypes for n in st.notes for a in n.aspects
         }
         self.overview_names = {" ".join(lexicon.text_words(t)) for t in [*v.overview.pnet, *v.overview.net]}
+        self.pnet_names = {" ".join(lexicon.text_words(t)) for t in v.overview.pnet}
         self.stop = {w for t in v.stopwords for w in lexicon.text_words(t)}
         cfg = knowledge.intents
         self.intents = cfg.intents
@@ -167,6 +168,12 @@ class Router:
         # "on metformin") is still a case: it is planned, and the answer says what the sources do not discuss.
         incidental = bool(oos) and case.details() >= 2 and all(g in INCIDENTAL_GROUPS for g in groups)
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
+        if entities.get("primary") == ["pancreas"] and (
+            entities.get("subtype") or self.pnet_names & set(entities.get("domain", []))
+        ):
+            present.discard(
+                "primary"
+            )  # "a glucagonoma in her pancreas", "a PNET on his pancreas": its home, not a primary site asked
         if case.ki67 is not None or case.mitoses is not None:
             present.add("grade")
         has_domain = bool(present - {"oos"}) or case.details() >= 1

@@ -459,3 +459,98 @@ def test_a_pnet_compared_with_another_primary_gets_both(engine, text):
 def test_a_site_named_in_a_rate_question_gets_the_sites_figure(engine, text):
     a = engine.ask(text).answer
     assert a.intent == "metastatic_sites" and ("25%" in a.summary or "45%" in a.summary), a.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my aunt has an insulinoma in her pancreas, how likely is it to spread?",
+        "gastrinoma of the pancreas: malignant potential?",
+        "VIPoma found in the pancreas - what are the chances it has spread",
+    ],
+)
+def test_a_subtype_in_its_pancreas_is_a_rate_question_not_a_primary_site_one(engine, text):
+    a = engine.ask(text).answer
+    assert a.intent == "metastasis_rate" and "metastatic rate" in a.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bronchial carcinoid: how likely are lymph node or liver metastases?",
+        "NET in the appendix - has it gone to the nodes or the liver, how often?",
+        "thymic carcinoid, odds of liver or nodal spread?",
+    ],
+)
+def test_a_named_primary_asked_about_nodes_or_liver_gets_its_own_figures_or_none(engine, text):
+    a = engine.ask(text).answer
+    assert a.intent == "primary_site_pattern"
+    assert "45%" not in a.summary  # never the pancreatic nodal figure
+    if "thymic" in text:
+        assert a.not_covered and "thym" in (a.title + a.summary).lower()
+
+
+@pytest.mark.parametrize(
+    "text", ["lanreotide side effects?", "any adverse effects of octreotide LAR I should warn about?"]
+)
+def test_side_effects_asked_of_a_drug_with_only_cautions_say_the_gap_first(engine, text):
+    title, first = first_lines(engine, text)
+    assert "do not cover its side effects" in first
+    assert engine.ask(text).answer.not_covered
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PRRT - how many cycles and what activity?",
+        "diazoxide dose?",
+    ],
+)
+def test_a_dose_the_sources_lack_is_named_on_the_first_line(engine, text):
+    title, first = first_lines(engine, text)
+    assert "no dose or schedule figure" in first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RFA for liver mets, does it actually work?",
+        "my doctor mentioned TACE for the liver spots, does it work?",
+    ],
+)
+def test_does_it_work_asks_for_the_evidence_not_about_work(engine, text):
+    a = engine.ask(text).answer
+    assert a.intent == "therapy" and not a.not_covered
+    assert "%" in to_text(a)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["MEN1: at what tumour size do you operate, what cut-off?", "insulinoma size cut off in cm for enucleation?"],
+)
+def test_a_size_cut_off_is_not_a_laboratory_cut_off(engine, text):
+    assert "laboratory reference ranges and cut-offs" not in engine.ask(text).answer.not_covered
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "glucagonoma patient is wasting before their operation, what support?",
+        "VIPoma, anything to do before their surgery?",
+    ],
+)
+def test_before_their_operation_asks_for_preoperative_care(engine, text):
+    q = engine.router.route(text)
+    assert "preop" in q.aspects
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "liver mets from a NET, primary unknown: where should we look?",
+        "NET in the brain, where should I look first for the primary?",
+    ],
+)
+def test_where_to_look_for_the_primary_leads_with_the_suspected_primary(engine, text):
+    title, first = first_lines(engine, text)
+    assert "suspect" in first.lower() or "intestin" in first.lower() or "lung" in first.lower()

@@ -135,6 +135,10 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
         for s in asked:
             a.sections += section(s.name, [figure(f) for f in s.figures] + [fact(n) for n in s.notes])
         return a
+    named = [p for p in q.entities.get("primary", []) if p not in ("pancreas", "unknown")]
+    if named and asked and all(s.id in BY_PRIMARY for s in asked) and "find_primary" not in q.aspects:
+        # "thymic NET: odds of nodal or liver spread": that primary's own figures, or that it has none
+        return primary_site_pattern(q, k)
     if not asked:
         liver = site_figure(k, "liver", "pnet_at_diagnosis")
         overall = site_figure(k, "liver", "metastatic_net_any_primary")

@@ -145,16 +145,20 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
             items += found or [Item(text=f"{t.name}: the sources give no trial result or outcome figure")]
     if "side_effects" in q.aspects:
         for t in asked:
-            if t.cautions:
-                items += [Item(text=f"{t.name}: {c.text}", sources=list(c.sources)) for c in t.cautions]
-            else:
-                a.not_covered.append(f"side effects or interactions of {t.name}")
-                items.append(Item(text=f"{t.name}: my sources do not cover its side effects or interactions"))
+            # a caution (octreotide in insulinoma) is not a side-effect profile: the gap is said first
+            a.not_covered.append(f"side effects or interactions of {t.name}")
+            items.append(
+                Item(
+                    text=f"{t.name}: my sources do not cover its side effects or interactions"
+                    + ("; they give these cautions" if t.cautions else "")
+                )
+            )
+            items += [Item(text=f"{t.name}: {c.text}", sources=list(c.sources)) for c in t.cautions]
     if {"dose", "schedule"} & set(q.aspects):
         for t in asked:
             if t.dose is None:
                 a.not_covered.append(f"the dose or schedule of {t.name}")
-                items.append(Item(text=f"{t.name}: my sources give no dose or schedule"))
+                items.append(Item(text=f"{t.name}: my sources give no dose or schedule figure"))
     if "indications" in q.aspects:
         items += [fact(f, f"{t.name}: ") for t in asked for f in t.indication[:2]]
     return items
