@@ -9,6 +9,7 @@ from handlers import answer, planner, retrieval
 from handlers.answer import Answer, Item, Section, Warn
 from handlers.board import board_card
 from handlers.case import Case, CaseParser, case_from_form
+from handlers.case.reader import introduces_patient
 from handlers.conversation import PRESENTED, FollowUps
 from handlers.intents import HANDLERS
 from handlers.intents.common import fact
@@ -19,6 +20,10 @@ from knowledge import Knowledge, load
 from knowledge.text import fold, tokens
 
 CASE_FACTS = 3  # a post giving this many facts of a patient is a case to plan, whatever topic it names
+# ... unless it opens as a general question ("What is the lanreotide dose for G2 PNET with liver mets?")
+_ASKS_FIRST = re.compile(
+    r"\s*(?:what|which|how|when|why|where|who|is|are|does|do|can|could|should|would|will|tell|explain)\b"
+)
 MAX_INPUT_CHARS = 6000  # a long tumour-board post fits; beyond this only the start is read
 
 
@@ -60,7 +65,8 @@ class Engine:
             query = replace(query, intent=intent, confidence=100, parts=[intent])
         urgent = query.case.urgent or query.case.toxicities
         facts = query.case.details()
-        if intent is None and query.intent != "treatment_plan" and (facts >= CASE_FACTS or (urgent and facts >= 2)):
+        described = facts >= CASE_FACTS and (introduces_patient(text) or not _ASKS_FIRST.match(fold(text)))
+        if intent is None and query.intent != "treatment_plan" and (described or (urgent and facts >= 2)):
             query = replace(query, intent="treatment_plan", parts=["treatment_plan"])  # a patient, not a topic
         result = self._answer(query)
         if query.oos_terms and result.intent != "out_of_scope":
