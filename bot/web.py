@@ -110,6 +110,8 @@ class Web:
         headers: dict[str, str] = {}
         for name, value in scope["headers"]:  # the first of repeated headers, as Bolt would read them
             headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+        if "transfer-encoding" in headers:  # Slack sends a Content-Length; with both, the length is no bound
+            return _refuse(400, "transfer_encoding")
         length = headers.get("content-length", "")
         if not (length.isascii() and length.isdigit() and len(length) <= 9):
             return _refuse(411, "no_content_length")
@@ -121,9 +123,11 @@ class Web:
             return _refuse(503, "large_body_budget")
         self.large_in_flight += large
         try:
-            body = await asyncio.wait_for(_read_body(receive), BODY_TIMEOUT_S)
+            body = await asyncio.wait_for(_read_body(receive, size), BODY_TIMEOUT_S)
         except (asyncio.TimeoutError, ConnectionError):
             return _refuse(408, "body_not_sent")
+        except ValueError:
+            return _refuse(413, "body_longer_than_declared")
         finally:
             self.large_in_flight -= large
         reason = refusal(self.verifier, headers, body)
@@ -152,13 +156,19 @@ class Web:
         return response.status, out, (response.body or "").encode()
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive, size: int) -> bytes:
+    """The body, never more than the declared length (ValueError past it: nothing more is read)."""
     chunks: list[bytes] = []
+    read = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise ConnectionError("client went away")
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        read += len(chunk)
+        if read > size:
+            raise ValueError("body longer than its Content-Length")
+        chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
 

@@ -140,7 +140,15 @@ def test_an_oversized_body_gets_413_before_it_is_sent_and_legit_acks_go_on(web, 
     assert statuses == [413] * 5
     assert all(status == 200 and seconds < 1 for status, seconds in (slash(web, stub) for _ in range(5)))
     chunked = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-    assert raw(web.port, chunked) == 411
+    assert raw(web.port, chunked) == 400
+
+
+def test_a_small_content_length_with_a_chunked_body_is_refused_before_reading(web, stub):
+    """The attack review of 2026-12-06: Content-Length 5 plus Transfer-Encoding: chunked streamed a worker to
+    1.4 GB. Both headers: 400 before a byte of the body is read; the worker still acks at once."""
+    head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+    assert raw(web.port, head, b"400\r\n" + b"x" * 0x400 + b"\r\n") == 400  # refused on the head alone
+    assert all(status == 200 and seconds < 1 for status, seconds in (slash(web, stub) for _ in range(3)))
 
 
 def test_sixteen_slow_clients_do_not_delay_legit_acks(web, stub):
