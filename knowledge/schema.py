@@ -414,6 +414,7 @@ class CaseVocabulary(Strict):
     hedges: Terms
     benign: Terms
     liver_widespread: Terms
+    diffuse_liver_burden_pct: float
     primary_in_situ: Terms
     vascular: Terms
     biliary_obstruction: Terms

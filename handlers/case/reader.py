@@ -365,6 +365,8 @@ class CaseParser:
             case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
         if _first_affirmed(self.widespread, clauses) is not None and re.search(r"liver|hepatic|lobe", folded):
             case.liver_widespread = True
+        if case.hepatic_burden_pct is not None and case.hepatic_burden_pct >= self.k.case.diffuse_liver_burden_pct:
+            case.liver_widespread = True  # half the liver or more replaced is diffuse disease, whatever the count
         if case.sstr is None:  # "the scan with the special tracer (DOTATATE) didn't light up"
             for sentence in re.split(r"[.;\n]+", folded):
                 if (m := _SSTR_TOPIC.search(sentence)) and "fdg" not in sentence:
@@ -521,6 +523,8 @@ class CaseParser:
                 continue  # "new 1 cm nodule": a new lesion, not the primary
             after = re.split(r"[;,.\n]", text[m.end() : m.end() + 25])[0]  # what the size is said of: its clause
             before = re.split(r"[;,.\n]", text[max(0, m.start() - 30) : m.start()])[-1]
+            if re.search(r"duct|\bcbd\b|\bmpd\b|dilat|wirsung|\bcalib", before):
+                continue  # "CBD dilated to 14 mm": a duct, not the tumour
             met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment|\bseg\b", after)
             met_before = re.search(r"(?:liver|hepatic|met\w*|nodes?|bone|lung)\b", before)
             primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
