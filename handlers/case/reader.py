@@ -82,6 +82,9 @@ _SSTR_NEG = re.compile(
 _STAGED_ON = re.compile(
     r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
 )
+_PART_OF = re.compile(
+    r"\b(\d{1,2})\s*(?:of|/|out\s+of)\s*(\d{1,2})\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)"
+)
 _SSTR_MIXED = re.compile(
     r"(?:liver|lesions?|mets?|metastas[ie]s|deposits?|nodes?)\s+(?:are\s+|were\s+|is\s+)?(?:not\s+(?:\w+\s+)?avid|non[- ]?avid|negative)"
     r"|\bheterogene\w+|\bhalf\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:negative|not\s+avid)|\bsome\s+(?:lesions?\s+)?(?:negative|not\s+avid)|\bmixed\s+(?:uptake|avidity)"
@@ -373,9 +376,12 @@ class CaseParser:
                     self._sstr(sentence[m.start() : m.end() + 80], case)
         if case.sstr == "positive":  # "primary avid, liver lesions NOT avid": mixed uptake is not SSTR-positive
             for sentence in re.split(r"[.;\n]+", folded):
-                if _SSTR_TOPIC.search(sentence) and "fdg" not in sentence and (m := _SSTR_MIXED.search(sentence)):
+                if not _SSTR_TOPIC.search(sentence):
+                    continue
+                part = [p for p in _PART_OF.finditer(sentence) if int(p.group(1)) < int(p.group(2))]
+                if (m := None if "fdg" in sentence else _SSTR_MIXED.search(sentence)) or part:
                     case.sstr = "negative"
-                    case.evidence["sstr"] = "mixed uptake: " + m.group(0)
+                    case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
         if case.progression is None and any(t.outcome == "progressed" for t in case.treatments):
