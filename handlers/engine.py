@@ -65,7 +65,9 @@ class Engine:
             query = replace(query, intent=intent, confidence=100, parts=[intent])
         urgent = query.case.urgent or query.case.toxicities
         facts = query.case.details()
-        described = facts >= CASE_FACTS and (introduces_patient(text) or not _ASKS_FIRST.match(fold(text)))
+        described = facts >= CASE_FACTS and (
+            introduces_patient(text) or (facts > CASE_FACTS and not _ASKS_FIRST.match(fold(text)))
+        )
         if intent is None and query.intent != "treatment_plan" and (described or (urgent and facts >= 2)):
             query = replace(query, intent="treatment_plan", parts=["treatment_plan"])  # a patient, not a topic
         result = self._answer(query)

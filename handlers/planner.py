@@ -87,7 +87,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["progressed_on"] = case.progressing_on
     facts["treated"] = case.prior_therapies
     facts["details"] = case.details()
-    facts["toxicity"] = any(t.current for t in case.toxicities)
+    facts["toxicity"] = any(t.current and (t.grade is None or t.grade >= 3) for t in case.toxicities)
     facts["urgent"] = [f.id for f in case.urgent]
     # Antitumour systemic therapy, not symptom control (diazoxide, PPI, preoperative octreotide) or liver-directed.
     systemic_ids = {k.planner.acts[n].drug or n for n, act in k.planner.acts.items() if act.kind == "systemic"}

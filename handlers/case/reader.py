@@ -224,7 +224,9 @@ _ASKING = re.compile(
     r"|asking\s+(?:about|whether|if)|wonder\w*|thoughts\s+on|offered|keen\s+on|wants?\s+(?:to|a|an))\b"
 )
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
-_OUTCOME_IN_BRACKETS = re.compile(r"\(\s*(pd|pr|sd|cr|progress\w*|stable|respon\w*)\s*\)")
+_OUTCOME_IN_BRACKETS = re.compile(
+    r"\(\s*(pd|pr|sd|cr|progress\w*|stable|respon\w*)(?:\s+(?:in\s+)?(?:\d{1,2}/)?(?:19|20)?\d\d)?\s*\)"
+)
 _SHARED_VERB = re.compile(r"\s*on\b")
 # A clause that is only an item of a list of drugs ("everolimus", "and sunitinib"): it shares the outcome
 # said of the list before it.
@@ -386,6 +388,8 @@ class CaseParser:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
         if case.progression is None and any(t.outcome == "progressed" for t in case.treatments):
             case.progression = True
+        elif case.progression is None and any(t.outcome in ("stable", "responded") for t in case.treatments):
+            case.progression = False  # "on lanreotide, last CT SD": controlled
         if case.recurrence and not case.prior_surgery and not self.recurrence_word.search(folded):
             case.recurrence = None  # "new lesions" without a resection is progression, not recurrence
         if self.pending_anywhere.search(folded):
@@ -510,8 +514,12 @@ class CaseParser:
         for m in matches:
             sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
             drugs = [t.drug for t in case.treatments if t.drug.replace("_", " ") in sentence]
-            if not drugs:  # the drug the patient is on (or stopped for it): the first named, not progressed on
-                drugs = [t.drug for t in case.treatments if t.outcome != "progressed"][:1]
+            if not drugs:  # the drug the patient is on, else the last one not progressed on, else the last one
+                drugs = (
+                    [t.drug for t in case.treatments if t.outcome in CURRENT][:1]
+                    or [t.drug for t in case.treatments if t.outcome != "progressed"][-1:]
+                    or [t.drug for t in case.treatments][-1:]
+                )
             grade = next(g for g in m.groups() if g.isdigit())
             past = bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)
             event = " ".join(m.group(0).split())
@@ -878,19 +886,22 @@ class CaseParser:
             case.recurrence = True
         elif m:
             case.recurrence = False
-        if self.future.search(clause) or re.search(r"\b(?:s/?p|had|underwent|status\s+post)\s+nothing\b", clause):
+        context = f"{prev} {clause}" if len(tokens(clause)) <= 4 else clause
+        if self.future.search(context) or re.search(r"\b(?:s/?p|had|underwent|status\s+post)\s+nothing\b", clause):
             return
         for m in _PD_OPERATION.finditer(clause):
             if re.match(r"(?:pd|dp|tp|vs|versus|or)\b", m.group(0)) and not self.past.search(clause):
                 continue  # "DP + liver resection?" proposes; "DP+S 2019" was done
+            if any(sp.kind in ("therapy", "therapy_class") for sp in self.lex.find(tokens(clause[: m.start()]))):
+                continue  # "lanreotide PD 2022": the drug's progression
             name = _ABBREVIATED_OPERATION[re.search(r"\b(?:pd|dp|tp)\b", m.group(0)).group(0)]  # type: ignore[union-attr]
             if name not in case.prior_surgery:
                 case.prior_surgery.append(name)
-        context = f"{prev} {clause}" if len(tokens(clause)) <= 4 else clause
         specific = False
+        where = context
         for name, pattern in self.procedures.items():
-            m = pattern.search(clause)
-            if not m or _negated(clause, m.start(), m.end()) or (name == "other" and specific):
+            m = pattern.search(where)
+            if not m or _negated(where, m.start(), m.end()) or (name == "other" and specific):
                 continue
             if name == "resection" and not (self.past.search(context) or self.done.match(m.group(0))):
                 continue
