@@ -532,7 +532,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     if any(w.severity == "critical" for w in urgent):
         summary += " First: act on the urgent findings below, before any test or treatment."
     elif steps and (first is None or steps[0].text.startswith("If ")):
-        summary += f" First: settle whether {steps[0].text[3:].split(': ')[0]}: the plan turns on it."
+        summary += f" First: settle what the plan turns on (if {steps[0].text[3:].split(': ')[0]})."
     elif first is not None:
         summary += f" First: {_lower_first(first)}."
     a = answer.new("treatment_plan", f"Plan: {desc}", summary)
@@ -545,9 +545,10 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
     more = len(steps) - MAIN_STEPS
     raised = list(dict.fromkeys(w.warning.board_question for w in d.warnings if w.warning.board_question))
+    paused = d.facts["phase"] == "toxicity" and d.facts["progression"] is not True
     questions = (
         raised
-        + board_questions(lay, planner)[:MAIN_QUESTIONS]
+        + ([] if paused else board_questions(lay, planner))[:MAIN_QUESTIONS]
         + ["Needed: " + t.split(":")[0][0].lower() + t.split(":")[0][1:] for _, t, _ in lay.asks if ":" in t]
     )
     a.sections += section(
@@ -577,8 +578,8 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     first_systemic = next((s for s in d.steps if s.step.phase == "systemic"), None)
     groups: dict[str, list[tuple[DraftStep, str | None]]] = {}
     for s in d.steps:
-        if s.step.phase == "intensity" or (s.step.phase == "systemic" and paused) or s in lay.follow:
-            continue  # a reason, not a step; next lines that wait for a toxicity; follow-up last
+        if s.step.phase == "intensity" or (s.step.phase in _PAUSED and paused) or s in lay.follow:
+            continue  # a reason, not a step; treatments that wait while a toxicity settles; follow-up last
         base = _dedupe([{f: v for f, v in b.items() if f not in _WHERE} for b in s.cond])
         where = (
             None
@@ -612,6 +613,7 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     return out
 
 
+_PAUSED = {"systemic", "liver_directed"}  # what waits while a toxicity of the current drug settles
 _WHERE = {"location", "peripheral"}  # facts about where the tumour is: said beside an operation, not as a branch
 
 
