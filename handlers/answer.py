@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, model_validator
 
 from knowledge import Knowledge
 
@@ -98,7 +98,6 @@ class Answer(BaseModel):
     rules_fired: list[str] = []
     case: dict[str, Any] | None = None
     plan: PlanSummary | None = None
-    followups: list[str] = Field(default_factory=list)  # example questions to try next
 
     def cited_ids(self) -> list[str]:
         """Source ids in order of first citation: summary, warnings, then sections."""

@@ -87,7 +87,4 @@ def closest_matches(q: Query, k: Knowledge) -> Answer:
         closest=True,
     )
     a.sections += section("Closest matches", [item(h) for h in q.matches])
-    follow = [i for i in dict.fromkeys(h.doc.intent for h in q.matches) if i not in _HIDDEN]
-    examples = {i.name: i.example for i in k.intents.intents}
-    a.followups = [examples[i] for i in follow[:3] if i in examples]
     return a
