@@ -554,3 +554,33 @@ def test_before_their_operation_asks_for_preoperative_care(engine, text):
 def test_where_to_look_for_the_primary_leads_with_the_suspected_primary(engine, text):
     title, first = first_lines(engine, text)
     assert "suspect" in first.lower() or "intestin" in first.lower() or "lung" in first.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what's the metastatic rate of PPoma?", "are somatostatinomas usually malignant", "GRFoma spread risk?"],
+)
+def test_a_subtype_the_sources_never_name_is_said_to_be_not_covered(engine, text):
+    a = engine.ask(text).answer
+    assert a.not_covered and a.title.startswith("Not in my sources") and not a.declined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum gets flushing after meals with her NET, which symptoms of carcinoid syndrome matter?",
+        "ileal NET pt wheezing and going red, is that carcinoid syndrome?",
+    ],
+)
+def test_carcinoid_syndrome_symptoms_are_said_to_be_not_covered(engine, text):
+    title, _ = first_lines(engine, text)
+    assert title.startswith("Not in my sources") and "carcinoid syndrome" in title
+
+
+@pytest.mark.parametrize(
+    "text", ["what Ki-67 counts as G2 in a pancreatic NET?", "grade 2 PNET: what mitotic range defines it?"]
+)
+def test_a_range_the_sources_only_imply_is_said_to_be_not_stated(engine, text):
+    a = engine.ask(text).answer
+    assert "G2" in a.not_covered[0] and "do not give" in a.summary
+    assert "<3%" in a.summary and ">20%" in a.summary  # what the sources do state follows
