@@ -589,3 +589,17 @@ def test_a_range_the_sources_only_imply_is_said_to_be_not_stated(engine, text):
 def test_why_carcinoid_syndrome_happens_is_answered_not_called_silent(engine):
     a = engine.ask("my wife has a small bowel NET and flushing, the GP says carcinoid syndrome, why would that be?").answer
     assert not a.not_covered and "liver" in to_text(a)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("my oncologist suggested RFA for the liver deposits, does it actually work?", "RFA"),
+        ("TACE for PNET liver mets: RR and 5-year survival?", "60-95%"),
+        ("embolisation of NET liver metastases - response rate and five year OS", "60-95%"),
+    ],
+)
+def test_a_treatment_asked_whether_it_works_leads_with_its_outcome_figures(engine, text, figure):
+    result = engine.ask(text)
+    title, first = first_lines(engine, text)
+    assert result.query.intent == "therapy" and figure in f"{title} {first}"
