@@ -603,3 +603,30 @@ def test_a_treatment_asked_whether_it_works_leads_with_its_outcome_figures(engin
     result = engine.ask(text)
     title, first = first_lines(engine, text)
     assert result.query.intent == "therapy" and figure in f"{title} {first}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his PNET is in the liver and the bones now. is the bone part better than the liver part? prognosis?",
+        "PNET with bone mets - is that worse than liver mets for outlook?",
+    ],
+)
+def test_one_spread_compared_with_another_leads_with_each_ones_survival(engine, text):
+    result = engine.ask(text)
+    _, first = first_lines(engine, text)
+    assert result.query.intent == "survival"
+    assert "Bone metastasis" in first and "liver metastasis" in first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many pancreatic NETs are already in the liver when first found?",
+        "PNET liver mets at diagnosis - how common, the scan suggests it?",
+    ],
+)
+def test_when_first_found_asks_for_the_rate_at_diagnosis_not_the_scan(engine, text):
+    result = engine.ask(text)
+    _, first = first_lines(engine, text)
+    assert result.query.intent == "metastatic_sites" and "at diagnosis" in first
