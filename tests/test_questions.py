@@ -554,3 +554,79 @@ def test_before_their_operation_asks_for_preoperative_care(engine, text):
 def test_where_to_look_for_the_primary_leads_with_the_suspected_primary(engine, text):
     title, first = first_lines(engine, text)
     assert "suspect" in first.lower() or "intestin" in first.lower() or "lung" in first.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what's the metastatic rate of PPoma?", "are somatostatinomas usually malignant", "GRFoma spread risk?"],
+)
+def test_a_subtype_the_sources_never_name_is_said_to_be_not_covered(engine, text):
+    a = engine.ask(text).answer
+    assert a.not_covered and a.title.startswith("Not in my sources") and not a.declined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum gets flushing after meals with her NET, which symptoms of carcinoid syndrome matter?",
+        "ileal NET pt wheezing and going red, is that carcinoid syndrome?",
+    ],
+)
+def test_carcinoid_syndrome_symptoms_are_said_to_be_not_covered(engine, text):
+    title, _ = first_lines(engine, text)
+    assert title.startswith("Not in my sources") and "carcinoid syndrome" in title
+
+
+@pytest.mark.parametrize(
+    "text", ["what Ki-67 counts as G2 in a pancreatic NET?", "grade 2 PNET: what mitotic range defines it?"]
+)
+def test_a_range_the_sources_only_imply_is_said_to_be_not_stated(engine, text):
+    a = engine.ask(text).answer
+    assert "G2" in a.not_covered[0] and "do not give" in a.summary
+    assert "<3%" in a.summary and ">20%" in a.summary  # what the sources do state follows
+
+
+def test_why_carcinoid_syndrome_happens_is_answered_not_called_silent(engine):
+    a = engine.ask("my wife has a small bowel NET and flushing, the GP says carcinoid syndrome, why would that be?").answer
+    assert not a.not_covered and "liver" in to_text(a)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("my oncologist suggested RFA for the liver deposits, does it actually work?", "RFA"),
+        ("TACE for PNET liver mets: RR and 5-year survival?", "60-95%"),
+        ("embolisation of NET liver metastases - response rate and five year OS", "60-95%"),
+    ],
+)
+def test_a_treatment_asked_whether_it_works_leads_with_its_outcome_figures(engine, text, figure):
+    result = engine.ask(text)
+    title, first = first_lines(engine, text)
+    assert result.query.intent == "therapy" and figure in f"{title} {first}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his PNET is in the liver and the bones now. is the bone part better than the liver part? prognosis?",
+        "PNET with bone mets - is that worse than liver mets for outlook?",
+    ],
+)
+def test_one_spread_compared_with_another_leads_with_each_ones_survival(engine, text):
+    result = engine.ask(text)
+    _, first = first_lines(engine, text)
+    assert result.query.intent == "survival"
+    assert "Bone metastasis" in first and "liver metastasis" in first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many pancreatic NETs are already in the liver when first found?",
+        "PNET liver mets at diagnosis - how common, the scan suggests it?",
+    ],
+)
+def test_when_first_found_asks_for_the_rate_at_diagnosis_not_the_scan(engine, text):
+    result = engine.ask(text)
+    _, first = first_lines(engine, text)
+    assert result.query.intent == "metastatic_sites" and "at diagnosis" in first

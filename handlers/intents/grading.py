@@ -63,6 +63,13 @@ def grading(q: Query, k: Knowledge) -> Answer:
             sorted({s for r in g.grades for s in r.sources}),
         )
         a.warnings.append(Warn(severity="info", text=g.derived_note, sources=list(rules["G2"].sources)))
+        asked = rules.get(c.grade or "")
+        if asked is not None and asked.derived:
+            # "the Ki-67 range for G2": a range the sources never state, only one the engine derives
+            label = f"a stated Ki-67 or mitotic range for {asked.grade}"
+            a.not_covered.append(label)
+            a.title = f"Not in my sources: {label}"
+            a.summary = f"The sources do not give a range for {asked.grade}. " + a.summary
     a.sections += section("Thresholds", thresholds)
     a.sections += section("Why grade matters", [fact(f) for f in g.notes])
     return a

@@ -320,7 +320,7 @@ def _nodal_range(prims) -> str:
     return f"{lo.nodal.formatted()} ({lo.name}) to {hi.nodal.formatted()} ({hi.name})"
 
 
-COMPARED = {"versus", "or", "compared", "compare", "comparison", "between", "each"}  # sites compared, not together
+COMPARED = {"versus", "or", "compared", "compare", "comparison", "between", "each", "than"}  # sites compared, not together
 
 
 def survival(q: Query, k: Knowledge) -> Answer:
@@ -366,7 +366,10 @@ def survival(q: Query, k: Knowledge) -> Answer:
             if s not in sv.silent_sites and s in sites
         ]
     if asked:
-        summary, ss = "; ".join(i.text for i in asked[:2]) + ".", sorted({s for i in asked[:2] for s in i.sources})
+        lead = asked[:2]
+        if len(rows) > 1 and COMPARED & set(q.words):  # "is bone worse than liver?": each one's 5-year OS first
+            lead = [pattern_items(p, whose=False)[-1] for p in rows]
+        summary, ss = "; ".join(i.text for i in lead) + ".", sorted({s for i in lead for s in i.sources})
     elif silent:
         summary, ss = silent[0], []
     elif extreme := superlative(q, higher_is_worse=False):

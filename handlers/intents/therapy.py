@@ -13,6 +13,7 @@ from handlers.router import Query
 from knowledge import Knowledge
 from knowledge.schema import Therapy
 
+LEAD = 3  # the first line holds this many answers to the aspects asked ("response rate and 5-year OS")
 MAX_DETAILED = 4  # more than this many therapies in one question get one line each
 SYSTEMIC = ("drug", "radionuclide")  # kinds compared side by side (dose, route, key figures) when two are asked
 
@@ -63,7 +64,7 @@ def therapy(q: Query, k: Knowledge) -> Answer:
     focus = _focus(q, k, asked[:MAX_DETAILED], a)
     if focus:
         a.sections += section("What you asked", focus)
-        lead = focus[:2]
+        lead = focus[:LEAD]
         a.summary = " ".join(i.text.rstrip(".") + "." for i in lead)
         a.summary_sources = sorted({s for i in lead for s in i.sources})
     drugs = [t for t in asked if t.kind in SYSTEMIC]
