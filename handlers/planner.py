@@ -661,8 +661,8 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         if not held and scope:
             held = [scope]
         if held:
-            text = f"{name}: not offered here: {held[0]}" + (f". The sources: {said.rationale}" if said else "")
-            out.append(Item(text=text, sources=list(said.sources) if said else []))
+            line = f"{name}: not offered here: {held[0]}" + (f". The sources: {said.rationale}" if said else "")
+            out.append(Item(text=line, sources=list(said.sources) if said else []))
         else:
             out.append(Item(text=f"{name}: the sources give it no place in this case; it is for the board"))
     return out[:MAIN_QUESTIONS]

@@ -60,3 +60,15 @@ def test_review_case(engine, item):
         assert item["first_systemic"] in systemic[0].acts
     if item.get("first_line_qualified") is False and systemic:
         assert not systemic[0].text.lower().startswith(("on progression", "or")), systemic[0].text
+
+
+def test_a_question_about_one_option_is_answered_about_that_option_only(engine):
+    """Round 6's dangerous case: PRRT asked with reduced kidney function. PRRT and streptozocin are held
+    back for the board (sources silent on renal eligibility), and the answer names only what was asked."""
+    a = engine.ask(
+        "Metastatic PNET G2, SSTR+ all lesions, progressing on lanreotide, creatinine clearance 35. Is PRRT OK?"
+    ).answer
+    asked = next(s for s in a.sections if s.title == "Your question")
+    assert len(asked.items) == 1 and asked.items[0].text.startswith("PRRT: not offered here: reduced kidney function")
+    assert not {"prrt", "streptozocin_5fu"} & set(a.plan.acts)
+    assert any(w.text.startswith("Act first: creatinine clearance 35") for w in a.warnings)

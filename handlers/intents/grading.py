@@ -63,7 +63,7 @@ def grading(q: Query, k: Knowledge) -> Answer:
             sorted({s for r in g.grades for s in r.sources}),
         )
         a.warnings.append(Warn(severity="info", text=g.derived_note, sources=list(rules["G2"].sources)))
-        asked = rules.get(c.grade or "")
+        asked = next((r for g_, r in rules.items() if g_ == c.grade), None)
         if asked is not None and asked.derived:
             # "the Ki-67 range for G2": a range the sources never state, only one the engine derives
             label = f"a stated Ki-67 or mitotic range for {asked.grade}"

@@ -320,7 +320,16 @@ def _nodal_range(prims) -> str:
     return f"{lo.nodal.formatted()} ({lo.name}) to {hi.nodal.formatted()} ({hi.name})"
 
 
-COMPARED = {"versus", "or", "compared", "compare", "comparison", "between", "each", "than"}  # sites compared, not together
+COMPARED = {
+    "versus",
+    "or",
+    "compared",
+    "compare",
+    "comparison",
+    "between",
+    "each",
+    "than",
+}  # sites compared, not together
 
 
 def survival(q: Query, k: Knowledge) -> Answer:
