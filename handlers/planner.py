@@ -73,7 +73,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         case.malignant_features or case.biliary_obstruction or case.splenic_vessel_involvement or facts["nodes"]
     )
     facts["malignant"] = malignant or bool(facts["metastatic"])  # metastases are a malignant feature
-    big = case.size_cm is not None and case.size_cm >= 2
+    big = case.size_cm is not None and case.size_cm >= k.planner.large_tumour_cm
     facts["large_or_malignant"] = (
         True if malignant or big or facts["metastatic"] else False if case.size_cm is not None else None
     )

@@ -863,6 +863,7 @@ class PlannerFile(Strict):
     requirements: list[Requirement]
     rules: list[Rule]
     prognosis: list[PrognosisMap]
+    large_tumour_cm: float  # the size from which a tumour counts as large (large_or_malignant)
     board_prompt: str
 
     @model_validator(mode="after")
