@@ -176,7 +176,7 @@ class Planner:
         self.requirements: dict[str, Requirement] = {r.id: r for r in p.requirements if r.id}
         self.therapies = {t.id: t for t in k.therapies.therapies}
         self.unknowns = {u.fact: u for u in p.unknowns}
-        self.asked = [(q.acts, terms_pattern(q.terms)) for q in p.asked]
+        self.asked = [(q.acts, terms_pattern(q.terms), q.say) for q in p.asked]
         self.exclusive = {frozenset(pair) for pair in p.exclusive}
         self._act_requirements = {
             name: [self.requirements[r] for r in act.requires]
@@ -654,6 +654,9 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             for why, what in lay.draft.held_back
             if any(planner.acts[a].label == what or planner.step_label_of(a) == what for a in acts)
         ]
+        if q[2]:
+            out.append(Item(text=f"{name}: {q[2]}"))
+            continue
         said = planner.said_of(acts)
         scope = next(
             (r.scope for r in planner.k.planner.rules if r.scope and any(acts & set(st.acts) for st in r.steps)), None

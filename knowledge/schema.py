@@ -849,6 +849,7 @@ class Assumption(Conditional):
 class Asked(Strict):
     acts: list[str] = Field(min_length=1)
     terms: Terms
+    say: str | None = None  # the answer when no step holds (a question the sources answer by omission)
 
 
 class PlannerFile(Strict):

@@ -72,3 +72,35 @@ def test_a_question_about_one_option_is_answered_about_that_option_only(engine):
     assert len(asked.items) == 1 and asked.items[0].text.startswith("PRRT: not offered here: reduced kidney function")
     assert not {"prrt", "streptozocin_5fu"} & set(a.plan.acts)
     assert any(w.text.startswith("Act first: creatinine clearance 35") for w in a.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        # round 6: a symptom course ("progressive dry cough") on a drug is a possible toxicity, not progression
+        (
+            "52F metastatic PNET G2 on everolimus 10 mg, 3 wks progressive dry cough, SOB on exertion, sats 89% RA, CT bilateral ground glass.",
+            lambda case, a: case.progression is not True and any(t.drug == "everolimus" for t in case.toxicities),
+        ),
+        # round 6: each size belongs to its own item; the dominant MEN1 lesion is in the head
+        (
+            "MEN1, 34F, several PNETs: 1.1 cm body, 0.8 cm tail, 2.4 cm head (grew from 1.8 in 18 mo), gastrin and glucose normal. Plan?",
+            lambda case, a: (
+                case.size_cm == 2.4 and case.location == "head" and "distal_pancreatectomy" not in a.plan.acts
+            ),
+        ),
+        # round 6: after the operation, no lymph node resection and no 'resect or watch'
+        (
+            "Post distal pancreatectomy 3 months, G1 PNET 1.9 cm R0, 0/12 nodes. What follow-up?",
+            lambda case, a: "lymph_node_resection" not in a.plan.acts and "surveillance" in a.plan.acts,
+        ),
+        # round 6: 'liver mets, largest 3 cm' is a liver lesion's size, not the primary's
+        (
+            "s/p Whipple 2020 for PNET, now 6 bilobar liver mets, largest 3 cm, G2 Ki-67 7%. IR offering TACE. Reasonable?",
+            lambda case, a: case.size_cm is None and case.liver_lesion_cm == 3.0,
+        ),
+    ],
+)
+def test_round_6_classes(engine, text, check):
+    result = engine.ask(text, intent="treatment_plan")
+    assert check(result.query.case, result.answer)

@@ -111,7 +111,7 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(
-    r"progress|\bpd\b|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)"
+    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)"
 )
 # "s/p PD 2020", "PD for a head PNET", "post-PD": the operation; "PD on everolimus", "RECIST PD": progression.
 _PD_OPERATION = re.compile(
@@ -411,7 +411,7 @@ class CaseParser:
             s for s in SITE_ORDER if s in case.uncertain_sites and s not in case.metastases + case.metastases_ruled_out
         ]
         asks = [c.text for c in clauses if c.question or _ASKING.search(c.text)] + re.findall(
-            r"(?:^|\n)\s*(?:q|question|qs)\s*[:-]\s*([^\n]*)", folded
+            r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded
         )
         case.question = " ".join(" ".join(asks).split())
         case.ignored = _ignored(clauses, used)
@@ -468,7 +468,8 @@ class CaseParser:
             if re.search(r"liver|hepatic|\bseg|node|\bln\b|met", before + text[m.end() : m.end() + 15]):
                 continue
             after = text[m.end() : m.end() + 35]
-            where = [w for w in _LOCATION.findall(before) if w != "duodenal"][-1:] or _LOCATION.findall(after)[:1]
+            item = re.split(r"[,;]", before)[-1]  # "0.8 cm tail, 2.4 cm head": each size's own item
+            where = [w for w in _LOCATION.findall(item) if w != "duodenal"][-1:] or _LOCATION.findall(after)[:1]
             sized.append((_cm(m), {"bod": "body"}.get(where[0], where[0]) if where else None, m.group(0)))
         if len(sized) > 1:
             size, region, words = max(sized, key=lambda x: x[0])
@@ -536,11 +537,17 @@ class CaseParser:
             if re.search(r"\bnew\s+$", text[max(0, m.start() - 6) : m.start()]):
                 continue  # "new 1 cm nodule": a new lesion, not the primary
             after = re.split(r"[;,.\n]", text[m.end() : m.end() + 25])[0]  # what the size is said of: its clause
-            before = re.split(r"[;,.\n]", text[max(0, m.start() - 30) : m.start()])[-1]
+            parts = re.split(r"[;,.\n]", text[max(0, m.start() - 45) : m.start()])
+            before = parts[-1]
+            if (
+                re.fullmatch(r"\s*(?:the\s+)?(?:largest|biggest|up\s+to|measuring|max\w*)\s*", before)
+                and len(parts) > 1
+            ):
+                before = parts[-2] + " " + before  # "liver mets, largest 3 cm": the size of the item before
             if re.search(r"duct|\bcbd\b|\bmpd\b|dilat|wirsung|\bcalib", before):
                 continue  # "CBD dilated to 14 mm": a duct, not the tumour
             met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment|\bseg\b", after)
-            met_before = re.search(r"(?:liver|hepatic|met\w*|nodes?|bone|lung)\b", before)
+            met_before = re.search(r"(?:liver|hepatic|met\w*|nodes?|bone|lung)\b|\bseg(?:ment)?\s*\d", before)
             primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
             if (met_after or met_before) and not re.search(primary_words, before + after):
                 if re.search(r"liver|hepatic|\bseg", before + after):
