@@ -104,3 +104,15 @@ def test_a_question_about_one_option_is_answered_about_that_option_only(engine):
 def test_round_6_classes(engine, text, check):
     result = engine.ask(text, intent="treatment_plan")
     assert check(result.query.case, result.answer)
+
+
+def test_a_comorbidity_drug_is_never_held_as_a_toxicity(engine):
+    """Round 7's dangerous case: 'hypertension and AF on apixaban' became 'hold apixaban now'. Only an
+    antitumour drug carries a toxicity; a somatostatin analogue only when nothing else is given."""
+    a = engine.ask("78M 0.8 cm NF-PNET tail, localised, G1. Hypertension and AF on apixaban. Resect?").answer
+    assert not any("apixaban" in w.text for w in a.warnings if w.text.startswith("Act first"))
+    assert a.plan.phase == "localised"
+    case = engine.ask(
+        "Met PNET G2 on lanreotide and everolimus, now grade 3 pneumonitis.", intent="treatment_plan"
+    ).query.case
+    assert [t.drug for t in case.toxicities] == ["everolimus"]

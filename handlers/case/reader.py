@@ -306,6 +306,12 @@ class CaseParser:
         self.fdg_neg = terms_pattern(v.fdg_negative)
         self.several = terms_pattern(v.several_lesions)
         self.tox_events = terms_pattern(v.toxicity_events)
+        self.antitumour_other = terms_pattern(v.antitumour_other)
+        ssa = next(c for c in knowledge.therapies.classes if c.id == "ssa")
+        self.ssa_drugs = {"ssa", *ssa.members}
+        self.antitumour_ids = {t.id for t in knowledge.therapies.therapies if t.kind == "drug"} | {
+            c.id for c in knowledge.therapies.classes
+        }
         u = knowledge.urgent
         self.labs = [(lab.id, re.compile(lab.pattern), lab.ranges) for lab in u.labs]
         self.findings = [
@@ -459,6 +465,12 @@ class CaseParser:
             if words:
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
 
+    def _antitumour(self, drug: str) -> bool:
+        """A drug of the sources' systemic therapies or classes, PRRT, or an antitumour drug they do not discuss."""
+        return (
+            drug in self.antitumour_ids or drug == "prrt" or bool(self.antitumour_other.search(drug.replace("_", " ")))
+        )
+
     def _dominant(self, text: str, case: Case) -> bool:
         """Several pancreatic tumours: the largest (the dominant one, which decides the operation) and the
         location named just before its size ("head 0.8cm, body 1.4cm, tail 2.6cm")."""
@@ -500,7 +512,12 @@ class CaseParser:
             if self.toxicity.search(m.group(1))
             and not any(o.start() < m.end() and m.start() < o.end() for o in matches)
         ]
-        current = [t.drug for t in case.treatments if t.outcome in CURRENT or t.outcome == "stopped_toxicity"]
+        # Only an antitumour drug can carry a toxicity here (never "AF on apixaban"), and a somatostatin
+        # analogue, usually the background line, only when no other antitumour drug is given.
+        treated = sorted(
+            (t for t in case.treatments if self._antitumour(t.drug)), key=lambda t: t.drug in self.ssa_drugs
+        )
+        current = [t.drug for t in treated if t.outcome in CURRENT or t.outcome == "stopped_toxicity"]
         if not matches and current:  # no grade said: an event reported while on a drug is a possible toxicity
             events = [
                 c
@@ -514,12 +531,12 @@ class CaseParser:
                 case.toxicities.append(Toxicity(event=f"possible toxicity ({words})", drug=current[0]))
         for m in matches:
             sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
-            drugs = [t.drug for t in case.treatments if t.drug.replace("_", " ") in sentence]
+            drugs = [t.drug for t in treated if t.drug.replace("_", " ") in sentence]
             if not drugs:  # the drug the patient is on, else the last one not progressed on, else the last one
                 drugs = (
-                    [t.drug for t in case.treatments if t.outcome in CURRENT][:1]
-                    or [t.drug for t in case.treatments if t.outcome != "progressed"][-1:]
-                    or [t.drug for t in case.treatments][-1:]
+                    [t.drug for t in treated if t.outcome in CURRENT][:1]
+                    or [t.drug for t in treated if t.outcome != "progressed"][-1:]
+                    or [t.drug for t in treated][-1:]
                 )
             grade = next(g for g in m.groups() if g.isdigit())
             past = bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)
