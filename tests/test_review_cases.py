@@ -116,3 +116,13 @@ def test_a_comorbidity_drug_is_never_held_as_a_toxicity(engine):
         "Met PNET G2 on lanreotide and everolimus, now grade 3 pneumonitis.", intent="treatment_plan"
     ).query.case
     assert [t.drug for t in case.toxicities] == ["everolimus"]
+
+
+def test_a_question_about_a_drug_with_other_medicines_says_first_that_the_sources_are_silent(engine):
+    """Round 8's dangerous case: 'everolimus with clarithromycin and simvastatin, is that safe?' got a dose
+    card. Safety with other medicines is an aspect the sources do not cover: the first line says so."""
+    a = engine.ask(
+        "My dad has a pancreatic NET with spread to the liver and they want to start everolimus. "
+        "He takes clarithromycin for a chest infection and simvastatin. Is that safe?"
+    ).answer
+    assert "do not cover its side effects or interactions" in a.summary
