@@ -19,6 +19,7 @@ from handlers import answer, plan_check
 from handlers.answer import Answer, Item, PlanSummary, Section, Warn, section
 from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
 from handlers.case import CURRENT, FAILED, PRIMARY_OPERATIONS, Case, understood, with_evidence
+from handlers.case.reader import antitumour
 from knowledge import Knowledge
 from knowledge.schema import (
     PHASES,
@@ -90,10 +91,8 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["toxicity"] = any(t.current and (t.grade is None or t.grade >= 3) for t in case.toxicities)
     facts["urgent"] = [f.id for f in case.urgent]
     # Antitumour systemic therapy, not symptom control (diazoxide, PPI, preoperative octreotide) or liver-directed.
-    systemic_ids = {k.planner.acts[n].drug or n for n, act in k.planner.acts.items() if act.kind == "systemic"}
-    systemic_ids |= {c.id for c in k.therapies.classes} - {"liver_directed"}
-    other = terms_pattern(k.case.antitumour_other)
-    systemic = [t for t in case.treatments if t.drug in systemic_ids or other.search(t.drug.replace("_", " "))]
+    is_antitumour = antitumour(k)
+    systemic = [t for t in case.treatments if is_antitumour(t.drug)]
     # A somatostatin analogue for a functioning tumour's symptoms before its operation is not a treatment line.
     ssa = {"ssa", *next(c.members for c in k.therapies.classes if c.id == "ssa")}
     advanced = bool(facts["metastatic"]) or case.resectable is False or bool(facts["recurrence"])
@@ -545,7 +544,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
     more = len(steps) - MAIN_STEPS
     raised = list(dict.fromkeys(w.warning.board_question for w in d.warnings if w.warning.board_question))
-    paused = d.facts["phase"] == "toxicity" and d.facts["progression"] is not True
+    paused = _paused(d.facts)
     questions = (
         raised
         + ([] if paused else board_questions(lay, planner))[:MAIN_QUESTIONS]
@@ -574,7 +573,7 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     order of systemic therapy."""
     d = lay.draft
     seq, facts = d.sequence, d.facts
-    paused = facts["phase"] == "toxicity" and facts["progression"] is not True
+    paused = _paused(facts)
     first_systemic = next((s for s in d.steps if s.step.phase == "systemic"), None)
     groups: dict[str, list[tuple[DraftStep, str | None]]] = {}
     for s in d.steps:
@@ -614,6 +613,13 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
 
 
 _PAUSED = {"systemic", "liver_directed"}  # what waits while a toxicity of the current drug settles
+
+
+def _paused(facts: dict[str, Any]) -> bool:
+    """A toxicity of the drug still given, without progression: new lines and their choice wait."""
+    return facts["phase"] == "toxicity" and facts["progression"] is not True
+
+
 _WHERE = {"location", "peripheral"}  # facts about where the tumour is: said beside an operation, not as a branch
 
 

@@ -306,12 +306,9 @@ class CaseParser:
         self.fdg_neg = terms_pattern(v.fdg_negative)
         self.several = terms_pattern(v.several_lesions)
         self.tox_events = terms_pattern(v.toxicity_events)
-        self.antitumour_other = terms_pattern(v.antitumour_other)
+        self.antitumour = antitumour(knowledge)
         ssa = next(c for c in knowledge.therapies.classes if c.id == "ssa")
         self.ssa_drugs = {"ssa", *ssa.members}
-        self.antitumour_ids = {t.id for t in knowledge.therapies.therapies if t.kind == "drug"} | {
-            c.id for c in knowledge.therapies.classes
-        }
         u = knowledge.urgent
         self.labs = [(lab.id, re.compile(lab.pattern), lab.ranges) for lab in u.labs]
         self.findings = [
@@ -465,12 +462,6 @@ class CaseParser:
             if words:
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
 
-    def _antitumour(self, drug: str) -> bool:
-        """A drug of the sources' systemic therapies or classes, PRRT, or an antitumour drug they do not discuss."""
-        return (
-            drug in self.antitumour_ids or drug == "prrt" or bool(self.antitumour_other.search(drug.replace("_", " ")))
-        )
-
     def _dominant(self, text: str, case: Case) -> bool:
         """Several pancreatic tumours: the largest (the dominant one, which decides the operation) and the
         location named just before its size ("head 0.8cm, body 1.4cm, tail 2.6cm")."""
@@ -515,7 +506,7 @@ class CaseParser:
         # Only an antitumour drug can carry a toxicity here (never "AF on apixaban"), and a somatostatin
         # analogue, usually the background line, only when no other antitumour drug is given.
         treated = sorted(
-            (t for t in case.treatments if self._antitumour(t.drug)), key=lambda t: t.drug in self.ssa_drugs
+            (t for t in case.treatments if self.antitumour(t.drug)), key=lambda t: t.drug in self.ssa_drugs
         )
         current = [t.drug for t in treated if t.outcome in CURRENT or t.outcome == "stopped_toxicity"]
         if not matches and current:  # no grade said: an event reported while on a drug is a possible toxicity
@@ -1004,6 +995,28 @@ def _snapshot(case: Case) -> tuple:
         tuple((t.drug, t.outcome) for t in v) if k == "treatments" else len(v) if isinstance(v, (list, dict)) else v
         for k, v in case.__dict__.items()
     )
+
+
+@dataclass(frozen=True)
+class Antitumour:
+    """Whether a treatment's drug is antitumour therapy: one of the sources' systemic acts, a class of them,
+    or a drug they do not discuss that case.yaml names (antitumour_other). Not symptom control (PPI,
+    diazoxide), not liver-directed therapy or surgery, not a comorbidity's drug (apixaban). The one home of
+    this test: the reader attaches toxicities with it, the planner's phases count treatment lines with it.
+    A class, not a closure, so the engine snapshot can pickle it."""
+
+    ids: frozenset[str]
+    other: re.Pattern[str]
+
+    def __call__(self, drug: str) -> bool:
+        return drug in self.ids or self.other.search(drug.replace("_", " ")) is not None
+
+
+def antitumour(k: Knowledge) -> Antitumour:
+    acts = k.planner.acts
+    ids = {acts[n].drug or n for n, act in acts.items() if act.kind == "systemic"}
+    ids |= {c.id for c in k.therapies.classes if set(c.members) <= ids}
+    return Antitumour(frozenset(ids), terms_pattern(k.case.antitumour_other))
 
 
 def _clause_at(clauses: list[_Clause], pos: int) -> str:
