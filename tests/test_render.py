@@ -225,3 +225,11 @@ def test_every_intent_example_is_valid_block_kit(engine, knowledge):
             a = engine.ask(ex).answer
             assert blockkit.problems(answer_message(a, "abcd1234")) == [], ex
             _assert_table_limits(to_blocks(a))
+
+
+def test_a_clipped_text_never_ends_inside_an_escape():
+    from bot.render.blocks import _clip
+
+    for limit in range(5, 40):
+        clipped = _clip("&lt;0" * 50, limit)
+        assert len(clipped) <= limit and not re.search(r"&[a-z]*…$", clipped)

@@ -9,6 +9,7 @@ cells are raw_text, which Slack does not parse.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.render.text import cite_map, cites, source_line
@@ -43,7 +44,10 @@ def escape(text: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters; a cut never splits an escape ("&lt;") it falls inside."""
+    if len(text) <= limit:
+        return text
+    return re.sub(r"&[a-z]*$", "", text[: limit - 1]).rstrip() + "…"
 
 
 def _section(text: str) -> dict[str, Any]:
