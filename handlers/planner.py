@@ -88,7 +88,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["progressed_on"] = case.progressing_on
     facts["treated"] = case.prior_therapies
     facts["details"] = case.details()
-    facts["toxicity"] = any(t.current and (t.grade is None or t.grade >= 3) for t in case.toxicities)
+    facts["toxicity"] = any(t.current for t in case.toxicities)  # any grade: the toxicity is answered first
     facts["urgent"] = [f.id for f in case.urgent]
     # Antitumour systemic therapy, not symptom control (diazoxide, PPI, preoperative octreotide) or liver-directed.
     is_antitumour = antitumour(k)
@@ -355,7 +355,7 @@ class Planner:
             t = self.therapies[step.therapy]
             qualifier = s.text.split(":", 1)[0] if ":" in s.text.split(",")[0] else ""
             name = t.name + (f", {t.dose.text}" if t.dose else "")
-            return f"{qualifier}: {name[0].lower() + name[1:]}" if qualifier else name
+            return f"{qualifier}: {_lower_first(name)}" if qualifier else name
         return re.sub(r"\s*\([^()]*\)", "", s.text).split("; ")[0].strip()
 
     def step_label(self, step: Step) -> str:
@@ -383,7 +383,7 @@ class Planner:
         text = ", ".join(parts)
         figs = "; ".join(f"{q.label.lower() if q.label else ''} {q.formatted()}".strip() for q in t.figures)
         text += (f" ({figs})" if figs else "") + ("" if t.dose else " (the sources give no dose)")
-        return f"{qualifier}: {text[0].lower() + text[1:]}" if qualifier else text
+        return f"{qualifier}: {_lower_first(text)}" if qualifier else text
 
     def label(self, branch: dict[str, frozenset[Any]]) -> str:
         parts = []
@@ -446,7 +446,7 @@ def describe(case: Case, k: Knowledge) -> str:
     if case.location:
         parts.append(case.location)
     name = subtypes[case.subtype] if case.subtype else "PNET" if case.primary in (None, "pancreas") else "NET"
-    parts.append(name if name[:2].isupper() else name[0].lower() + name[1:])  # "PNET" stays, "Non-functioning" does not
+    parts.append(_lower_first(name))  # "PNET" stays, "Non-functioning" does not
     desc = " ".join(parts)
     if case.grade:
         desc += f", {case.grade}"

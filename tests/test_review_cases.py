@@ -34,6 +34,7 @@ def test_review_case(engine, item):
     assert not set(item.get("acts", [])) - held, f"missing {set(item.get('acts', [])) - held}"
     assert not set(item.get("no_acts", [])) & held, f"should not hold {set(item.get('no_acts', [])) & held}"
     assert not set(item.get("warnings", [])) - held, f"missing warnings {set(item.get('warnings', [])) - held}"
+    assert not set(item.get("no_warnings", [])) & held, f"should not warn {set(item.get('no_warnings', [])) & held}"
     assert not set(item.get("no_asks", [])) & set(a.plan.asks), f"asks {a.plan.asks}"
     assert not set(item.get("urgent", [])) - {f.id for f in case.urgent}, f"urgent read: {case.urgent}"
     if "phase" in item:

@@ -113,10 +113,17 @@ _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infilt
 _PROGRESS = re.compile(
     r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)"
 )
+# Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
+# "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
+_STABLE = re.compile(r"(?<!un)\bstable\b(?!\s+angina)|\bno\s+(?:further\s+)?progress")
+_UNCHANGED = re.compile(
+    r"\bunchanged\b|\bno\s+(?:interval\s+|significant\s+)?(?:change|growth)\b"
+    r"|\bnot\s+(?:grown|changed)\b|\bhas(?:n'?t|\s+not)\s+(?:grown|changed)\b"
+)
 # "s/p PD 2020", "PD for a head PNET", "post-PD": the operation; "PD on everolimus", "RECIST PD": progression.
 _PD_OPERATION = re.compile(
     r"(?:\bs/?p|\bstatus\s+post|\bpost|\bafter|\bprior|\bprevious|\bunderwent|\bhad\s+(?:a\s+)?|\bh/o|\(?(?:19|20)\d\d\)?)[\s-]*(?:lap(?:aroscopic)?\s+|open\s+|robotic\s+)?(?:pd|dp|tp)\b"
-    r"|\b(?:pd|dp|tp)\b(?=\s*(?:\+|and|with|for|in\s+(?:19|20)\d\d|\(?(?:19|20)\d\d|\d{1,2}/(?:19|20)?\d\d|\+\s*s\b))"
+    r"|(?<!->\s)(?<!->)(?<!→\s)(?<!→)\b(?:pd|dp|tp)\b(?=\s*(?:\+|and|with|for|in\s+(?:19|20)\d\d|\(?(?:19|20)\d\d|\d{1,2}/(?:19|20)?\d\d|\+\s*s\b))"
     r"|\b(?:vs\.?|versus|or)\s+(?:pd|dp|tp)\b|\b(?:pd|dp|tp)\s+(?:vs\.?|versus|or)\b"  # "enucleation vs PD": an option
 )
 _TOXICITY = (
@@ -819,8 +826,8 @@ class CaseParser:
     def _progression(self, clause: str, case: Case) -> None:
         clause = _PD_OPERATION.sub(lambda o: " " * len(o.group(0)), clause)
         m = _PROGRESS.search(clause)
-        if not m or _negated(clause, m.start(), m.end()) or re.search(r"\bstable\b|\bno\s+progress", clause):
-            if m is None and re.search(r"(?<!un)\bstable\b(?!\s+angina)|\bno\s+progress", clause):
+        if not m or _negated(clause, m.start(), m.end()) or _STABLE.search(clause):
+            if m is None and (_STABLE.search(clause) or (_UNCHANGED.search(clause) and case.progression is None)):
                 case.progression = False
             return
         case.progression = True
