@@ -15,7 +15,7 @@ from handlers.intents import HANDLERS
 from handlers.intents.common import fact
 from handlers.lexicon import Lexicon
 from handlers.retrieval import Retriever
-from handlers.router import Query, Router
+from handlers.router import INCIDENTAL_GROUPS, Query, Router
 from knowledge import Knowledge, load
 from knowledge.text import fold, tokens
 
@@ -73,8 +73,13 @@ class Engine:
         result = self._answer(query)
         if query.oos_terms and result.intent != "out_of_scope":
             named = ", ".join(dict.fromkeys(query.oos_terms))
+            groups = self.knowledge.vocabulary.out_of_scope
+            why = "; ".join(groups[g].why for g in dict.fromkeys(query.oos_groups) if g not in INCIDENTAL_GROUPS)
             result.warnings.append(
-                Warn(severity="info", text=f"My sources do not discuss {named}; the answer leaves it aside.")
+                Warn(
+                    severity="info",
+                    text=f"My sources do not discuss {named}" + (f": {why}" if why else "") + ". The answer leaves it aside.",
+                )
             )
         if truncated:
             result.warnings.append(

@@ -647,6 +647,11 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             continue
         acts = set(q[0])
         name = " / ".join(planner.acts[a].label for a in q[0][:2])
+        toxic = next((t for t in case.toxicities if t.current and t.drug in acts), None)
+        if toxic is not None:  # "what do we do with the everolimus?" while it causes a toxicity: the act-first line
+            u = planner.k.urgent.toxicity
+            out.append(Item(text=f"{name}: {toxic.event} on it now: {u.line}. Sources silent: {u.silent}"))
+            continue
         steps = [s for s in lay.draft.steps if acts & (s.acts | s.options)]
         if steps:
             s = steps[0]

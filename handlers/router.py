@@ -60,6 +60,10 @@ OVERVIEW_CONFIDENCE = 90  # the question is a tumour's name and overview words o
 NEXT_LINE_MAX_DETAILS = 2  # a next-line question with more case facts than this is a described case, for the planner
 HELP_MAX_UNKNOWN = 2  # a help request with this many words the bot does not know asks help with something else
 INCIDENTAL_GROUPS = ("other drugs", "other conditions")
+_COMPARED = re.compile(  # the NET asked about is set against another tumour: "is this the same as pancreatic cancer?"
+    r"\b(?:is|isn'?t|was|are)\s+(?:this|it|that|they|hers?|his)\s+(?:(?:the\s+)?same\s+(?:thing\s+)?as|different\s+(?:from|to|than)"
+    r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b"
+)
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
@@ -167,6 +171,8 @@ class Router:
         # A described case that mentions a medication or another condition in passing ("AF on apixaban",
         # "on metformin") is still a case: it is planned, and the answer says what the sources do not discuss.
         incidental = bool(oos) and case.details() >= 2 and all(g in INCIDENTAL_GROUPS for g in groups)
+        # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
+        incidental = incidental or bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
         if entities.get("primary") == ["pancreas"] and (
             entities.get("subtype") or self.pnet_names & set(entities.get("domain", []))

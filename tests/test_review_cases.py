@@ -126,4 +126,31 @@ def test_a_question_about_a_drug_with_other_medicines_says_first_that_the_source
         "My dad has a pancreatic NET with spread to the liver and they want to start everolimus. "
         "He takes clarithromycin for a chest infection and simvastatin. Is that safe?"
     ).answer
-    assert "do not cover its side effects or interactions" in a.summary
+    assert a.summary.startswith("My sources do not cover interactions with other medicines")
+    assert "pharmacist" in a.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CNS here. Patient on everolimus for pNET asks if she can keep taking St John's wort and grapefruit juice, "
+        "and she is due a yellow fever jab for travel. Is that OK?",  # round 9, case 32
+        "is there an interaction between octreotide and ciclosporin?",
+        "she missed her lanreotide injection by a week, do we just give it now",
+    ],
+)
+def test_interactions_vaccines_and_missed_doses_are_named_as_not_covered_first(engine, text):
+    a = engine.ask(text).answer
+    assert a.title.startswith("Not in my sources: interactions with other medicines"), a.title
+    assert not a.declined
+
+
+def test_a_relative_asking_whether_a_pnet_is_pancreatic_cancer_is_answered_not_declined(engine):
+    """Round 9, case 30: 'Is this the same as pancreatic cancer, and how long has she got?' was declined."""
+    a = engine.ask(
+        "Hi, my mum is 71 and they found a tumour in her pancreas they call neuroendocrine, and it has gone to "
+        "her liver. They said it is slow growing. Is this the same as pancreatic cancer, and how long has she got?"
+    ).answer
+    assert not a.declined and a.intent == "survival"
+    assert any("not one" in w.text and "pancreatic cancer" in w.text for w in a.warnings)
+    assert "24 months" in a.summary  # isolated liver metastasis, article 000

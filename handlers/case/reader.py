@@ -525,8 +525,9 @@ class CaseParser:
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
             ]
             if events:
-                words = "; ".join(" ".join(c.text.split()) for c in events[:3])
+                words = "; ".join(" ".join(c.text.split()) for c in events[:4])
                 case.toxicities.append(Toxicity(event=f"possible toxicity ({words})", drug=current[0]))
+                used.extend((c.start, c.start + len(c.text)) for c in events)
         for m in matches:
             sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
             drugs = [t.drug for t in treated if t.drug.replace("_", " ") in sentence]
