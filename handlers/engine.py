@@ -78,7 +78,9 @@ class Engine:
             result.warnings.append(
                 Warn(
                     severity="info",
-                    text=f"My sources do not discuss {named}" + (f": {why}" if why else "") + ". The answer leaves it aside.",
+                    text=f"My sources do not discuss {named}"
+                    + (f": {why}" if why else "")
+                    + ". The answer leaves it aside.",
                 )
             )
         if truncated:

@@ -32,6 +32,7 @@ from knowledge.schema import (
     SurvivalPattern,
     terms_pattern,
 )
+from knowledge.text import fold
 
 MAX_HELD_BACK = 6
 
@@ -538,9 +539,12 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     cautions = plan_warnings(d, planner)
     critical = [w for w in cautions if w.severity == "critical" and not w.text.startswith("If ")]
     a.warnings = urgent + critical
-    if case.unread:
-        a.warnings.append(Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in case.unread)))
-    a.sections += section("Your question", asked(case, lay, planner))
+    answers = asked(case, lay, planner)
+    # a passage of the question the plan answers ("can he stop the CT scans?") was read
+    unread = [x for x in case.unread if not (answers and answered_passage(x, case.question, planner))]
+    if unread:
+        a.warnings.append(Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in unread)))
+    a.sections += section("Your question", answers)
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
     more = len(steps) - MAIN_STEPS
     raised = list(dict.fromkeys(w.warning.board_question for w in d.warnings if w.warning.board_question))
@@ -634,6 +638,12 @@ def _dedupe(cond: Cond) -> Cond:
 def _lower_first(text: str) -> str:
     """'Lanreotide' -> 'lanreotide', but 'PRRT' stays."""
     return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+def answered_passage(passage: str, question: str, planner: Planner) -> bool:
+    """The passage is part of the post's question and names an option the plan answers."""
+    words = fold(passage)
+    return words in fold(question) and any(q[1].search(words) for q in planner.asked)
 
 
 def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:

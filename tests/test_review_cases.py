@@ -37,10 +37,12 @@ def test_review_case(engine, item):
     assert not set(item.get("no_warnings", [])) & held, f"should not warn {set(item.get('no_warnings', [])) & held}"
     assert not set(item.get("no_asks", [])) & set(a.plan.asks), f"asks {a.plan.asks}"
     assert not set(item.get("urgent", [])) - {f.id for f in case.urgent}, f"urgent read: {case.urgent}"
+    assert not set(item.get("no_urgent", [])) & {f.id for f in case.urgent}, f"urgent read: {case.urgent}"
     if "phase" in item:
         assert a.plan.phase == item["phase"]
     if "sequence" in item:
         assert a.plan.sequence == item["sequence"]
+    assert a.plan.sequence not in item.get("no_sequence", [])
     if "toxicity" in item:
         want = item["toxicity"]
         assert any(t.drug == want["drug"] and t.grade == want["grade"] for t in case.toxicities), case.toxicities

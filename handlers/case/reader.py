@@ -122,7 +122,7 @@ _UNCHANGED = re.compile(
 )
 # "s/p PD 2020", "PD for a head PNET", "post-PD": the operation; "PD on everolimus", "RECIST PD": progression.
 _PD_OPERATION = re.compile(
-    r"(?:\bs/?p|\bstatus\s+post|\bpost|\bafter|\bprior|\bprevious|\bunderwent|\bhad\s+(?:a\s+)?|\bh/o|\(?(?:19|20)\d\d\)?)[\s-]*(?:lap(?:aroscopic)?\s+|open\s+|robotic\s+)?(?:pd|dp|tp)\b"
+    r"(?:\bs/?p|\bstatus\s+post|\bpost|\bafter|\bsince|\bprior|\bprevious|\bunderwent|\bhad\s+(?:a\s+)?|\bh/o|\(?(?:19|20)\d\d\)?)[\s-]*(?:lap(?:aroscopic)?\s+|open\s+|robotic\s+)?(?:pd|dp|tp)\b"
     r"|(?<!->\s)(?<!->)(?<!→\s)(?<!→)\b(?:pd|dp|tp)\b(?=\s*(?:\+|and|with|for|in\s+(?:19|20)\d\d|\(?(?:19|20)\d\d|\d{1,2}/(?:19|20)?\d\d|\+\s*s\b))"
     r"|\b(?:vs\.?|versus|or)\s+(?:pd|dp|tp)\b|\b(?:pd|dp|tp)\s+(?:vs\.?|versus|or)\b"  # "enucleation vs PD": an option
 )
@@ -910,7 +910,10 @@ class CaseParser:
         elif m:
             case.recurrence = False
         context = f"{prev} {clause}" if len(tokens(clause)) <= 4 else clause
-        if self.future.search(context) or re.search(r"\b(?:s/?p|had|underwent|status\s+post)\s+nothing\b", clause):
+        # what a heading says ("Pt asking at clinic: 5 yrs since DP") does not make the operation a plan
+        if self.future.search(context.rsplit(":", 1)[-1]) or re.search(
+            r"\b(?:s/?p|had|underwent|status\s+post)\s+nothing\b", clause
+        ):
             return
         for m in _PD_OPERATION.finditer(clause):
             if re.match(r"(?:pd|dp|tp|vs|versus|or)\b", m.group(0)) and not self.past.search(clause):
