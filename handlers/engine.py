@@ -146,7 +146,8 @@ class Engine:
             a = HANDLERS[main](replace(q, case=self.case_parser.parse("")), k)
         else:
             a = HANDLERS[main](replace(q, intent=main), k)
-        described = main == "treatment_plan" and q.case.details() >= 2  # a case: the plan is the whole answer
+        # a case (a patient's facts, planned): the plan is the whole answer; a topic its words touch is not added
+        described = main == "treatment_plan" and q.case.details() >= 1 and "algorithm" not in q.aspects
         for part in q.parts[1:]:
             if not described or part in self._asked_apart(q.case.question):
                 _append(a, HANDLERS[part](replace(q, intent=part), k))

@@ -391,7 +391,9 @@ class CaseParser:
                 if not _SSTR_TOPIC.search(sentence):
                     continue
                 part = [p for p in _PART_OF.finditer(sentence) if int(p.group(1)) < int(p.group(2))]
-                if (m := None if "fdg" in sentence else _SSTR_MIXED.search(sentence)) or part:
+                # of the receptor scan's words only: "DOTATATE heterogeneous, FDG avid in the liver" is mixed uptake
+                own = next(x for x in sentence.split("fdg") if _SSTR_TOPIC.search(x) or x is sentence.split("fdg")[-1])
+                if (m := _SSTR_MIXED.search(own) if _SSTR_TOPIC.search(own) else None) or part:
                     case.sstr = "negative"
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
@@ -701,9 +703,10 @@ class CaseParser:
         self._resectable(clause, case)
         self._splenic(clause, case)
         self._fitness(clause, case)
-        self._progression(clause, case)
+        if not hedged:  # "2 new liver lesions, ?mets vs FNH" is neither progression nor recurrence yet
+            self._progression(clause, case)
         self._treatments(clause, spans, case, prev)
-        self._history(clause, case, prev)
+        self._history(clause, case, prev, hedged)
         self._anatomy(clause, case)
         if "men1" in clause:
             case.men1 = not _MEN1_NEG.search(clause)
@@ -902,11 +905,12 @@ class CaseParser:
             elif existing.outcome in ("unknown", "ongoing"):
                 existing.outcome = outcome
 
-    def _history(self, clause: str, case: Case, prev: str = "") -> None:
-        """Operations already done (not planned), and recurrence. A short clause ("(distal pancreatectomy)")
-        continues the clause before it."""
+    def _history(self, clause: str, case: Case, prev: str = "", hedged: bool = False) -> None:
+        """Operations already done (not planned), and recurrence (not when hedged). A short clause
+        ("(distal pancreatectomy)") continues the clause before it."""
         if (m := self.recurrence.search(clause)) and not _negated(clause, m.start(), m.end()):
-            case.recurrence = True
+            if not hedged:
+                case.recurrence = True
         elif m:
             case.recurrence = False
         context = f"{prev} {clause}" if len(tokens(clause)) <= 4 else clause
