@@ -1,6 +1,8 @@
 """Score the blind plans3 vignettes (act-first, first step, order, phase, uncertain sites, toxicities):
-`python benchmarks/plans3.py CODE_DIR tests/vignettes/plans3_a.yaml tests/vignettes/plans3_b.yaml [-v]`.
-CODE_DIR: the engine checkout to score (this one, or a baseline worktree)."""
+`python benchmarks/plans3.py CODE_DIR tests/vignettes/plans3_a.yaml tests/vignettes/plans3_b.yaml [--outcomes]`.
+CODE_DIR: the engine checkout to score (this one, or a baseline worktree). Misses are printed with their
+reasons for the development ids only; --outcomes prints every id's pass or fail without a reason, so a
+regression on the held-out third can be found by diffing two runs without reading why it failed."""
 
 # ruff: noqa: E402, SIM115  (the engine under test is imported after its checkout is put first on sys.path)
 import re
@@ -36,7 +38,7 @@ def ordered_steps(case):
 
 res = {}
 rows = []
-for f in sys.argv[2:]:
+for f in [a for a in sys.argv[2:] if not a.startswith("-")]:
     for it in yaml.safe_load(open(f)):
         r = e.ask(it["text"], intent="treatment_plan")
         a, q = r.answer, r.query
@@ -79,5 +81,7 @@ for part, (ok, n, ph, forb) in res.items():
 tot = [sum(v[i] for v in res.values()) for i in range(4)]
 print(f"all: OK {tot[0]}/{tot[1]} {100 * tot[0] / tot[1]:.1f}%  phase {tot[2]}  forbidden {tot[3]}")
 for r in rows:
-    if not r[2] and r[1] == "dev" or "-v" in sys.argv:
+    if "--outcomes" in sys.argv:
+        print("OUTCOME", r[0], r[1], "pass" if r[2] else "fail")
+    elif not r[2] and r[1] == "dev":
         print("MISS", r[0], r[4], r[3])

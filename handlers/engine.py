@@ -75,14 +75,12 @@ class Engine:
             named = ", ".join(dict.fromkeys(query.oos_terms))
             groups = self.knowledge.vocabulary.out_of_scope
             why = "; ".join(groups[g].why for g in dict.fromkeys(query.oos_groups) if g not in INCIDENTAL_GROUPS)
-            result.warnings.append(
-                Warn(
-                    severity="info",
-                    text=f"My sources do not discuss {named}"
-                    + (f": {why}" if why else "")
-                    + ". The answer leaves it aside.",
-                )
-            )
+            result.not_covered += [t for t in dict.fromkeys(query.oos_terms) if t not in result.not_covered]
+            if why:  # set against a NET ("is this the same as pancreatic cancer?"): the answer says so first
+                result.summary = f"My sources do not discuss {named}: {why}. {result.summary}"
+            else:  # a drug or condition in passing ("AF on apixaban"): noted, and the answer goes on
+                note = f"My sources do not discuss {named}. The answer leaves it aside."
+                result.warnings.append(Warn(severity="info", text=note))
         if truncated:
             result.warnings.append(
                 Warn(

@@ -62,7 +62,7 @@ HELP_MAX_UNKNOWN = 2  # a help request with this many words the bot does not kno
 INCIDENTAL_GROUPS = ("other drugs", "other conditions")
 _COMPARED = re.compile(  # the NET asked about is set against another tumour: "is this the same as pancreatic cancer?"
     r"\b(?:is|isn'?t|was|are)\s+(?:this|it|that|they|hers?|his)\s+(?:(?:the\s+)?same\s+(?:thing\s+)?as|different\s+(?:from|to|than)"
-    r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b"
+    r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b|\bor\s+is\s+(?:that|it|this)\b"
 )
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -172,7 +172,8 @@ class Router:
         # "on metformin") is still a case: it is planned, and the answer says what the sources do not discuss.
         incidental = bool(oos) and case.details() >= 2 and all(g in INCIDENTAL_GROUPS for g in groups)
         # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
-        incidental = incidental or bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
+        compared = bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
+        incidental = incidental or compared
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
         if entities.get("primary") == ["pancreas"] and (
             entities.get("subtype") or self.pnet_names & set(entities.get("domain", []))
@@ -234,6 +235,8 @@ class Router:
         else:
             intent = top
             conf = int(round(100 * min(1.0, top_score / 6) * (0.5 + 0.5 * min(1.0, margin / 3))))
+        if compared and intent in ("out_of_scope", "closest_matches"):
+            intent, conf, matches = "overview", OVERVIEW_CONFIDENCE, []  # nothing else asked: what the NET is
         unless = {name for kind, name in marks if kind == "unless"}
         silent = sorted(
             (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),

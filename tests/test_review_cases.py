@@ -154,5 +154,15 @@ def test_a_relative_asking_whether_a_pnet_is_pancreatic_cancer_is_answered_not_d
         "her liver. They said it is slow growing. Is this the same as pancreatic cancer, and how long has she got?"
     ).answer
     assert not a.declined and a.intent == "survival"
-    assert any("not one" in w.text and "pancreatic cancer" in w.text for w in a.warnings)
+    assert a.summary.startswith("My sources do not discuss pancreatic cancer: a different pancreatic lesion")
     assert "24 months" in a.summary  # isolated liver metastasis, article 000
+
+
+def test_transplant_asked_for_a_patient_with_the_primary_in_place_gets_that_reason(engine):
+    """Round 9, case 16: the reason given was 'not diffuse liver disease', for 40% of the liver."""
+    a = engine.ask(
+        "52M unresectable liver-only mets from pNET G2 Ki-67 12%, about 40% of the liver involved, primary still "
+        "in situ in the head. Should we refer for liver transplant?"
+    ).answer
+    asked = next(s for s in a.sections if s.title == "Your question")
+    assert asked.items[0].text.startswith("liver transplantation: not offered here: the primary is still in place")

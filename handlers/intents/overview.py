@@ -113,6 +113,8 @@ def _pnets(k: Knowledge) -> Answer:
         f"{nodes.formatted()} regional lymph node metastases.",
         sorted({*lo.metastatic_rate.sources, *hi.metastatic_rate.sources, *liver.sources, *nodes.sources}),
     )
+    course = next(s for s in k.topics.topics["pitfalls"].sections if s.title == "Natural history caveats")
+    a.sections += section("How they behave", [fact(f) for f in course.facts[:3]])
     a.sections += section("Subtypes", [_subtype_line(s) for s in reversed(subtypes)])
     a.sections += section("Where they spread", [figure(liver), figure(nodes)])
     a.sections += _shared(k)
