@@ -166,3 +166,13 @@ def test_transplant_asked_for_a_patient_with_the_primary_in_place_gets_that_reas
     ).answer
     asked = next(s for s in a.sections if s.title == "Your question")
     assert asked.items[0].text.startswith("liver transplantation: not offered here: the primary is still in place")
+
+
+def test_a_bare_agree_asks_about_the_sentence_before_it(engine):
+    """Round 9 (cases 18-20) and plans7: 'Plan: Whipple now, hepatectomy in 3 months. Agree?' went unanswered."""
+    a = engine.ask(
+        "HPB surgeon. 56M, fit, NF-PNET head 3.5 cm G2, 3 liver mets right lobe, nothing else on DOTATATE, FLR fine. "
+        "Plan: Whipple now, right hepatectomy in 3 months once recovered. Agree?"
+    ).answer
+    asked = next(s for s in a.sections if s.title == "Your question")
+    assert "hepatectomy first" in asked.items[0].text

@@ -104,7 +104,10 @@ _RESECT_MAYBE = re.compile(
     r"\b(?:potentially|possibly|maybe|perhaps|might\s+be|may\s+be(?:come)?|could\s+be(?:come)?)\s+(?:\w+\s+)?resectable\b"
     r"|\bresectable\s+(?:if|after|once|following|with\s+(?:downstag|neoadjuvant))"
 )
-_RESECT_YES = re.compile(r"\b(?:resectable|operable|amenable\s+to\s+(?:surgery|resection))\b")
+_RESECT_YES = re.compile(
+    r"\b(?:resectable|operable|amenable\s+to\s+(?:surgery|resection))\b"
+    r"|\b(?:future\s+liver\s+remnant|flr)\s+(?:is\s+)?(?:fine|adequate|ok|okay|sufficient|good)\b"
+)
 _SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b|\bsv\b|\bsma\b|\bsmv\b")
 _SPLENIC_SPARED = re.compile(
     r"\b(?:not|no|without)\s+(?:\w+\s+)?(?:involv|encas|invad|invasion|abut|contact)|\bfree\b|\bspared\b|\bpatent\b|\bclear\b"
@@ -226,6 +229,12 @@ def introduces_patient(text: str) -> bool:
 
 
 # A clause that asks about an option without a question mark ("referred for transplant assessment").
+# A bare "agree?", "OK to go ahead?", "reasonable?" asks about the sentence before it.
+_CONFIRM = re.compile(
+    r"^\s*(?:do\s+you\s+|would\s+you\s+|does\s+the\s+(?:board|mdt)\s+)?(?:agree|ok(?:ay)?(?:\s+to\s+(?:go\s+ahead|proceed))?"
+    r"|reasonable|thoughts|views|is\s+(?:that|this)\s+(?:ok|okay|reasonable|right|safe|sensible)|sounds?\s+(?:ok|right|reasonable)"
+    r"|any\s+objections?|happy\s+with\s+(?:that|this)|go\s+ahead|fine|correct|right)\s*[?!.]*\s*$"
+)
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
     r"|asking\s+(?:about|whether|if)|wonder\w*|thoughts\s+on|offered|keen\s+on|wants?\s+(?:to|a|an))\b"
@@ -422,7 +431,13 @@ class CaseParser:
         case.uncertain_sites = [
             s for s in SITE_ORDER if s in case.uncertain_sites and s not in case.metastases + case.metastases_ruled_out
         ]
-        asks = [c.text for c in clauses if c.question or _ASKING.search(c.text)] + re.findall(
+        asks = [
+            re.split(r"[.!?\n]", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
+            if _CONFIRM.match(c.text)
+            else c.text
+            for c in clauses
+            if c.question or _ASKING.search(c.text)
+        ] + re.findall(
             r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded
         )
         case.question = " ".join(" ".join(asks).split())
