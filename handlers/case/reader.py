@@ -617,7 +617,7 @@ class CaseParser:
             used.append(mm.span())
         stated = None
         for g in _GRADE.finditer(text):
-            window = text[max(0, g.start() - 25) : g.end() + 30]
+            window = text[max(0, g.start() - 15) : g.end() + 20]  # "G3 diarrhoea", not "G2, SSTR+, only fatigue"
             if self.toxicity.search(window):
                 continue  # "grade 3 pneumonitis" is a drug toxicity, not the tumour's grade
             stated = "G" + _ROMAN.get(g.group(1) or "", g.group(1) or g.group(2))
