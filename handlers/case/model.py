@@ -14,8 +14,12 @@ from pydantic import BaseModel, computed_field, create_model
 
 from knowledge.schema import CASE, CaseField
 
-Outcome = Literal["progressed", "intolerant", "stopped_toxicity", "ongoing", "stable", "responded", "unknown"]
-FAILED = ("progressed", "intolerant", "stopped_toxicity")  # outcomes that make a drug "not the next step"
+Outcome = Literal[
+    "progressed", "intolerant", "stopped_toxicity", "earlier_line", "ongoing", "stable", "responded", "unknown"
+]
+# outcomes that make a drug "not the next step"; "earlier_line": given before a later line ("had lanreotide,
+# PRRT x4, then everolimus"), so it was stopped for progression or intolerance even when the post does not say which
+FAILED = ("progressed", "intolerant", "stopped_toxicity", "earlier_line")
 CURRENT = ("ongoing", "stable", "responded")  # outcomes of a drug the patient is on now
 # Operations on the pancreatic primary (knowledge/data/case.yaml procedures); "resection" is one not named.
 PRIMARY_OPERATIONS = frozenset(

@@ -37,7 +37,7 @@ _CLAUSE_SPLIT = re.compile(
     r"(?:[.;,\n()\[\]]|\?(?![a-z])|\s/\s)+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
 )
 _AGE_SEX = re.compile(
-    r"\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)(?!\s*(?:ago|later|since|after|before|prior|post|of|on|earlier|previously))(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
+    r"\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)\b(?!\s*(?:ago|later|since|after|before|prior|post|of|on|earlier|previously))(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
     r"|\b(?:male|female|man|woman|gentleman|lady)\b\s*(?:aged?\s*)?\d{0,3}"
 )
 _SIZE = re.compile(
@@ -373,10 +373,12 @@ class CaseParser:
         case.metastases_ruled_out = [
             s for s in SITE_ORDER if s in case.metastases_ruled_out and s not in case.metastases
         ]
-        if case.metastatic is None and any(t.outcome in FAILED for t in case.treatments):
-            for (
-                c
-            ) in clauses:  # "... PD on everolimus. Liver + nodes": after systemic therapy, bare sites are metastases
+        named = [x for x in case.metastases if x != "lymph_nodes"]
+        if not named and (
+            case.metastatic or (case.metastatic is None and any(t.outcome in FAILED for t in case.treatments))
+        ):
+            # "Met pNET ... Liver + nodes", "... PD on everolimus, liver + peritoneal": bare sites are metastases
+            for c in clauses:
                 sites = [sp.id for sp in self.lex.find(tokens(c.text)) if sp.kind == "site" and sp.id in CASE_SITES]
                 if sites and len(tokens(c.text)) <= 2 * len(sites) + 1 and not _negated(c.text, 0, 0):
                     case.metastases += [x for x in sites if x not in case.metastases]
@@ -411,6 +413,10 @@ class CaseParser:
             case.progression = True
         elif case.progression is None and any(t.outcome in ("stable", "responded") for t in case.treatments):
             case.progression = False  # "on lanreotide, last CT SD": controlled
+        lines = [t for t in case.treatments if self.antitumour(t.drug)]
+        for i, t in enumerate(lines):
+            if t.outcome == "unknown" and any(u.drug != t.drug for u in lines[i + 1 :]):
+                t.outcome = "earlier_line"
         if case.recurrence and not case.prior_surgery and not self.recurrence_word.search(folded):
             case.recurrence = None  # "new lesions" without a resection is progression, not recurrence
         if self.pending_anywhere.search(folded):
