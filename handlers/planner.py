@@ -176,7 +176,7 @@ class Planner:
         self.requirements: dict[str, Requirement] = {r.id: r for r in p.requirements if r.id}
         self.therapies = {t.id: t for t in k.therapies.therapies}
         self.unknowns = {u.fact: u for u in p.unknowns}
-        self.asked = [(q.acts, terms_pattern(q.terms), q.say) for q in p.asked]
+        self.asked = [(q.acts, terms_pattern(q.terms), q.say, q.label) for q in p.asked]
         self.exclusive = {frozenset(pair) for pair in p.exclusive}
         self._act_requirements = {
             name: [self.requirements[r] for r in act.requires]
@@ -548,7 +548,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
     more = len(steps) - MAIN_STEPS
     raised = list(dict.fromkeys(w.warning.board_question for w in d.warnings if w.warning.board_question))
-    paused = _paused(d.facts)
+    paused = _paused(d.facts, planner)
     questions = (
         raised
         + ([] if paused else board_questions(lay, planner))[:MAIN_QUESTIONS]
@@ -577,12 +577,13 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     order of systemic therapy."""
     d = lay.draft
     seq, facts = d.sequence, d.facts
-    paused = _paused(facts)
+    paused = _paused(facts, planner)
     first_systemic = next((s for s in d.steps if s.step.phase == "systemic"), None)
     groups: dict[str, list[tuple[DraftStep, str | None]]] = {}
     for s in d.steps:
-        if s.step.phase == "intensity" or (s.step.phase in _PAUSED and paused) or s in lay.follow:
-            continue  # a reason, not a step; treatments that wait while a toxicity settles; follow-up last
+        waits = paused and s.step.phase in _PAUSED and not any(planner.acts[a].continues for a in s.acts)
+        if s.step.phase == "intensity" or waits or s in lay.follow:
+            continue  # a reason, not a step; new lines that wait (toxicity, controlled disease); follow-up last
         base = _dedupe([{f: v for f, v in b.items() if f not in _WHERE} for b in s.cond])
         where = (
             None
@@ -598,7 +599,8 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
         if any(s.acts < o.acts and s.step.phase == o.step.phase for o, _ in groups[""]):
             continue  # "resection of the primary" beside the operation that does it: one step, not two
         text = planner.short_text(s) + (f" (if {where})" if where else "")
-        why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE else None
+        keeps = any(planner.acts[a].continues for a in s.acts)  # the line kept needs no reason for the order
+        why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE and not keeps else None
         out.append(Item(text=text, sources=list(s.sources), detail=why))
     for label in branches:
         kept = groups[label]
@@ -619,9 +621,11 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
 _PAUSED = {"systemic", "liver_directed"}  # what waits while a toxicity of the current drug settles
 
 
-def _paused(facts: dict[str, Any]) -> bool:
-    """A toxicity of the drug still given, without progression: new lines and their choice wait."""
-    return facts["phase"] == "toxicity" and facts["progression"] is not True
+def _paused(facts: dict[str, Any], planner: Planner) -> bool:
+    """A phase whose new lines wait (a toxicity of the drug given, a line that controls the disease), without
+    progression: new lines and their choice go to the details."""
+    phase = next(p for p in planner.k.planner.phases if p.id == facts["phase"])
+    return phase.pauses_new_lines and facts["progression"] is not True
 
 
 _WHERE = {"location", "peripheral"}  # facts about where the tumour is: said beside an operation, not as a branch
@@ -654,6 +658,9 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
     for q in planner.asked:
         m = q[1].search(text)
         if not m:
+            continue
+        if not q[0]:  # a question about no option ("is that safe with her other medicines?")
+            out.append(Item(text=f"{q[3]}: {q[2]}"))
             continue
         acts = set(q[0])
         name = " / ".join(planner.acts[a].label for a in q[0][:2])

@@ -762,6 +762,7 @@ class Act(Strict):
     requires: list[str] = []  # requirement ids
     after: list[str] = []  # drawn only where one of these acts is planned too ...
     after_history: dict[str, Any] | None = None  # ... or where the case's history already has it
+    continues: bool = False  # keeps the line the patient is on: shown while new lines wait
 
 
 class Exclude(Conditional):
@@ -823,6 +824,8 @@ class PhaseRule(Conditional):
     label: str
     assume: dict[str, Any] = {}  # facts taken as given in this phase when the post does not say them
     settled: list[str] = []  # facts that decide nothing in this phase: never branched on nor asked
+    # new lines wait in this phase unless the disease progresses: the main message keeps the current line
+    pauses_new_lines: bool = False
 
     @model_validator(mode="after")
     def _known_facts(self) -> PhaseRule:
@@ -847,9 +850,16 @@ class Assumption(Conditional):
 
 
 class Asked(Strict):
-    acts: list[str] = Field(min_length=1)
+    acts: list[str] = []  # none: a question about no option of the plan, answered by `say` under `label`
     terms: Terms
     say: str | None = None  # the answer when no step holds (a question the sources answer by omission)
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _answerable(self) -> Asked:
+        if not self.acts and not (self.say and self.label):
+            raise ValueError("asked: an entry with no acts needs a label and what to say")
+        return self
 
 
 class PlannerFile(Strict):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.render import to_text
 from handlers import planner as P
 
 CASES = yaml.safe_load((Path(__file__).parent / "reviews" / "clinical-review-2026-12-06.yaml").read_text("utf-8"))
@@ -47,6 +48,10 @@ def test_review_case(engine, item):
         want = item["toxicity"]
         assert any(t.drug == want["drug"] and t.grade == want["grade"] for t in case.toxicities), case.toxicities
         assert any(w.text.startswith("Act first:") and want["drug"] in w.text for w in a.warnings)
+    if "main_has" in item or "main_not" in item:
+        main = to_text(a).split("─── Details")[0]
+        assert all(x in main for x in item.get("main_has", [])), main
+        assert not [x for x in item.get("main_not", []) if x in main], main
     if "summary_has" in item:
         assert item["summary_has"] in a.summary
     for title in item.get("no_sections", []):
