@@ -170,7 +170,7 @@ def test_transplant_asked_for_a_patient_with_the_primary_in_place_gets_that_reas
         "in situ in the head. Should we refer for liver transplant?"
     ).answer
     asked = next(s for s in a.sections if s.title == "Your question")
-    assert asked.items[0].text.startswith("liver transplantation: not offered here: the primary is still in place")
+    assert asked.items[0].text.startswith("liver transplantation (for the board): not offered here: the primary is still")
 
 
 def test_a_bare_agree_asks_about_the_sentence_before_it(engine):
