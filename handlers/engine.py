@@ -65,11 +65,12 @@ class Engine:
             query = replace(query, intent=intent, confidence=100, parts=[intent])
         urgent = query.case.urgent or query.case.toxicities
         facts = query.case.details()
-        described = facts >= CASE_FACTS and (
-            introduces_patient(text) or (facts > CASE_FACTS and not _ASKS_FIRST.match(fold(text)))
-        )
-        if intent is None and query.intent != "treatment_plan" and (described or (urgent and facts >= 2)):
-            query = replace(query, intent="treatment_plan", parts=["treatment_plan"])  # a patient, not a topic
+        introduced = introduces_patient(text)
+        described = facts >= CASE_FACTS and (introduced or (facts > CASE_FACTS and not _ASKS_FIRST.match(fold(text))))
+        suspected = query.case.diagnosis_pending and introduced and facts >= 2  # "63F, 1.4 cm lesion, no biopsy yet"
+        if intent is None and query.intent != "treatment_plan" and (described or suspected or (urgent and facts >= 2)):
+            # a patient, not a topic: planned, and an aspect the sources lack is the plan's to say
+            query = replace(query, intent="treatment_plan", parts=["treatment_plan"], silent=[])
         result = self._answer(query)
         if query.oos_terms and result.intent != "out_of_scope":
             named = ", ".join(dict.fromkeys(query.oos_terms))

@@ -791,7 +791,9 @@ def _asks(d: Draft, planner: Planner) -> list[tuple[str, str, list[str]]]:
     """The missing facts the plan branches on (or waits for), then the other missing-fact notes."""
     out = [(u.ask.id, u.ask.text, list(u.ask.sources)) for f, u in planner.unknowns.items() if f in d.branched]
     plain = Logic(d.facts, {})
-    return out + [(m.id, m.text, list(m.sources)) for m in planner.k.planner.missing if plain.holds(m.when)]
+    notes = [m for m in planner.k.planner.missing if plain.holds(m.when)]
+    lead = [(m.id, m.text, list(m.sources)) for m in notes if m.leads]
+    return lead + out + [(m.id, m.text, list(m.sources)) for m in notes if not m.leads]
 
 
 def prognosis(logic: Logic, k: Knowledge) -> list:

@@ -752,6 +752,7 @@ class MissingNote(Conditional):
     id: str
     text: str
     sources: list[str] = []
+    leads: bool = False  # asked before the facts the plan branches on (a diagnosis before its staging)
 
 
 class Act(Strict):
