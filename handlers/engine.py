@@ -62,7 +62,8 @@ class Engine:
         if intent is not None:
             if intent not in HANDLERS:
                 raise ValueError(f"unknown intent {intent!r}")
-            query = replace(query, intent=intent, confidence=100, parts=[intent])
+            silent = [] if intent == "treatment_plan" else query.silent  # a plan says its own gaps
+            query = replace(query, intent=intent, confidence=100, parts=[intent], silent=silent)
         urgent = query.case.urgent or query.case.toxicities
         facts = query.case.details()
         introduced = introduces_patient(text)
