@@ -68,7 +68,8 @@ class Engine:
         facts = query.case.details()
         introduced = introduces_patient(text)
         described = facts >= CASE_FACTS and (introduced or (facts > CASE_FACTS and not _ASKS_FIRST.match(fold(text))))
-        suspected = query.case.diagnosis_pending and introduced and facts >= 2  # "63F, 1.4 cm lesion, no biopsy yet"
+        # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
+        suspected = (query.case.diagnosis_pending or query.case.frail) and introduced and facts >= 2
         if intent is None and query.intent != "treatment_plan" and (described or suspected or (urgent and facts >= 2)):
             # a patient, not a topic: planned, and an aspect the sources lack is the plan's to say
             query = replace(query, intent="treatment_plan", parts=["treatment_plan"], silent=[])

@@ -220,6 +220,9 @@ def _clauses(text: str) -> list[_Clause]:
 _PRESENTS = re.compile(
     r"\b\d{1,3}\s*(?:[mf]\b|y/?o\b|yrs?\s*old\b|-?\s*years?\s*-?\s*old\b)"
     r"|\b(?:male|female|man|woman|gentleman|lady)\s+(?:aged?\s*)?\d{1,3}\b|\baged\s+\d{1,3}\b"
+    # a relative presented in lay words: "my mum is 89", "my dad, 74,"
+    r"|\b(?:my|our)\s+(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny|grandma"
+    r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,)\s*\d{1,3}\b"
 )
 
 
@@ -235,6 +238,7 @@ _CONFIRM = re.compile(
     r"|reasonable|thoughts|views|is\s+(?:that|this)\s+(?:ok|okay|reasonable|right|safe|sensible)|sounds?\s+(?:ok|right|reasonable)"
     r"|any\s+objections?|happy\s+with\s+(?:that|this)|go\s+ahead|fine|correct|right)\s*[?!.]*\s*$"
 )
+_REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
     r"|asking\s+(?:about|whether|if)|wonder\w*|thoughts\s+on|offered|keen\s+on|wants?\s+(?:to|a|an))\b"
@@ -439,7 +443,7 @@ class CaseParser:
         ]
         asks = [
             re.split(r"[.!?\n]", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
-            if _CONFIRM.match(c.text)
+            if _CONFIRM.match(c.text) or (len(tokens(c.text)) <= 10 and _REFERS.search(c.text))
             else c.text
             for c in clauses
             if c.question or _ASKING.search(c.text)
