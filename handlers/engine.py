@@ -80,7 +80,7 @@ class Engine:
             why = "; ".join(groups[g].why for g in dict.fromkeys(query.oos_groups) if g not in INCIDENTAL_GROUPS)
             result.not_covered += [t for t in dict.fromkeys(query.oos_terms) if t not in result.not_covered]
             if why:  # set against a NET ("is this the same as pancreatic cancer?"): the answer says so first
-                result.summary = f"My sources do not discuss {named}: {why}. {result.summary}"
+                result.summary = f"My sources do not cover {named}: {why}. {result.summary}"
             else:  # a drug or condition in passing ("AF on apixaban"): noted, and the answer goes on
                 note = f"My sources do not discuss {named}. The answer leaves it aside."
                 result.warnings.append(Warn(severity="info", text=note))

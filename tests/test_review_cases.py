@@ -159,7 +159,7 @@ def test_a_relative_asking_whether_a_pnet_is_pancreatic_cancer_is_answered_not_d
         "her liver. They said it is slow growing. Is this the same as pancreatic cancer, and how long has she got?"
     ).answer
     assert not a.declined and a.intent == "survival"
-    assert a.summary.startswith("My sources do not discuss pancreatic cancer: a different pancreatic lesion")
+    assert a.summary.startswith("My sources do not cover pancreatic cancer: a different pancreatic lesion")
     assert "24 months" in a.summary  # isolated liver metastasis, article 000
 
 
@@ -181,3 +181,24 @@ def test_a_bare_agree_asks_about_the_sentence_before_it(engine):
     ).answer
     asked = next(s for s in a.sections if s.title == "Your question")
     assert "hepatectomy first" in asked.items[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Thymic NET - recurrence rate after R0 resection?", "Thymus NETs: no follow-up schedule or recurrence figure"),
+        ("appendiceal NET follow up after appendicectomy?", "Appendix NETs: no follow-up schedule or recurrence figure"),
+    ],
+)
+def test_follow_up_of_another_primary_is_never_given_the_pnet_figures(engine, text, first):
+    a = engine.ask(text).answer
+    assert a.title.startswith(first) and "21-42%" not in a.summary
+
+
+def test_the_share_of_metastatic_nets_in_the_liver_leads_with_the_all_primaries_figure(engine):
+    a = engine.ask("What proportion of patients with metastatic NETs have liver metastases?").answer
+    assert "82%" in a.summary
+
+
+def test_a_lung_adenocarcinoma_trial_question_is_declined(engine):
+    assert engine.ask("Osimertinib 1L for EGFR-mutant lung adeno - OS benefit in FLAURA?").answer.declined

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import answer
 from handlers.answer import Answer, Item
 from handlers.intents.common import fact, section
+from handlers.intents.spread import primary_gap
 from handlers.router import Query
 from knowledge import Knowledge
 from knowledge.schema import TopicKey
@@ -28,7 +29,8 @@ def topic_answer(intent: str, topic_key: TopicKey, k: Knowledge, aspects: list[s
 
 
 def surveillance(q: Query, k: Knowledge) -> Answer:
-    return topic_answer("surveillance", "surveillance", k, q.aspects)
+    # a NET of another primary ("thymic NET recurrence after R0?") is never given the PNET figures
+    return primary_gap(q, k, "surveillance", "surveillance") or topic_answer("surveillance", "surveillance", k, q.aspects)
 
 
 def pitfalls(q: Query, k: Knowledge) -> Answer:
