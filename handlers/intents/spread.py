@@ -173,10 +173,11 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
         elif pnets and own:  # "% liver and nodal mets in PNETs": the PNET figures first
             a.summary = "; ".join(figure(f).text for f in own) + "."
             a.summary_sources = sorted({i for f in own for i in f.sources})
-        elif overall := [f for s in asked for f in s.figures if f.id == "metastatic_net_any_primary"]:
-            if "metastatic" in q.words:  # "what proportion of metastatic NETs involve the liver": all primaries
-                a.summary = "; ".join(figure(f).text for f in overall) + "."
-                a.summary_sources = sorted({i for f in overall for i in f.sources})
+        elif "metastatic" in q.words and (
+            every := [f for s in asked for f in s.figures if f.id == "metastatic_net_any_primary"]
+        ):  # "what proportion of metastatic NETs involve the liver": all primaries
+            a.summary = "; ".join(figure(f).text for f in every) + "."
+            a.summary_sources = sorted({i for f in every for i in f.sources})
         for s in asked:
             shown = [f for f in s.figures if not (pnets and f.cohort == "other")]  # no other NETs' figures
             items = [figure(f) for f in shown] + [fact(n) for n in s.notes]
