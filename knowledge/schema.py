@@ -208,6 +208,7 @@ class SurvivalFile(Strict):
     silent_sites: dict[str, str]
     other: list[SurvivalFigure]
     prognosticators: list[Fact]
+    caveat: Fact  # said with every survival figure for a metastatic pattern, on its first line
 
 
 # --- grading, risk -------------------------------------------------------------------------------

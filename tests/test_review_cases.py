@@ -202,3 +202,12 @@ def test_the_share_of_metastatic_nets_in_the_liver_leads_with_the_all_primaries_
 
 def test_a_lung_adenocarcinoma_trial_question_is_declined(engine):
     assert engine.ask("Osimertinib 1L for EGFR-mutant lung adeno - OS benefit in FLAURA?").answer.declined
+
+
+def test_a_survival_figure_for_a_metastatic_pattern_says_what_it_is_on_its_first_line(engine):
+    """Round 11, case 30: a relative got 'median survival 24 months' as the headline, with no context."""
+    a = engine.ask(
+        "My dad was told he has a neuroendocrine tumour in his pancreas that has spread to his liver. They said it "
+        "is slow growing. Does that mean he won't need chemo? And how long do people usually live with this?"
+    ).answer
+    assert "24 months" in a.summary and "not a prediction for one person" in a.summary and "indolent" in a.summary

@@ -88,6 +88,7 @@ _PART_OF = re.compile(
 _SSTR_MIXED = re.compile(
     r"(?:liver|lesions?|mets?|metastas[ie]s|deposits?|nodes?)\s+(?:are\s+|were\s+|is\s+)?(?:not\s+(?:\w+\s+)?avid|non[- ]?avid|negative)"
     r"|\bheterogene\w+|\bhalf\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:negative|not\s+avid)|\bsome\s+(?:lesions?\s+)?(?:negative|not\s+avid)|\bmixed\s+(?:uptake|avidity)"
+    r"|\b(?:uptake|avid)\s+(?:only\s+)?in\s+(?:only\s+)?(?:half|some|a\s+few|part|one|two)\b|\bnot\s+all\s+(?:the\s+)?lesions"
 )
 _SSTR_POS = re.compile(
     r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
@@ -114,7 +115,7 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(
-    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)"
+    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -138,7 +139,7 @@ _TOXICITY = (
 # A toxicity said of the past ("everolimus 2020-21 stopped (pneumonitis)") is history, not the phase.
 _PAST_TOXICITY = re.compile(r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b")
 _NOW = re.compile(r"\bnow\b|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
-_RAPID = re.compile(r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress")
+_RAPID = re.compile(r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress|\bdoubl(?:ed|ing)\b")
 _PRIOR = re.compile(
     r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|stopped|discontinued|intolerant|off|switched to|changed to)\b|->|→"
 )
@@ -238,6 +239,7 @@ _CONFIRM = re.compile(
     r"|reasonable|thoughts|views|is\s+(?:that|this)\s+(?:ok|okay|reasonable|right|safe|sensible)|sounds?\s+(?:ok|right|reasonable)"
     r"|any\s+objections?|happy\s+with\s+(?:that|this)|go\s+ahead|fine|correct|right)\s*[?!.]*\s*$"
 )
+_WISH = re.compile(r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$")
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
@@ -418,6 +420,8 @@ class CaseParser:
         elif case.progression is None and any(t.outcome in ("stable", "responded") for t in case.treatments):
             case.progression = False  # "on lanreotide, last CT SD": controlled
         lines = [t for t in case.treatments if self.antitumour(t.drug)]
+        if case.recurrence and case.prior_surgery and not lines and not case.rapid_progression:
+            case.progression = None  # "new liver lesions" after the resection is the recurrence, not a line failing
         for i, t in enumerate(lines):
             if t.outcome == "unknown" and any(u.drug != t.drug for u in lines[i + 1 :]):
                 t.outcome = "earlier_line"
@@ -604,7 +608,9 @@ class CaseParser:
 
     def _ki67_mitoses_grade(self, text: str, case: Case, used: list[tuple[int, int]]) -> tuple[int, int] | None:
         ki_op, ki_span = None, None
-        m = _KI67.search(text)
+        # several Ki-67s ("was 4% ... liver biopsy now 22%"): the grade follows the highest, as WHO grading does
+        found = [(_number(x.group(3) or x.group(2) or x.group(7) or x.group(6) or x.group(4)) or 0.0, x) for x in _KI67.finditer(text)]
+        m = max(found, key=lambda f: f[0])[1] if found else None
         if m:
             op, low, high, alt = (
                 m.group(1) or m.group(5),
@@ -894,8 +900,8 @@ class CaseParser:
             start, end = _locate(clause, span.tokens)
             if _negated(clause, start, end) and not re.search(r"\bnot\s+tolerat", clause):
                 continue
-            if self.future.search(clause[:start]) and not outcomes:
-                continue  # "consider everolimus?" is a question, not a history
+            if (self.future.search(clause[:start]) and not outcomes) or _WISH.search(clause[:start]):
+                continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
             said = [o for o in outcomes if o[0] != "ongoing"] or outcomes  # "on X" only when nothing stronger is said
             listed = (

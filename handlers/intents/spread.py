@@ -402,6 +402,8 @@ def survival(q: Query, k: Knowledge) -> Answer:
             f"({median}5-year OS {worst.os5.formatted()})."
         )
         ss = sorted({*best.os5.sources, *worst.os5.sources})
+    if rows:  # a pattern's figures come with what they are and what they are not
+        summary, ss = f"{summary} {sv.caveat.text}", sorted({*ss, *sv.caveat.sources})
     a = answer.new("survival", "Survival by metastatic pattern (PNETs)", summary, ss)
     a.sections += section("What you asked", asked)
     a.sections += section(
