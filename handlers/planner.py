@@ -448,7 +448,9 @@ def describe(case: Case, k: Knowledge) -> str:
         parts.append(case.location)
     name = subtypes[case.subtype] if case.subtype else "PNET" if case.primary in (None, "pancreas") else "NET"
     parts.append(_lower_first(name))  # "PNET" stays, "Non-functioning" does not
-    desc = " ".join(parts)
+    desc = ("MEN1, " if case.men1 else "") + " ".join(parts)
+    if case.multiple_lesions:
+        desc += " (the largest of several)"
     if case.grade:
         desc += f", {case.grade}"
     distant = [s for s in case.metastases if s != "lymph_nodes"]
@@ -529,8 +531,11 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     summary = f"Phase: {phase.label}."  # the title holds the case in a line
     summary += "".join(f" Assumed: {x}." for x in d.facts["assumed"])
     first = next((i.text for i in steps if not i.text.startswith("If ")), None)
+    leads = [w.warning.first for w in d.warnings if w.warning.first]
     if any(w.severity == "critical" for w in urgent):
         summary += " First: act on the urgent findings below, before any test or treatment."
+    elif leads:
+        summary += f" First: {leads[0]}."
     elif steps and (first is None or steps[0].text.startswith("If ")):
         summary += f" First: settle what the plan turns on (if {steps[0].text[3:].split(': ')[0]})."
     elif first is not None:

@@ -798,6 +798,7 @@ class RuleWarning(Strict):
     forbids: list[str] = []  # acts no step may hold while this warning stands
     board_question: str | None = None  # the question it raises for the board, shown in the main message
     after: list[str] = []  # shown only where one of these acts is planned (e.g. before a splenectomy)
+    first: str | None = None  # what comes before every step of the plan ("agree the goals of care")
 
 
 class Rule(Strict):
