@@ -239,6 +239,7 @@ _CONFIRM = re.compile(
     r"|reasonable|thoughts|views|is\s+(?:that|this)\s+(?:ok|okay|reasonable|right|safe|sensible)|sounds?\s+(?:ok|right|reasonable)"
     r"|any\s+objections?|happy\s+with\s+(?:that|this)|go\s+ahead|fine|correct|right)\s*[?!.]*\s*$"
 )
+_SWITCHED = re.compile(r"\b(?:switched|changed|moved|started)\s+(?:her|him|them|me|over|the\s+patient)?\s*(?:over\s+)?(?:to|on(?:to)?)\s+$")
 _WISH = re.compile(r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$")
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
 _ASKING = re.compile(
@@ -896,14 +897,22 @@ class CaseParser:
                 if m is not None and not _negated(clause, m.start(), m.end()):
                     open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)
             return
+        starts = [_locate(clause, d.tokens)[0] for d in drugs]
         for span in drugs:
             start, end = _locate(clause, span.tokens)
+            # an outcome said next to another drug is that drug's ("sunitinib since 10/24 after PD on octreotide")
+            own = [o for o in outcomes if min(starts, key=lambda x: abs(x - o[1])) == start]
             if _negated(clause, start, end) and not re.search(r"\bnot\s+tolerat", clause):
                 continue
             if (self.future.search(clause[:start]) and not outcomes) or _WISH.search(clause[:start]):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
-            said = [o for o in outcomes if o[0] != "ongoing"] or outcomes  # "on X" only when nothing stronger is said
+            said = (
+                [o for o in own if o[0] != "ongoing"]
+                or own
+                or [o for o in outcomes if o[0] != "ongoing"]
+                or outcomes  # "on X" only when nothing stronger is said
+            )
             listed = (
                 _only_drugs(clause, drugs)
                 and not self.future.search(clause)
@@ -912,7 +921,13 @@ class CaseParser:
                     or [(t.outcome, 0) for t in case.treatments[-1:] if _LIST_ITEM.match(prev) and t.outcome in FAILED]
                 )
             )
-            if not said and listed:
+            if _SWITCHED.search(clause[:start]):
+                # "it grew so they switched her to sunitinib": the new line is current; the failure is the last one's
+                outcome = "ongoing"
+                before = [t for t in case.treatments if t.drug != drug and t.outcome in ("unknown", "ongoing")]
+                if before and [o for o in outcomes if o[0] == "progressed" and o[1] < start]:
+                    before[-1].outcome = "progressed"
+            elif not said and listed:
                 outcome = listed[0][0]  # "PD after lanreotide, everolimus, and sunitinib": the list shares it
             elif said:
                 outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
