@@ -215,3 +215,15 @@ def test_a_survival_figure_for_a_metastatic_pattern_says_what_it_is_on_its_first
         "is slow growing. Does that mean he won't need chemo? And how long do people usually live with this?"
     ).answer
     assert "24 months" in a.summary and "not a prediction for one person" in a.summary and "indolent" in a.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pulm NET liver met rate vs lung adeno?",  # the sources give lung adenocarcinoma's 20% for comparison
+        "pt with met pnet asking how long everolimus or sunitinib usually works before it stops working",
+    ],
+)
+def test_everyday_words_do_not_send_a_covered_question_away(engine, text):
+    a = engine.ask(text).answer
+    assert not a.declined and not a.title.startswith("Not in my sources"), a.title
