@@ -137,7 +137,10 @@ _TOXICITY = (
     re.compile(r"\b([a-z][a-z/-]{2,30})\s*(?:\(|,)?\s*(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\b"),
 )
 # A toxicity said of the past ("everolimus 2020-21 stopped (pneumonitis)") is history, not the phase.
-_PAST_TOXICITY = re.compile(r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b")
+_PAST_TOXICITY = re.compile(
+    r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
+    r"|\b(?:stopped|discontinued|ceased)\s+after\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
+)
 _NOW = re.compile(r"\bnow\b|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
 _RAPID = re.compile(r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress|\bdoubl(?:ed|ing)\b")
 _PRIOR = re.compile(
@@ -247,8 +250,11 @@ _ASKING = re.compile(
     r"|asking\s+(?:about|whether|if)|wonder\w*|thoughts\s+on|offered|keen\s+on|wants?\s+(?:to|a|an))\b"
 )
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
+# "lanreotide (PD at 11 mo)", "(PD 14 mo later)", "(SD 2023)": the outcome joins the drug's clause
 _OUTCOME_IN_BRACKETS = re.compile(
-    r"\(\s*(pd|pr|sd|cr|progress\w*|stable|respon\w*)(?:\s+(?:in\s+)?(?:\d{1,2}/)?(?:19|20)?\d\d)?\s*\)"
+    r"\(\s*(pd|pr|sd|cr|progress\w*|stable|respon\w*)"
+    r"(?:\s+(?:at|after|in|within|by)?\s*\d+(?:\.\d+)?\s*(?:mo|mos|months?|m|wks?|weeks?|yrs?|years?)\b(?:\s+later)?"
+    r"|\s+(?:in\s+)?(?:\d{1,2}/)?(?:19|20)?\d\d)?\s*\)"
 )
 _SHARED_VERB = re.compile(r"\s*on\b")
 # A clause that is only an item of a list of drugs ("everolimus", "and sunitinib"): it shares the outcome
