@@ -67,7 +67,11 @@ class Engine:
         urgent = query.case.urgent or query.case.toxicities
         facts = query.case.details()
         introduced = introduces_patient(text)
-        described = facts >= CASE_FACTS and (introduced or (facts > CASE_FACTS and not _ASKS_FIRST.match(fold(text))))
+        # a patient's own line and how it went ("on lanreotide for 2 years, stable") presents a patient too
+        history = any(t.outcome in _HISTORY for t in query.case.treatments)
+        described = facts >= CASE_FACTS and (
+            introduced or history or (facts > CASE_FACTS and not _ASKS_FIRST.match(fold(text)))
+        )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
         suspected = (query.case.diagnosis_pending or query.case.frail) and introduced and facts >= 2
         if intent is None and query.intent != "treatment_plan" and (described or suspected or (urgent and facts >= 2)):
@@ -205,6 +209,8 @@ AMENDED_NOTE = (
 # No clinical number has more than a dozen digits; a long run of them only makes the number patterns
 # scan it again from every position (a 6,000-digit message took seconds).
 _LONG_NUMBER = re.compile(r"\d{13,}")
+# outcomes that only a patient's line has ("a response rate" asks about a drug, "on it, stable" tells of a patient)
+_HISTORY = {"ongoing", "stable", "progressed", "stopped_toxicity", "intolerant", "earlier_line"}
 _NO_TOPIC_FACTS = {"metastasis_rate", "out_of_scope", "help", "sources"}
 _NO_RELATED = {"out_of_scope", "help", "sources", "closest_matches", "treatment_plan"}  # a plan is long enough
 RELATED = 3
