@@ -227,3 +227,16 @@ def test_a_survival_figure_for_a_metastatic_pattern_says_what_it_is_on_its_first
 def test_everyday_words_do_not_send_a_covered_question_away(engine, text):
     a = engine.ask(text).answer
     assert not a.declined and not a.title.startswith("Not in my sources"), a.title
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("started on lanreotide 2019 with RECIST PD at 18 months", [("lanreotide", "progressed")]),
+        ("switched to everolimus after PD on lanreotide", [("everolimus", "ongoing"), ("lanreotide", "progressed")]),
+        ("it grew so they switched her to sunitinib 3 weeks ago", [("sunitinib", "ongoing")]),
+        ("switched to everolimus, PD after 6 months", [("everolimus", "progressed")]),
+    ],
+)
+def test_a_switch_makes_the_new_line_current_unless_its_own_outcome_follows(engine, text, want):
+    assert [(t.drug, t.outcome) for t in engine.read(text).case.treatments] == want

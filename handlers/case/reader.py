@@ -242,7 +242,7 @@ _CONFIRM = re.compile(
     r"|reasonable|thoughts|views|is\s+(?:that|this)\s+(?:ok|okay|reasonable|right|safe|sensible)|sounds?\s+(?:ok|right|reasonable)"
     r"|any\s+objections?|happy\s+with\s+(?:that|this)|go\s+ahead|fine|correct|right)\s*[?!.]*\s*$"
 )
-_SWITCHED = re.compile(r"\b(?:switched|changed|moved|started)\s+(?:her|him|them|me|over|the\s+patient)?\s*(?:over\s+)?(?:to|on(?:to)?)\s+$")
+_SWITCHED = re.compile(r"\b(?:switched|changed|moved)\s+(?:her|him|them|me|over|the\s+patient)?\s*(?:over\s+)?(?:to|on(?:to)?)\s+$")
 _WISH = re.compile(r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$")
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
 _ASKING = re.compile(
@@ -928,8 +928,10 @@ class CaseParser:
                 )
             )
             if _SWITCHED.search(clause[:start]):
-                # "it grew so they switched her to sunitinib": the new line is current; the failure is the last one's
-                outcome = "ongoing"
+                # "it grew so they switched her to sunitinib": a failure said before the switch is the last line's;
+                # the new line is current unless its own outcome follows it ("switched to X, PD at 6 months")
+                after = [o for o in own if o[1] > start and o[0] != "ongoing"]
+                outcome = min(after, key=lambda o: o[1])[0] if after else "ongoing"
                 before = [t for t in case.treatments if t.drug != drug and t.outcome in ("unknown", "ongoing")]
                 if before and [o for o in outcomes if o[0] == "progressed" and o[1] < start]:
                     before[-1].outcome = "progressed"
