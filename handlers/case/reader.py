@@ -242,7 +242,9 @@ _CONFIRM = re.compile(
     r"|reasonable|thoughts|views|is\s+(?:that|this)\s+(?:ok|okay|reasonable|right|safe|sensible)|sounds?\s+(?:ok|right|reasonable)"
     r"|any\s+objections?|happy\s+with\s+(?:that|this)|go\s+ahead|fine|correct|right)\s*[?!.]*\s*$"
 )
-_SWITCHED = re.compile(r"\b(?:switched|changed|moved)\s+(?:her|him|them|me|over|the\s+patient)?\s*(?:over\s+)?(?:to|on(?:to)?)\s+$")
+_SWITCHED = re.compile(
+    r"\b(?:switched|changed|moved)\s+(?:her|him|them|me|over|the\s+patient)?\s*(?:over\s+)?(?:to|on(?:to)?)\s+$"
+)
 _WISH = re.compile(r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$")
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
 _ASKING = re.compile(
@@ -427,6 +429,15 @@ class CaseParser:
         elif case.progression is None and any(t.outcome in ("stable", "responded") for t in case.treatments):
             case.progression = False  # "on lanreotide, last CT SD": controlled
         lines = [t for t in case.treatments if self.antitumour(t.drug)]
+        on = [t for t in lines if t.outcome in CURRENT]
+        if (
+            case.progression
+            and len(on) == 1
+            and on[0].drug in self.ssa_drugs
+            and not [t for t in lines if t.outcome == "progressed"]
+        ):
+            # "on lanreotide ... new liver lesions": the analogue, the only line, is failing
+            on[0].outcome = "progressed"
         if case.recurrence and case.prior_surgery and not lines and not case.rapid_progression:
             case.progression = None  # "new liver lesions" after the resection is the recurrence, not a line failing
         for i, t in enumerate(lines):
@@ -458,9 +469,7 @@ class CaseParser:
             else c.text
             for c in clauses
             if c.question or _ASKING.search(c.text)
-        ] + re.findall(
-            r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded
-        )
+        ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
         case.ignored = _ignored(clauses, used)
         case.unread = [unfold(text, x) for x in case.ignored if re.search(r"\d", x) or self.clinical.search(x)]
@@ -554,7 +563,9 @@ class CaseParser:
             (t for t in case.treatments if self.antitumour(t.drug)), key=lambda t: t.drug in self.ssa_drugs
         )
         current = [t.drug for t in treated if t.outcome in CURRENT or t.outcome == "stopped_toxicity"]
-        if not matches and current:  # no grade said: an event reported while on a drug is a possible toxicity
+        if not matches and current and current[0] not in self.ssa_drugs:
+            # no grade said: an event reported while on a drug is a possible toxicity; not of an SSA given alone,
+            # the background line, where the event is the disease's or a comorbidity's (its urgent line still shows)
             events = [
                 c
                 for c in _clauses(text)
@@ -616,7 +627,10 @@ class CaseParser:
     def _ki67_mitoses_grade(self, text: str, case: Case, used: list[tuple[int, int]]) -> tuple[int, int] | None:
         ki_op, ki_span = None, None
         # several Ki-67s ("was 4% ... liver biopsy now 22%"): the grade follows the highest, as WHO grading does
-        found = [(_number(x.group(3) or x.group(2) or x.group(7) or x.group(6) or x.group(4)) or 0.0, x) for x in _KI67.finditer(text)]
+        found = [
+            (_number(x.group(3) or x.group(2) or x.group(7) or x.group(6) or x.group(4)) or 0.0, x)
+            for x in _KI67.finditer(text)
+        ]
         m = max(found, key=lambda f: f[0])[1] if found else None
         if m:
             op, low, high, alt = (
