@@ -79,10 +79,11 @@ class Engine:
             query = replace(query, intent="treatment_plan", parts=["treatment_plan"], silent=[])
         result = self._answer(query)
         if query.oos_terms and result.intent != "out_of_scope":
-            named = ", ".join(dict.fromkeys(query.oos_terms))
+            terms = list(dict.fromkeys(query.oos_terms))
+            named = ", ".join(terms)
             groups = self.knowledge.vocabulary.out_of_scope
             why = "; ".join(groups[g].why for g in dict.fromkeys(query.oos_groups) if g not in INCIDENTAL_GROUPS)
-            result.not_covered += [t for t in dict.fromkeys(query.oos_terms) if t not in result.not_covered]
+            result.not_covered += [t for t in terms if t not in result.not_covered]
             if why:  # set against a NET ("is this the same as pancreatic cancer?"): the answer says so first
                 result.summary = f"My sources do not cover {named}: {why}. {result.summary}"
             else:  # a drug or condition in passing ("AF on apixaban"): noted, and the answer goes on

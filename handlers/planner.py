@@ -176,7 +176,8 @@ class Planner:
         self.requirements: dict[str, Requirement] = {r.id: r for r in p.requirements if r.id}
         self.therapies = {t.id: t for t in k.therapies.therapies}
         self.unknowns = {u.fact: u for u in p.unknowns}
-        self.asked = [(q.acts, terms_pattern(q.terms), q.say, q.label) for q in p.asked]
+        self.asked = [(q, terms_pattern(q.terms)) for q in p.asked]  # each question with its compiled terms
+        self.phases = {ph.id: ph for ph in p.phases}
         self.exclusive = {frozenset(pair) for pair in p.exclusive}
         self._act_requirements = {
             name: [self.requirements[r] for r in act.requires]
@@ -200,7 +201,7 @@ class Planner:
 
     def logic(self, facts: dict[str, Any]) -> Logic:
         plain = Logic(facts, {})
-        phase = next(p for p in self.k.planner.phases if p.id == facts["phase"])
+        phase = self.phases[facts["phase"]]
         domains = {
             u.fact: tuple(v for v, _ in u.values)
             for u in self.k.planner.unknowns
@@ -525,7 +526,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     lay = layout(case, planner)
     d = lay.draft
     desc = describe(case, k)
-    phase = next(p for p in k.planner.phases if p.id == d.facts["phase"])
+    phase = planner.phases[d.facts["phase"]]
     steps = main_steps(lay, planner)
     urgent = act_first(case, d, k)
     summary = f"Phase: {phase.label}."  # the title holds the case in a line
@@ -629,8 +630,7 @@ _PAUSED = {"systemic", "liver_directed"}  # what waits while a toxicity of the c
 def _paused(facts: dict[str, Any], planner: Planner) -> bool:
     """A phase whose new lines wait (a toxicity of the drug given, a line that controls the disease), without
     progression: new lines and their choice go to the details."""
-    phase = next(p for p in planner.k.planner.phases if p.id == facts["phase"])
-    return phase.pauses_new_lines and facts["progression"] is not True
+    return planner.phases[facts["phase"]].pauses_new_lines and facts["progression"] is not True
 
 
 _WHERE = {"location", "peripheral"}  # facts about where the tumour is: said beside an operation, not as a branch
@@ -652,7 +652,7 @@ def _lower_first(text: str) -> str:
 def answered_passage(passage: str, question: str, planner: Planner) -> bool:
     """The passage is part of the post's question and names an option the plan answers."""
     words = fold(passage)
-    return words in fold(question) and any(q[1].search(words) for q in planner.asked)
+    return words in fold(question) and any(terms.search(words) for _, terms in planner.asked)
 
 
 def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
@@ -660,15 +660,14 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
     held back (and why), or not in the sources for this case."""
     text = case.question or ""
     out = []
-    for q in planner.asked:
-        m = q[1].search(text)
-        if not m:
+    for q, terms in planner.asked:
+        if not terms.search(text):
             continue
-        if not q[0]:  # a question about no option ("is that safe with her other medicines?")
-            out.append(Item(text=f"{q[3]}: {q[2]}"))
+        if not q.acts:  # a question about no option ("is that safe with her other medicines?")
+            out.append(Item(text=f"{q.label}: {q.say}"))
             continue
-        acts = set(q[0])
-        name = " / ".join(planner.acts[a].label for a in q[0][:2])
+        acts = set(q.acts)
+        name = " / ".join(planner.acts[a].label for a in q.acts[:2])
         toxic = next((t for t in case.toxicities if t.current and t.drug in acts), None)
         if toxic is not None:  # "what do we do with the everolimus?" while it causes a toxicity: the act-first line
             u = planner.k.urgent.toxicity
@@ -687,8 +686,8 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             for why, what in lay.draft.held_back
             if any(planner.acts[a].label == what or planner.step_label_of(a) == what for a in acts)
         ]
-        if q[2]:
-            out.append(Item(text=f"{name}: {q[2]}"))
+        if q.say:
+            out.append(Item(text=f"{name}: {q.say}"))
             continue
         said = planner.said_of(acts)
         scope = next(

@@ -14,6 +14,11 @@ from handlers import planner as P
 CASES = yaml.safe_load((Path(__file__).parent / "reviews" / "clinical-review-2026-12-06.yaml").read_text("utf-8"))
 
 
+def _your_question(a):
+    """The plan's "Your question" section."""
+    return next(s for s in a.sections if s.title == "Your question")
+
+
 def _plan(engine, item):
     if item.get("earlier"):
         case = engine.changed_case(item["text"], item["earlier"])
@@ -80,7 +85,7 @@ def test_a_question_about_one_option_is_answered_about_that_option_only(engine):
     a = engine.ask(
         "Metastatic PNET G2, SSTR+ all lesions, progressing on lanreotide, creatinine clearance 35. Is PRRT OK?"
     ).answer
-    asked = next(s for s in a.sections if s.title == "Your question")
+    asked = _your_question(a)
     assert len(asked.items) == 1 and asked.items[0].text.startswith("PRRT: not offered here: reduced kidney function")
     assert not {"prrt", "streptozocin_5fu"} & set(a.plan.acts)
     assert any(w.text.startswith("Act first: creatinine clearance 35") for w in a.warnings)
@@ -173,8 +178,10 @@ def test_transplant_asked_for_a_patient_with_the_primary_in_place_gets_that_reas
         "52M unresectable liver-only mets from pNET G2 Ki-67 12%, about 40% of the liver involved, primary still "
         "in situ in the head. Should we refer for liver transplant?"
     ).answer
-    asked = next(s for s in a.sections if s.title == "Your question")
-    assert asked.items[0].text.startswith("liver transplantation (for the board): not offered here: the primary is still")
+    asked = _your_question(a)
+    assert asked.items[0].text.startswith(
+        "liver transplantation (for the board): not offered here: the primary is still"
+    )
 
 
 def test_a_bare_agree_asks_about_the_sentence_before_it(engine):
@@ -183,7 +190,7 @@ def test_a_bare_agree_asks_about_the_sentence_before_it(engine):
         "HPB surgeon. 56M, fit, NF-PNET head 3.5 cm G2, 3 liver mets right lobe, nothing else on DOTATATE, FLR fine. "
         "Plan: Whipple now, right hepatectomy in 3 months once recovered. Agree?"
     ).answer
-    asked = next(s for s in a.sections if s.title == "Your question")
+    asked = _your_question(a)
     assert "hepatectomy first" in asked.items[0].text
 
 
@@ -191,7 +198,10 @@ def test_a_bare_agree_asks_about_the_sentence_before_it(engine):
     ("text", "first"),
     [
         ("Thymic NET - recurrence rate after R0 resection?", "Thymus NETs: no follow-up schedule or recurrence figure"),
-        ("appendiceal NET follow up after appendicectomy?", "Appendix NETs: no follow-up schedule or recurrence figure"),
+        (
+            "appendiceal NET follow up after appendicectomy?",
+            "Appendix NETs: no follow-up schedule or recurrence figure",
+        ),
     ],
 )
 def test_follow_up_of_another_primary_is_never_given_the_pnet_figures(engine, text, first):

@@ -290,6 +290,12 @@ def _number(s: str | None) -> float | None:
     return float(Decimal(s)) if s else None
 
 
+def _ki67_value(m: re.Match[str]) -> float | None:
+    """A Ki-67 match's figure: the top of a range, else the value (groups as _KI67 writes them)."""
+    high, low, alt = m.group(3) or m.group(7), m.group(2) or m.group(6), m.group(4)
+    return _number(high or low or alt)
+
+
 class CaseParser:
     def __init__(self, knowledge: Knowledge, lexicon: Lexicon):
         self.k = knowledge
@@ -418,8 +424,8 @@ class CaseParser:
                     continue
                 part = [p for p in _PART_OF.finditer(sentence) if int(p.group(1)) < int(p.group(2))]
                 # of the receptor scan's words only: "DOTATATE heterogeneous, FDG avid in the liver" is mixed uptake
-                own = next(x for x in sentence.split("fdg") if _SSTR_TOPIC.search(x) or x is sentence.split("fdg")[-1])
-                if (m := _SSTR_MIXED.search(own) if _SSTR_TOPIC.search(own) else None) or part:
+                own = next((x for x in sentence.split("fdg") if _SSTR_TOPIC.search(x)), None)
+                if (m := _SSTR_MIXED.search(own) if own else None) or part:
                     case.sstr = "negative"
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
@@ -627,19 +633,10 @@ class CaseParser:
     def _ki67_mitoses_grade(self, text: str, case: Case, used: list[tuple[int, int]]) -> tuple[int, int] | None:
         ki_op, ki_span = None, None
         # several Ki-67s ("was 4% ... liver biopsy now 22%"): the grade follows the highest, as WHO grading does
-        found = [
-            (_number(x.group(3) or x.group(2) or x.group(7) or x.group(6) or x.group(4)) or 0.0, x)
-            for x in _KI67.finditer(text)
-        ]
-        m = max(found, key=lambda f: f[0])[1] if found else None
+        m = max(_KI67.finditer(text), key=lambda x: _ki67_value(x) or 0.0, default=None)
         if m:
-            op, low, high, alt = (
-                m.group(1) or m.group(5),
-                m.group(2) or m.group(6),
-                m.group(3) or m.group(7),
-                m.group(4),
-            )
-            case.ki67 = _number(high or low or alt)
+            op = m.group(1) or m.group(5)
+            case.ki67 = _ki67_value(m)
             ki_op = _OPS.get(op or "", op)
             if ki_op not in ("<", ">", "≤", "≥"):
                 ki_op = None
