@@ -951,7 +951,7 @@ class CaseParser:
             elif said:
                 outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
             elif _PRIOR.search(clause[:start]) or re.search(
-                r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started)",
+                r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier)",
                 clause[end:],
             ):
                 outcome = "unknown"
@@ -1133,7 +1133,9 @@ def _only_drugs(clause: str, drugs: list[Span]) -> bool:
     return bool(drugs) and not rest
 
 
+# words a list item may carry beside its drug: "then everolimus 10mg", "4 cycles Lu-PRRT", "everolimus (10 mo)"
 _LIST_WORDS = {"and", "or", "then", "mg", "lar", "daily", "od", "q4w", "x", "cycles", "cycle"}
+_LIST_WORDS |= {"mo", "mos", "month", "months", "wk", "wks", "week", "weeks", "yr", "yrs", "year", "years"}
 
 
 def _nodes_only(spans: list[Span]) -> bool:
