@@ -47,6 +47,8 @@ IMPLIED = {
     "distal_pancreatectomy_splenectomy": set(),  # both distal_pancreatectomy and splenectomy: see has()
     "adjuvant_chemo": {"adjuvant_chemo"},
     "staging": {"staging", "sstr_imaging"},  # the vocabulary's staging is cross-sectional and SSTR imaging
+    # the octreotide-in-insulinoma caution: the ban, or the caution that stands where receptor imaging lifts it
+    "warn_octreotide_insulinoma": {"warn_octreotide_insulinoma", "warn_octreoscan_test", "warn_octreoscan_positive"},
 }
 
 

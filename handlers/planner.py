@@ -86,6 +86,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["failed"] = sorted(_drugs(case, k, FAILED, class_wide=("progressed",)))
     facts["current"] = sorted(_drugs(case, k, CURRENT, class_wide=CURRENT))
     facts["sstr_negative"] = case.sstr == "negative"  # decided, never branched: SSA is not conditional on a scan
+    facts["sstr_positive"] = case.sstr == "positive"  # decided: an insulinoma's analogue waits for the stated result
     facts["progressed_on"] = case.progressing_on
     facts["treated"] = case.prior_therapies
     facts["details"] = case.details()
@@ -695,6 +696,11 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         )
         if not held and scope:
             held = [scope]
+        forbidden = next((w.warning for w in lay.draft.warnings if acts & set(w.warning.forbids) and w.cond == TRUE), None)
+        if not held and forbidden is not None:  # "can we start octreotide?" in an insulinoma not shown receptor-positive
+            first = forbidden.text.split(": it ")[0].split(". ")[0]
+            out.append(Item(text=f"{name}: not offered here: {first} (the warning above)", sources=list(forbidden.sources)))
+            continue
         if held:
             line = f"{name}: not offered here: {held[0]}" + (f". The sources: {said.rationale}" if said else "")
             out.append(Item(text=line, sources=list(said.sources) if said else []))

@@ -110,9 +110,15 @@ def test_grade_3_toxicity_is_not_tumour_grade(engine):
 
 
 def test_octreoscan_is_named_for_insulinoma(engine):
-    _, acts, warns, text = plan_of(engine, "metastatic insulinoma, DOTATATE avid, unresectable liver mets")
-    assert "warn_octreotide_insulinoma" in warns and "warn_octreoscan_test" in warns
-    assert "Octreoscan" in text and not acts & {"octreotide", "lanreotide", "ssa"}
+    # receptor status unknown: no analogue at all; receptor-positive on PET: allowed, with the source's caution
+    _, acts, warns, text = plan_of(engine, "metastatic insulinoma, unresectable liver mets, G2")
+    assert "warn_octreotide_insulinoma" in warns and "Octreoscan" in text
+    assert not acts & {"octreotide", "lanreotide", "ssa"}
+    _, acts, warns, text = plan_of(engine, "metastatic insulinoma, DOTATATE avid, unresectable liver mets, G2")
+    assert "warn_octreotide_insulinoma" not in warns and "warn_octreoscan_test" in warns
+    assert "fatal hypoglycaemia" in text and "lanreotide" in acts
+    _, acts, warns, _ = plan_of(engine, "metastatic insulinoma, Octreoscan negative, DOTATATE faintly avid, liver mets")
+    assert "warn_octreotide_insulinoma" in warns and not acts & {"octreotide", "lanreotide", "ssa", "prrt"}
     _, acts, warns, _ = plan_of(engine, "metastatic insulinoma, Octreoscan positive, unresectable liver mets, G2")
     assert "warn_octreotide_insulinoma" not in warns and "lanreotide" in acts
 
