@@ -104,7 +104,7 @@ _RESECT_NO = re.compile(
 # and the plan asks the surgeon.
 _RESECT_MAYBE = re.compile(
     r"\b(?:potentially|possibly|maybe|perhaps|might\s+be|may\s+be(?:come)?|could\s+be(?:come)?)\s+(?:\w+\s+)?resectable\b"
-    r"|\bresectable\s+(?:if|after|once|following|with\s+(?:downstag|neoadjuvant))"
+    r"|\bresectable\s+(?:if|after|once|following|with\s+(?:downstag|neoadjuvant))|\?\s*(?:\w+\s+)?resectable\b"
 )
 _RESECT_YES = re.compile(
     r"\b(?:resectable|operable|amenable\s+to\s+(?:surgery|resection))\b"
@@ -145,7 +145,7 @@ _PAST_TOXICITY = re.compile(
 _NOW = re.compile(r"\bnow\b|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
 _RAPID = re.compile(r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress|\bdoubl(?:ed|ing)\b")
 _PRIOR = re.compile(
-    r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|stopped|discontinued|intolerant|off|switched to|changed to)\b|->|→"
+    r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|stopped|discontinued|intolerant|off|switched to|changed to|so far|to date)\b|->|→"
 )
 _MEN1_NEG = re.compile(
     r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-]))|\bsporadic\b|\bnot\s+men1"
@@ -168,7 +168,8 @@ _POST_NEG = re.compile(
 )
 _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
-    r"lymphadenopathy|enlarged|suspicious|implant|carcinomatosis|seeding|\bn1\b|(?<=\w)\+|progress|recurr|relaps"
+    r"lymphadenopathy|enlarged|suspicious|implant|carcinomatosis|seeding|\bn1\b|(?<=\w)\+|progress|\bpd\b|\bnew\b|recurr|relaps"
+    r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
 )
 _NODES_POS = re.compile(
     r"\bn1\b|node[s]?\s*(?:-\s*)?positive|nodes?\s*(?:are\s+)?\+\s*(?:ve\b)?|\d+\s*/\s*\d+\s*(?:ln|nodes?|lymph nodes?)\s*(?:\+|positive|pos\b)|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)|\bln\s+mets"
@@ -199,6 +200,10 @@ _LIST_TAIL = re.compile(r"\b(?:or|and)\b.*\b(?:disease|metastas[ie]s|mets|lesion
 # primary", "run it through the PNET pathway", "treat it like a PNET").
 _HYPOTHETICAL = re.compile(
     r"\bwhether\b|\bwonder|\blook\s+for\b|\bsearch\s+for\b|\brule\s+out\b|\bto\s+exclude\b|\bpathway\b|\balgorithm\b|\bprotocol\b|\blike\s+an?\s+p?net\b|\bas\s+an?\s+p?net\b|\btreat\s+as\b"
+)
+_QUERIED = re.compile(r"\?\s*([a-z0-9][\w/-]*)")
+_LESION_WORD = re.compile(
+    r"met|lesion|deposit|recur|progress|mass|nodul|spread|disease|p?net\b|tumou?r|malig|haemang|hemang|cyst|mets|fnh|lymph|node|ln\b|focus|foc[ai]|spot|uptake|avid|seg"
 )
 _NET_NAMED = re.compile(
     r"\bmen1\b|\bnf\b|\bnets?\b|pnet|pannet|pnen|neuroendocrine|carcinoid|insulinoma|gastrinoma|glucagonoma|vipoma|acthoma|\bnec\b"
@@ -371,8 +376,8 @@ class CaseParser:
                 r"\b(?:mri|ct|pet|dotatate|scan)\b", clause.text
             )
             following = [c.text for c in clauses[i + 1 : i + 3] if len(tokens(c.text)) <= 5]
-            hedged = bool(self.hedge.search(clause.text)) or (
-                not _affirms_metastasis(clause.text) and any(self.hedge.search(t) for t in following)
+            hedged = self._hedged(clause.text) or (
+                not _affirms_metastasis(clause.text) and any(self._hedged(t) for t in following)
             )  # "liver lesion, ?haemangioma" is unconfirmed; "liver mets, plus a small haemangioma" is not
             if clause.question:  # "aren't these 90% metastatic?" asks; it does not say the case is
                 after_mets, hedged = False, True
@@ -483,6 +488,17 @@ class CaseParser:
         for f in case.urgent:  # act-first lines quote the post as written
             f.words = "; ".join(unfold(text, w) for w in f.words.split("; "))
         return case
+
+    def _hedged(self, clause: str) -> bool:
+        """A hedge in the clause ("possible", "indeterminate", "?met"). A "?" hedges the word after it only:
+        "liver x3 ?resectable" doubts the operation, not the deposits."""
+        for m in self.hedge.finditer(clause):
+            q = _QUERIED.match(clause, m.start())
+            if q is None or _LESION_WORD.match(q.group(1)) or any(
+                sp.kind == "site" for sp in self.lex.find(tokens(q.group(1)))
+            ):
+                return True
+        return False
 
     # urgent findings, FDG, toxicities -----------------------------------------------------------
 
@@ -952,7 +968,7 @@ class CaseParser:
             elif said:
                 outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
             elif _PRIOR.search(clause[:start]) or re.search(
-                r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier)",
+                r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
                 clause[end:],
             ):
                 outcome = "unknown"
