@@ -116,7 +116,7 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(
-    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+in\s+size|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
+    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -634,6 +634,8 @@ class CaseParser:
                 before = parts[-2] + " " + before  # "liver mets, largest 3 cm": the size of the item before
             if re.search(r"duct|\bcbd\b|\bmpd\b|dilat|wirsung|\bcalib", before):
                 continue  # "CBD dilated to 14 mm": a duct, not the tumour
+            if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
+                continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
             met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment|\bseg\b", after)
             met_before = re.search(r"(?:liver|hepatic|met\w*|nodes?|bone|lung)\b|\bseg(?:ment)?\s*\d", before)
             primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
@@ -897,7 +899,9 @@ class CaseParser:
         clause = _PD_OPERATION.sub(lambda o: " " * len(o.group(0)), clause)
         m = _PROGRESS.search(clause)
         if not m or _negated(clause, m.start(), m.end()) or _STABLE.search(clause):
-            if m is None and (_STABLE.search(clause) or (_UNCHANGED.search(clause) and case.progression is None)):
+            if (m is None or _negated(clause, m.start(), m.end())) and (
+                _STABLE.search(clause) or (_UNCHANGED.search(clause) and case.progression is None)
+            ):
                 case.progression = False
             return
         case.progression = True
