@@ -714,11 +714,14 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
     what they do not."""
     u = k.urgent
     out = []
+    said: dict[str, tuple[Any, list[str]]] = {}  # one line per action: a glucose of 1.8 and "hypos despite" share it
     for f in case.urgent:
         rule = next(r for r in u.findings if r.id == f.id)
-        if rule.when is not None and not d.logic.holds(rule.when):
-            continue
-        text = f"Act first: {f.words}: {rule.line}."
+        if rule.when is None or d.logic.holds(rule.when):
+            words = said.setdefault(rule.line, (rule, []))[1]
+            words += [w for w in f.words.split("; ") if w not in words]
+    for rule, words in said.values():
+        text = f"Act first: {'; '.join(words)}: {rule.line}."
         if rule.said:
             text += f" {rule.said[0].upper() + rule.said[1:]}."
         if rule.silent:

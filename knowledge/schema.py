@@ -680,7 +680,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CASE = _declared_case()
 PLAN_FACTS = CASE.plan_facts  # what rules may test: the fields marked plan_fact and the derived facts
 PLAN_OPS = {"is", "in", "not_in", "lt", "le", "gt", "ge", "has_any", "has_none"}
-Phase = Literal["staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
+# "control": what keeps the patient safe now (glucose, acid, hormone symptoms, nutrition), before any test
+Phase = Literal["control", "staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
 PHASES = list(get_args(Phase))  # plan steps are ordered by phase
 ActKind = Literal["workup", "preoperative", "surgery", "systemic", "liver_directed", "followup", "intensity"]
 

@@ -529,7 +529,7 @@ class CaseParser:
                     )  # every term of the finding was read, not only the first
                     words = list(
                         dict.fromkeys(
-                            " ".join(c.text.split())[:80]
+                            _around(c.text, m)
                             for p in groups
                             for c in clauses
                             for m in p.finditer(c.text)
@@ -997,6 +997,8 @@ class CaseParser:
         if (m := self.recurrence.search(clause)) and not _negated(clause, m.start(), m.end()):
             if not hedged:
                 case.recurrence = True
+            elif not case.uncertain_sites:
+                case.uncertain_sites.append("other")  # "?recurrence": a finding to characterise, wherever it is
         elif m:
             case.recurrence = False
         context = f"{prev} {clause}" if len(tokens(clause)) <= 4 else clause
@@ -1118,6 +1120,17 @@ def antitumour(k: Knowledge) -> Antitumour:
     ids = {acts[n].drug or n for n, act in acts.items() if act.kind == "systemic"}
     ids |= {c.id for c in k.therapies.classes if set(c.members) <= ids}
     return Antitumour(frozenset(ids), terms_pattern(k.case.antitumour_other))
+
+
+def _around(clause: str, m: re.Match[str], width: int = 80) -> str:
+    """The clause as written, or where it is long, the words around the match ("... and hasn't passed urine
+    since last night"), so that the act-first line quotes what it acts on."""
+    text = " ".join(clause.split())
+    if len(text) <= width:
+        return text
+    start = clause.rfind(" ", 0, max(0, m.start() - 25)) + 1
+    end = clause.find(" ", min(len(clause), m.end() + 30))
+    return " ".join(clause[start : end if end != -1 else len(clause)].split())
 
 
 def _clause_at(clauses: list[_Clause], pos: int) -> str:
