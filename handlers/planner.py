@@ -665,7 +665,7 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         if not terms.search(text):
             continue
         if not q.acts:  # a question about no option ("is that safe with her other medicines?")
-            out.append(Item(text=f"{q.label}: {q.say}"))
+            out.append(Item(text=f"{q.label}: {q.say}", sources=list(q.sources)))
             continue
         acts = set(q.acts)
         name = " / ".join(planner.acts[a].label for a in q.acts[:2])

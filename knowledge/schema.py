@@ -858,6 +858,7 @@ class Asked(Strict):
     terms: Terms
     say: str | None = None  # the answer when no step holds (a question the sources answer by omission)
     label: str | None = None
+    sources: list[str] = []  # what backs `say`, where the sources give part of it
 
     @model_validator(mode="after")
     def _answerable(self) -> Asked:

@@ -201,6 +201,7 @@ _LIST_TAIL = re.compile(r"\b(?:or|and)\b.*\b(?:disease|metastas[ie]s|mets|lesion
 _HYPOTHETICAL = re.compile(
     r"\bwhether\b|\bwonder|\blook\s+for\b|\bsearch\s+for\b|\brule\s+out\b|\bto\s+exclude\b|\bpathway\b|\balgorithm\b|\bprotocol\b|\blike\s+an?\s+p?net\b|\bas\s+an?\s+p?net\b|\btreat\s+as\b"
 )
+_QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b(?:test|screen)(?:ing|ed)?\s+for)\s*$")
 _QUERIED = re.compile(r"\?\s*([a-z0-9][\w/-]*)")
 _LESION_WORD = re.compile(
     r"met|lesion|deposit|recur|progress|mass|nodul|spread|disease|p?net\b|tumou?r|malig|haemang|hemang|cyst|mets|fnh|lymph|node|ln\b|focus|foc[ai]|spot|uptake|avid|seg"
@@ -233,6 +234,9 @@ _PRESENTS = re.compile(
     # a relative presented in lay words: "my mum is 89", "my dad, 74,"
     r"|\b(?:my|our)\s+(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny|grandma"
     r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,)\s*\d{1,3}\b"
+    # a patient by shorthand: "hx pNET", "pt w/ ?insulinoma", "known met PNET"
+    r"|\b(?:hx|h/o|pt|known)\s+(?:w/?\s*|with\s+|of\s+)?\??\s*(?:met(?:astatic)?\s+)?"
+    r"(?:p?nets?\b|pannet|pnen|insulinoma|gastrinoma|glucagonoma|vipoma|men1|neuroendocrine)"
 )
 
 
@@ -733,7 +737,7 @@ class CaseParser:
                 continue  # "whole-body PET", "head and neck"
             word = {"bod": "body"}.get(m.group(1), m.group(1))
             if word == "duodenal" and not re.match(
-                r"\s*(?:net|nen|primary|tumou?r|gastrinoma|carcinoid|lesion|mass)", text[m.end() :]
+                r"\s*(?:net|nen|primary|tumou?r|gastrinoma|carcinoid|lesion|mass|wall|submucos)", text[m.end() :]
             ):
                 continue
             sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
@@ -776,8 +780,8 @@ class CaseParser:
         self._treatments(clause, spans, case, prev)
         self._history(clause, case, prev, hedged)
         self._anatomy(clause, case)
-        if "men1" in clause:
-            case.men1 = not _MEN1_NEG.search(clause)
+        if "men1" in clause and not _QUERIED_NAME.search(clause.split("men1")[0]):
+            case.men1 = not _MEN1_NEG.search(clause)  # "?MEN1 (mum had a parathyroidectomy)" leaves it open
         if self.pending.search(clause) and not case.diagnosis_pending:
             case.diagnosis_pending = True
         for name, pattern in self.differentiation.items():
@@ -805,7 +809,13 @@ class CaseParser:
         for span in spans:
             start, end = _locate(clause, span.tokens)
             negated = _negated(clause, start, end)
-            if span.kind == "subtype" and not negated and case.subtype is None and not _HYPOTHETICAL.search(clause):
+            if (
+                span.kind == "subtype"
+                and not negated
+                and case.subtype is None
+                and not _HYPOTHETICAL.search(clause)
+                and not re.search(r"(?:\?|\bquery)\s*$", clause[:start])
+            ):  # "?ZES" asks whether it is a gastrinoma; it does not say so
                 case.subtype = span.id
                 case.evidence["subtype"] = "named"
             elif span.kind == "site" and span.id != "multiple":
