@@ -678,8 +678,14 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         if steps:
             s = steps[0]
             where = planner.cond_label(s.cond)
+            # a caution tied to this option ("after a Whipple: liver-abscess risk") is part of the answer
+            caution = next((w.warning.text for w in lay.draft.warnings if acts & set(w.warning.after)), "")
             out.append(
-                Item(text=f"{name}: in the plan{f', if {where}' if where else ''}: {s.text}", sources=list(s.sources))
+                Item(
+                    text=f"{name}: in the plan{f', if {where}' if where else ''}: {s.text}"
+                    + (f". But: {caution}" if caution else ""),
+                    sources=list(s.sources),
+                )
             )
             continue
         held = [

@@ -250,7 +250,8 @@ def introduces_patient(text: str) -> bool:
 _CONFIRM = re.compile(
     r"^\s*(?:do\s+you\s+|would\s+you\s+|does\s+the\s+(?:board|mdt)\s+)?(?:agree|ok(?:ay)?(?:\s+to\s+(?:go\s+ahead|proceed))?"
     r"|reasonable|thoughts|views|is\s+(?:that|this)\s+(?:ok|okay|reasonable|right|safe|sensible)|sounds?\s+(?:ok|right|reasonable)"
-    r"|any\s+objections?|happy\s+with\s+(?:that|this)|go\s+ahead|fine|correct|right)\s*[?!.]*\s*$"
+    r"|any\s+objections?|happy\s+with\s+(?:that|this)|go\s+ahead|fine|correct|right|suitable|appropriate|safe"
+    r"|any\s+(?:issues|concerns|problems)|(?:is\s+(?:that|this|it)\s+)?(?:suitable|appropriate|feasible))\s*[?!.]*\s*$"
 )
 _SWITCHED = re.compile(
     r"\b(?:switched|changed|moved)\s+(?:her|him|them|me|over|the\s+patient)?\s*(?:over\s+)?(?:to|on(?:to)?)\s+$"
@@ -259,7 +260,8 @@ _WISH = re.compile(r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
-    r"|asking\s+(?:about|whether|if)|wonder\w*|thoughts\s+on|offered|keen\s+on|wants?\s+(?:to|a|an))\b"
+    r"|asking\s+(?:about|whether|if|for)|wonder\w*|thoughts\s+on|offered|offering|keen\s+on|wants?\s+(?:to|a|an))\b"
+    r"|\bpropos(?:es|ed|al)\b|\brequest(?:s|ed|ing)?\b|\bsuggest(?:s|ed|ing)\b|\bothers?\s+want\b"
 )
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
 # "lanreotide (PD at 11 mo)", "(PD 14 mo later)", "(SD 2023)": the outcome joins the drug's clause
@@ -412,7 +414,7 @@ class CaseParser:
             for c in clauses:
                 sites = [sp.id for sp in self.lex.find(tokens(c.text)) if sp.kind == "site" and sp.id in CASE_SITES]
                 if sites and len(tokens(c.text)) <= 2 * len(sites) + 1 and not _negated(c.text, 0, 0):
-                    case.metastases += [x for x in sites if x not in case.metastases]
+                    case.metastases += [x for x in sites if x not in case.metastases + case.metastases_ruled_out]
         if any(s != "lymph_nodes" for s in case.metastases):
             case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
         if (m := self.fit_uncertain.search(folded)) is not None:
