@@ -48,7 +48,12 @@ IMPLIED = {
     "adjuvant_chemo": {"adjuvant_chemo"},
     "staging": {"staging", "sstr_imaging"},  # the vocabulary's staging is cross-sectional and SSTR imaging
     # the octreotide-in-insulinoma caution: the ban, or the caution that stands where receptor imaging lifts it
-    "warn_octreotide_insulinoma": {"warn_octreotide_insulinoma", "warn_octreoscan_test", "warn_octreoscan_positive"},
+    "warn_octreotide_insulinoma": {
+        "warn_octreotide_insulinoma",
+        "warn_insulinoma_on_ssa",
+        "warn_octreoscan_test",
+        "warn_octreoscan_positive",
+    },
 }
 
 

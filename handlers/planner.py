@@ -334,10 +334,6 @@ class Planner:
         if first is not None:
             first.sources = list(dict.fromkeys(first.sources + seq.sources))
 
-    def said_of(self, acts: set[str]) -> Step | None:
-        """The sources' own step for one of these acts (its rationale carries their figure), if any."""
-        return next((st for r in self.k.planner.rules for st in r.steps if acts & set(st.acts + st.options)), None)
-
     def step_label_of(self, act: str) -> str:
         """The words a held-back step of this act is named by (a therapy's name, or the act's label)."""
         return self.therapies[act].name if act in self.therapies else self.acts[act].label
@@ -696,7 +692,6 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         if q.say:
             out.append(Item(text=f"{name}: {q.say}"))
             continue
-        said = planner.said_of(acts)
         scope = next(
             (r.scope for r in planner.k.planner.rules if r.scope and any(acts & set(st.acts) for st in r.steps)), None
         )
@@ -708,8 +703,7 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             out.append(Item(text=f"{name}: not offered here: {first} (the warning above)", sources=list(forbidden.sources)))
             continue
         if held:
-            line = f"{name}: not offered here: {held[0]}" + (f". The sources: {said.rationale}" if said else "")
-            out.append(Item(text=line, sources=list(said.sources) if said else []))
+            out.append(Item(text=f"{name}: not offered here: {held[0]}"))
         else:
             out.append(Item(text=f"{name}: the sources give it no place in this case; it is for the board"))
     return out[:MAIN_QUESTIONS]
