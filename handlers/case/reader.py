@@ -482,7 +482,7 @@ class CaseParser:
             s for s in SITE_ORDER if s in case.uncertain_sites and s not in case.metastases + case.metastases_ruled_out
         ]
         asks = [
-            re.split(r"[.!?\n]", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
+            re.split(r"[!?\n]|\.(?!\d)", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
             if _CONFIRM.match(c.text) or (len(tokens(c.text)) <= 10 and _REFERS.search(c.text))
             else c.text
             for c in clauses
