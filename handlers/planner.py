@@ -102,6 +102,10 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         systemic = [t for t in systemic if t.drug not in ssa]
     facts["treated_systemic"] = bool(systemic)
     facts["on_treatment"] = any(t.outcome in CURRENT for t in systemic)
+    hormonal = {f.id for f in k.urgent.findings if f.hormonal}
+    facts["syndrome_uncontrolled"] = bool(
+        facts["functional"] and facts["on_treatment"] and any(f.id in hormonal for f in case.urgent)
+    )
     phase = next(p for p in k.planner.phases if Logic(facts, {}).holds(p.when))
     facts["phase"] = phase.id
     for fact, value in phase.assume.items():
@@ -627,7 +631,11 @@ _PAUSED = {"systemic", "liver_directed"}  # what waits while a toxicity of the c
 def _paused(facts: dict[str, Any], planner: Planner) -> bool:
     """A phase whose new lines wait (a toxicity of the drug given, a line that controls the disease), without
     progression: new lines and their choice go to the details."""
-    return planner.phases[facts["phase"]].pauses_new_lines and facts["progression"] is not True
+    return (
+        planner.phases[facts["phase"]].pauses_new_lines
+        and facts["progression"] is not True
+        and not facts["syndrome_uncontrolled"]  # a syndrome out of control needs its next step now
+    )
 
 
 _WHERE = {"location", "peripheral"}  # facts about where the tumour is: said beside an operation, not as a branch

@@ -485,6 +485,7 @@ class UrgentFinding(Strict):
     sources: list[str] = []
     said: str | None = None  # what the sources do give, with `sources`
     silent: str | None = None  # what they do not give
+    hormonal: bool = False  # a sign that a functioning tumour's syndrome is not controlled now
 
     @model_validator(mode="after")
     def _valid(self) -> UrgentFinding:
