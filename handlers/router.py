@@ -178,13 +178,12 @@ class Router:
         oos_spans = [s for s in spans if s.kind == "oos"]
         oos = [s.phrase for s in oos_spans]
         groups = [s.id for s in oos_spans]
-        # A described case that mentions a medication or another condition in passing ("AF on apixaban",
-        # "on metformin") is still a case: it is planned, and the answer says what the sources do not discuss.
-        # A case that names no NET at all ("IM glucagon for a type 1 diabetic") is not one: only the reader's guess.
-        named_net = bool(set(entities) - {"oos"}) or case.details() >= INCIDENTAL_MIN_UNNAMED
-        incidental = bool(oos) and case.details() >= 2 and named_net and all(g in INCIDENTAL_GROUPS for g in groups)
-        # ... but a drug the question asks about ("is it safe to go on mounjaro?", "CAPTEM vs STZ?") is named first
+        # A drug the question asks about ("is it safe to go on mounjaro?", "CAPTEM vs STZ?") is named first; one a
+        # case mentions in passing ("AF on apixaban", "on metformin") is still a case: planned, the drug noted.
         asked_oos = [s.phrase for s in oos_spans if s.id in INCIDENTAL_GROUPS and _asked(cleaned, raw, s)]
+        # A post that names no NET and asks about the drug ("IM glucagon for a type 1 diabetic") is no case.
+        named_net = bool(set(entities) - {"oos"}) or (case.details() >= INCIDENTAL_MIN_UNNAMED and not asked_oos)
+        incidental = bool(oos) and case.details() >= 2 and named_net and all(g in INCIDENTAL_GROUPS for g in groups)
         # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
         compared = bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
         incidental = incidental or compared

@@ -130,3 +130,37 @@ def test_a_drug_question_leads_with_the_aspect_asked(engine, text, lead):
 def test_cure_is_answered_with_resection_and_its_survival(engine, text):
     a = engine.ask(text).answer
     assert "only potential for cure" in a.summary and "60-100%" in a.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("the tumour is 4cm in the head of his pancreas. what operation will they do", "Whipple"),
+        ("What operation is done for a pNET in the head of the pancreas?", "Whipple"),
+        ("Surgical approach for a 1.5 cm non-functional PNET in the pancreatic tail?", "spleen-preserving"),
+        ("incidental 1.5cm NF-pNET in tail. LN risk? enucleate or formal resection w nodes?", "7-26%"),
+        ("does a 9 mm insulinoma need surgery?", "regardless of size"),
+    ],
+)
+def test_which_operation_leads_with_the_operations(engine, text, lead):
+    assert lead in engine.ask(text).answer.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("GEP NETs by primary - highest nodal met rate? and the lowest?", "Appendix has the lowest"),
+        ("Which NET primary site has the most favourable metastatic profile?", "Appendix"),
+        ("which pNET subtype spreads the most? where do NF-pNETs sit?", "Ectopic ACTHoma"),
+        ("pNET mets pattern vs OS - bone v lung v multi-organ, 5y figures?", "42.7%"),
+        ("Liver Tx for unresectable liver-only pNET mets - 5y OS?", "69-97.2%"),
+        ("met PNET - what proportion of tumour burden must be resectable to justify debulking?", "70%"),
+    ],
+)
+def test_a_superlative_or_a_figure_asked_is_the_first_line(engine, text, lead):
+    assert lead in engine.ask(text).answer.summary
+
+
+def test_a_patient_on_a_drug_is_still_planned(engine):
+    a = engine.ask("Pt in 3rd year of lanreotide 120mg q4w, SD on last 2 CTs. Now RUQ pain after fatty meals").answer
+    assert a.intent == "treatment_plan"

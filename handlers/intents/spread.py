@@ -89,7 +89,14 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         ),
         sorted({sid for s in asked for sid in s.metastatic_rate.sources}),
     )
-    if len(asked) > 1 or superlative(q, higher_is_worse=True) or COMPARED & set(q.words):  # every subtype's figure
+    extreme = superlative(q, higher_is_worse=True)
+    pick = (ranked[0] if extreme == "highest" else ranked[-1]) if extreme else None
+    if pick and pick not in asked:  # "which subtype spreads the most? where do NF-PNETs sit?": the extreme first
+        a.summary = (
+            f"{_rate_name(pick)} has the {extreme} metastatic rate: {pick.metastatic_rate.formatted()}. {a.summary}"
+        )
+        a.summary_sources = sorted({*a.summary_sources, *pick.metastatic_rate.sources})
+    if len(asked) > 1 or extreme or COMPARED & set(q.words):  # every subtype's figure
         a.sections += section("All subtypes (ordered by highest figure)", table, table=rates)
     else:  # one subtype asked: where it ranks, by name; a neighbour's figure is never read as its own
         a.sections += section(f"Where {first.name.lower()} ranks among the subtypes", rank_lines(first, ranked))
@@ -111,6 +118,14 @@ def rank_lines(first: Subtype, ranked: list[Subtype]) -> list[Item]:
     return [Item(text=f"{label}: {', '.join(v)}", sources=sources) for label, v in groups.items() if v]
 
 
+def extremes(q: Query, higher_is_worse: bool) -> list[str]:
+    """Every extreme asked: "highest", "lowest", or both ("highest nodal rate? and the lowest?")."""
+    asked = set(q.aspects)
+    high = {"highest"} | ({"worst"} if higher_is_worse else {"best"})
+    low = {"lowest"} | ({"best"} if higher_is_worse else {"worst"})
+    return [name for name, terms in (("highest", high), ("lowest", low)) if asked & terms]
+
+
 def superlative(q: Query, higher_is_worse: bool) -> str | None:
     """ "highest" or "lowest" when the question asks for an extreme (vocabulary.yaml aspects highest, lowest,
     worst, best); worst is the highest figure where a higher figure is worse (a rate), else the lowest."""
@@ -127,8 +142,12 @@ def superlative(q: Query, higher_is_worse: bool) -> str | None:
 def metastatic_sites(q: Query, k: Knowledge) -> Answer:
     sites = {s.id: s for s in k.sites.sites}
     asked = [sites[i] for i in q.entities.get("site", [])]
+    if "overall_survival" in q.aspects:
+        return survival(q, k)  # "bone v lung v multi-organ, 5y OS?": survival by metastatic pattern
+    if not asked and "subtype" in q.words and superlative(q, higher_is_worse=True):
+        return metastasis_rate(q, k)  # "which subtype spreads the most?": the subtypes' rates
     if (
-        superlative(q, higher_is_worse=True)
+        extremes(q, higher_is_worse=True)
         and "find_primary" not in q.aspects
         and (
             any("primary" in d for d in q.entities.get("domain", [])) or (len(asked) == 1 and asked[0].id in BY_PRIMARY)
@@ -301,17 +320,19 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
             f"Nodal and liver metastases at presentation vary by primary site: nodal from {_nodal_range(prims)}.",
             sorted({sid for p in prims if p.nodal for sid in p.nodal.sources}),
         )
-        extreme = superlative(q, higher_is_worse=True)
         liver_asked = "liver" in q.entities.get("site", []) and "lymph_nodes" not in q.entities.get("site", [])
         known = sorted(
             [(p, f) for p in prims if (f := p.liver if liver_asked else p.nodal) is not None],
             key=lambda pf: pf[1].bounds()[0],
         )
-        if extreme:  # "which primary has the highest nodal rate": the answer first
-            pick, fig = known[-1] if extreme == "highest" else known[0]
+        picks = [(x, *(known[-1] if x == "highest" else known[0])) for x in extremes(q, higher_is_worse=True)]
+        if picks:  # "which primary has the highest nodal rate (and the lowest)": the answer first
             what = "liver" if liver_asked else "nodal"
-            a.summary = f"{pick.name} has the {extreme} {what} metastasis rate at presentation: {fig.formatted()}."
-            a.summary_sources = list(fig.sources)
+            a.summary = " ".join(
+                f"{pick.name} has the {x} {what} metastasis rate at presentation: {fig.formatted()}."
+                for x, pick, fig in picks
+            )
+            a.summary_sources = sorted({s for _, _, fig in picks for s in fig.sources})
         a.sections += section("Nodal and liver metastases at presentation", table, table=patterns)
         a.sections += section("General", [fact(f) for f in k.primaries.general])
         return a
