@@ -74,7 +74,14 @@ class Engine:
         )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
         suspected = (query.case.diagnosis_pending or query.case.frail) and introduced and facts >= 2
-        if intent is None and query.intent != "treatment_plan" and (described or suspected or (urgent and facts >= 2)):
+        # declined for what it names, and no NET named ("IM glucagon for a type 1 diabetic"): the reader's facts are no case
+        foreign = query.intent == "out_of_scope" and not set(query.entities) - {"oos"}
+        if (
+            intent is None
+            and query.intent != "treatment_plan"
+            and not foreign
+            and (described or suspected or (urgent and facts >= 2))
+        ):
             # a patient, not a topic: planned, and an aspect the sources lack is the plan's to say
             query = replace(query, intent="treatment_plan", parts=["treatment_plan"], silent=[])
         result = self._answer(query)
@@ -82,7 +89,13 @@ class Engine:
             terms = list(dict.fromkeys(query.oos_terms))
             named = ", ".join(terms)
             groups = self.knowledge.vocabulary.out_of_scope
-            why = "; ".join(groups[g].why for g in dict.fromkeys(query.oos_groups) if g not in INCIDENTAL_GROUPS)
+            # said first: set against a NET, or asked about (an incidental drug or condition only noted)
+            shown = [
+                g
+                for t, g in zip(query.oos_terms, query.oos_groups, strict=True)
+                if g not in INCIDENTAL_GROUPS or t in query.oos_asked
+            ]
+            why = "; ".join(groups[g].why for g in dict.fromkeys(shown))
             result.not_covered += [t for t in terms if t not in result.not_covered]
             if why:  # set against a NET ("is this the same as pancreatic cancer?"): the answer says so first
                 result.summary = f"My sources do not cover {named}: {why}. {result.summary}"

@@ -54,15 +54,24 @@ _SUBORDINATORS = {
     "on",
 }
 _REFERENTS = {"that", "it", "this", "they", "these", "those", "one"}  # "what is that?" after a tumour was named
+_ASKS = {"what", "whats", "tell", "explain", "define", "describe", "mean", "means"}  # words that ask for an overview
+# "is the monthly injection chemo?", "is everolimus a type of chemotherapy?": the class of a drug asked
+_IS_IT_CHEMO = re.compile(
+    r"\b(?:is|are)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:a\s+)?(?:(?:form|type|kind|sort)\s+of\s+)?(?:chemo|chemotherapy)\s*(?:[?.!]|$)"
+)
+_CLASS_WORDS = {"chemo", "chemotherapy", "cytotoxic", "cytotoxic chemotherapy"}  # a class, when its class is asked
+_ASKED_AFTER = {"go", "going", "start", "starting", "put", "switch", "switching", "try", "trying", "use", "using"}
 _CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\b")
 
 OVERVIEW_CONFIDENCE = 90  # the question is a tumour's name and overview words only: the match is near certain
 NEXT_LINE_MAX_DETAILS = 2  # a next-line question with more case facts than this is a described case, for the planner
 HELP_MAX_UNKNOWN = 2  # a help request with this many words the bot does not know asks help with something else
-INCIDENTAL_GROUPS = ("other drugs", "other conditions")
+INCIDENTAL_GROUPS = ("other drugs", "other conditions", "general care")
+INCIDENTAL_MIN_UNNAMED = 3  # case facts that make a post a case even when it names no NET
 _COMPARED = re.compile(  # the NET asked about is set against another tumour: "is this the same as pancreatic cancer?"
     r"\b(?:is|isn'?t|was|are)\s+(?:this|it|that|they|hers?|his)\s+(?:(?:the\s+)?same\s+(?:thing\s+)?as|different\s+(?:from|to|than)"
     r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b|\bor\s+is\s+(?:that|it|this)\b"
+    r"|\bis\s+(?:this|it|that)\s+(?:the\s+same\s+thing|(?:an?\s+)?(?:\w+\s+)?cancer)\b"
 )
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -97,6 +106,7 @@ class Query:
     parts: list[str] = field(default_factory=list)  # intents of a compound question, the main one first
     matches: list[Hit] = field(default_factory=list)  # closest facts, for the closest_matches answer
     spans: list[Span] = field(default_factory=list)  # entity spans found, for retrieval
+    oos_asked: list[str] = field(default_factory=list)  # out-of-scope drugs or conditions the question asks about
 
     def first(self, kind: str) -> str | None:
         ids = self.entities.get(kind)
@@ -168,9 +178,12 @@ class Router:
         oos_spans = [s for s in spans if s.kind == "oos"]
         oos = [s.phrase for s in oos_spans]
         groups = [s.id for s in oos_spans]
-        # A described case that mentions a medication or another condition in passing ("AF on apixaban",
-        # "on metformin") is still a case: it is planned, and the answer says what the sources do not discuss.
-        incidental = bool(oos) and case.details() >= 2 and all(g in INCIDENTAL_GROUPS for g in groups)
+        # A drug the question asks about ("is it safe to go on mounjaro?", "CAPTEM vs STZ?") is named first; one a
+        # case mentions in passing ("AF on apixaban", "on metformin") is still a case: planned, the drug noted.
+        asked_oos = [s.phrase for s in oos_spans if s.id in INCIDENTAL_GROUPS and _asked(cleaned, raw, s)]
+        # A post that names no NET and asks about the drug ("IM glucagon for a type 1 diabetic") is no case.
+        named_net = bool(set(entities) - {"oos"}) or (case.details() >= INCIDENTAL_MIN_UNNAMED and not asked_oos)
+        incidental = bool(oos) and case.details() >= 2 and named_net and all(g in INCIDENTAL_GROUPS for g in groups)
         # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
         compared = bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
         incidental = incidental or compared
@@ -203,12 +216,21 @@ class Router:
         (top, top_score), (_, runner) = ranked[0], ranked[1]
         margin = top_score - runner
         marks = {m for gram in grams for m in self.marks.get(gram, ())}
+        if (entities.get("therapy") or entities.get("therapy_class")) and (
+            self._defines(cleaned, spans, {"therapy", "therapy_class"}) or _IS_IT_CHEMO.search(fold(cleaned))
+        ):
+            marks.add(("aspect", "drug_class"))  # "what is streptozocin??": what kind of drug it is
         aspects = sorted((n for kind, n in marks if kind == "aspect"), key=self.aspect_order.__getitem__)
+        if "drug_class" in aspects:  # "is everolimus chemo?": the word asks the class, it names no second drug
+            generic = {s.id for s in spans if s.kind == "therapy" and s.phrase in _CLASS_WORDS}
+            named = {s.id for s in spans if s.kind == "therapy" and s.phrase not in _CLASS_WORDS}
+            if named or entities.get("therapy_class"):
+                entities["therapy"] = [t for t in entities.get("therapy", []) if t in named or t not in generic]
         matches: list[Hit] = []
         context = False  # an overview asked after a sentence of context: that sentence asks nothing of its own
         if oos and not incidental:
             intent, conf = "out_of_scope", 95
-        elif self._overview(raw, spans) or (context := self._overview_after_context(cleaned, spans)):
+        elif self._overview(raw, spans) or (context := self._overview_after_context(cleaned, spans, compared)):
             intent, conf = "overview", OVERVIEW_CONFIDENCE
         elif "next_line" in aspects and case.details() <= NEXT_LINE_MAX_DETAILS and has_domain:
             intent, conf = (
@@ -219,6 +241,7 @@ class Router:
             len(entities.get("subtype", [])) == 1
             and self.subtype_aspects & set(aspects)
             and case.details() <= NEXT_LINE_MAX_DETAILS
+            and not (entities.get("therapy") and {"dose", "schedule"} & set(aspects))  # "diazoxide dose pre-op"
         ):
             # "gastrinoma pt pre-op, what do we give?", "vipoma symptoms": the subtype's page, led by the aspect
             intent, conf = "overview", OVERVIEW_CONFIDENCE
@@ -270,6 +293,7 @@ class Router:
             parts,
             matches,
             spans,
+            asked_oos,
         )
 
     def _overview(self, raw: list[str], spans: list[Span]) -> bool:
@@ -286,18 +310,43 @@ class Router:
         rest = [w for w, i in self.lex.words(raw) if i not in covered]
         return all(w in self.overview_words for w in rest)
 
-    def _overview_after_context(self, text: str, spans: list[Span]) -> bool:
-        """ "My mum has just been diagnosed with a PNET. What actually is that?": the question asked is an
-        overview of the one tumour the message names (the sentence before is context, not a question)."""
+    def _overview_after_context(self, text: str, spans: list[Span], compared: bool = False) -> bool:
+        """ "My mum has just been diagnosed with a PNET. What actually is that?", "what is a PNET? the doctor used
+        that word": one sentence asks for an overview of the one tumour the message names; the others are context
+        (no other question with an intent's cues of its own). Set against another tumour ("is this pancreatic
+        cancer?"), the other tumour is not a second subject."""
         sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-        if not 1 < len(sentences) <= MAX_HEAD_SENTENCES or "?" not in sentences[-1]:
+        if not 1 < len(sentences) <= MAX_HEAD_SENTENCES:
             return False
-        named = [s for s in spans if s.kind != "topic"]
-        if len(named) != 1 or not self._overview([], named[:1]):
+        skip = {"topic", "oos"} if compared else {"topic"}
+        named = [s for s in spans if s.kind not in skip]
+        if not named or not all(self._overview([], [s]) or self._pancreas(s, named) for s in named):
             return False
-        asked = self.lex.text_words(sentences[-1])
-        name = set(named[0].phrase.split())
-        return bool(asked) and all(w in self.overview_words or w in _REFERENTS or w in name for w in asked)
+        if len({s.id for s in named if s.kind == "subtype"}) > 1:
+            return False
+        asking = [s for s in sentences if "?" in s] or sentences[-1:]
+        if sentences[-1] not in asking:
+            asking.append(sentences[-1])
+        names = {w for s in named for w in s.phrase.split()}
+        allowed = self.overview_words | _REFERENTS | names
+        overview = [s for s in asking if (ws := self.lex.text_words(s)) and _ASKS & set(ws) and set(ws) <= allowed]
+        if not overview:
+            return False
+        others = [s for s in sentences if "?" in s and s not in overview]
+        return all(max(self._cue_scores(self.lex.text_words(s)).values(), default=0) < PART_MIN_CUES for s in others)
+
+    def _pancreas(self, span: Span, named: list[Span]) -> bool:
+        """The pancreas named beside a PNET or a subtype ("a PNET on his pancreas"): its home, not a second subject."""
+        return span.kind == "primary" and span.id == "pancreas" and any(s is not span for s in named)
+
+    def _defines(self, text: str, spans: list[Span], kinds: set[str]) -> bool:
+        """A sentence of the question asks only what a named thing of these kinds is ("what is streptozocin??")."""
+        names = {w for s in spans if s.kind in kinds for w in s.phrase.split()}
+        for sentence in _SENTENCES.split(text):
+            words = set(self.lex.text_words(sentence))
+            if names & words and _ASKS & words and words <= self.overview_words | _REFERENTS | names:
+                return True
+        return False
 
     def _unknown(self, words: list[str]) -> int:
         """How many words of the question the bot's vocabulary does not know (stopwords aside)."""
@@ -373,3 +422,20 @@ def _entities(spans: list[Span], trial_therapy: dict[str, str]) -> dict[str, lis
 
 def ngrams(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for n in range(1, MAX_NGRAM + 1) for i in range(len(words) - n + 1)}
+
+
+def _asked(text: str, raw: list[str], span: Span) -> bool:
+    """An out-of-scope drug or condition the question asks about, not one the case mentions in passing: it opens the
+    message or stands in a sentence that asks (with "?"), and is not what the patient is on ("AF on apixaban"),
+    unless they are to go on it ("is it safe to go on mounjaro?")."""
+    before = raw[max(0, span.start - 2) : span.start]
+    if before[-1:] in (["on"], ["taking"], ["takes"], ["with"]) and not set(before[:-1]) & _ASKED_AFTER:
+        return False
+    if span.start == 0:
+        return True
+    n = 0
+    for sentence in _SENTENCES.split(text):
+        n += len(tokens(fold(sentence)))
+        if span.start < n:
+            return "?" in sentence
+    return False

@@ -167,7 +167,12 @@ def test_symptoms_the_sources_lack_are_said_first(engine, text, what):
 
 
 def test_symptoms_the_sources_give_lead(engine):
-    assert engine.ask("what are the symptoms of insulinoma").answer.summary.startswith("Insulinoma presents with")
+    """The sources name a presentation in a few words, not a list of symptoms: both are said on the first line."""
+    a = engine.ask("what are the symptoms of insulinoma").answer
+    assert a.summary.startswith("My sources do not give a list of symptoms of insulinoma; they name hypoglycaemia")
+    assert a.not_covered
+    a = engine.ask("what symptoms does a glucagonoma give? my friend has a weird rash on her legs").answer
+    assert "do not give a list of symptoms" in a.summary and "weight loss" in a.summary
 
 
 PANCREATIC = [

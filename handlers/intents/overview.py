@@ -12,7 +12,7 @@ from handlers import answer
 from handlers.answer import Answer, Item, Section
 from handlers.intents.common import fact, figure, section, site_figure
 from handlers.intents.grading import threshold
-from handlers.intents.spread import primary_site_pattern
+from handlers.intents.spread import primary_site_pattern, rank_lines
 from handlers.intents.topics import nec
 from handlers.router import Query
 from knowledge import Knowledge
@@ -85,13 +85,18 @@ def _subtype(q: Query, k: Knowledge, s: Subtype) -> Answer:
     else:
         presentation = f"; presentation: {s.syndrome.text[0].lower()}{s.syndrome.text[1:]}" if s.syndrome else ""
         lead = f"{s.name}: {_kind(s)}{presentation}; {rate.text}{rank}."
-        if "symptoms" in q.aspects and s.syndrome:
-            lead = f"{s.name} presents with {s.syndrome.text[0].lower()}{s.syndrome.text[1:]}; {rate.text}{rank}."
+        if "symptoms" in q.aspects and s.syndrome:  # a presentation in a few words, not a list of symptoms
+            lead = (
+                f"My sources do not give a list of symptoms of {s.name.lower()}; they name "
+                f"{s.syndrome.text[0].lower()}{s.syndrome.text[1:]}; {rate.text}{rank}."
+            )
         sources = sorted({*rate.sources, *(s.syndrome.sources if s.syndrome else [])})
         a = answer.new("overview", f"{s.name}: an overview from my sources", lead, sources)
+        if "symptoms" in q.aspects:
+            a.not_covered.append(f"a list of symptoms of {s.name}")
     a.sections += section(f"About {s.name.lower()}", [fact(n) for n in s.notes])
     ranked = sorted(k.subtypes.subtypes, key=lambda x: -(x.metastatic_rate.high or x.metastatic_rate.value or 0))
-    a.sections += section("Metastatic rate by subtype, for comparison", [_subtype_line(x) for x in ranked])
+    a.sections += section(f"Where {s.name.lower()} ranks among the subtypes", rank_lines(s, ranked))
     return a
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from handlers.answer import Answer, Item
 from handlers.intents.common import section
 from handlers.intents.spread import primary_gap
+from handlers.intents.therapy import therapy
 from handlers.intents.topics import topic_answer
 from handlers.planner import plan, planner_for
 from handlers.router import NEXT_LINE_MAX_DETAILS, Query
 from knowledge import Knowledge
+
+QUESTION_MAX_DETAILS = 3  # "1.5 cm non-functional PNET in the tail: surgical approach?" is still a question
+DRUG_ASPECTS = {"dose", "evidence", "indications", "drug_class"}  # what is asked of a therapy itself
 
 
 def treatment_plan(q: Query, k: Knowledge) -> Answer:
@@ -20,6 +24,14 @@ def treatment_plan(q: Query, k: Knowledge) -> Answer:
         a = topic_answer("treatment_plan", "treatment_algorithm", k, ["next_line"])
         a.case = c.model_dump()
         return a
+    if "operation" in q.aspects and c.details() <= QUESTION_MAX_DETAILS and not c.metastatic:
+        # "4 cm in the head: what operation?": the algorithm's operations by place and size, on the first line
+        a = topic_answer("treatment_plan", "treatment_algorithm", k, ["operation"])
+        a.case = c.model_dump()
+        return a
+    if q.entities.get("therapy") and DRUG_ASPECTS & set(q.aspects) and not c.treatments and c.details() <= 2:
+        # "PNET with liver mets: what burden justifies cytoreduction?": the therapy asked, not a patient on it
+        return therapy(q, k)
     if c.details() == 0 and c.metastatic is None and not c.diagnosis_pending and c.primary in (None, "pancreas"):
         a = topic_answer("treatment_plan", "treatment_algorithm", k)
         a.sections += section(

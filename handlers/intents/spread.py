@@ -89,26 +89,41 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         ),
         sorted({sid for s in asked for sid in s.metastatic_rate.sources}),
     )
+    extreme = superlative(q, higher_is_worse=True)
+    pick = (ranked[0] if extreme == "highest" else ranked[-1]) if extreme else None
+    if pick and pick not in asked:  # "which subtype spreads the most? where do NF-PNETs sit?": the extreme first
+        a.summary = (
+            f"{_rate_name(pick)} has the {extreme} metastatic rate: {pick.metastatic_rate.formatted()}. {a.summary}"
+        )
+        a.summary_sources = sorted({*a.summary_sources, *pick.metastatic_rate.sources})
+    if len(asked) > 1 or extreme or COMPARED & set(q.words):  # every subtype's figure
+        a.sections += section("All subtypes (ordered by highest figure)", table, table=rates)
+    else:  # one subtype asked: where it ranks, by name; a neighbour's figure is never read as its own
+        a.sections += section(f"Where {first.name.lower()} ranks among the subtypes", rank_lines(first, ranked))
+    for s in asked:
+        about = ([fact(s.syndrome, "Presentation: ")] if s.syndrome else []) + [fact(n) for n in s.notes]
+        a.sections += section(f"About {s.name.lower()}", about)
+    return a
+
+
+def rank_lines(first: Subtype, ranked: list[Subtype]) -> list[Item]:
+    """The other subtypes above, level with and below this one's metastatic rate, by name only."""
     lo, hi = _bounds(first.metastatic_rate)
     groups: dict[str, list[str]] = {"Higher": [], "Overlapping or equal": [], "Lower": []}
     others = [s for s in ranked if s.id != first.id]
     for s in others:
         olo, ohi = _bounds(s.metastatic_rate)
-        key = "Higher" if olo > hi else "Lower" if ohi < lo else "Overlapping or equal"
-        groups[key].append(f"{s.name} {s.metastatic_rate.formatted()}")
-    context = [
-        Item(
-            text=f"{label}: {', '.join(v)}", sources=sorted({sid for s in others for sid in s.metastatic_rate.sources})
-        )
-        for label, v in groups.items()
-        if v
-    ]
-    a.sections += section(f"Where {first.name.lower()} ranks among the subtypes", context)
-    a.sections += section("All subtypes (ordered by highest figure)", table, table=rates)
-    for s in asked:
-        about = ([fact(s.syndrome, "Presentation: ")] if s.syndrome else []) + [fact(n) for n in s.notes]
-        a.sections += section(f"About {s.name.lower()}", about)
-    return a
+        groups["Higher" if olo > hi else "Lower" if ohi < lo else "Overlapping or equal"].append(s.name)
+    sources = sorted({sid for s in [first, *others] for sid in s.metastatic_rate.sources})
+    return [Item(text=f"{label}: {', '.join(v)}", sources=sources) for label, v in groups.items() if v]
+
+
+def extremes(q: Query, higher_is_worse: bool) -> list[str]:
+    """Every extreme asked: "highest", "lowest", or both ("highest nodal rate? and the lowest?")."""
+    asked = set(q.aspects)
+    high = {"highest"} | ({"worst"} if higher_is_worse else {"best"})
+    low = {"lowest"} | ({"best"} if higher_is_worse else {"worst"})
+    return [name for name, terms in (("highest", high), ("lowest", low)) if asked & terms]
 
 
 def superlative(q: Query, higher_is_worse: bool) -> str | None:
@@ -127,8 +142,16 @@ def superlative(q: Query, higher_is_worse: bool) -> str | None:
 def metastatic_sites(q: Query, k: Knowledge) -> Answer:
     sites = {s.id: s for s in k.sites.sites}
     asked = [sites[i] for i in q.entities.get("site", [])]
-    if superlative(q, higher_is_worse=True) and (
-        any("primary" in d for d in q.entities.get("domain", [])) or (len(asked) == 1 and asked[0].id in BY_PRIMARY)
+    if "overall_survival" in q.aspects:
+        return survival(q, k)  # "bone v lung v multi-organ, 5y OS?": survival by metastatic pattern
+    if not asked and "subtype" in q.words and superlative(q, higher_is_worse=True):
+        return metastasis_rate(q, k)  # "which subtype spreads the most?": the subtypes' rates
+    if (
+        extremes(q, higher_is_worse=True)
+        and "find_primary" not in q.aspects
+        and (
+            any("primary" in d for d in q.entities.get("domain", [])) or (len(asked) == 1 and asked[0].id in BY_PRIMARY)
+        )
     ):
         # "which primary site (GI NET site) has the highest nodal rate": by primary, then the site's own figures
         a = primary_site_pattern(q, k)
@@ -238,7 +261,10 @@ _GAPS = {
     "treatment": ("treatment", "the sources' treatment algorithm is for pancreatic NETs"),
     "survival": ("survival figure", "the sources' survival figures by metastatic pattern are for pancreatic NETs"),
     "metastasis_rate": ("metastatic rate by subtype", "the subtypes in the sources are pancreatic"),
-    "surveillance": ("follow-up schedule or recurrence figure", "the sources' surveillance after resection is for pancreatic NETs"),
+    "surveillance": (
+        "follow-up schedule or recurrence figure",
+        "the sources' surveillance after resection is for pancreatic NETs",
+    ),
 }
 
 
@@ -273,6 +299,10 @@ def _gap(p: Primary, k: Knowledge, intent: str, what: str) -> Answer:
 
 
 def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
+    if "unknown" in q.entities.get("primary", []) and {"worst", "best", "overall_survival"} & set(q.aspects):
+        return survival(q, k)  # "they can't find where it started: is that worse?": unknown primary's survival
+    if "find_primary" in q.aspects and q.entities.get("site"):
+        return metastatic_sites(q, k)  # "brain mets: which primary is most likely?": the site's clue to the primary
     prims = [p for p in k.primaries.primaries if p.nodal or p.liver or p.notes]  # a bare name adds no row
     asked = [p for p in k.primaries.primaries if p.id in q.entities.get("primary", [])]
     if asked and _about_pnets(q, k) and "pancreas" not in {p.id for p in asked}:  # "pNET vs ileal NET"
@@ -290,17 +320,19 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
             f"Nodal and liver metastases at presentation vary by primary site: nodal from {_nodal_range(prims)}.",
             sorted({sid for p in prims if p.nodal for sid in p.nodal.sources}),
         )
-        extreme = superlative(q, higher_is_worse=True)
         liver_asked = "liver" in q.entities.get("site", []) and "lymph_nodes" not in q.entities.get("site", [])
         known = sorted(
             [(p, f) for p in prims if (f := p.liver if liver_asked else p.nodal) is not None],
             key=lambda pf: pf[1].bounds()[0],
         )
-        if extreme:  # "which primary has the highest nodal rate": the answer first
-            pick, fig = known[-1] if extreme == "highest" else known[0]
+        picks = [(x, *(known[-1] if x == "highest" else known[0])) for x in extremes(q, higher_is_worse=True)]
+        if picks:  # "which primary has the highest nodal rate (and the lowest)": the answer first
             what = "liver" if liver_asked else "nodal"
-            a.summary = f"{pick.name} has the {extreme} {what} metastasis rate at presentation: {fig.formatted()}."
-            a.summary_sources = list(fig.sources)
+            a.summary = " ".join(
+                f"{pick.name} has the {x} {what} metastasis rate at presentation: {fig.formatted()}."
+                for x, pick, fig in picks
+            )
+            a.summary_sources = sorted({s for _, _, fig in picks for s in fig.sources})
         a.sections += section("Nodal and liver metastases at presentation", table, table=patterns)
         a.sections += section("General", [fact(f) for f in k.primaries.general])
         return a
@@ -336,6 +368,9 @@ COMPARED = {
     "each",
     "than",
 }  # sites compared, not together
+
+
+CURED = "localized_resected"  # survival.yaml: the setting the sources give cure in (localised, resected)
 
 
 def survival(q: Query, k: Knowledge) -> Answer:
@@ -387,6 +422,10 @@ def survival(q: Query, k: Knowledge) -> Answer:
         summary, ss = "; ".join(i.text for i in lead) + ".", sorted({s for i in lead for s in i.sources})
     elif silent:
         summary, ss = silent[0], []
+    elif "cure" in q.aspects:  # "can it be cured?": resection is the only potential cure, and how localised PNETs fare
+        lead = [fact(f) for f in k.therapies.general if "cure" in f.aspects]
+        lead += [other_item(o) for o in sv.other if o.id == CURED]
+        summary, ss = " ".join(i.text.rstrip(".") + "." for i in lead), sorted({s for i in lead for s in i.sources})
     elif extreme := superlative(q, higher_is_worse=False):
         pick = (max if extreme == "highest" else min)(sv.patterns, key=lambda p: p.os5.bounds()[1])
         worse = "worst" if extreme == "lowest" else "best"

@@ -116,14 +116,20 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
     trials = {t.name: t for t in k.vocabulary.trials}
     for name in q.entities.get("trial", []):
         trial = trials[name]
-        if not trial.sources:
+        if not trial.sources:  # said first: the figures that follow are not that trial's
             a.not_covered.append(f"the {trial.name} trial")
-            a.warnings.append(
-                Warn(
-                    severity="info",
-                    text=f"My sources do not mention {trial.name}; what they say about the same treatment follows.",
+            items.append(
+                Item(
+                    text=f"My sources do not cover the {trial.name} trial; what they say about the same treatment follows"
                 )
             )
+    if "drug_class" in q.aspects:  # "what kind of drug is that, is it chemo?": its class, then what it is for
+        for t in asked:
+            use = t.indication[:1]
+            text = f"{t.name}, class: {t.class_}" + "".join(f". {f.text}" for f in use)
+            items.append(Item(text=text, sources=sorted({s for f in use for s in f.sources})))
+    if "cure" in q.aspects:  # "can it be cured?": what the sources say about cure, whatever the drug
+        items += [fact(f) for f in k.therapies.general if "cure" in f.aspects]
     if "overall_survival" in q.aspects:
         for t in asked:
             survival = [figure(f, f"{t.name}: {f.label}") for f in t.figures if "survival" in (f.label or "").lower()]

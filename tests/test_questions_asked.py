@@ -1,0 +1,166 @@
+"""Questions answered as asked (issue 19): the first line answers the aspect asked, names what the sources
+lack, and declines what is outside them. Each class is asked in more than one wording, through the engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.render import to_text
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("what is a PNET? the doctor used that word and I didn't want to ask", "Pancreatic neuroendocrine tumours"),
+        (
+            "My husband has a PNET on his pancreas, they called it an islet cell tumour?? what is that and is it cancer",
+            "Pancreatic neuroendocrine tumours",
+        ),
+        (
+            "What is a PNET? My gran had an islet cell tumour, is it the same thing? Is this pancreatic cancer?",
+            "Pancreatic neuroendocrine tumours",
+        ),
+        ("what is an insulinoma? the consultant mentioned it on the ward round", "Insulinoma"),
+    ],
+)
+def test_an_overview_asked_beside_context_is_an_overview(engine, text, title):
+    a = engine.ask(text).answer
+    assert a.intent == "overview" and not a.declined and a.title.startswith(title)
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("NET with brain mets, primary not known - where's it most likely from?", "suspect the lung"),
+        ("If a NET presents with brain metastases, which primary site is most likely?", "suspect the lung"),
+        ("liver mets from a NET, which primary is most likely?", "suspect the small intestine"),
+    ],
+)
+def test_which_primary_from_a_metastatic_site_leads_with_the_clue(engine, text, lead):
+    assert lead in engine.ask(text).answer.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they can't find where my brother's neuroendocrine cancer started. does that make it worse?",
+        "primary not known NET, is the outlook worse?",
+    ],
+)
+def test_unknown_primary_worse_is_its_survival(engine, text):
+    a = engine.ask(text).answer
+    assert "11 months" in a.summary and "19 months" in a.summary
+
+
+def test_a_subtype_rate_never_shows_a_neighbours_figure(engine):
+    for text, own, other in [
+        ("VIPoma met rate", "40-70%", "50-80%"),
+        ("glucaganoma chances of spread", "50-80%", "40-70%"),
+    ]:
+        body = to_text(engine.ask(text).answer)
+        assert own in body and other not in body, text
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("CAPTEM vs STZ/5-FU for progressive G2 pNET, which do they prefer?", "captem"),
+        ("i have a grade 2 pancreatic NET with spots on my liver, is it safe for me to go on mounjaro?", "mounjaro"),
+        ("telotristat for carcinoid syndrome diarrhoea on SSA - dose?", "telotristat"),
+    ],
+)
+def test_a_drug_the_sources_lack_is_named_first_when_asked(engine, text, said):
+    a = engine.ask(text).answer
+    assert a.summary.startswith("My sources do not cover") and said in a.summary.split(":")[0]
+    assert said in a.not_covered
+
+
+def test_a_drug_mentioned_in_passing_is_only_noted(engine):
+    a = engine.ask("72M PNET tail 3 cm, Ki-67 4%, AF on apixaban, plan?").answer
+    assert a.summary.startswith("Phase:") and any("apixaban" in w.text for w in a.warnings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how often should a PICC line be flushed when not in use?",
+        "can you recommend a good NET specialist in Leeds for a second opinion?",
+        "What's the IM glucagon dose for severe hypoglycaemia in a type 1 diabetic?",
+    ],
+)
+def test_outside_the_articles_is_declined(engine, text):
+    result = engine.ask(text)
+    assert result.answer.declined and result.query.confidence >= 90
+
+
+@pytest.mark.parametrize(
+    ("text", "gap"),
+    [
+        ("What is the gastrinoma triangle and what are its boundaries?", "gastrinoma triangle"),
+        ("how long should a patient avoid close contact after Lu-177? radiation precautions?", "radiation"),
+        ("my wife has a pancreatic NET, is there a gene test for our kids?", "genetic testing"),
+        ("NETTER-1 PFS with Lu-177?", "NETTER-1"),
+        ("usual diazoxide dose for insulinoma pre op?", "dose or schedule"),
+    ],
+)
+def test_a_gap_is_said_on_the_first_line(engine, text, gap):
+    a = engine.ask(text).answer
+    assert not a.declined and any(gap in n for n in a.not_covered), a.not_covered
+    assert "do not cover" in a.summary or "give no" in a.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("my husband's PNET spread and the dr said everolimus next. what kind of drug is that, is it chemo?", "mTOR"),
+        ("what is streptozocin?? the oncologist mentioned it with 5FU", "Cytotoxic chemotherapy"),
+        ("is the monthly injection chemo?", "Somatostatin analogue"),
+        ("is streptozocin still used for pnets? what's it given with?", "5-fluorouracil"),
+        ("pt with met pnet asks how long everolimus or sunitinib usually works before it stops working", "11.4"),
+    ],
+)
+def test_a_drug_question_leads_with_the_aspect_asked(engine, text, lead):
+    a = engine.ask(text).answer
+    assert lead in a.summary
+
+
+@pytest.mark.parametrize(
+    "text", ["is a pancreatic neuroendocrine tumour curable?", "islet cell tumour in her pancreas. can it be cured??"]
+)
+def test_cure_is_answered_with_resection_and_its_survival(engine, text):
+    a = engine.ask(text).answer
+    assert "only potential for cure" in a.summary and "60-100%" in a.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("the tumour is 4cm in the head of his pancreas. what operation will they do", "Whipple"),
+        ("What operation is done for a pNET in the head of the pancreas?", "Whipple"),
+        ("Surgical approach for a 1.5 cm non-functional PNET in the pancreatic tail?", "spleen-preserving"),
+        ("incidental 1.5cm NF-pNET in tail. LN risk? enucleate or formal resection w nodes?", "7-26%"),
+        ("does a 9 mm insulinoma need surgery?", "regardless of size"),
+    ],
+)
+def test_which_operation_leads_with_the_operations(engine, text, lead):
+    assert lead in engine.ask(text).answer.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("GEP NETs by primary - highest nodal met rate? and the lowest?", "Appendix has the lowest"),
+        ("Which NET primary site has the most favourable metastatic profile?", "Appendix"),
+        ("which pNET subtype spreads the most? where do NF-pNETs sit?", "Ectopic ACTHoma"),
+        ("pNET mets pattern vs OS - bone v lung v multi-organ, 5y figures?", "42.7%"),
+        ("Liver Tx for unresectable liver-only pNET mets - 5y OS?", "69-97.2%"),
+        ("met PNET - what proportion of tumour burden must be resectable to justify debulking?", "70%"),
+    ],
+)
+def test_a_superlative_or_a_figure_asked_is_the_first_line(engine, text, lead):
+    assert lead in engine.ask(text).answer.summary
+
+
+def test_a_patient_on_a_drug_is_still_planned(engine):
+    a = engine.ask("Pt in 3rd year of lanreotide 120mg q4w, SD on last 2 CTs. Now RUQ pain after fatty meals").answer
+    assert a.intent == "treatment_plan"
