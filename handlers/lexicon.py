@@ -9,6 +9,8 @@ Matching is exact on token phrases, longest first, after two steps per token:
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +21,7 @@ from knowledge.text import alias_key, fold, tokens
 
 TYPO_CUTOFF = 85.0  # fuzz.ratio: one typo in a 9-letter word scores about 90; lipoma~vipoma 83
 MIN_TYPO_LEN = 5
+_PREFIXED = re.compile(r"un|in|im|ir|il|non|ab|de|dis|re|anti|a")  # what turns a word into its opposite
 MAX_PHRASE = 8
 
 
@@ -86,7 +89,14 @@ class Lexicon:
         if word in self.vocab or len(word) < MIN_TYPO_LEN or not word.isalpha() or word in self.confusables:
             return word
         best = process.extractOne(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        return best[0] if best else word
+        if (
+            best is None
+            or _PREFIXED.fullmatch(word.replace(best[0], "", 1) or "-")
+            or _PREFIXED.fullmatch(best[0].replace(word, "", 1) or "-")
+            or word.replace("hyper", "hypo") == best[0].replace("hyper", "hypo")
+        ):
+            return word  # "unresected" is not a typo of "resected", nor "hypotension" of "hypertension"
+        return best[0]
 
     def words(self, raw: list[str], correct: bool = True) -> list[tuple[str, int]]:
         """Expanded, corrected words, each with the index of the raw token it came from. Curated

@@ -165,3 +165,16 @@ def test_issue_silent_aspects(engine, text):
 def test_issue_look_alikes_declined_as_look_alikes(engine, text):
     a = engine.ask(text).answer
     assert a.declined and V.out_of_scope["pancreatic look-alikes"].why in a.summary
+
+
+def test_a_clinical_word_is_never_corrected_into_another(engine):
+    """A typo of a name is corrected; a real word is left alone, above all one whose neighbour means the
+    opposite or names a drug ("stent" is not Sutent, "untreated" is not treated)."""
+    correct = engine.lexicon.correct
+    for word in ["stent", "untreated", "unresected", "hypoglycaemia", "hypotension", "regression", "abnormal",
+                 "uncontrolled", "infection", "hypercalcaemia", "ineligible", "undiagnosed"]:
+        assert correct(word) == word, word
+    assert correct("gastrenoma") == "gastrinoma"
+    assert correct("suntinib") == "sunitinib"
+    case = engine.case_parser.parse("66F pNET head, plastic stent 6 wks ago, rigors, T 39.2")
+    assert case.treatments == []

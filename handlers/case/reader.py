@@ -233,7 +233,8 @@ _PRESENTS = re.compile(
     r"|\b(?:male|female|man|woman|gentleman|lady)\s+(?:aged?\s*)?\d{1,3}\b|\baged\s+\d{1,3}\b"
     # a relative presented in lay words: "my mum is 89", "my dad, 74,"
     r"|\b(?:my|our)\s+(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny|grandma"
-    r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,)\s*\d{1,3}\b"
+    r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,|\()\s*\d{1,3}\b"
+    r"|\bi'?m\s+\d{1,3}\b|\bi\s+am\s+\d{1,3}\b"  # the patient writing: "I'm 31"
     # a patient by shorthand: "hx pNET", "pt w/ ?insulinoma", "known met PNET"
     r"|\b(?:hx|h/o|pt|known)\s+(?:w/?\s*|with\s+|of\s+)?\??\s*(?:met(?:astatic)?\s+)?"
     r"(?:p?nets?\b|pannet|pnen|insulinoma|gastrinoma|glucagonoma|vipoma|men1|neuroendocrine)"
@@ -628,6 +629,8 @@ class CaseParser:
     def _size(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
         """The primary's largest dimension; a size said of a liver metastasis is kept apart (RFA is for <5 cm)."""
         for m in _SIZE.finditer(text):
+            if _cm(m) <= 0:
+                continue  # "0 mm" measures nothing
             if re.search(r"\bnew\s+$", text[max(0, m.start() - 6) : m.start()]):
                 continue  # "new 1 cm nodule": a new lesion, not the primary
             after = re.split(r"[;,.\n]", text[m.end() : m.end() + 25])[0]  # what the size is said of: its clause

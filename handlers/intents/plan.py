@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.answer import Answer, Item
+from handlers.case.reader import introduces_patient
 from handlers.intents.common import section
 from handlers.intents.spread import primary_gap
 from handlers.intents.therapy import therapy
@@ -17,6 +18,8 @@ DRUG_ASPECTS = {"dose", "evidence", "indications", "drug_class"}  # what is aske
 
 def treatment_plan(q: Query, k: Knowledge) -> Answer:
     c = q.case
+    # a patient presented (an age, a line given, something urgent) is planned, never answered as a topic
+    patient = introduces_patient(q.text) or bool(c.treatments or c.urgent or c.toxicities)
     if c.primary not in (None, "pancreas") and c.details() == 0 and c.metastatic is None:
         return not_pancreatic(q, k)
     if "next_line" in q.aspects and c.details() <= NEXT_LINE_MAX_DETAILS:
@@ -24,12 +27,12 @@ def treatment_plan(q: Query, k: Knowledge) -> Answer:
         a = topic_answer("treatment_plan", "treatment_algorithm", k, ["next_line"])
         a.case = c.model_dump()
         return a
-    if "operation" in q.aspects and c.details() <= QUESTION_MAX_DETAILS and not c.metastatic:
+    if "operation" in q.aspects and c.details() <= QUESTION_MAX_DETAILS and not c.metastatic and not patient:
         # "4 cm in the head: what operation?": the algorithm's operations by place and size, on the first line
         a = topic_answer("treatment_plan", "treatment_algorithm", k, ["operation"])
         a.case = c.model_dump()
         return a
-    if q.entities.get("therapy") and DRUG_ASPECTS & set(q.aspects) and not c.treatments and c.details() <= 2:
+    if q.entities.get("therapy") and DRUG_ASPECTS & set(q.aspects) and not patient and c.details() <= 2:
         # "PNET with liver mets: what burden justifies cytoreduction?": the therapy asked, not a patient on it
         return therapy(q, k)
     if c.details() == 0 and c.metastatic is None and not c.diagnosis_pending and c.primary in (None, "pancreas"):
