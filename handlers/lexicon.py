@@ -10,7 +10,6 @@ Matching is exact on token phrases, longest first, after two steps per token:
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from functools import lru_cache
 
