@@ -90,12 +90,12 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         sorted({sid for s in asked for sid in s.metastatic_rate.sources}),
     )
     extreme = superlative(q, higher_is_worse=True)
-    pick = (ranked[0] if extreme == "highest" else ranked[-1]) if extreme else None
-    if pick and pick not in asked:  # "which subtype spreads the most? where do NF-PNETs sit?": the extreme first
+    top = (ranked[0] if extreme == "highest" else ranked[-1]) if extreme else None
+    if top and top not in asked:  # "which subtype spreads the most? where do NF-PNETs sit?": the extreme first
         a.summary = (
-            f"{_rate_name(pick)} has the {extreme} metastatic rate: {pick.metastatic_rate.formatted()}. {a.summary}"
+            f"{_rate_name(top)} has the {extreme} metastatic rate: {top.metastatic_rate.formatted()}. {a.summary}"
         )
-        a.summary_sources = sorted({*a.summary_sources, *pick.metastatic_rate.sources})
+        a.summary_sources = sorted({*a.summary_sources, *top.metastatic_rate.sources})
     if len(asked) > 1 or extreme or COMPARED & set(q.words):  # every subtype's figure
         a.sections += section("All subtypes (ordered by highest figure)", table, table=rates)
     else:  # one subtype asked: where it ranks, by name; a neighbour's figure is never read as its own
