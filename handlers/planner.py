@@ -83,7 +83,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         # "<25%" is below 25 and ">25%" above it; the echo keeps what was written
         nudge = -0.001 if case.hepatic_burden_qualifier == "<" else 0.001
         facts["hepatic_burden_pct"] = case.hepatic_burden_pct + nudge
-    facts["failed"] = sorted(_drugs(case, k, FAILED, class_wide=("progressed",)))
+    facts["failed"] = sorted(_drugs(case, k, FAILED, class_wide=("progressed", "earlier_line")))
     facts["current"] = sorted(_drugs(case, k, CURRENT, class_wide=CURRENT))
     facts["sstr_negative"] = case.sstr == "negative"  # decided, never branched: SSA is not conditional on a scan
     facts["sstr_positive"] = case.sstr == "positive"  # decided: an insulinoma's analogue waits for the stated result
@@ -122,7 +122,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
 def _drugs(case: Case, k: Knowledge, outcomes: tuple[str, ...], class_wide: tuple[str, ...]) -> set[str]:
     """The drugs of the case's treatments with one of these outcomes, a class standing for its members.
     For the class_wide outcomes, one somatostatin analogue stands for the class: after progression on
-    one, SSA alone is not the next line; on one, another is not a new first line."""
+    one (or one given as an earlier line), SSA alone is not the next line; on one, another is not a new first line."""
     classes = {c.id: set(c.members) for c in k.therapies.classes}
     member_of = {m: cid for cid, members in classes.items() for m in members}
     out: set[str] = set()

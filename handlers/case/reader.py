@@ -78,7 +78,7 @@ _SSTR_TERM = re.compile(
 )
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
-    r"|\b(?:faint|weak)(?:ly)?\s+(?:avid|uptake|positive)|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)"
+    r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)|\bheterogene\w+"
 )
 _STAGED_ON = re.compile(
     r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
@@ -92,6 +92,7 @@ _SSTR_MIXED = re.compile(
     r"|\b(?:uptake|avid)\s+(?:only\s+)?in\s+(?:only\s+)?(?:half|some|a\s+few|part|one|two)\b|\bnot\s+all\s+(?:the\s+)?lesions"
 )
 _SSTR_POS = re.compile(
+    r"(?<!possible\s)(?:mets?|metastas[ie]s|deposits?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|octreoscan|sstr)|"
     r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
 )
 _SSTR_TOPIC = re.compile(
@@ -272,6 +273,7 @@ _OUTCOME_IN_BRACKETS = re.compile(
     r"|\s+(?:in\s+)?(?:\d{1,2}/)?(?:19|20)?\d\d)?\s*\)"
 )
 _SHARED_VERB = re.compile(r"\s*on\b")
+_COURSE = re.compile(r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle")
 # A clause that is only an item of a list of drugs ("everolimus", "and sunitinib"): it shares the outcome
 # said of the list before it.
 _LIST_ITEM = re.compile(
@@ -634,7 +636,10 @@ class CaseParser:
             if re.search(r"\bnew\s+$", text[max(0, m.start() - 6) : m.start()]):
                 continue  # "new 1 cm nodule": a new lesion, not the primary
             after = re.split(r"[;,.\n]", text[m.end() : m.end() + 25])[0]  # what the size is said of: its clause
-            parts = re.split(r"[;,.\n]", text[max(0, m.start() - 45) : m.start()])
+            window = text[max(0, m.start() - 45) : m.start()]
+            if m.start() > 45 and text[m.start() - 46].isalnum():
+                window = window.split(" ", 1)[-1]  # not half a word ("pnet" cut to "net")
+            parts = re.split(r"[;,.\n]", window)
             before = parts[-1]
             if (
                 re.fullmatch(r"\s*(?:the\s+)?(?:largest|biggest|up\s+to|measuring|max\w*)\s*", before)
@@ -646,7 +651,7 @@ class CaseParser:
             if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
                 continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
             met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment|\bseg\b", after)
-            met_before = re.search(r"(?:liver|hepatic|met\w*|nodes?|bone|lung)\b|\bseg(?:ment)?\s*\d", before)
+            met_before = re.search(r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|lesions)\b|\bseg(?:ment)?\s*\d", before)
             primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
             if (met_after or met_before) and not re.search(primary_words, before + after):
                 if re.search(r"liver|hepatic|\bseg", before + after):
@@ -942,6 +947,9 @@ class CaseParser:
         if not drugs:
             strong = [o for o, _ in outcomes if o in ("stopped_toxicity", "intolerant", "progressed")]
             weak = [o for o, _ in outcomes if o in ("stable", "responded")]
+            if _COURSE.search(clause) and not strong and case.treatments and case.treatments[-1].outcome == "unknown":
+                case.treatments[-1].outcome = "ongoing"  # "-> Lu-177 DOTATATE, had cycle 2 of 4": under way
+                return
             open_ = [t for t in case.treatments if t.outcome in ("unknown", "ongoing", "stable", "responded")]
             if weak and not strong and case.treatments and case.treatments[-1].outcome in ("unknown", "ongoing"):
                 case.treatments[-1].outcome = weak[0]
@@ -957,7 +965,9 @@ class CaseParser:
             own = [o for o in outcomes if min(starts, key=lambda x: abs(x - o[1])) == start]
             if _negated(clause, start, end) and not re.search(r"\bnot\s+tolerat", clause):
                 continue
-            if (self.future.search(clause[:start]) and not outcomes) or _WISH.search(clause[:start]):
+            if (self.future.search(clause[:start]) and all(o == "ongoing" for o, _ in outcomes)) or _WISH.search(
+                clause[:start]
+            ):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
             said = (
@@ -986,6 +996,8 @@ class CaseParser:
                 outcome = listed[0][0]  # "PD after lanreotide, everolimus, and sunitinib": the list shares it
             elif said:
                 outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
+            elif re.search(r"\bnow\s+(?:on\s+)?$", clause[:start]):
+                outcome = "ongoing"  # "octreotide -> sunitinib -> now Lu-177 DOTATATE"
             elif _PRIOR.search(clause[:start]) or re.search(
                 r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
                 clause[end:],
