@@ -102,6 +102,15 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         systemic = [t for t in systemic if t.drug not in ssa]
     facts["treated_systemic"] = bool(systemic)
     facts["on_treatment"] = any(t.outcome in CURRENT for t in systemic)
+    # the line given may have to stop (a toxicity of it now, or stopped for one, with no other line running): the
+    # next lines are weighed whatever the scans show
+    toxic_now = {t.drug for t in case.toxicities if t.current}
+    facts["line_stopped"] = bool(systemic) and (
+        any(t.drug in toxic_now for t in systemic if t.outcome in CURRENT)
+        or (
+            not facts["on_treatment"] and any(t.outcome in ("stopped_toxicity", "intolerant") for t in systemic)
+        )
+    )
     hormonal = {f.id for f in k.urgent.findings if f.hormonal}
     facts["syndrome_uncontrolled"] = bool(
         facts["functional"] and facts["on_treatment"] and any(f.id in hormonal for f in case.urgent)
@@ -599,6 +608,7 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
         )
         groups.setdefault(planner.cond_label(base) or "", []).append((s, where))
     out = []
+    waiting = [s for s in d.steps if paused and s.step.phase == "systemic" and s.cond == TRUE and s not in lay.follow]
     branches = [label for label in groups if label]
     if facts["progression"] is True:  # progressing: the non-surgical branches first
         branches.sort(key=lambda b: any(s.step.phase == "surgery" for s, _ in groups[b]))
@@ -621,6 +631,15 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
         text = "; ".join(_lower_first(x) for x in parts)
         sources = list(dict.fromkeys(x for s, _ in kept for x in s.sources))
         out.append(Item(text=f"If {label}: {text}", sources=sources))
+    severe = any((t.grade or 0) >= 3 for t in lay.case.toxicities if t.current)
+    if facts["line_stopped"] and severe and (names := [planner.step_label(s.step) for s in waiting]):
+        # a grade 3-4 toxicity stops the line: its successors, in the sequence's order, once it settles
+        out.append(
+            Item(
+                text=f"Next line once the toxicity settles (for the board): {', '.join(dict.fromkeys(names))}",
+                sources=list(dict.fromkeys(x for s in waiting for x in s.sources)),
+            )
+        )
     out += [Item(text=planner.short_text(s), sources=list(s.sources)) for s in lay.follow]
     return out
 

@@ -268,7 +268,8 @@ _ASKING = re.compile(
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
 # "lanreotide (PD at 11 mo)", "(PD 14 mo later)", "(SD 2023)": the outcome joins the drug's clause
 _OUTCOME_IN_BRACKETS = re.compile(
-    r"\(\s*(pd|pr|sd|cr|progress\w*|stable|respon\w*)"
+    r"\(\s*(?:(?:19|20)?\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,\s*|\d+\s*(?:mo|mos|months?|cycles?|yrs?|years?)\s*,\s*)?"
+    r"(pd|pr|sd|cr|progress\w*|stable|respon\w*)"
     r"(?:\s+(?:at|after|in|within|by)?\s*\d+(?:\.\d+)?\s*(?:mo|mos|months?|m|wks?|weeks?|yrs?|years?)\b(?:\s+later)?"
     r"|\s+(?:in\s+)?(?:\d{1,2}/)?(?:19|20)?\d\d)?\s*\)"
 )
