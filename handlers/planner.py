@@ -724,6 +724,9 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         )
         if not held and scope:
             held = [scope]
+        in_scope = planner.requirements["in_scope"]
+        if not held and not lay.draft.logic.holds(in_scope.when):
+            held = [in_scope.why]  # "?pNET, Whipple?": not before a diagnosed pancreatic NET
         forbidden = next((w.warning for w in lay.draft.warnings if acts & set(w.warning.forbids) and w.cond == TRUE), None)
         if not held and forbidden is not None:  # "can we start octreotide?" in an insulinoma not shown receptor-positive
             first = forbidden.text.split(": it ")[0].split(". ")[0]

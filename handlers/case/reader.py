@@ -203,6 +203,7 @@ _HYPOTHETICAL = re.compile(
     r"\bwhether\b|\bwonder|\blook\s+for\b|\bsearch\s+for\b|\brule\s+out\b|\bto\s+exclude\b|\bpathway\b|\balgorithm\b|\bprotocol\b|\blike\s+an?\s+p?net\b|\bas\s+an?\s+p?net\b|\btreat\s+as\b"
 )
 _QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b(?:test|screen)(?:ing|ed)?\s+for)\s*$")
+_QUALIFIER = re.compile(r"possibl[ey]|probable")  # hedges that doubt what follows them
 _QUERIED = re.compile(r"\?\s*([a-z0-9][\w/-]*)")
 _LESION_WORD = re.compile(
     r"met|lesion|deposit|recur|progress|mass|nodul|spread|disease|p?net\b|tumou?r|malig|haemang|hemang|cyst|mets|fnh|lymph|node|ln\b|focus|foc[ai]|spot|uptake|avid|seg"
@@ -471,6 +472,8 @@ class CaseParser:
             case.diagnosis_pending = True
         if not case.diagnosis_pending and not _NET_NAMED.search(folded):
             case.diagnosis_pending = _first_affirmed(self.weak_pending, clauses) is not None
+        if case.diagnosis_pending and case.ki67 is not None:
+            case.diagnosis_pending = False  # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed
         self._urgent(folded, clauses, case, used)
         self._fdg(folded, clauses, case, used)
         self._toxicities(folded, case, used)
@@ -504,9 +507,13 @@ class CaseParser:
         "liver x3 ?resectable" doubts the operation, not the deposits."""
         for m in self.hedge.finditer(clause):
             q = _QUERIED.match(clause, m.start())
-            if q is None or _LESION_WORD.match(q.group(1)) or any(
-                sp.kind == "site" for sp in self.lex.find(tokens(q.group(1)))
-            ):
+            if q is not None:
+                said_of = q.group(1)
+            elif _QUALIFIER.fullmatch(m.group(0)):
+                said_of = clause[m.end() : m.end() + 30]  # "possible bone lesion" doubts it; "R0 possible" does not
+            else:
+                return True
+            if _LESION_WORD.search(said_of) or any(sp.kind == "site" for sp in self.lex.find(tokens(said_of))):
                 return True
         return False
 
