@@ -73,7 +73,7 @@ class Engine:
             introduced or history or (facts > CASE_FACTS and not _ASKS_FIRST.match(fold(text)))
         )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
-        suspected = (query.case.diagnosis_pending or query.case.frail) and introduced and facts >= 2
+        suspected = (query.case.diagnosis_pending or query.case.frail) and introduced and (facts >= 2 or bool(urgent))
         # declined for what it names, and no NET named ("IM glucagon for a type 1 diabetic"): the reader's facts are no case
         foreign = query.intent == "out_of_scope" and not set(query.entities) - {"oos"}
         if (

@@ -67,7 +67,8 @@ _BURDEN = re.compile(
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?liver\b(?=\s*(?:[),.;:\"']|$))"  # "(>50% liver)", not "82% liver figure"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:replaced|replacement|involved|involvement|volume)\b"
-    rf"|(?:liver|hepatic)(?:\s+(?:mets?|metastases|disease|lesions))?\s*[(:]?\s*(?:~|approx\w*\.?\s*|about\s+|around\s+)?(<|>)?\s*{_NUM}\s*%"  # "liver mets ~30%"  # "liver bilobar >50% replaced"
+    rf"|(?:liver|hepatic)(?:\s+(?:mets?|metastases|disease|lesions))?\s*[(:]?\s*(?:~|approx\w*\.?\s*|about\s+|around\s+)?(<|>)?\s*{_NUM}\s*%"
+    r"(?!\s*(?:bigger|larger|smaller|increase|growth|reduction|shrink|up\b|down\b|more|less))"  # "liver mets ~30%", not "~15% bigger"  # "liver bilobar >50% replaced"
 )
 _LOCATION = re.compile(
     r"\b(uncinate|head|neck|body|bod|tail|duodenum|duodenal|periampullary)\b(?!\s*(?:ulcers?|bulb|pain|ache|weight|mass index|-?\s*ct|pet|imaging|scan))"
@@ -447,7 +448,7 @@ class CaseParser:
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
-        if case.progression is None and any(t.outcome == "progressed" for t in case.treatments):
+        if case.progression is None and any(t.outcome == "progressed" and self.antitumour(t.drug) for t in case.treatments):
             case.progression = True
         elif case.progression is None and any(t.outcome in ("stable", "responded") for t in case.treatments):
             case.progression = False  # "on lanreotide, last CT SD": controlled
@@ -1004,6 +1005,8 @@ class CaseParser:
                 outcome = listed[0][0]  # "PD after lanreotide, everolimus, and sunitinib": the list shares it
             elif said:
                 outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
+            elif re.search(r"\b(?:start|begin|commence|initiate|trial\s+of)\s+(?:on\s+|with\s+)?$", clause[:start]):
+                continue  # "start lanreotide 120 mg q4w ... agree?": a proposal, not a line given
             elif re.search(r"\bnow\s+(?:on\s+)?$", clause[:start]):
                 outcome = "ongoing"  # "octreotide -> sunitinib -> now Lu-177 DOTATATE"
             elif _PRIOR.search(clause[:start]) or re.search(
