@@ -60,6 +60,7 @@ _MITOSES = re.compile(
 )
 _GRADE = re.compile(r"\b(?:who\s*)?(?:grade\s*([123]|iii|ii|i)\b|g([123])\b)")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3"}
+_BURDEN_HALF = re.compile(r"\b(?:more\s+than|over|>)\s*half\s+(?:of\s+)?(?:the|his|her)\s+liver\b")  # "more than half the liver replaced"
 _BURDEN = re.compile(
     rf"(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|volume)\s*(?:of|is|was|=|:|~|approx\w*|about|around)?\s*"
     rf"(<|>)?\s*{_NUM}\s*%"
@@ -667,7 +668,8 @@ class CaseParser:
                     case.liver_lesion_cm = max(_cm(m), case.liver_lesion_cm or 0)
                     used.append(m.span())
                 continue
-            if case.size_cm is None:
+            # the first size, unless a later one is said to be the size now ("2024: 3.8 cm ... primary now 5.1 cm")
+            if case.size_cm is None or re.search(r"\bnow\s+(?:measures\s+|measuring\s+|is\s+)?$|\b(?:grown|increased)\s+to\s+$", before):
                 case.size_cm = _cm(m)
                 case.evidence["size_cm"] = m.group(0).strip()
                 used.append(m.span())
@@ -742,6 +744,10 @@ class CaseParser:
                 case.evidence["hepatic_burden_pct"] = m.group(0).strip()
                 used.append(m.span())
                 return
+        if half := _BURDEN_HALF.search(text):
+            case.hepatic_burden_pct, case.hepatic_burden_qualifier = 50.0, ">"  # more than half: >50%
+            case.evidence["hepatic_burden_pct"] = half.group(0).strip()
+            used.append(half.span())
 
     def _location(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
         """Where the tumour is. Every location named for a tumour is kept; when they lie in more than one
@@ -1009,6 +1015,10 @@ class CaseParser:
                 continue  # "start lanreotide 120 mg q4w ... agree?": a proposal, not a line given
             elif re.search(r"\bnow\s+(?:on\s+)?$", clause[:start]):
                 outcome = "ongoing"  # "octreotide -> sunitinib -> now Lu-177 DOTATATE"
+            elif not _PRIOR.search(clause[:start]) and re.match(
+                r"\s*(?:lar\s+)?(?:injections?\s+)?(?:every\s+(?:month|4\s+weeks|28\s+days)|monthly|q\s*4\s*w)", clause[end:]
+            ):
+                outcome = "ongoing"  # "he has the octreotide injection every month": the line now
             elif _PRIOR.search(clause[:start]) or re.search(
                 r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
                 clause[end:],
