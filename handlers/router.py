@@ -34,6 +34,7 @@ MAX_NGRAM = 8
 CLOSEST_MIN_INFO = 5.0  # summed IDF of the question's terms the knowledge holds, for a closest-matches answer
 CLOSEST_MIN_SCORE = 4.0  # BM25 score of the best fact
 PART_MIN_CUES = 3.0  # a clause of a compound question must carry this much cue weight of its own
+ASPECT_SHOW_WEIGHT = 3.0  # an aspect asked whose facts one answer holds (vocabulary.yaml aspects show) cues it
 HEAD_BONUS = 1.5  # each cue group in the head of the question (what is asked) counts this much more
 MAX_HEAD_SENTENCES = 4  # a longer post is a case description, not a question with a head
 _SENTENCES = re.compile(r"(?<=[?.!])\s+|\n+")
@@ -134,6 +135,7 @@ class Router:
                 self.marks.setdefault(p, set()).add(("silent", name))
             for p in phrases(sa.unless):
                 self.marks.setdefault(p, set()).add(("unless", name))
+        self.aspect_show = {name: a.show for name, a in v.aspects.items() if a.show}
         self.aspect_order = {name: n for n, name in enumerate([*v.aspects, *v.silent])}
         # an overview question is its subject's name and nothing but these words ("what is a", "tell me about")
         self.overview_words = {w for t in v.overview.asks for w in lexicon.text_words(t)}
@@ -207,6 +209,11 @@ class Router:
         best = process.extractOne(" ".join(words), self.examples, scorer=fuzz.token_sort_ratio)
         if best and best[1] > EXAMPLE_FLOOR:
             scores[self.example_intent[best[2]]] += EXAMPLE_BONUS * (best[1] - EXAMPLE_FLOOR) / (100 - EXAMPLE_FLOOR)
+        marks = {m for gram in grams for m in self.marks.get(gram, ())}
+        head = {m for gram in ngrams(self._head(cleaned, words)) for m in self.marks.get(gram, ())}
+        for kind, name in marks:
+            if kind == "aspect" and name in self.aspect_show:  # "always grows fast?": the page that answers it
+                scores[self.aspect_show[name]] += ASPECT_SHOW_WEIGHT + (HEAD_BONUS if (kind, name) in head else 0.0)
         for declared in self.intents:
             needs = set(declared.needs_any)
             if needs and not (needs & present or ("domain" in needs and has_domain)):
@@ -215,7 +222,6 @@ class Router:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         (top, top_score), (_, runner) = ranked[0], ranked[1]
         margin = top_score - runner
-        marks = {m for gram in grams for m in self.marks.get(gram, ())}
         if (entities.get("therapy") or entities.get("therapy_class")) and (
             self._defines(cleaned, spans, {"therapy", "therapy_class"}) or _IS_IT_CHEMO.search(fold(cleaned))
         ):

@@ -298,6 +298,9 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
                 for a in n.aspects:
                     if a not in vocab.aspects:
                         problems.append(f"{file}: {s.id}: unknown aspect {a!r}")
+    for a, aspect in vocab.aspects.items():
+        if aspect.show is not None and aspect.show not in intent_names:
+            problems.append(f"vocabulary.yaml: aspects.{a}.show: unknown intent {aspect.show!r}")
     for a, silent in vocab.silent.items():
         if silent.show is not None and silent.show not in intent_names:
             problems.append(f"vocabulary.yaml: silent.{a}.show: unknown intent {silent.show!r}")

@@ -164,3 +164,63 @@ def test_a_superlative_or_a_figure_asked_is_the_first_line(engine, text, lead):
 def test_a_patient_on_a_drug_is_still_planned(engine):
     a = engine.ask("Pt in 3rd year of lanreotide 120mg q4w, SD on last 2 CTs. Now RUQ pain after fatty meals").answer
     assert a.intent == "treatment_plan"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum has a pancreatic NET, can it be cured?",
+        "can they cure an islet cell tumour?",
+        "is there a cure for pancreatic neuroendocrine tumours",
+    ],
+)
+def test_can_it_be_cured_leads_with_what_the_sources_say_about_cure(engine, text):
+    a = engine.ask(text).answer
+    assert not a.declined and "only potential for cure" in a.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his PNET has gone to the bones. is that worse than liver mets?",
+        "pNET with bone mets vs liver mets - which is better?",
+    ],
+)
+def test_one_spread_set_against_another_leads_with_both_survival_figures(engine, text):
+    summary = engine.ask(text).answer.summary
+    assert all(s in summary for s in ("56 months", "42.7%", "24 months", "25.5%")), summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on octreotide LAR for metastatic PNET, what tumour marker should be followed?",
+        "which blood test do they use to keep an eye on a NET?",
+        "pt on everolimus for met pNET, which marker do we track?",
+    ],
+)
+def test_the_marker_followed_is_chromogranin_a(engine, text):
+    assert "chromogranin A" in engine.ask(text).answer.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are pancreatic NETs always fast growing?",
+        "my dad's PNET has spread but he's well - can these be slow growing for years?",
+    ],
+)
+def test_how_fast_it_grows_leads_with_the_indolent_course_and_its_caveat(engine, text):
+    summary = engine.ask(text).answer.summary
+    assert "indolent for years" in summary and "Do not assume" in summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister's pancreatic NET is only in the pancreas for now. how likely is it to spread in the future?",
+        "PNET not spread yet - what are the odds it does later on?",
+    ],
+)
+def test_the_chance_of_spreading_later_is_the_lifetime_figure(engine, text):
+    assert "85%" in engine.ask(text).answer.summary

@@ -142,8 +142,11 @@ def superlative(q: Query, higher_is_worse: bool) -> str | None:
 def metastatic_sites(q: Query, k: Knowledge) -> Answer:
     sites = {s.id: s for s in k.sites.sites}
     asked = [sites[i] for i in q.entities.get("site", [])]
-    if "overall_survival" in q.aspects:
-        return survival(q, k)  # "bone v lung v multi-organ, 5y OS?": survival by metastatic pattern
+    if "overall_survival" in q.aspects or (
+        asked and {"worst", "best"} & set(q.aspects) and COMPARED & set(q.words) and "find_primary" not in q.aspects
+    ):
+        # "bone v lung v multi-organ, 5y OS?", "spread to his bones: is that worse than the liver?": how each fares
+        return survival(q, k)
     if not asked and "subtype" in q.words and superlative(q, higher_is_worse=True):
         return metastasis_rate(q, k)  # "which subtype spreads the most?": the subtypes' rates
     if (
@@ -417,8 +420,8 @@ def survival(q: Query, k: Knowledge) -> Answer:
         ]
     if asked:
         lead = asked[:2]
-        if len(rows) > 1 and COMPARED & set(q.words):  # "is bone worse than liver?": each one's 5-year OS first
-            lead = [pattern_items(p, whose=False)[-1] for p in rows]
+        if len(rows) > 1 and COMPARED & set(q.words):  # "is bone worse than liver?": each one's figures first
+            lead = [i for p in rows for i in pattern_items(p, whose=False)]
         summary, ss = "; ".join(i.text for i in lead) + ".", sorted({s for i in lead for s in i.sources})
     elif silent:
         summary, ss = silent[0], []
@@ -443,7 +446,8 @@ def survival(q: Query, k: Knowledge) -> Answer:
         ss = sorted({*best.os5.sources, *worst.os5.sources})
     if rows:  # a pattern's figures come with what they are and what they are not
         summary, ss = f"{summary} {sv.caveat.text}", sorted({*ss, *sv.caveat.sources})
-    a = answer.new("survival", "Survival by metastatic pattern (PNETs)", summary, ss)
+    title = "Cure: what my sources say" if "cure" in q.aspects and not asked else "Survival by metastatic pattern (PNETs)"
+    a = answer.new("survival", title, summary, ss)
     a.sections += section("What you asked", asked)
     a.sections += section(
         "Another source, another cohort: shown side by side, not merged", [other_item(o) for o in beside]
