@@ -446,7 +446,9 @@ def survival(q: Query, k: Knowledge) -> Answer:
         ss = sorted({*best.os5.sources, *worst.os5.sources})
     if rows:  # a pattern's figures come with what they are and what they are not
         summary, ss = f"{summary} {sv.caveat.text}", sorted({*ss, *sv.caveat.sources})
-    title = "Cure: what my sources say" if "cure" in q.aspects and not asked else "Survival by metastatic pattern (PNETs)"
+    title = (
+        "Cure: what my sources say" if "cure" in q.aspects and not asked else "Survival by metastatic pattern (PNETs)"
+    )
     a = answer.new("survival", title, summary, ss)
     a.sections += section("What you asked", asked)
     a.sections += section(
