@@ -74,6 +74,7 @@ _COMPARED = re.compile(  # the NET asked about is set against another tumour: "i
     r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b|\bor\s+is\s+(?:that|it|this)\b"
     r"|\bis\s+(?:this|it|that)\s+(?:the\s+same\s+thing|(?:an?\s+)?(?:\w+\s+)?cancer)\b"
 )
+_VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to)\b")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
@@ -188,6 +189,8 @@ class Router:
         incidental = bool(oos) and case.details() >= 2 and named_net and all(g in INCIDENTAL_GROUPS for g in groups)
         # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
         compared = bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
+        # "lung NETs vs lung adenocarcinoma: liver mets?": the NET's side is answered, the other tumour said to be a gap
+        compared = compared or bool(oos and self._names_net(spans) and _VERSUS.search(fold(cleaned)))
         incidental = incidental or compared
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
         if entities.get("primary") == ["pancreas"] and (
@@ -340,6 +343,12 @@ class Router:
             return False
         others = [s for s in sentences if "?" in s and s not in overview]
         return all(max(self._cue_scores(self.lex.text_words(s)).values(), default=0) < PART_MIN_CUES for s in others)
+
+    def _names_net(self, spans: list[Span]) -> bool:
+        """The question names a NET itself (a subtype, a primary site's NET, PNETs or NETs), not only a site or a drug."""
+        return any(
+            s.kind in ("subtype", "primary") or (s.kind == "domain" and s.phrase in self.overview_names) for s in spans
+        )
 
     def _pancreas(self, span: Span, named: list[Span]) -> bool:
         """The pancreas named beside a PNET or a subtype ("a PNET on his pancreas"): its home, not a second subject."""

@@ -292,7 +292,7 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
                 for a in f.aspects:
                     if a not in vocab.aspects:
                         problems.append(f"topics.yaml: {name}: {sec.title}: unknown aspect {a!r}")
-    for file, kind in (("subtypes.yaml", "subtypes"), ("sites.yaml", "sites")):
+    for file, kind in (("subtypes.yaml", "subtypes"), ("sites.yaml", "sites"), ("primaries.yaml", "primaries")):
         for s in getattr(parsed[kind], kind):
             for n in s.notes:
                 for a in n.aspects:

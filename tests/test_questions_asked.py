@@ -224,3 +224,40 @@ def test_how_fast_it_grows_leads_with_the_indolent_course_and_its_caveat(engine,
 )
 def test_the_chance_of_spreading_later_is_the_lifetime_figure(engine, text):
     assert "85%" in engine.ask(text).answer.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "gap"),
+    [
+        ("where is lanreotide injected - buttock or thigh?", "the injection site"),
+        ("can sandostatin LAR be given in the upper arm?", "the injection site"),
+        ("how many sessions of PRRT does a patient get?", "no dose or schedule figure"),
+        ("what's the reference range for chromogranin A?", "reference ranges"),
+        ("whipples triad in insulinoma?", "Whipple's triad"),
+    ],
+)
+def test_a_silent_aspect_is_named_on_the_first_line(engine, text, gap):
+    a = engine.ask(text).answer
+    assert a.not_covered and not a.declined and gap in a.title + " " + a.summary, (a.title, a.summary)
+
+
+def test_whipples_triad_is_never_read_as_the_whipple_operation(engine):
+    q = engine.router.route("what is whipple's triad")
+    assert "therapy" not in q.entities and q.silent == ["whipple_triad"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "liver mets in lung NETs versus lung adenocarcinoma?",
+        "bronchial carcinoid compared with lung adenocarcinoma - how often liver mets?",
+    ],
+)
+def test_a_net_set_against_another_cancer_gives_the_nets_figure_and_the_gap(engine, text):
+    a = engine.ask(text).answer
+    assert not a.declined and "66%" in a.summary and "20%" in a.summary
+    assert a.summary.startswith("My sources do not cover lung adenocarcinoma")
+
+
+def test_another_cancer_alone_is_still_declined(engine):
+    assert engine.ask("lung adenocarcinoma liver metastases rate").answer.declined

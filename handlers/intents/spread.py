@@ -348,6 +348,10 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
         a.sections += section(f"What the sources give for {first.name.lower()} NETs", [fact(n) for n in first.notes])
         a.sections += section("General", [fact(f) for f in k.primaries.general])
         return a
+    leads = [n for p in asked for n in p.notes if set(n.aspects) & set(q.aspects)]
+    if leads:  # "lung NETs vs lung adenocarcinoma": the figure set against the other cancer
+        a.summary = " ".join(n.text for n in leads)
+        a.summary_sources = sorted({i for n in leads for i in n.sources})
     for p in asked:
         a.sections += _primary_sections(k, p.id)
     if superlative(q, higher_is_worse=True) or len(asked) > 1:  # other primaries' figures only when compared
