@@ -189,8 +189,11 @@ class Router:
         incidental = bool(oos) and case.details() >= 2 and named_net and all(g in INCIDENTAL_GROUPS for g in groups)
         # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
         compared = bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
-        # "lung NETs vs lung adenocarcinoma: liver mets?": the NET's side is answered, the other tumour said to be a gap
-        compared = compared or bool(oos and self._names_net(spans) and _VERSUS.search(fold(cleaned)))
+        # "lung NETs vs lung adenocarcinoma: liver mets?": another cancer set against a NET, the NET's side is answered
+        # and the other cancer said to be a gap (a look-alike set against a PNET is a differential, declined as one)
+        compared = compared or bool(
+            oos and set(groups) == {"other cancers"} and self._names_net(spans) and _VERSUS.search(fold(cleaned))
+        )
         incidental = incidental or compared
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
         if entities.get("primary") == ["pancreas"] and (

@@ -172,6 +172,8 @@ def test_a_patient_on_a_drug_is_still_planned(engine):
         "my mum has a pancreatic NET, can it be cured?",
         "can they cure an islet cell tumour?",
         "is there a cure for pancreatic neuroendocrine tumours",
+        "my brother's neuroendocrine tumour in the pancreas - will he be cured?",
+        "can surgery cure a PNET?",
     ],
 )
 def test_can_it_be_cured_leads_with_what_the_sources_say_about_cure(engine, text):
@@ -179,11 +181,17 @@ def test_can_it_be_cured_leads_with_what_the_sources_say_about_cure(engine, text
     assert not a.declined and "only potential for cure" in a.summary
 
 
+def test_cure_with_liver_metastases_leads_with_their_resection_with_curative_intent(engine):
+    summary = engine.ask("is there any cure once it has spread to the liver?").answer.summary
+    assert "only potential for cure" in summary and "10-year OS 50.4%" in summary
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "his PNET has gone to the bones. is that worse than liver mets?",
         "pNET with bone mets vs liver mets - which is better?",
+        "PNET with liver and bone mets - is bone worse?",
     ],
 )
 def test_one_spread_set_against_another_leads_with_both_survival_figures(engine, text):
@@ -208,6 +216,7 @@ def test_the_marker_followed_is_chromogranin_a(engine, text):
     [
         "are pancreatic NETs always fast growing?",
         "my dad's PNET has spread but he's well - can these be slow growing for years?",
+        "how quickly does a PNET grow?",
     ],
 )
 def test_how_fast_it_grows_leads_with_the_indolent_course_and_its_caveat(engine, text):
@@ -220,6 +229,7 @@ def test_how_fast_it_grows_leads_with_the_indolent_course_and_its_caveat(engine,
     [
         "my sister's pancreatic NET is only in the pancreas for now. how likely is it to spread in the future?",
         "PNET not spread yet - what are the odds it does later on?",
+        "what's the risk a localised pNET will metastasise later?",
     ],
 )
 def test_the_chance_of_spreading_later_is_the_lifetime_figure(engine, text):
@@ -233,6 +243,7 @@ def test_the_chance_of_spreading_later_is_the_lifetime_figure(engine, text):
         ("can sandostatin LAR be given in the upper arm?", "the injection site"),
         ("how many sessions of PRRT does a patient get?", "no dose or schedule figure"),
         ("what's the reference range for chromogranin A?", "reference ranges"),
+        ("what is a normal chromogranin level?", "reference ranges"),
         ("whipples triad in insulinoma?", "Whipple's triad"),
     ],
 )
@@ -261,3 +272,12 @@ def test_a_net_set_against_another_cancer_gives_the_nets_figure_and_the_gap(engi
 
 def test_another_cancer_alone_is_still_declined(engine):
     assert engine.ask("lung adenocarcinoma liver metastases rate").answer.declined
+
+
+def test_survival_asked_of_sites_is_survival_not_where_they_spread(engine):
+    a = engine.ask("liver-only vs multi-organ mets in pNET: survival difference?").answer
+    assert a.intent == "survival" and "25.5%" in a.summary and "12.0%" in a.summary
+
+
+def test_a_look_alike_set_against_a_pnet_is_still_declined(engine):
+    assert engine.ask("solid pseudopapillary neoplasm vs PNET on CT?").answer.declined
