@@ -34,6 +34,7 @@ MAX_NGRAM = 8
 CLOSEST_MIN_INFO = 5.0  # summed IDF of the question's terms the knowledge holds, for a closest-matches answer
 CLOSEST_MIN_SCORE = 4.0  # BM25 score of the best fact
 PART_MIN_CUES = 3.0  # a clause of a compound question must carry this much cue weight of its own
+ASPECT_SHOW_WEIGHT = 3.0  # an aspect asked whose facts one answer holds (vocabulary.yaml aspects show) cues it
 HEAD_BONUS = 1.5  # each cue group in the head of the question (what is asked) counts this much more
 MAX_HEAD_SENTENCES = 4  # a longer post is a case description, not a question with a head
 _SENTENCES = re.compile(r"(?<=[?.!])\s+|\n+")
@@ -73,6 +74,7 @@ _COMPARED = re.compile(  # the NET asked about is set against another tumour: "i
     r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b|\bor\s+is\s+(?:that|it|this)\b"
     r"|\bis\s+(?:this|it|that)\s+(?:the\s+same\s+thing|(?:an?\s+)?(?:\w+\s+)?cancer)\b"
 )
+_VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to)\b")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
@@ -134,6 +136,7 @@ class Router:
                 self.marks.setdefault(p, set()).add(("silent", name))
             for p in phrases(sa.unless):
                 self.marks.setdefault(p, set()).add(("unless", name))
+        self.aspect_show = {name: a.show for name, a in v.aspects.items() if a.show}
         self.aspect_order = {name: n for n, name in enumerate([*v.aspects, *v.silent])}
         # an overview question is its subject's name and nothing but these words ("what is a", "tell me about")
         self.overview_words = {w for t in v.overview.asks for w in lexicon.text_words(t)}
@@ -186,6 +189,11 @@ class Router:
         incidental = bool(oos) and case.details() >= 2 and named_net and all(g in INCIDENTAL_GROUPS for g in groups)
         # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
         compared = bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
+        # "lung NETs vs lung adenocarcinoma: liver mets?": another cancer set against a NET, the NET's side is answered
+        # and the other cancer said to be a gap (a look-alike set against a PNET is a differential, declined as one)
+        compared = compared or bool(
+            oos and set(groups) == {"other cancers"} and self._names_net(spans) and _VERSUS.search(fold(cleaned))
+        )
         incidental = incidental or compared
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
         if entities.get("primary") == ["pancreas"] and (
@@ -207,6 +215,11 @@ class Router:
         best = process.extractOne(" ".join(words), self.examples, scorer=fuzz.token_sort_ratio)
         if best and best[1] > EXAMPLE_FLOOR:
             scores[self.example_intent[best[2]]] += EXAMPLE_BONUS * (best[1] - EXAMPLE_FLOOR) / (100 - EXAMPLE_FLOOR)
+        marks = {m for gram in grams for m in self.marks.get(gram, ())}
+        head = {m for gram in ngrams(self._head(cleaned, words)) for m in self.marks.get(gram, ())}
+        for kind, name in marks:
+            if kind == "aspect" and name in self.aspect_show:  # "always grows fast?": the page that answers it
+                scores[self.aspect_show[name]] += ASPECT_SHOW_WEIGHT + (HEAD_BONUS if (kind, name) in head else 0.0)
         for declared in self.intents:
             needs = set(declared.needs_any)
             if needs and not (needs & present or ("domain" in needs and has_domain)):
@@ -215,7 +228,6 @@ class Router:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         (top, top_score), (_, runner) = ranked[0], ranked[1]
         margin = top_score - runner
-        marks = {m for gram in grams for m in self.marks.get(gram, ())}
         if (entities.get("therapy") or entities.get("therapy_class")) and (
             self._defines(cleaned, spans, {"therapy", "therapy_class"}) or _IS_IT_CHEMO.search(fold(cleaned))
         ):
@@ -334,6 +346,12 @@ class Router:
             return False
         others = [s for s in sentences if "?" in s and s not in overview]
         return all(max(self._cue_scores(self.lex.text_words(s)).values(), default=0) < PART_MIN_CUES for s in others)
+
+    def _names_net(self, spans: list[Span]) -> bool:
+        """The question names a NET itself (a subtype, a primary site's NET, PNETs or NETs), not only a site or a drug."""
+        return any(
+            s.kind in ("subtype", "primary") or (s.kind == "domain" and s.phrase in self.overview_names) for s in spans
+        )
 
     def _pancreas(self, span: Span, named: list[Span]) -> bool:
         """The pancreas named beside a PNET or a subtype ("a PNET on his pancreas"): its home, not a second subject."""

@@ -292,12 +292,15 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
                 for a in f.aspects:
                     if a not in vocab.aspects:
                         problems.append(f"topics.yaml: {name}: {sec.title}: unknown aspect {a!r}")
-    for file, kind in (("subtypes.yaml", "subtypes"), ("sites.yaml", "sites")):
+    for file, kind in (("subtypes.yaml", "subtypes"), ("sites.yaml", "sites"), ("primaries.yaml", "primaries")):
         for s in getattr(parsed[kind], kind):
             for n in s.notes:
                 for a in n.aspects:
                     if a not in vocab.aspects:
                         problems.append(f"{file}: {s.id}: unknown aspect {a!r}")
+    for a, aspect in vocab.aspects.items():
+        if aspect.show is not None and aspect.show not in intent_names:
+            problems.append(f"vocabulary.yaml: aspects.{a}.show: unknown intent {aspect.show!r}")
     for a, silent in vocab.silent.items():
         if silent.show is not None and silent.show not in intent_names:
             problems.append(f"vocabulary.yaml: silent.{a}.show: unknown intent {silent.show!r}")

@@ -540,6 +540,7 @@ class Trial(Strict):
 class Aspect(Strict):
     label: str
     terms: list[str] = Field(min_length=1)
+    show: str | None = None  # the intent whose answer holds this aspect's facts: asking the aspect is a cue for it
 
 
 class SilentAspect(Strict):

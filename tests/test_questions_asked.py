@@ -164,3 +164,120 @@ def test_a_superlative_or_a_figure_asked_is_the_first_line(engine, text, lead):
 def test_a_patient_on_a_drug_is_still_planned(engine):
     a = engine.ask("Pt in 3rd year of lanreotide 120mg q4w, SD on last 2 CTs. Now RUQ pain after fatty meals").answer
     assert a.intent == "treatment_plan"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum has a pancreatic NET, can it be cured?",
+        "can they cure an islet cell tumour?",
+        "is there a cure for pancreatic neuroendocrine tumours",
+        "my brother's neuroendocrine tumour in the pancreas - will he be cured?",
+        "can surgery cure a PNET?",
+    ],
+)
+def test_can_it_be_cured_leads_with_what_the_sources_say_about_cure(engine, text):
+    a = engine.ask(text).answer
+    assert not a.declined and "only potential for cure" in a.summary
+
+
+def test_cure_with_liver_metastases_leads_with_their_resection_with_curative_intent(engine):
+    summary = engine.ask("is there any cure once it has spread to the liver?").answer.summary
+    assert "only potential for cure" in summary and "10-year OS 50.4%" in summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his PNET has gone to the bones. is that worse than liver mets?",
+        "pNET with bone mets vs liver mets - which is better?",
+        "PNET with liver and bone mets - is bone worse?",
+    ],
+)
+def test_one_spread_set_against_another_leads_with_both_survival_figures(engine, text):
+    summary = engine.ask(text).answer.summary
+    assert all(s in summary for s in ("56 months", "42.7%", "24 months", "25.5%")), summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on octreotide LAR for metastatic PNET, what tumour marker should be followed?",
+        "which blood test do they use to keep an eye on a NET?",
+        "pt on everolimus for met pNET, which marker do we track?",
+    ],
+)
+def test_the_marker_followed_is_chromogranin_a(engine, text):
+    assert "chromogranin A" in engine.ask(text).answer.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are pancreatic NETs always fast growing?",
+        "my dad's PNET has spread but he's well - can these be slow growing for years?",
+        "how quickly does a PNET grow?",
+    ],
+)
+def test_how_fast_it_grows_leads_with_the_indolent_course_and_its_caveat(engine, text):
+    summary = engine.ask(text).answer.summary
+    assert "indolent for years" in summary and "Do not assume" in summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister's pancreatic NET is only in the pancreas for now. how likely is it to spread in the future?",
+        "PNET not spread yet - what are the odds it does later on?",
+        "what's the risk a localised pNET will metastasise later?",
+    ],
+)
+def test_the_chance_of_spreading_later_is_the_lifetime_figure(engine, text):
+    assert "85%" in engine.ask(text).answer.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "gap"),
+    [
+        ("where is lanreotide injected - buttock or thigh?", "the injection site"),
+        ("can sandostatin LAR be given in the upper arm?", "the injection site"),
+        ("how many sessions of PRRT does a patient get?", "no dose or schedule figure"),
+        ("what's the reference range for chromogranin A?", "reference ranges"),
+        ("what is a normal chromogranin level?", "reference ranges"),
+        ("whipples triad in insulinoma?", "Whipple's triad"),
+    ],
+)
+def test_a_silent_aspect_is_named_on_the_first_line(engine, text, gap):
+    a = engine.ask(text).answer
+    assert a.not_covered and not a.declined and gap in a.title + " " + a.summary, (a.title, a.summary)
+
+
+def test_whipples_triad_is_never_read_as_the_whipple_operation(engine):
+    q = engine.router.route("what is whipple's triad")
+    assert "therapy" not in q.entities and q.silent == ["whipple_triad"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "liver mets in lung NETs versus lung adenocarcinoma?",
+        "bronchial carcinoid compared with lung adenocarcinoma - how often liver mets?",
+    ],
+)
+def test_a_net_set_against_another_cancer_gives_the_nets_figure_and_the_gap(engine, text):
+    a = engine.ask(text).answer
+    assert not a.declined and "66%" in a.summary and "20%" in a.summary
+    assert a.summary.startswith("My sources do not cover lung adenocarcinoma")
+
+
+def test_another_cancer_alone_is_still_declined(engine):
+    assert engine.ask("lung adenocarcinoma liver metastases rate").answer.declined
+
+
+def test_survival_asked_of_sites_is_survival_not_where_they_spread(engine):
+    a = engine.ask("liver-only vs multi-organ mets in pNET: survival difference?").answer
+    assert a.intent == "survival" and "25.5%" in a.summary and "12.0%" in a.summary
+
+
+def test_a_look_alike_set_against_a_pnet_is_still_declined(engine):
+    assert engine.ask("solid pseudopapillary neoplasm vs PNET on CT?").answer.declined

@@ -142,8 +142,12 @@ def superlative(q: Query, higher_is_worse: bool) -> str | None:
 def metastatic_sites(q: Query, k: Knowledge) -> Answer:
     sites = {s.id: s for s in k.sites.sites}
     asked = [sites[i] for i in q.entities.get("site", [])]
-    if "overall_survival" in q.aspects:
-        return survival(q, k)  # "bone v lung v multi-organ, 5y OS?": survival by metastatic pattern
+    set_against = COMPARED & set(q.words) or len(asked) > 1
+    if {"overall_survival", "prognosis"} & set(q.aspects) or (
+        asked and {"worst", "best"} & set(q.aspects) and set_against and "find_primary" not in q.aspects
+    ):
+        # "bone v lung v multi-organ, 5y OS?", "spread to his bones: is that worse than the liver?": how each fares
+        return survival(q, k)
     if not asked and "subtype" in q.words and superlative(q, higher_is_worse=True):
         return metastasis_rate(q, k)  # "which subtype spreads the most?": the subtypes' rates
     if (
@@ -345,6 +349,10 @@ def primary_site_pattern(q: Query, k: Knowledge) -> Answer:
         a.sections += section(f"What the sources give for {first.name.lower()} NETs", [fact(n) for n in first.notes])
         a.sections += section("General", [fact(f) for f in k.primaries.general])
         return a
+    leads = [n for p in asked for n in p.notes if set(n.aspects) & set(q.aspects)]
+    if leads:  # "lung NETs vs lung adenocarcinoma": the figure set against the other cancer
+        a.summary = " ".join(n.text for n in leads)
+        a.summary_sources = sorted({i for n in leads for i in n.sources})
     for p in asked:
         a.sections += _primary_sections(k, p.id)
     if superlative(q, higher_is_worse=True) or len(asked) > 1:  # other primaries' figures only when compared
@@ -398,7 +406,8 @@ def survival(q: Query, k: Knowledge) -> Answer:
 
     by_id = {o.id: o for o in sv.other}
     beside = [by_id[c] for p in rows for c in p.compare_with if by_id[c] not in others]
-    if len({s for p in sv.patterns for s in p.site_ids} & set(asked_sites)) > 1 and not COMPARED & set(q.words):
+    compared = COMPARED & set(q.words) or {"worst", "best"} & set(q.aspects)  # "liver and bone mets: is bone worse?"
+    if len({s for p in sv.patterns for s in p.site_ids} & set(asked_sites)) > 1 and not compared:
         rows = [p for p in sv.patterns if "multiple" in p.site_ids] + rows  # "spread to lungs, liver and bones"
     asked = [other_item(o) for o in others] + [i for p in rows for i in pattern_items(p)]
     silent = [sv.silent_sites[s] for s in asked_sites if s in sv.silent_sites and not rows]
@@ -415,17 +424,28 @@ def survival(q: Query, k: Knowledge) -> Answer:
             for s in asked_sites
             if s not in sv.silent_sites and s in sites
         ]
-    if asked:
+    cure = "cure" in q.aspects and not silent
+    if cure:
+        # "can it be cured?": resection is the only potential cure, then how localised PNETs fare after it, or with
+        # metastases named ("any cure once it has spread to the liver?") what the sources give for their resection
+        lead = [fact(f) for f in k.therapies.general if "cure" in f.aspects]
+        if others:  # a setting named ("found early: can it be cured?"): its figure first
+            lead = [other_item(o) for o in others] + lead
+        elif asked_sites:
+            cured = [
+                f for t in k.topics.topics.values() for sec in t.sections for f in sec.facts if "cure" in f.aspects
+            ]
+            lead += [fact(f) for f in cured]
+        else:
+            lead += [other_item(o) for o in sv.other if o.id == CURED]
+        summary, ss = " ".join(i.text.rstrip(".") + "." for i in lead), sorted({s for i in lead for s in i.sources})
+    elif asked:
         lead = asked[:2]
-        if len(rows) > 1 and COMPARED & set(q.words):  # "is bone worse than liver?": each one's 5-year OS first
-            lead = [pattern_items(p, whose=False)[-1] for p in rows]
+        if len(rows) > 1 and compared:  # "is bone worse than liver?": each one's figures first
+            lead = [i for p in rows for i in pattern_items(p, whose=False)]
         summary, ss = "; ".join(i.text for i in lead) + ".", sorted({s for i in lead for s in i.sources})
     elif silent:
         summary, ss = silent[0], []
-    elif "cure" in q.aspects:  # "can it be cured?": resection is the only potential cure, and how localised PNETs fare
-        lead = [fact(f) for f in k.therapies.general if "cure" in f.aspects]
-        lead += [other_item(o) for o in sv.other if o.id == CURED]
-        summary, ss = " ".join(i.text.rstrip(".") + "." for i in lead), sorted({s for i in lead for s in i.sources})
     elif extreme := superlative(q, higher_is_worse=False):
         pick = (max if extreme == "highest" else min)(sv.patterns, key=lambda p: p.os5.bounds()[1])
         worse = "worst" if extreme == "lowest" else "best"
@@ -441,9 +461,10 @@ def survival(q: Query, k: Knowledge) -> Answer:
             f"({median}5-year OS {worst.os5.formatted()})."
         )
         ss = sorted({*best.os5.sources, *worst.os5.sources})
-    if rows:  # a pattern's figures come with what they are and what they are not
+    if rows and not cure:  # a pattern's figures come with what they are and what they are not
         summary, ss = f"{summary} {sv.caveat.text}", sorted({*ss, *sv.caveat.sources})
-    a = answer.new("survival", "Survival by metastatic pattern (PNETs)", summary, ss)
+    title = "Cure: what my sources say" if cure else "Survival by metastatic pattern (PNETs)"
+    a = answer.new("survival", title, summary, ss)
     a.sections += section("What you asked", asked)
     a.sections += section(
         "Another source, another cohort: shown side by side, not merged", [other_item(o) for o in beside]

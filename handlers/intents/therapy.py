@@ -130,6 +130,10 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
             items.append(Item(text=text, sources=sorted({s for f in use for s in f.sources})))
     if "cure" in q.aspects:  # "can it be cured?": what the sources say about cure, whatever the drug
         items += [fact(f) for f in k.therapies.general if "cure" in f.aspects]
+    if "markers" in q.aspects:  # "on lanreotide: which tumour marker do we track?": the monitoring the sources give
+        items += [
+            fact(f) for t in k.topics.topics.values() for s in t.sections for f in s.facts if "markers" in f.aspects
+        ]
     if "overall_survival" in q.aspects:
         for t in asked:
             survival = [figure(f, f"{t.name}: {f.label}") for f in t.figures if "survival" in (f.label or "").lower()]

@@ -34,7 +34,7 @@ def surveillance(q: Query, k: Knowledge) -> Answer:
 
 
 def pitfalls(q: Query, k: Knowledge) -> Answer:
-    return topic_answer("pitfalls", "pitfalls", k)
+    return topic_answer("pitfalls", "pitfalls", k, q.aspects)
 
 
 def men1(q: Query, k: Knowledge) -> Answer:
