@@ -205,6 +205,7 @@ _HYPOTHETICAL = re.compile(
     r"\bwhether\b|\bwonder|\blook\s+for\b|\bsearch\s+for\b|\brule\s+out\b|\bto\s+exclude\b|\bpathway\b|\balgorithm\b|\bprotocol\b|\blike\s+an?\s+p?net\b|\bas\s+an?\s+p?net\b|\btreat\s+as\b"
 )
 _QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b(?:test|screen)(?:ing|ed)?\s+for)\s*$")
+_IMAGING_OF = re.compile(r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?$")
 _QUALIFIER = re.compile(r"possibl[ey]|probable")  # hedges that doubt what follows them
 _QUERIED = re.compile(r"\?\s*([a-z0-9][\w/-]*)")
 _LESION_WORD = re.compile(
@@ -843,6 +844,12 @@ class CaseParser:
             ):  # "?ZES" asks whether it is a gastrinoma; it does not say so
                 case.subtype = span.id
                 case.evidence["subtype"] = "named"
+            elif (
+                span.kind == "site"
+                and _IMAGING_OF.search(clause[:start])
+                and not re.search(r"\bmets?\b|metasta|lesion|deposit|nodule|mass|avid", clause)
+            ):
+                continue  # "MRI liver and Ga-68 PET show no distant disease": the scan, not a deposit
             elif span.kind == "site" and span.id != "multiple":
                 site = span.id if span.id in CASE_SITES else "other"
                 context = (
@@ -960,7 +967,11 @@ class CaseParser:
                 (name, 0) for name, pattern in self.outcomes if name in FAILED and pattern.search(prev)
             ] or outcomes
         if not drugs:
-            strong = [o for o, _ in outcomes if o in ("stopped_toxicity", "intolerant", "progressed")]
+            strong = [
+                o
+                for o, _ in outcomes
+                if o in ("stopped_toxicity", "intolerant") or (o == "progressed" and _PROGRESS.search(clause))
+            ]  # "BMs 1.8 despite eating" fails no line: only the tumour's own progression does
             weak = [o for o, _ in outcomes if o in ("stable", "responded")]
             if _COURSE.search(clause) and not strong and case.treatments and case.treatments[-1].outcome == "unknown":
                 case.treatments[-1].outcome = "ongoing"  # "-> Lu-177 DOTATATE, had cycle 2 of 4": under way
