@@ -729,8 +729,8 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             held = [in_scope.why]  # "?pNET, Whipple?": not before a diagnosed pancreatic NET
         forbidden = next((w.warning for w in lay.draft.warnings if acts & set(w.warning.forbids) and w.cond == TRUE), None)
         if not held and forbidden is not None:  # "can we start octreotide?" in an insulinoma not shown receptor-positive
-            first = forbidden.text.split(": it ")[0].split(". ")[0]
-            out.append(Item(text=f"{name}: not offered here: {first} (the warning above)", sources=list(forbidden.sources)))
+            first = forbidden.text.split(". ")[0]  # the warning's first sentence says why
+            out.append(Item(text=f"{name}: not offered here: {first}", sources=list(forbidden.sources)))
             continue
         if held:
             out.append(Item(text=f"{name}: not offered here: {held[0]}"))

@@ -69,7 +69,7 @@ _BURDEN = re.compile(
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:replaced|replacement|involved|involvement|volume)\b"
     rf"|(?:liver|hepatic)(?:\s+(?:mets?|metastases|disease|lesions))?\s*[(:]?\s*(?:~|approx\w*\.?\s*|about\s+|around\s+)?(<|>)?\s*{_NUM}\s*%"
-    r"(?!\s*(?:bigger|larger|smaller|increase|growth|reduction|shrink|up\b|down\b|more|less))"  # "liver mets ~30%", not "~15% bigger"  # "liver bilobar >50% replaced"
+    r"(?!\s*(?:bigger|larger|smaller|increase|growth|reduction|shrink|up\b|down\b|more|less))"  # "liver mets ~30%", "liver bilobar >50% replaced"; not "~15% bigger"
 )
 _LOCATION = re.compile(
     r"\b(uncinate|head|neck|body|bod|tail|duodenum|duodenal|periampullary)\b(?!\s*(?:ulcers?|bulb|pain|ache|weight|mass index|-?\s*ct|pet|imaging|scan))"
@@ -1227,8 +1227,10 @@ def _only_drugs(clause: str, drugs: list[Span]) -> bool:
 
 
 # words a list item may carry beside its drug: "then everolimus 10mg", "4 cycles Lu-PRRT", "everolimus (10 mo)"
-_LIST_WORDS = {"and", "or", "then", "mg", "lar", "daily", "od", "q4w", "x", "cycles", "cycle"}
-_LIST_WORDS |= {"mo", "mos", "month", "months", "wk", "wks", "week", "weeks", "yr", "yrs", "year", "years"}
+_LIST_WORDS = {
+    *("and", "or", "then", "mg", "lar", "daily", "od", "q4w", "x", "cycles", "cycle"),
+    *("mo", "mos", "month", "months", "wk", "wks", "week", "weeks", "yr", "yrs", "year", "years"),
+}
 
 
 def _nodes_only(spans: list[Span]) -> bool:
