@@ -271,6 +271,11 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
     site_ids = {s.id for s in parsed["sites"].sites}
     _unknown_refs(problems, "survival.yaml: patterns", survival.patterns, "site_ids", site_ids, "site")
     therapy_ids = {t.id for t in parsed["therapies"].therapies}
+    subtype_ids = {t.id for t in parsed["subtypes"].subtypes}
+    for t in parsed["therapies"].therapies:
+        for j, c in enumerate(t.cautions):
+            if c.subtype is not None and c.subtype not in subtype_ids:
+                problems.append(f"therapies.yaml: {t.id}: cautions[{j}].subtype: unknown subtype {c.subtype!r}")
     _unknown_refs(problems, "therapies.yaml: classes", parsed["therapies"].classes, "members", therapy_ids, "therapy")
     vocab = parsed["vocabulary"]
     for i, t in enumerate(vocab.trials):

@@ -85,6 +85,7 @@ class Warning_(Strict):
     severity: Literal["critical", "warning", "info"]
     text: str
     sources: SourceIds
+    subtype: str | None = None  # a caution for one subtype: a banner only where that subtype is in question
 
 
 # --- sources -------------------------------------------------------------------------------------

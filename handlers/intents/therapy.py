@@ -79,8 +79,12 @@ def therapy(q: Query, k: Knowledge) -> Answer:
         items += [fact(f, "Indication: ") for f in t.indication]
         items += [figure(f) for f in t.figures]
         items += [fact(f, "Evidence: ") for f in t.evidence]
+        # a subtype's caution is a banner where that subtype is in question, else a line of the drug's card
+        named = set(q.entities.get("subtype", [])) | {q.case.subtype}
+        banner = [c for c in t.cautions if c.subtype is None or c.subtype in named]
+        items += [Item(text=f"Caution: {c.text}", sources=list(c.sources)) for c in t.cautions if c not in banner]
         a.sections += section(t.name, items)
-        a.warnings += [Warn(severity=c.severity, text=c.text, sources=list(c.sources)) for c in t.cautions]
+        a.warnings += [Warn(severity=c.severity, text=c.text, sources=list(c.sources)) for c in banner]
         if t.disagreement:
             a.warnings.append(
                 Warn(severity="info", text=t.disagreement, sources=sorted({s for f in t.figures for s in f.sources}))
