@@ -76,7 +76,7 @@ _LOCATION = re.compile(
 )
 _NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")
 _SSTR_TERM = re.compile(
-    r"special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b|\bsri\b|\bpet\b"
+    r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsst\b|\bsri\b|\bpet\b"
 )
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
@@ -94,11 +94,11 @@ _SSTR_MIXED = re.compile(
     r"|\b(?:uptake|avid)\s+(?:only\s+)?in\s+(?:only\s+)?(?:half|some|a\s+few|part|one|two)\b|\bnot\s+all\s+(?:the\s+)?lesions"
 )
 _SSTR_POS = re.compile(
-    r"(?<!possible\s)(?:mets?|metastas[ie]s|deposits?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|octreoscan|sstr)|"
+    r"(?<!possible\s)(?<!possible\sbone\s)(?:mets?|metastas[ie]s|deposits?|lesions?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|ga-?pet|octreoscan|sstr)|"
     r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
 )
 _SSTR_TOPIC = re.compile(
-    r"special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b|krenning"
+    r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b|krenning"
 )
 _RESECT_NO = re.compile(
     r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation)\s+abandoned)\b"
@@ -907,7 +907,7 @@ class CaseParser:
             "octreoscan"
             if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b|scintigra", clause)
             else "pet"
-            if re.search(r"dotat|ga68|\bpet\b", clause)
+            if re.search(r"dotat|ga68|\bga\b|\bpet\b", clause)
             else case.sstr_test
         )
         case.evidence["sstr"] = clause.strip()[:80]
