@@ -74,13 +74,16 @@ class Engine:
         )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
         suspected = (query.case.diagnosis_pending or query.case.frail) and introduced and (facts >= 2 or bool(urgent))
+        # "Path just back: poorly differentiated small cell NEC, Ki-67 85%, liver mets. Lanreotide + everolimus?":
+        # a carcinoma with its own facts is a patient to plan (referral first), not the NEC topic page
+        carcinoma = query.intent == "nec" and query.case.differentiation == "poor" and facts >= CASE_FACTS
         # declined for what it names, and no NET named ("IM glucagon for a type 1 diabetic"): the reader's facts are no case
         foreign = query.intent == "out_of_scope" and not set(query.entities) - {"oos"}
         if (
             intent is None
             and query.intent != "treatment_plan"
             and not foreign
-            and (described or suspected or (urgent and facts >= 2))
+            and (described or suspected or carcinoma or (urgent and facts >= 2))
         ):
             # a patient, not a topic: planned, and an aspect the sources lack is the plan's to say
             query = replace(query, intent="treatment_plan", parts=["treatment_plan"], silent=[])
