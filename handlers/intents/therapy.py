@@ -73,6 +73,7 @@ def therapy(q: Query, k: Knowledge) -> Answer:
     if brief:
         a.sections += section("Therapies", [_overview(t) for t in asked])
         return a
+    named = set(q.entities.get("subtype", [])) | {q.case.subtype}  # a subtype's caution is a banner only here
     for t in asked:
         items = [Item(text=f"Class: {t.class_}")]
         items.append(dose_line(t))
@@ -80,7 +81,6 @@ def therapy(q: Query, k: Knowledge) -> Answer:
         items += [figure(f) for f in t.figures]
         items += [fact(f, "Evidence: ") for f in t.evidence]
         # a subtype's caution is a banner where that subtype is in question, else a line of the drug's card
-        named = set(q.entities.get("subtype", [])) | {q.case.subtype}
         banner = [c for c in t.cautions if c.subtype is None or c.subtype in named]
         items += [Item(text=f"Caution: {c.text}", sources=list(c.sources)) for c in t.cautions if c not in banner]
         a.sections += section(t.name, items)
