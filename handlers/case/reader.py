@@ -426,9 +426,9 @@ class CaseParser:
                     case.metastases += [x for x in sites if x not in case.metastases + case.metastases_ruled_out]
         if any(s != "lymph_nodes" for s in case.metastases):
             case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
-        if (m := self.fit_uncertain.search(folded)) is not None:
-            case.fit_for_surgery = None  # "surgeons unsure if she's fit": asked, whatever else is said
-            case.evidence["fit_for_surgery"] = "uncertain: " + m.group(0)
+        if (span := _first_affirmed(self.fit_uncertain, clauses)) is not None:
+            case.fit_for_surgery = None  # "surgeons unsure if she's fit": asked, whatever else is said ("no comorbidities" is not)
+            case.evidence["fit_for_surgery"] = "uncertain: " + folded[span[0] : span[1]]
         if _first_affirmed(self.in_situ, clauses) is not None:
             case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
         if _first_affirmed(self.widespread, clauses) is not None and re.search(r"liver|hepatic|lobe", folded):
