@@ -105,6 +105,10 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     # the line given may have to stop (a toxicity of it now, or stopped for one, with no other line running): the
     # next lines are weighed whatever the scans show
     toxic_now = {t.drug for t in case.toxicities if t.current}
+    # a drug held for its toxicity while the disease was controlled on it: resuming it reduced is the board's choice
+    facts["held_for_toxicity"] = [
+        t.drug for t in systemic if t.drug in toxic_now and t.outcome != "progressed" and case.progression is not True
+    ]
     facts["line_stopped"] = bool(systemic) and (
         any(t.drug in toxic_now for t in systemic if t.outcome in CURRENT)
         or (
@@ -283,7 +287,8 @@ class Planner:
             for req in self.act_requirements(act):
                 r = self.requirement(req, act, d.logic)
                 if not r:
-                    d.held_back.append((req.why, self.step_label(step)))
+                    held = req.id == "not_failed" and (self.acts[act].drug or act) in d.facts["held_for_toxicity"]
+                    d.held_back.append((self.k.urgent.toxicity.held if held else req.why, self.step_label(step)))
                     return FALSE
                 cond = and_(cond, r)
         return cond
@@ -633,10 +638,14 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
         out.append(Item(text=f"If {label}: {text}", sources=sources))
     severe = any((t.grade or 0) >= 3 for t in lay.case.toxicities if t.current)
     if facts["line_stopped"] and severe and (names := [planner.step_label(s.step) for s in waiting]):
-        # a grade 3-4 toxicity stops the line: its successors, in the sequence's order, once it settles
+        # a grade 3-4 toxicity stops the line: its successors, in the sequence's order, once it settles, after
+        # the drug itself at a reduced dose where the disease was controlled on it
+        u = planner.k.urgent.toxicity
+        held = [planner.acts[d].label if d in planner.acts else d for d in facts["held_for_toxicity"]]
+        resume = u.resume.format(drugs=" / ".join(held)) + " " if held else ""
         out.append(
             Item(
-                text=f"Next line once the toxicity settles (for the board): {', '.join(dict.fromkeys(names))}",
+                text=f"{u.next_lines}: {resume}{', '.join(dict.fromkeys(names))}",
                 sources=list(dict.fromkeys(x for s in waiting for x in s.sources)),
             )
         )

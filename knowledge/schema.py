@@ -506,6 +506,9 @@ class UrgentFinding(Strict):
 class ToxicityLine(Strict):
     line: str
     silent: str
+    held: str  # why a drug held for a toxicity, with the disease controlled on it, is not offered as it was
+    next_lines: str  # the step naming the lines that follow once a grade 3-4 toxicity settles
+    resume: str  # that step's first option when the disease was controlled on the drug ({drugs})
 
 
 class UrgentFile(Strict):
