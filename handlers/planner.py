@@ -693,14 +693,16 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
     held back (and why), or not in the sources for this case."""
     text = case.question or ""
     out = []
+    answered: set[str] = set()  # options an earlier entry answered ("injections to stop it coming back": adjuvant)
     for q, terms in planner.asked:
-        if not terms.search(text):
+        if not terms.search(text) or answered & set(q.acts):
             continue
         if not q.acts:  # a question about no option ("is that safe with her other medicines?")
             out.append(Item(text=f"{q.label}: {q.say}", sources=list(q.sources)))
             continue
         acts = set(q.acts)
-        name = " / ".join(planner.acts[a].label for a in q.acts[:2])
+        answered |= acts
+        name = q.label or " / ".join(planner.acts[a].label for a in q.acts[:2])
         toxic = next((t for t in case.toxicities if t.current and t.drug in acts), None)
         if toxic is not None:  # "what do we do with the everolimus?" while it causes a toxicity: the act-first line
             u = planner.k.urgent.toxicity

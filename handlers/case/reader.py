@@ -158,6 +158,10 @@ _MEN1_NEG = re.compile(
 _LOCALISED = re.compile(
     r"\bned\b|\bno\s+evidence\s+of\s+disease\b|\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n[0-3x][a-c]?m0\b|\blocali[sz]ed\b|\bnon\s*-?\s*metastatic\b|\bm0\b|\bno\s+(?:evidence\s+of\s+)?(?:[\w-]+[\s/]+){0,4}?(?:metastas[ie]s|mets|metastatic|spread|disease|lesions?)\b(?!\s+progress)(?<!new lesion)(?<!new lesions)"
     r"|\bstaging\s+(?:(?:is|was|scan|ct|mri|pet)\s+)*(?:negative|neg\b|clear|clean|unremarkable)|\bnegative\s+staging|\bno\s+other\s+(?:lesions?|disease)"
+    # "all scans clear since", "CT now clear", "surveillance imaging remains clear", "disease-free"
+    r"|\bscans?\s+(?:(?:now|since|have|has|been|are|is|was|were|remains?|remained|all|still)\s+){0,3}(?:clear|clean|unremarkable)\b"
+    r"|\b(?:ct|mri|imaging)\s+(?:(?:have|has|been|are|is|was|were)\s+)?(?:now|since|remains?|remained|still)\s+(?:\w+\s+)?(?:clear|clean|unremarkable)\b"
+    r"|\bdisease[- ]free\b"
 )
 _METASTATIC = re.compile(
     r"\bmet\b(?=\s+(?:p?net|pnen|pannet|nf|pancrea|disease|g[123]\b))|\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n[0-3x][a-c]?m1[a-c]?\b|\bmetastatic\b|\bmetastas[ie]s\b|\bmets\b|\bstage\s*iv\b|\bm1\b|\bdisseminated\b|\bwidespread\b"
@@ -177,9 +181,10 @@ _MET_CONTEXT = re.compile(
 )
 _NODES_POS = re.compile(
     r"\bn1\b|node[s]?\s*(?:-\s*)?positive|nodes?\s*(?:are\s+)?\+\s*(?:ve\b)?|\d+\s*/\s*\d+\s*(?:ln|nodes?|lymph nodes?)\s*(?:\+|positive|pos\b)|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)|\bln\s+mets"
+    r"|\b[1-9]\d*\s*(?:/|of|out\s+of)\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b(?!\s*(?:neg|-ve|clear|free|benign|reactive))"
 )
 _NODES_NEG = re.compile(
-    r"\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n0(?:m[01x])?\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)|\b0\s*/\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b"
+    r"\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n0(?:m[01x])?\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)|\b0\s*(?:/|of|out\s+of)\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b"
 )
 _OPS = {
     "less than": "<",
@@ -206,6 +211,15 @@ _HYPOTHETICAL = re.compile(
     r"\bwhether\b|\bwonder|\blook\s+for\b|\bsearch\s+for\b|\brule\s+out\b|\bto\s+exclude\b|\bpathway\b|\balgorithm\b|\bprotocol\b|\blike\s+an?\s+p?net\b|\bas\s+an?\s+p?net\b|\btreat\s+as\b"
 )
 _QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b(?:test|screen)(?:ing|ed)?\s+for)\s*$")
+# a result not back yet: "MEN1 genetics pending", "insulin/C-pep pending", "VIP level awaited"
+_PENDING_AFTER = re.compile(
+    r"^[^.;,]{0,30}?\b(?:pending|awaited|outstanding|sent|requested|to\s+follow|in\s+progress|not\s+(?:yet\s+)?back|tbc)\b"
+)
+# a clause about someone other than the patient: "my friend who has a carcinoid gets monthly injections"
+_OTHER_PERSON = re.compile(
+    r"\b(?:my|a|her|his|our)\s+(?:friend|friends|neighbou?r|colleague|workmate)\b|\banother\s+patient\b|\bsomeone\s+(?:else|i\s+know)\b"
+    r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
+)
 _IMAGING_OF = re.compile(r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?$")
 _QUALIFIER = re.compile(r"possibl[ey]|probable")  # hedges that doubt what follows them
 _QUERIED = re.compile(r"\?\s*([a-z0-9][\w/-]*)")
@@ -241,6 +255,9 @@ _PRESENTS = re.compile(
     r"|\b(?:my|our)\s+(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny|grandma"
     r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,|\()\s*\d{1,3}\b"
     r"|\bi'?m\s+\d{1,3}\b|\bi\s+am\s+\d{1,3}\b"  # the patient writing: "I'm 31"
+    # the patient writing of their own operation or diagnosis: "i had a whipple op in 2021", "i was diagnosed with"
+    r"|\bi\s+(?:had|have\s+had|underwent)\s+(?:a|an|my)\s+(?:[\w-]+\s+){0,2}?(?:whipple|\w*ectomy|operation|op|surgery)\b"
+    r"|\bi\s+(?:was|have\s+been|got)\s+diagnosed\b"
     # a patient by shorthand: "hx pNET", "pt w/ ?insulinoma", "known met PNET"
     r"|\b(?:hx|h/o|pt|known)\s+(?:w/?\s*|with\s+|of\s+)?\??\s*(?:met(?:astatic)?\s+)?"
     r"(?:p?nets?\b|pannet|pnen|insulinoma|gastrinoma|glucagonoma|vipoma|men1|neuroendocrine)"
@@ -265,9 +282,11 @@ _SWITCHED = re.compile(
 )
 _WISH = re.compile(r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$")
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
+_ASK_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:whether|if|how|what|when|which|why)\b")
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
     r"|asking\s+(?:about|whether|if|for)|wonder\w*|thoughts\s+on|offered|offering|keen\s+on|wants?\s+(?:to|a|an))\b"
+    r"|\b(?:asks?|asked)\s+(?:about|whether|if|how|what|when|which|why|for)\b|\bwants?\s+to\s+know\b"
     r"|\bpropos(?:es|ed|al)\b|\brequest(?:s|ed|ing)?\b|\bsuggest(?:s|ed|ing)\b|\bothers?\s+want\b"
 )
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
@@ -496,8 +515,11 @@ class CaseParser:
             re.split(r"[!?\n]|\.(?!\d)", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
             if _CONFIRM.match(c.text) or (len(tokens(c.text)) <= 10 and _REFERS.search(c.text))
             else c.text
-            for c in clauses
-            if c.question or _ASKING.search(c.text)
+            for i, c in enumerate(clauses)
+            if c.question
+            or _ASKING.search(c.text)
+            # "He asks how often scans, and whether he needs tablets": the question goes on
+            or (i > 0 and _ASKING.search(clauses[i - 1].text) and _ASK_GOES_ON.match(c.text))
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
         case.ignored = _ignored(clauses, used)
@@ -795,6 +817,8 @@ class CaseParser:
     def _clause(
         self, clause: str, case: Case, after_mets: bool = False, prev: str = "", hedged: bool = False, nxt: str = ""
     ) -> None:
+        if _OTHER_PERSON.search(clause):
+            return  # another person's tumour and treatment are not this patient's
         spans = self.lex.find(tokens(clause))
         self._entities(clause, spans, case, after_mets, hedged, nxt if len(tokens(nxt)) <= 4 else "")
         self._nodes(clause, case)
@@ -807,7 +831,11 @@ class CaseParser:
         self._treatments(clause, spans, case, prev)
         self._history(clause, case, prev, hedged)
         self._anatomy(clause, case)
-        if "men1" in clause and not _QUERIED_NAME.search(clause.split("men1")[0]):
+        if (
+            "men1" in clause
+            and not _QUERIED_NAME.search(clause.split("men1")[0])
+            and not _PENDING_AFTER.search(clause.split("men1", 1)[1])
+        ):
             case.men1 = not _MEN1_NEG.search(clause)  # "?MEN1 (mum had a parathyroidectomy)" leaves it open
         if self.pending.search(clause) and not case.diagnosis_pending:
             case.diagnosis_pending = True
