@@ -479,6 +479,7 @@ class Lab(Strict):
 class UrgentFinding(Strict):
     id: str
     labs: list[str] = []  # lab ids whose value outside its range is this finding
+    side: Literal["low", "high"] | None = None  # only a value on this side of the range ("BM 27.4" is no hypo)
     all_of: list[list[Terms]] = []  # or: every group of one entry has a term in the post
     when: dict[str, Any] | None = None  # only where these plan facts hold
     line: str  # what to do now

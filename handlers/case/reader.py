@@ -60,7 +60,9 @@ _MITOSES = re.compile(
 )
 _GRADE = re.compile(r"\b(?:who\s*)?(?:grade\s*([123]|iii|ii|i)\b|g([123])\b)")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3"}
-_BURDEN_HALF = re.compile(r"\b(?:more\s+than|over|>)\s*half\s+(?:of\s+)?(?:the|his|her)\s+liver\b")  # "more than half the liver replaced"
+_BURDEN_HALF = re.compile(
+    r"\b(?:more\s+than|over|>)\s*half\s+(?:of\s+)?(?:the|his|her)\s+liver\b"
+)  # "more than half the liver replaced"
 _BURDEN = re.compile(
     rf"(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|volume)\s*(?:of|is|was|=|:|~|approx\w*|about|around)?\s*"
     rf"(<|>)?\s*{_NUM}\s*%"
@@ -77,9 +79,7 @@ _LOCATION = re.compile(
 _NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")
 # the receptor scan's names: a test is read from them (a bare "PET" or "SST" too), a topic only from the
 # receptor's own (or a Krenning score)
-_SSTR_NAMES = (
-    r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b"
-)
+_SSTR_NAMES = r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b"
 _SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b")
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
@@ -298,7 +298,9 @@ _OUTCOME_IN_BRACKETS = re.compile(
     r"|\s+(?:in\s+)?(?:\d{1,2}/)?(?:19|20)?\d\d)?\s*\)"
 )
 _SHARED_VERB = re.compile(r"\s*on\b")
-_COURSE = re.compile(r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle")
+_COURSE = re.compile(
+    r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle"
+)
 # A clause that is only an item of a list of drugs ("everolimus", "and sunitinib"): it shares the outcome
 # said of the list before it.
 _LIST_ITEM = re.compile(
@@ -389,7 +391,12 @@ class CaseParser:
         u = knowledge.urgent
         self.labs = [(lab.id, re.compile(lab.pattern), lab.ranges) for lab in u.labs]
         self.findings = [
-            (f.id, set(f.labs), [[terms_pattern(group) for group in entry] for entry in f.all_of]) for f in u.findings
+            (
+                f.id,
+                {(lab, side) for lab in f.labs for side in ([f.side] if f.side else ["low", "high"])},
+                [[terms_pattern(group) for group in entry] for entry in f.all_of],
+            )
+            for f in u.findings
         ]
 
     def parse(self, text: str) -> Case:
@@ -446,7 +453,8 @@ class CaseParser:
         if any(s != "lymph_nodes" for s in case.metastases):
             case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
         if (span := _first_affirmed(self.fit_uncertain, clauses)) is not None:
-            case.fit_for_surgery = None  # "surgeons unsure if she's fit": asked, whatever else is said ("no comorbidities" is not)
+            # "surgeons unsure if she's fit": asked, whatever else is said ("no comorbidities" is not)
+            case.fit_for_surgery = None
             case.evidence["fit_for_surgery"] = "uncertain: " + folded[span[0] : span[1]]
         if _first_affirmed(self.in_situ, clauses) is not None:
             case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
@@ -470,7 +478,9 @@ class CaseParser:
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
-        if case.progression is None and any(t.outcome == "progressed" and self.antitumour(t.drug) for t in case.treatments):
+        if case.progression is None and any(
+            t.outcome == "progressed" and self.antitumour(t.drug) for t in case.treatments
+        ):
             case.progression = True
         elif case.progression is None and any(t.outcome in ("stable", "responded") for t in case.treatments):
             case.progression = False  # "on lanreotide, last CT SD": controlled
@@ -547,16 +557,17 @@ class CaseParser:
 
     def _urgent(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
         """Labs outside their flagging range and the findings of knowledge/data/urgent.yaml."""
-        abnormal: dict[str, str] = {}
+        abnormal: dict[tuple[str, str], list[str]] = {}  # (lab, "low" or "high") -> the clauses it was read from
         for lab, pattern, ranges in self.labs:
             for m in pattern.finditer(text):
                 value = float(m.group(1))
                 r = next(r for r in ranges if r.below is None or value < r.below)
-                if not r.low <= value <= r.high and lab not in abnormal:
-                    abnormal[lab] = _clause_at(clauses, m.start())
-                    used.append(m.span())
+                side = "low" if value < r.low else "high"
+                if not r.low <= value <= r.high:
+                    abnormal.setdefault((lab, side), []).append(_clause_at(clauses, m.start()))
+                    used.append(m.span())  # a value in range stays "not read": the board sees it
         for fid, labs, entries in self.findings:
-            words = [abnormal[lab] for lab in sorted(labs) if lab in abnormal]
+            words = list(dict.fromkeys(w for x in sorted(labs) if x in abnormal for w in abnormal[x]))[:4]
             for groups in entries:
                 if words or not all(p.search(text) for p in groups):
                     continue
@@ -685,7 +696,9 @@ class CaseParser:
             if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
                 continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
             met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment|\bseg\b", after)
-            met_before = re.search(r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|lesions)\b|\bseg(?:ment)?\s*\d", before)
+            met_before = re.search(
+                r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|lesions)\b|\bseg(?:ment)?\s*\d", before
+            )
             primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
             if (met_after or met_before) and not re.search(primary_words, before + after):
                 if re.search(r"liver|hepatic|\bseg", before + after):
@@ -693,7 +706,9 @@ class CaseParser:
                     used.append(m.span())
                 continue
             # the first size, unless a later one is said to be the size now ("2024: 3.8 cm ... primary now 5.1 cm")
-            if case.size_cm is None or re.search(r"\bnow\s+(?:measures\s+|measuring\s+|is\s+)?$|\b(?:grown|increased)\s+to\s+$", before):
+            if case.size_cm is None or re.search(
+                r"\bnow\s+(?:measures\s+|measuring\s+|is\s+)?$|\b(?:grown|increased)\s+to\s+$", before
+            ):
                 case.size_cm = _cm(m)
                 case.evidence["size_cm"] = m.group(0).strip()
                 used.append(m.span())
@@ -1056,7 +1071,8 @@ class CaseParser:
             elif re.search(r"\bnow\s+(?:on\s+)?$", clause[:start]):
                 outcome = "ongoing"  # "octreotide -> sunitinib -> now Lu-177 DOTATATE"
             elif not _PRIOR.search(clause[:start]) and re.match(
-                r"\s*(?:lar\s+)?(?:injections?\s+)?(?:every\s+(?:month|4\s+weeks|28\s+days)|monthly|q\s*4\s*w)", clause[end:]
+                r"\s*(?:lar\s+)?(?:injections?\s+)?(?:every\s+(?:month|4\s+weeks|28\s+days)|monthly|q\s*4\s*w)",
+                clause[end:],
             ):
                 outcome = "ongoing"  # "he has the octreotide injection every month": the line now
             elif _PRIOR.search(clause[:start]) or re.search(
