@@ -124,7 +124,7 @@ _PROGRESS = re.compile(
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
-_STABLE = re.compile(r"(?<!un)\bstable\b(?!\s+angina)|\bno\s+(?:further\s+)?progress")
+_STABLE = re.compile(r"(?<!un)\bstable\b(?!\s+angina)|\bno\s+(?:further\s+)?progress|\bsd\b")
 _UNCHANGED = re.compile(
     r"\bunchanged\b|\bno\s+(?:interval\s+|significant\s+)?(?:change|growth)\b"
     r"|\bnot\s+(?:grown|changed)\b|\bhas(?:n'?t|\s+not)\s+(?:grown|changed)\b"
@@ -212,6 +212,8 @@ _HYPOTHETICAL = re.compile(
 )
 _QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b(?:test|screen)(?:ing|ed)?\s+for)\s*$")
 # a result not back yet: "MEN1 genetics pending", "insulin/C-pep pending", "VIP level awaited"
+# "CNS:" / "CNS here" / "via the CNS line": the clinical nurse specialist writing, not the central nervous system
+_ROLE = re.compile(r"\bcns(?=\s*(?::|-\s|here\b|nurse\b|line\b|team\b|clinic\b|phone\b|message\b))|(?<=via the )cns\b")
 _PENDING_AFTER = re.compile(
     r"^[^.;,]{0,30}?\b(?:pending|awaited|outstanding|sent|requested|to\s+follow|in\s+progress|not\s+(?:yet\s+)?back|tbc)\b"
 )
@@ -297,6 +299,7 @@ _OUTCOME_IN_BRACKETS = re.compile(
     r"(?:\s+(?:at|after|in|within|by)?\s*\d+(?:\.\d+)?\s*(?:mo|mos|months?|m|wks?|weeks?|yrs?|years?)\b(?:\s+later)?"
     r"|\s+(?:in\s+)?(?:\d{1,2}/)?(?:19|20)?\d\d)?\s*\)"
 )
+_ARROW = re.compile(r"->|→|=>|>>")
 _SHARED_VERB = re.compile(r"\s*on\b")
 _COURSE = re.compile(
     r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle"
@@ -400,7 +403,7 @@ class CaseParser:
         ]
 
     def parse(self, text: str) -> Case:
-        folded = _OUTCOME_IN_BRACKETS.sub(r" \1 ", _AGE_SEX.sub(" ", fold(text)))
+        folded = _OUTCOME_IN_BRACKETS.sub(r" \1 ", _AGE_SEX.sub(" ", _ROLE.sub(" nurse ", fold(text))))
         case = Case()
         used: list[tuple[int, int]] = []  # spans of the folded text that gave a fact, for "ignored"
         self._size(folded, case, used)
@@ -478,9 +481,9 @@ class CaseParser:
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
-        if case.progression is None and any(
-            t.outcome == "progressed" and self.antitumour(t.drug) for t in case.treatments
-        ):
+        given = [t for t in case.treatments if self.antitumour(t.drug)]
+        # "PD on lanreotide -> everolimus since Feb": the progression was the earlier line's, not the current one's
+        if case.progression is None and any(t.outcome == "progressed" for t in given[-1:]):
             case.progression = True
         elif case.progression is None and any(t.outcome in ("stable", "responded") for t in case.treatments):
             case.progression = False  # "on lanreotide, last CT SD": controlled
@@ -503,7 +506,8 @@ class CaseParser:
             case.recurrence = None  # "new lesions" without a resection is progression, not recurrence
         if self.pending_anywhere.search(folded):
             case.diagnosis_pending = True
-        if not case.diagnosis_pending and not _NET_NAMED.search(folded):
+        treated = any(self.antitumour(t.drug) for t in case.treatments)  # a line given: a diagnosis was made
+        if not case.diagnosis_pending and not _NET_NAMED.search(folded) and not treated:
             case.diagnosis_pending = _first_affirmed(self.weak_pending, clauses) is not None
         if case.diagnosis_pending and case.ki67 is not None:
             case.diagnosis_pending = False  # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed
@@ -1029,10 +1033,17 @@ class CaseParser:
                     open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)
             return
         starts = [_locate(clause, d.tokens)[0] for d in drugs]
+        # "lanreotide 2019-22, then RECIST PD -> sunitinib": an outcome before the arrow that leads to this
+        # clause's first drug is the line named before it
+        lead = [o for o in outcomes if o[1] < min(starts) and _ARROW.search(clause[o[1] : min(starts)])]
+        if lead and case.treatments:
+            outcomes = [o for o in outcomes if o not in lead]
+            if case.treatments[-1].outcome in ("unknown", "ongoing", "earlier_line"):
+                case.treatments[-1].outcome = min((o for o, _ in lead), key=self.outcome_rank.__getitem__)
         for span in drugs:
             start, end = _locate(clause, span.tokens)
             # an outcome said next to another drug is that drug's ("sunitinib since 10/24 after PD on octreotide")
-            own = [o for o in outcomes if min(starts, key=lambda x: abs(x - o[1])) == start]
+            own = [o for o in outcomes if _owner(clause, starts, o[1]) == start]
             if _negated(clause, start, end) and not re.search(r"\bnot\s+tolerat", clause):
                 continue
             if (self.future.search(clause[:start]) and all(o == "ongoing" for o, _ in outcomes)) or _WISH.search(
@@ -1241,6 +1252,13 @@ def _clause_at(clauses: list[_Clause], pos: int) -> str:
     """The words of the clause holding this offset of the folded text: what an act-first line quotes."""
     c = next((c for c in clauses if c.start <= pos < c.start + len(c.text)), None)
     return " ".join(c.text.split())[:80] if c else ""
+
+
+def _owner(clause: str, starts: list[int], at: int) -> int:
+    """The drug an outcome said at `at` belongs to: the nearest one on its side of an arrow ("lanreotide
+    then PD -> sunitinib, SD": the PD is lanreotide's), else the nearest."""
+    near = sorted(starts, key=lambda x: abs(x - at))
+    return next((x for x in near if not _ARROW.search(clause[min(x, at) : max(x, at)])), near[0])
 
 
 def _first_affirmed(pattern: re.Pattern[str], clauses: list[_Clause]) -> tuple[int, int] | None:
