@@ -13,6 +13,7 @@ from handlers.case.reader import introduces_patient
 from handlers.conversation import PRESENTED, FollowUps
 from handlers.intents import HANDLERS
 from handlers.intents.common import fact
+from handlers.intents.therapy import SYSTEMIC, asked_therapies
 from handlers.lexicon import Lexicon
 from handlers.retrieval import Retriever
 from handlers.router import INCIDENTAL_GROUPS, Query, Router
@@ -170,6 +171,8 @@ class Engine:
             a = HANDLERS[main](replace(q, case=self.case_parser.parse("")), k)
         else:
             a = HANDLERS[main](replace(q, intent=main), k)
+        if main == "therapy" and set(q.aspects) <= {"treatment"} and _WH_ASKED.search(fold(q.text)):
+            self._lead_with_closest(a, q)
         # a case (a patient's facts, planned): the plan is the whole answer; a topic its words touch is not added
         described = main == "treatment_plan" and q.case.details() >= 1 and "algorithm" not in q.aspects
         for part in q.parts[1:]:
@@ -202,6 +205,20 @@ class Engine:
             (s.kind == "primary" and s.id not in asked) or (s.kind == "domain" and s.phrase in self._pancreatic)
             for s in spans
         )
+
+    def _lead_with_closest(self, a: Answer, q: Query) -> None:
+        """"When can't they keep the spleen in a distal pancreatectomy?", "why is the hepatectomy done first?": a
+        why or when asked of operations is answered by the facts closest to its words, not by the operation's
+        indication. Not for drugs (their dose leads) and not where an aspect was recognised."""
+        kinds = {t.kind for t in asked_therapies(q, self.knowledge)}
+        if not kinds or kinds & set(SYSTEMIC):
+            return
+        hits = [h for h in self.retriever.search(q.words, q.spans, top=LEAD_POOL) if not self._neighbour(q, h)]
+        if not hits or hits[0].score < RELATED_MIN_SCORE:
+            return
+        lead = [h for h in hits if h.score >= LEAD_SHARE * hits[0].score][:LEAD_HITS]
+        a.summary = " ".join(h.doc.text.rstrip(".") + "." for h in lead)
+        a.summary_sources = sorted({s for h in lead for s in h.doc.sources})
 
     def _related(self, a: Answer, q: Query) -> None:
         """Up to RELATED facts closest to the question's own words that the answer does not already
@@ -237,6 +254,9 @@ RELATED_POOL = 8
 RELATED_MIN_SCORE = 6.0  # BM25: a fact sharing two or three informative words with the question
 RELATED_SHARE = 0.6  # of the best fact's score
 RELATED_TITLE = "Also in my sources, closest to your words"
+# a why, when or which asked of an operation: its closest facts lead (those within LEAD_SHARE of the best)
+_WH_ASKED = re.compile(r"\b(?:why|when|which|how|in what)\b")
+LEAD_POOL, LEAD_HITS, LEAD_SHARE = 4, 2, 0.9
 
 
 def _subtype_facts(a: Answer, q: Query, k: Knowledge) -> None:

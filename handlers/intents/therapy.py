@@ -36,6 +36,14 @@ def dose_line(t: Therapy) -> Item:
     )
 
 
+def lead_line(t: Therapy) -> Item:
+    """A therapy's first line: a drug's dose (or that the sources give none); an operation's or a liver-directed
+    treatment's indication, never "dose not given"."""
+    if t.kind in SYSTEMIC or t.dose is not None or not t.indication:
+        return dose_line(t)
+    return Item(text=f"{t.name}: {t.indication[0].text.rstrip('.')}", sources=list(t.indication[0].sources))
+
+
 def therapy(q: Query, k: Knowledge) -> Answer:
     asked = asked_therapies(q, k)
     if not asked:
@@ -58,7 +66,7 @@ def therapy(q: Query, k: Knowledge) -> Answer:
     brief = len(asked) > MAX_DETAILED
     first = asked[0]
     title = first.name if len(asked) == 1 else " / ".join(t.name for t in asked[:MAX_DETAILED]) + ("…" if brief else "")
-    lines = [dose_line(t) for t in asked]
+    lines = [lead_line(t) for t in asked]
     summary = "; ".join(line.text for line in lines[:2]) + "."
     a = answer.new("therapy", title, summary, sorted({s for line in lines[:2] for s in line.sources}))
     focus = _focus(q, k, asked[:MAX_DETAILED], a)
@@ -76,7 +84,7 @@ def therapy(q: Query, k: Knowledge) -> Answer:
     named = set(q.entities.get("subtype", [])) | {q.case.subtype}  # a subtype's caution is a banner only here
     for t in asked:
         items = [Item(text=f"Class: {t.class_}")]
-        items.append(dose_line(t))
+        items += [dose_line(t)] if t.kind in SYSTEMIC or t.dose is not None else []
         items += [fact(f, "Indication: ") for f in t.indication]
         items += [figure(f) for f in t.figures]
         items += [fact(f, "Evidence: ") for f in t.evidence]
@@ -106,8 +114,8 @@ def _side_by_side(asked: list[Therapy]) -> list:
 
 
 def _overview(t: Therapy) -> Item:
-    line = dose_line(t)
-    if t.indication:
+    line = lead_line(t)
+    if t.indication and line.text == dose_line(t).text:  # a dose line: the first indication after it
         line = Item(
             text=f"{line.text}. {t.indication[0].text}", sources=sorted({*line.sources, *t.indication[0].sources})
         )
