@@ -19,7 +19,13 @@ def topic_answer(intent: str, topic_key: TopicKey, k: Knowledge, aspects: list[s
     if leads:
         label = k.vocabulary.aspects[next(x for x in aspects if any(x in f.aspects for f in leads))].label
         a.title = f"{t.title}: {label}"
-        a.summary = " ".join(f.text for f in leads)
+        by_section = [(s.title, [f for f in s.facts if f in leads]) for s in t.sections]
+        by_section = [(title, facts) for title, facts in by_section if facts]
+        # "... every 6-12 months for up to 10 years. Metastatic disease on treatment: ... every 3-6 months": a
+        # later section's lead says whose it is
+        a.summary = " ".join(
+            (f"{title}: " if i else "") + " ".join(f.text for f in facts) for i, (title, facts) in enumerate(by_section)
+        )
         a.summary_sources = sorted({sid for f in leads for sid in f.sources})
         a.sections += section("In brief", [fact(t.summary)])
     for s in t.sections:
