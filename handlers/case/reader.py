@@ -49,7 +49,7 @@ _OP = r"(<|>|≤|≥|<=|>=|less than|under|below|over|above|greater than|up to|a
 _NOT_KI67 = r"(?:pending|awaited|awaiting|not|unknown|tbc|and|but|with|burden|replace\w*|involve\w*)\b"
 _KI67 = re.compile(
     r"(?:ki67|\bk67)(?:\s*\)|\s*[:=~(]|\s+(?:index|labell?ing|proliferat\w*|pi|li|of|is|was|at|approx\w*|about|around|measured|estimated|score|value|rate|staining|expression|positivity|count|on|re-?biopsy|biopsy|repeat|now|latest|came|back|returned|reported|actual\w*|revised|final|\(?%\)?))*\s*"
-    rf"{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%?"
+    rf"\??\s*{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%?"  # "Ki67 ?10-15": a doubted count is still the count given
     rf"|{_NUM}\s*%\s*(?:on\s+)?ki67"
     rf"|ki67(?:\s+(?!{_NOT_KI67})[a-z]+){{1,5}}\s+{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%"  # "Ki67 on the resection is 1%"
 )
@@ -83,7 +83,7 @@ _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tra
 _SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b")
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
-    r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)|\bheterogene\w+"
+    r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)"
 )
 _STAGED_ON = re.compile(
     r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
@@ -96,6 +96,7 @@ _SSTR_MIXED = re.compile(
     r"|\bheterogene\w+|\bhalf\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:negative|not\s+avid)|\bsome\s+(?:lesions?\s+)?(?:negative|not\s+avid)|\bmixed\s+(?:uptake|avidity)"
     r"|\b(?:uptake|avid)\s+(?:only\s+)?in\s+(?:only\s+)?(?:half|some|a\s+few|part|one|two)\b|\bnot\s+all\s+(?:the\s+)?lesions"
 )
+_SSTR_UNEVEN = re.compile(r"heterogene\w+")  # uneven, no lesion said negative ("mixed uptake" says some are)
 _SSTR_POS = re.compile(
     r"(?<!possible\s)(?<!possible\sbone\s)(?:mets?|metastas[ie]s|deposits?|lesions?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|ga-?pet|octreoscan|sstr)|"
     r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
@@ -120,7 +121,7 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(
-    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
+    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -147,7 +148,12 @@ _PAST_TOXICITY = re.compile(
     r"|\b(?:stopped|discontinued|ceased)\s+after\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
 )
 _NOW = re.compile(r"\bnow\b|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
-_RAPID = re.compile(r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress|\bdoubl(?:ed|ing)\b")
+_RAPID = re.compile(
+    r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress|\bdoubl(?:ed|ing)\b"
+    # "RECIST progression 3 months after diagnosis", "PD within 6 months"
+    r"|\b(?:progress\w*|pd)\s+(?:\w+\s+){0,2}?(?:(?:within|after|at|in|by)\s+)?(?:[1-6]|two|three|four|five|six)\s*(?:months?|mo|m)\b"
+    r"(?:\s+(?:after|from|of|post)\s+(?:the\s+)?(?:diagnosis|dx|starting|start))?"
+)
 _PRIOR = re.compile(
     r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|stopped|discontinued|intolerant|off|switched to|changed to|so far|to date)\b|->|→"
 )
@@ -477,6 +483,14 @@ class CaseParser:
                 # of the receptor scan's words only: "DOTATATE heterogeneous, FDG avid in the liver" is mixed uptake
                 own = next((x for x in sentence.split("fdg") if _SSTR_TOPIC.search(x)), None)
                 if (m := _SSTR_MIXED.search(own) if own else None) or part:
+                    fdg_avid = _first_affirmed(self.fdg_pos, clauses) is not None
+                    if m is not None and _SSTR_UNEVEN.fullmatch(m.group(0)) and not fdg_avid:
+                        # "DOTATATE uptake heterogeneous": receptor-positive, unevenly; the board weighs PRRT. With
+                        # FDG-avid disease beside it ("SSTR+ but heterogeneous, FDG+ in 2 lesions"), receptor-poor
+                        # disease is shown: mixed, as a lesion said not avid is
+                        case.sstr_heterogeneous = True
+                        case.evidence["sstr"] = "heterogeneous uptake: " + m.group(0)
+                        continue
                     case.sstr = "negative"
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
