@@ -488,6 +488,7 @@ class UrgentFinding(Strict):
     said: str | None = None  # what the sources do give, with `sources`
     silent: str | None = None  # what they do not give
     hormonal: bool = False  # a sign that a functioning tumour's syndrome is not controlled now
+    acute: bool = False  # an acute illness (sepsis, bleeding, cord compression): the current line's next dose waits
 
     @model_validator(mode="after")
     def _valid(self) -> UrgentFinding:

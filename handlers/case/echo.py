@@ -111,7 +111,8 @@ _VALUE_FORMATS: dict[str, Callable[[Any], str | None]] = {
     "toxicities": lambda v: (
         "; ".join(t.event + (f" ({t.drug.replace('_', ' ')})" if t.drug else "") for t in v) or None
     ),
-    "findings": lambda v: "; ".join(f.words for f in v) or None,
+    # each finding's words once, though several findings quote the same words ("temp 39.2": sepsis, vital signs)
+    "findings": lambda v: "; ".join(dict.fromkeys(w for f in v for w in f.words.split("; "))) or None,
 }
 _LINES: list[tuple[str, CaseEcho]] = [(f.name, f.echo) for f in CASE.fields if f.echo and f.echo.format]
 _UNKNOWN = {e.format for _, e in _LINES} - set(_CASE_FORMATS) - set(_VALUE_FORMATS)
