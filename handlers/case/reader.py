@@ -520,6 +520,7 @@ class CaseParser:
             case.recurrence = None  # "new lesions" without a resection is progression, not recurrence
         if self.pending_anywhere.search(folded):
             case.diagnosis_pending = True
+            used.extend(m.span() for m in self.pending_anywhere.finditer(folded))  # read: "72h fast booked"
         treated = any(self.antitumour(t.drug) for t in case.treatments)  # a line given: a diagnosis was made
         if not case.diagnosis_pending and not _NET_NAMED.search(folded) and not treated:
             case.diagnosis_pending = _first_affirmed(self.weak_pending, clauses) is not None
