@@ -146,8 +146,10 @@ _TOXICITY = (
 _PAST_TOXICITY = re.compile(
     r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
     r"|\b(?:stopped|discontinued|ceased)\s+after\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
+    r"|\b(?:now\s+|since\s+|has\s+|have\s+)?(?:resolved|settled|recovered)\b"  # "grade 3 pneumonitis, now resolved"
 )
-_NOW = re.compile(r"\bnow\b|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
+_RESOLVED = re.compile(r"[^.;\n()]{0,25}?\b(?:now\s+|since\s+|has\s+|have\s+)?(?:resolved|settled|recovered)\b")
+_NOW = re.compile(r"\bnow\b(?!\s+(?:resolved|settled|recovered|better|gone))|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
 _RAPID = re.compile(
     r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress|\bdoubl(?:ed|ing)\b"
     # "RECIST progression 3 months after diagnosis", "PD within 6 months"
@@ -305,6 +307,7 @@ _OUTCOME_IN_BRACKETS = re.compile(
     r"(?:\s+(?:at|after|in|within|by)?\s*\d+(?:\.\d+)?\s*(?:mo|mos|months?|m|wks?|weeks?|yrs?|years?)\b(?:\s+later)?"
     r"|\s+(?:in\s+)?(?:\d{1,2}/)?(?:19|20)?\d\d)?\s*\)"
 )
+_DURATION = re.compile(r"\s*(?:pfs|os|ttp|for|x)?\s*~?\d+(?:\.\d+)?\s*(?:y|yr|yrs|years?|m|mo|mos|months?|wks?|weeks?)\b")
 _ARROW = re.compile(r"->|→|=>|>>")
 _SHARED_VERB = re.compile(r"\s*on\b")
 _COURSE = re.compile(
@@ -683,7 +686,9 @@ class CaseParser:
                     or [t.drug for t in treated][-1:]
                 )
             grade = next(g for g in m.groups() if g.isdigit())
-            past = bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)
+            past = (bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)) or bool(
+                _RESOLVED.match(text[m.end() :])  # "grade 3 pneumonitis, now resolved) -> now progressing"
+            )
             event = " ".join(m.group(0).split())
             case.toxicities.append(
                 Toxicity(event=event, grade=int(grade), drug=drugs[0] if drugs else None, current=not past)
@@ -862,7 +867,7 @@ class CaseParser:
         self._fitness(clause, case)
         if not hedged:  # "2 new liver lesions, ?mets vs FNH" is neither progression nor recurrence yet
             self._progression(clause, case)
-        self._treatments(clause, spans, case, prev)
+        self._treatments(clause, spans, case, prev, nxt)
         self._history(clause, case, prev, hedged)
         self._anatomy(clause, case)
         if (
@@ -1016,7 +1021,7 @@ class CaseParser:
     def _outcomes(self, clause: str) -> list[tuple[str, int]]:
         return [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
 
-    def _treatments(self, clause: str, spans: list[Span], case: Case, prev: str = "") -> None:
+    def _treatments(self, clause: str, spans: list[Span], case: Case, prev: str = "", nxt: str = "") -> None:
         """Drugs and treatments the patient has had, each with the outcome said nearest to it. An outcome
         said in a clause of its own ("..., stopped after 3 months for pneumonitis") belongs to the last
         treatment named before it; a drug added with "and then on" shares the failure said before it
@@ -1039,7 +1044,9 @@ class CaseParser:
             if _COURSE.search(clause) and not strong and case.treatments and case.treatments[-1].outcome == "unknown":
                 case.treatments[-1].outcome = "ongoing"  # "-> Lu-177 DOTATATE, had cycle 2 of 4": under way
                 return
-            open_ = [t for t in case.treatments if t.outcome in ("unknown", "ongoing", "stable", "responded")]
+            # the last treatment named takes it; one named before that had its own ("lanreotide -> everolimus
+            # (stopped, grade 3 pneumonitis)": the pneumonitis is everolimus's, not lanreotide's)
+            open_ = [t for t in case.treatments[-1:] if t.outcome in ("unknown", "ongoing", "stable", "responded")]
             if weak and not strong and case.treatments and case.treatments[-1].outcome in ("unknown", "ongoing"):
                 case.treatments[-1].outcome = weak[0]
             elif strong and open_:
@@ -1101,9 +1108,14 @@ class CaseParser:
                 clause[end:],
             ):
                 outcome = "ongoing"  # "he has the octreotide injection every month": the line now
-            elif _PRIOR.search(clause[:start]) or re.search(
-                r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
-                clause[end:],
+            elif (
+                _PRIOR.search(clause[:start])
+                or re.search(
+                    r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
+                    clause[end:],
+                )
+                # "lanreotide (PFS 3y) -> everolimus": a duration in the brackets after it makes it a line given
+                or (not clause[end:].strip() and _DURATION.match(nxt))
             ):
                 outcome = "unknown"
             else:
