@@ -312,6 +312,8 @@ _ARROW = re.compile(r"->|→|=>|>>")
 _SHARED_VERB = re.compile(r"\s*on\b")
 _COURSE = re.compile(
     r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle"
+    # "booked for the 4th cycle": an earlier cycle was given, so the course is under way
+    r"|\b(?:[2-9]|2nd|3rd|[4-9]th|second|third|fourth|fifth|sixth)\s+(?:cycle|dose|infusion)\b"
 )
 # A clause that is only an item of a list of drugs ("everolimus", "and sunitinib"): it shares the outcome
 # said of the list before it.
@@ -661,16 +663,25 @@ class CaseParser:
         treated = sorted(
             (t for t in case.treatments if self.antitumour(t.drug)), key=lambda t: t.drug in self.ssa_drugs
         )
-        current = [t.drug for t in treated if t.outcome in CURRENT or t.outcome == "stopped_toxicity"]
-        if not matches and current and current[0] not in self.ssa_drugs:
+        # an antitumour drug before a background analogue; of those, the one given now before one stopped for a
+        # toxicity (the event may be that toxicity)
+        current = [
+            t.drug
+            for t in sorted(treated, key=lambda t: (t.drug in self.ssa_drugs, t.outcome not in CURRENT))
+            if t.outcome in CURRENT or t.outcome == "stopped_toxicity"
+        ]
+        graded_now = [m for m in matches if not self._past_toxicity(text, m)]
+        if not graded_now and current and current[0] not in self.ssa_drugs:
             # no grade said: an event reported while on a drug is a possible toxicity; not of an SSA given alone,
             # the background line, where the event is the disease's or a comorbidity's (its urgent line still shows)
+            past = [m.span() for m in matches]  # a graded toxicity said as history is not the event now
             events = [
                 c
                 for c in _clauses(text)
                 if (m := self.tox_events.search(c.text))
                 and not _negated(c.text, m.start(), m.end())
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
+                and not any(s < c.start + len(c.text) and c.start < e for s, e in past)
             ]
             if events:
                 words = "; ".join(" ".join(c.text.split()) for c in events[:4])
@@ -686,14 +697,20 @@ class CaseParser:
                     or [t.drug for t in treated][-1:]
                 )
             grade = next(g for g in m.groups() if g.isdigit())
-            past = (bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)) or bool(
-                _RESOLVED.match(text[m.end() :])  # "grade 3 pneumonitis, now resolved) -> now progressing"
-            )
+            past = self._past_toxicity(text, m)
             event = " ".join(m.group(0).split())
             case.toxicities.append(
                 Toxicity(event=event, grade=int(grade), drug=drugs[0] if drugs else None, current=not past)
             )
             used.append(m.span())
+
+    @staticmethod
+    def _past_toxicity(text: str, m: re.Match[str]) -> bool:
+        """A graded toxicity said as history ("stopped 2021 for pneumonitis", "now resolved"), not one now."""
+        sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
+        return (bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)) or bool(
+            _RESOLVED.match(text[m.end() :])  # "grade 3 pneumonitis, now resolved) -> now progressing"
+        )
 
     # numbers -------------------------------------------------------------------------------------
 
@@ -1068,7 +1085,9 @@ class CaseParser:
             own = [o for o in outcomes if _owner(clause, starts, o[1]) == start]
             if _negated(clause, start, end) and not re.search(r"\bnot\s+tolerat", clause):
                 continue
-            if (self.future.search(clause[:start]) and all(o == "ongoing" for o, _ in outcomes)) or _WISH.search(
+            if (
+                self.future.search(clause[:start]) and all(o == "ongoing" for o, _ in outcomes) and not _COURSE.search(clause)
+            ) or _WISH.search(
                 clause[:start]
             ):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
@@ -1082,6 +1101,7 @@ class CaseParser:
             listed = (
                 _only_drugs(clause, drugs)
                 and not self.future.search(clause)
+                and not _ARROW.match(clause.strip())  # "(2021 -> PD 2022) -> everolimus": the next line, not a list
                 and (
                     [o for o in self._outcomes(prev) if o[0] != "ongoing"]
                     or [(t.outcome, 0) for t in case.treatments[-1:] if _LIST_ITEM.match(prev) and t.outcome in FAILED]
@@ -1101,8 +1121,8 @@ class CaseParser:
                 outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
             elif re.search(r"\b(?:start|begin|commence|initiate|trial\s+of)\s+(?:on\s+|with\s+)?$", clause[:start]):
                 continue  # "start lanreotide 120 mg q4w ... agree?": a proposal, not a line given
-            elif re.search(r"\bnow\s+(?:on\s+)?$", clause[:start]):
-                outcome = "ongoing"  # "octreotide -> sunitinib -> now Lu-177 DOTATATE"
+            elif re.search(r"\bnow\s+(?:on\s+)?$", clause[:start]) or _COURSE.search(clause):
+                outcome = "ongoing"  # "octreotide -> sunitinib -> now Lu-177 DOTATATE", "booked for the 4th cycle of"
             elif not _PRIOR.search(clause[:start]) and re.match(
                 r"\s*(?:lar\s+)?(?:injections?\s+)?(?:every\s+(?:month|4\s+weeks|28\s+days)|monthly|q\s*4\s*w)",
                 clause[end:],
@@ -1285,7 +1305,10 @@ def _owner(clause: str, starts: list[int], at: int) -> int:
     """The drug an outcome said at `at` belongs to: the nearest one on its side of an arrow ("lanreotide
     then PD -> sunitinib, SD": the PD is lanreotide's), else the nearest."""
     near = sorted(starts, key=lambda x: abs(x - at))
-    return next((x for x in near if not _ARROW.search(clause[min(x, at) : max(x, at)])), near[0])
+    before = [x for x in starts if x < at]
+    # between two arrows ("lanreotide 2021 -> PD 2023 -> everolimus"): the line that ended with it
+    fallback = max(before) if before else near[0]
+    return next((x for x in near if not _ARROW.search(clause[min(x, at) : max(x, at)])), fallback)
 
 
 def _first_affirmed(pattern: re.Pattern[str], clauses: list[_Clause]) -> tuple[int, int] | None:
