@@ -674,14 +674,14 @@ class CaseParser:
         if not graded_now and current and current[0] not in self.ssa_drugs:
             # no grade said: an event reported while on a drug is a possible toxicity; not of an SSA given alone,
             # the background line, where the event is the disease's or a comorbidity's (its urgent line still shows)
-            past = [m.span() for m in matches]  # a graded toxicity said as history is not the event now
+            graded = [m.span() for m in matches]  # a graded toxicity said as history is not the event now
             events = [
                 c
                 for c in _clauses(text)
                 if (m := self.tox_events.search(c.text))
                 and not _negated(c.text, m.start(), m.end())
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
-                and not any(s < c.start + len(c.text) and c.start < e for s, e in past)
+                and not any(s < c.start + len(c.text) and c.start < e for s, e in graded)
             ]
             if events:
                 words = "; ".join(" ".join(c.text.split()) for c in events[:4])
