@@ -6,13 +6,17 @@ effects they do not give, are said to be outside the sources (Answer.not_covered
 
 from __future__ import annotations
 
+import re
+
 from handlers import answer
 from handlers.answer import Answer, Item, Row, Table, Warn
 from handlers.intents.common import NOT_GIVEN, fact, figure, section
 from handlers.router import Query
 from knowledge import Knowledge
 from knowledge.schema import Therapy
+from knowledge.text import fold
 
+_WHEN = re.compile(r"\bwhen\b|too late|how long before|how soon|timing|in time|how many (?:days|weeks)")
 LEAD = 3  # the first line holds this many answers to the aspects asked ("response rate and 5-year OS")
 MAX_DETAILED = 4  # more than this many therapies in one question get one line each
 SYSTEMIC = ("drug", "radionuclide")  # kinds compared side by side (dose, route, key figures) when two are asked
@@ -182,6 +186,21 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
             if t.dose is None:
                 a.not_covered.append(f"the dose or schedule of {t.name}")
                 items.append(Item(text=f"{t.name}: my sources give no dose or schedule figure"))
+    if "vaccination" in q.aspects:  # "which jabs before the splenectomy, and is it too late?"
+        items += [
+            Item(text=c.text, sources=list(c.sources))
+            for t in k.therapies.therapies
+            for c in t.cautions
+            if "vaccination" in c.text
+        ][:1]
+        if _WHEN.search(fold(q.text)):
+            a.not_covered.append("the timing of the vaccines")
+            items.append(
+                Item(
+                    text="The sources say only 'preoperative': they give no interval before the operation and no plan "
+                    "when it is sooner; that is for the surgical team and the board"
+                )
+            )
     if "indications" in q.aspects:
         items += [fact(f, f"{t.name}: ") for t in asked for f in t.indication[:2]]
     return items
