@@ -635,3 +635,15 @@ def test_when_first_found_asks_for_the_rate_at_diagnosis_not_the_scan(engine, te
     result = engine.ask(text)
     _, first = first_lines(engine, text)
     assert result.query.intent == "metastatic_sites" and "at diagnosis" in first
+
+
+@pytest.mark.parametrize(
+    ("text", "not_first"),
+    [
+        ("Apart from liver and lymph nodes, where else do NETs metastasise?", ["Liver", "Regional lymph nodes"]),
+        ("where do NETs spread other than the liver?", ["Liver"]),
+    ],
+)
+def test_sites_set_aside_are_not_the_answer(engine, text, not_first):
+    _, first = first_lines(engine, text)
+    assert "Bone" in first and not any(first.startswith(s) or f" {s}:" in first for s in not_first), first

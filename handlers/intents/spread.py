@@ -3,6 +3,7 @@ survival by metastatic pattern, and risk factors."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from handlers import answer
@@ -12,7 +13,10 @@ from handlers.intents.therapy import therapy
 from handlers.router import Query, ngrams
 from knowledge import Knowledge
 from knowledge.schema import Primary, Quantity, Subtype
-from knowledge.text import alias_key
+from knowledge.text import alias_key, fold, tokens
+
+# "apart from the liver and nodes, where else...": the sites after it are set aside
+_APART = re.compile(r"\b(?:apart from|other than|besides|except(?: for)?|excluding|aside from|not counting)\b([^?.;]{0,60})")
 
 
 def _bounds(q: Quantity) -> tuple:
@@ -139,9 +143,19 @@ def superlative(q: Query, higher_is_worse: bool) -> str | None:
     return None
 
 
+def _set_aside(q: Query, k: Knowledge) -> set[str]:
+    """Sites the question sets aside: "apart from liver and lymph nodes, where else do NETs spread?"."""
+    m = _APART.search(fold(q.text))
+    if m is None:
+        return set()
+    words = f" {' '.join(tokens(m.group(1)))} "
+    return {s.id for s in k.sites.sites if any(f" {a} " in words for a in s.aliases)}
+
+
 def metastatic_sites(q: Query, k: Knowledge) -> Answer:
     sites = {s.id: s for s in k.sites.sites}
-    asked = [sites[i] for i in q.entities.get("site", [])]
+    aside = _set_aside(q, k)
+    asked = [sites[i] for i in q.entities.get("site", []) if i not in aside]
     set_against = COMPARED & set(q.words) or len(asked) > 1
     if {"overall_survival", "prognosis"} & set(q.aspects) or (
         asked and {"worst", "best"} & set(q.aspects) and set_against and "find_primary" not in q.aspects
@@ -166,6 +180,18 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
     if named and asked and all(s.id in BY_PRIMARY for s in asked) and "find_primary" not in q.aspects:
         # "thymic NET: odds of nodal or liver spread": that primary's own figures, or that it has none
         return primary_site_pattern(q, k)
+    if not asked and aside:  # "apart from liver and nodes, where else?": the other sites, most common first
+        rest = [s for s in k.sites.sites if s.id not in aside]
+        a = answer.new(
+            "metastatic_sites",
+            "Where else NETs spread",
+            " ".join(f"{s.name}: {s.summary}" for s in rest[:3]),
+            sorted({sid for s in rest[:3] for sid in _site_sources(s)}),
+        )
+        a.sections += section(
+            "Other sites, most common first", [Item(text=f"{s.name}: {s.summary}", sources=_site_sources(s)) for s in rest]
+        )
+        return a
     if not asked:
         liver = site_figure(k, "liver", "pnet_at_diagnosis")
         overall = site_figure(k, "liver", "metastatic_net_any_primary")
