@@ -442,7 +442,8 @@ class CaseParser:
                     "no " + text_
                 )  # "no evidence of hepatic, osseous or pulmonary disease": the list shares the "no"
             self._clause(text_, case, after_mets, prev, hedged, nxt)
-            if _snapshot(case) != before:
+            # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
+            if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
                 used.append((clause.start, clause.start + len(clause.text)))
         self._presentation(folded, clauses, case, used)
         self._primary(folded, clauses, case, used)
