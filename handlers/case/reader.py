@@ -952,7 +952,8 @@ class CaseParser:
         toks = tokens(clause)
         for i, t in enumerate(toks):
             if t in _FUNCTIONAL_WORDS and (i == 0 or toks[i - 1] != "non"):
-                case.functional = True
+                # "no functional syndrome", "not functional": said not to be
+                case.functional = not (i > 0 and toks[i - 1] in ("no", "not", "nor", "without"))
 
     def _nodes(self, clause: str, case: Case) -> None:
         if _NODES_NEG.search(clause):
