@@ -550,7 +550,8 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     summary += "".join(f" Assumed: {x}." for x in d.facts["assumed"])
     first = next((i.text for i in steps if not i.text.startswith("If ")), None)
     leads = [w.warning.first for w in d.warnings if w.warning.first]
-    if any(w.severity == "critical" for w in urgent):
+    # a toxicity of any grade is answered first (the toxicity phase), whatever its severity
+    if any(w.severity == "critical" for w in urgent) or d.facts["toxicity"]:
         summary += " First: act on the urgent findings below, before any test or treatment."
     elif leads:
         summary += f" First: {leads[0]}."
@@ -774,7 +775,8 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
         drug = t.drug.replace("_", " ") if t.drug else "the current treatment"
         out.append(
             Warn(
-                severity="critical",
+                # a grade 1-2 toxicity is acted on now, but is no emergency; grade 3-4, or no grade said, is critical
+                severity="warning" if t.grade is not None and t.grade <= 2 else "critical",
                 text=f"Act first: {t.event} on {drug}: {u.toxicity.line}. Sources silent: {u.toxicity.silent}.",
             )
         )
