@@ -143,12 +143,13 @@ _TOXICITY = (
     re.compile(r"\b([a-z][a-z/-]{2,30})\s*(?:\(|,)?\s*(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\b"),
 )
 # A toxicity said of the past ("everolimus 2020-21 stopped (pneumonitis)") is history, not the phase.
+_RESOLVED_WORDS = r"\b(?:now\s+|since\s+|has\s+|have\s+)?(?:resolved|settled|recovered)\b"
 _PAST_TOXICITY = re.compile(
     r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
     r"|\b(?:stopped|discontinued|ceased)\s+after\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
-    r"|\b(?:now\s+|since\s+|has\s+|have\s+)?(?:resolved|settled|recovered)\b"  # "grade 3 pneumonitis, now resolved"
+    rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
-_RESOLVED = re.compile(r"[^.;\n()]{0,25}?\b(?:now\s+|since\s+|has\s+|have\s+)?(?:resolved|settled|recovered)\b")
+_RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
 _NOW = re.compile(r"\bnow\b(?!\s+(?:resolved|settled|recovered|better|gone))|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
 _RAPID = re.compile(
     r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress|\bdoubl(?:ed|ing)\b"
@@ -219,9 +220,9 @@ _HYPOTHETICAL = re.compile(
     r"\bwhether\b|\bwonder|\blook\s+for\b|\bsearch\s+for\b|\brule\s+out\b|\bto\s+exclude\b|\bpathway\b|\balgorithm\b|\bprotocol\b|\blike\s+an?\s+p?net\b|\bas\s+an?\s+p?net\b|\btreat\s+as\b"
 )
 _QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b(?:test|screen)(?:ing|ed)?\s+for)\s*$")
-# a result not back yet: "MEN1 genetics pending", "insulin/C-pep pending", "VIP level awaited"
 # "CNS:" / "CNS here" / "via the CNS line": the clinical nurse specialist writing, not the central nervous system
 _ROLE = re.compile(r"\bcns(?=\s*(?::|-\s|here\b|nurse\b|line\b|team\b|clinic\b|phone\b|message\b))|(?<=via the )cns\b")
+# a result not back yet: "MEN1 genetics pending", "insulin/C-pep pending", "VIP level awaited"
 _PENDING_AFTER = re.compile(
     r"^[^.;,]{0,30}?\b(?:pending|awaited|outstanding|sent|requested|to\s+follow|in\s+progress|not\s+(?:yet\s+)?back|tbc)\b"
 )
@@ -586,7 +587,11 @@ class CaseParser:
         for lab, pattern, ranges in self.labs:
             for m in pattern.finditer(text):
                 value = float(m.group(1))
-                r = next(r for r in ranges if r.below is None or value < r.below)
+                # the unit written after the value decides its range ("glucose 31 mmol/L" is high, not 31 mg/dL)
+                unit = text[m.end() : m.end() + 8].lstrip()
+                r = next((r for r in ranges if unit.startswith(r.unit.split("/")[0].lower())), None) or next(
+                    r for r in ranges if r.below is None or value < r.below
+                )
                 side = "low" if value < r.low else "high"
                 if not r.low <= value <= r.high:
                     abnormal.setdefault((lab, side), []).append(_clause_at(clauses, m.start()))
