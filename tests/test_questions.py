@@ -647,3 +647,17 @@ def test_when_first_found_asks_for_the_rate_at_diagnosis_not_the_scan(engine, te
 def test_sites_set_aside_are_not_the_answer(engine, text, not_first):
     _, first = first_lines(engine, text)
     assert "Bone" in first and not any(first.startswith(s) or f" {s}:" in first for s in not_first), first
+
+
+def test_a_suspected_recurrence_after_a_whipple_is_planned_not_given_survival_figures(engine):
+    text = (
+        "FY1 here, sorry if basic - pt 5y post Whipple for pNET G2, CgA rising from 2x to 5x ULN, "
+        "CT shows equivocal 1cm liver lesion. What should we request next?"
+    )
+    assert engine.ask(text).query.intent == "treatment_plan"
+
+
+def test_when_to_stop_an_analogue_before_a_scan_is_said_first_to_be_outside_the_sources(engine):
+    text = "Planning Lu-177 PRRT on lanreotide. How long before Ga-68 PET and before PRRT do we stop lanreotide?"
+    _, first = first_lines(engine, text)
+    assert first.startswith("My sources do not cover when to stop a somatostatin analogue"), first
