@@ -77,8 +77,11 @@ class Engine:
         # Whipple ..., equivocal 1cm liver lesion. What next?": a patient's course after it
         c = query.case
         after_surgery = bool(c.prior_surgery) and bool(c.uncertain_sites or c.recurrence)
-        described = described or (bool(c.prior_surgery) and facts >= CASE_FACTS - 1 and (introduced or after_surgery))
-        described = described or (after_surgery and facts >= 1)
+        described = (
+            described
+            or (bool(c.prior_surgery) and introduced and facts >= CASE_FACTS - 1)
+            or (after_surgery and facts >= 1)
+        )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
         suspected = (query.case.diagnosis_pending or query.case.frail) and introduced and (facts >= 2 or bool(urgent))
         # "Path just back: poorly differentiated small cell NEC, Ki-67 85%, liver mets. Lanreotide + everolimus?":

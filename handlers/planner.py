@@ -644,7 +644,7 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
         # a grade 3-4 toxicity stops the line: its successors, in the sequence's order, once it settles, after
         # the drug itself at a reduced dose where the disease was controlled on it
         u = planner.k.urgent.toxicity
-        held = [planner.acts[d].label if d in planner.acts else d for d in facts["held_for_toxicity"]]
+        held = [planner.acts[x].label if x in planner.acts else x for x in facts["held_for_toxicity"]]
         resume = u.resume.format(drugs=" / ".join(held)) + " " if held else ""
         out.append(
             Item(

@@ -415,6 +415,9 @@ def test_a_threshold_asked_of_a_procedure_is_its_indication(engine):
         ("NET with bone mets suspected: which tumour marker?", "alkaline phosphatase"),
         ("NET liver metastases, no primary found yet: where is the primary likely to be?", "small intestine"),
         ("brain metastases from a NET, where to look for the primary", "the lung"),
+        ("NET with brain mets, primary not known - where's it most likely from?", "suspect the lung"),
+        ("If a NET presents with brain metastases, which primary site is most likely?", "suspect the lung"),
+        ("liver mets from a NET, which primary is most likely?", "suspect the small intestine"),
     ],
 )
 def test_a_site_note_that_answers_the_aspect_leads(engine, text, lead):

@@ -29,18 +29,6 @@ def test_an_overview_asked_beside_context_is_an_overview(engine, text, title):
 
 
 @pytest.mark.parametrize(
-    ("text", "lead"),
-    [
-        ("NET with brain mets, primary not known - where's it most likely from?", "suspect the lung"),
-        ("If a NET presents with brain metastases, which primary site is most likely?", "suspect the lung"),
-        ("liver mets from a NET, which primary is most likely?", "suspect the small intestine"),
-    ],
-)
-def test_which_primary_from_a_metastatic_site_leads_with_the_clue(engine, text, lead):
-    assert lead in engine.ask(text).answer.summary
-
-
-@pytest.mark.parametrize(
     "text",
     [
         "they can't find where my brother's neuroendocrine cancer started. does that make it worse?",

@@ -502,13 +502,12 @@ class CaseParser:
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
-        given = [t for t in case.treatments if self.antitumour(t.drug)]
+        lines = [t for t in case.treatments if self.antitumour(t.drug)]
         # "PD on lanreotide -> everolimus since Feb": the progression was the earlier line's, not the current one's
-        if case.progression is None and any(t.outcome == "progressed" for t in given[-1:]):
+        if case.progression is None and any(t.outcome == "progressed" for t in lines[-1:]):
             case.progression = True
         elif case.progression is None and any(t.outcome in ("stable", "responded") for t in case.treatments):
             case.progression = False  # "on lanreotide, last CT SD": controlled
-        lines = [t for t in case.treatments if self.antitumour(t.drug)]
         on = [t for t in lines if t.outcome in CURRENT]
         if (
             case.progression
@@ -528,8 +527,8 @@ class CaseParser:
         if self.pending_anywhere.search(folded):
             case.diagnosis_pending = True
             used.extend(m.span() for m in self.pending_anywhere.finditer(folded))  # read: "72h fast booked"
-        treated = any(self.antitumour(t.drug) for t in case.treatments)  # a line given: a diagnosis was made
-        if not case.diagnosis_pending and not _NET_NAMED.search(folded) and not treated:
+        # a line given: a diagnosis was made
+        if not case.diagnosis_pending and not _NET_NAMED.search(folded) and not lines:
             case.diagnosis_pending = _first_affirmed(self.weak_pending, clauses) is not None
         if case.diagnosis_pending and case.ki67 is not None:
             case.diagnosis_pending = False  # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed

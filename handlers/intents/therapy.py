@@ -40,10 +40,15 @@ def dose_line(t: Therapy) -> Item:
     )
 
 
+def shows_dose(t: Therapy) -> bool:
+    """A drug's dose is said, or that the sources give none; an operation has no dose to say."""
+    return t.kind in SYSTEMIC or t.dose is not None
+
+
 def lead_line(t: Therapy) -> Item:
     """A therapy's first line: a drug's dose (or that the sources give none); an operation's or a liver-directed
     treatment's indication, never "dose not given"."""
-    if t.kind in SYSTEMIC or t.dose is not None or not t.indication:
+    if shows_dose(t) or not t.indication:
         return dose_line(t)
     return Item(text=f"{t.name}: {t.indication[0].text.rstrip('.')}", sources=list(t.indication[0].sources))
 
@@ -88,7 +93,7 @@ def therapy(q: Query, k: Knowledge) -> Answer:
     named = set(q.entities.get("subtype", [])) | {q.case.subtype}  # a subtype's caution is a banner only here
     for t in asked:
         items = [Item(text=f"Class: {t.class_}")]
-        items += [dose_line(t)] if t.kind in SYSTEMIC or t.dose is not None else []
+        items += [dose_line(t)] if shows_dose(t) else []
         items += [fact(f, "Indication: ") for f in t.indication]
         items += [figure(f) for f in t.figures]
         items += [fact(f, "Evidence: ") for f in t.evidence]
@@ -119,7 +124,7 @@ def _side_by_side(asked: list[Therapy]) -> list:
 
 def _overview(t: Therapy) -> Item:
     line = lead_line(t)
-    if t.indication and line.text == dose_line(t).text:  # a dose line: the first indication after it
+    if t.indication and shows_dose(t):  # a dose line: the first indication after it
         line = Item(
             text=f"{line.text}. {t.indication[0].text}", sources=sorted({*line.sources, *t.indication[0].sources})
         )
