@@ -27,7 +27,7 @@ from handlers.case.model import (
 )
 from handlers.lexicon import Lexicon, Span
 from knowledge import Knowledge
-from knowledge.schema import terms_pattern
+from knowledge.schema import LabRange, terms_pattern
 from knowledge.text import fold, tokens, unfold
 
 # --- patterns ------------------------------------------------------------------------------------
@@ -586,11 +586,7 @@ class CaseParser:
         for lab, pattern, ranges in self.labs:
             for m in pattern.finditer(text):
                 value = float(m.group(1))
-                # the unit written after the value decides its range ("glucose 31 mmol/L" is high, not 31 mg/dL)
-                unit = text[m.end() : m.end() + 8].lstrip()
-                r = next((r for r in ranges if unit.startswith(r.unit.split("/")[0].lower())), None) or next(
-                    r for r in ranges if r.below is None or value < r.below
-                )
+                r = _range_for(ranges, value, text[m.end() : m.end() + 8].lstrip())
                 side = "low" if value < r.low else "high"
                 if not r.low <= value <= r.high:
                     abnormal.setdefault((lab, side), []).append(_clause_at(clauses, m.start()))
@@ -1315,6 +1311,16 @@ def _owner(clause: str, starts: list[int], at: int) -> int:
     # between two arrows ("lanreotide 2021 -> PD 2023 -> everolimus"): the line that ended with it
     fallback = max(before) if before else near[0]
     return next((x for x in near if not _ARROW.search(clause[min(x, at) : max(x, at)])), fallback)
+
+
+def _range_for(ranges: list[LabRange], value: float, written: str) -> LabRange:
+    """The flagging range a lab value is read in: the unit written after it ("glucose 31 mmol/L" is high, not
+    31 mg/dL; "Hb 130 g/L" is not g/dL), a unit's first part only where one range has it ("31 mmol"), else
+    the value's size."""
+    whole = [r for r in ranges if written.startswith(r.unit.lower())]
+    part = [r for r in ranges if written.startswith(r.unit.split("/")[0].lower())]
+    chosen = whole or (part if len(part) == 1 else [])
+    return chosen[0] if chosen else next(r for r in ranges if r.below is None or value < r.below)
 
 
 def _first_affirmed(pattern: re.Pattern[str], clauses: list[_Clause]) -> tuple[int, int] | None:
