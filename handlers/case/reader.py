@@ -121,7 +121,7 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(
-    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
+    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -593,8 +593,8 @@ class CaseParser:
                     used.append(m.span())  # a value in range stays "not read": the board sees it
         for fid, labs, entries in self.findings:
             words = list(dict.fromkeys(w for x in sorted(labs) if x in abnormal for w in abnormal[x]))[:4]
-            for groups in entries:
-                if words or not all(p.search(text) for p in groups):
+            for groups in entries:  # its words are read even where a lab value already raised it
+                if not all(p.search(text) for p in groups):
                     continue
                 hits = [_first_affirmed(p, clauses) for p in groups]
                 if all(hits):
@@ -606,7 +606,7 @@ class CaseParser:
                         for m in p.finditer(c.text)
                         if not _negated(c.text, m.start(), m.end())
                     )  # every term of the finding was read, not only the first
-                    words = list(
+                    words = words or list(
                         dict.fromkeys(
                             _around(c.text, m)
                             for p in groups
