@@ -328,17 +328,19 @@ class Planner:
         return draw is None or vals <= set(draw)
 
     def _merge(self, d: Draft) -> None:
-        """One line per step text; a step two rules give holds wherever either gives it. Steps are ordered
-        by phase, and systemic steps by the case's sequence (planner.yaml), whose first line is never
-        worded "on progression" and carries the sequence's reason."""
+        """One line per step text, and one per therapy (two rules giving streptozocin + 5-FU, for high grade
+        and after targeted therapy, give it once); a step two rules give holds wherever either gives it.
+        Steps are ordered by phase, and systemic steps by the case's sequence (planner.yaml), whose first
+        line is never worded "on progression" and carries the sequence's reason."""
         merged: dict[str, DraftStep] = {}
         for s in d.steps:
-            if s.text in merged:
-                m = merged[s.text]
+            key = f"therapy:{s.step.therapy}" if s.step.therapy else s.text
+            if key in merged:
+                m = merged[key]
                 m.cond = any_of([m.cond, s.cond])
                 m.sources += [x for x in s.sources if x not in m.sources]
             else:
-                merged[s.text] = s
+                merged[key] = s
         seq = d.sequence = next(q for q in self.k.planner.sequence if d.logic.holds(q.when))
 
         def rank(s: DraftStep) -> tuple[int, int]:

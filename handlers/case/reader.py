@@ -146,7 +146,7 @@ _TOXICITY = (
 _RESOLVED_WORDS = r"\b(?:now\s+|since\s+|has\s+|have\s+)?(?:resolved|settled|recovered)\b"
 _PAST_TOXICITY = re.compile(
     r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
-    r"|\b(?:stopped|discontinued|ceased)\s+after\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
+    r"|\b(?:stopped|discontinued|ceased)\s+(?:after|at)\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
@@ -322,6 +322,8 @@ _LIST_ITEM = re.compile(
     r"\s*(?:and\s+|or\s+|then\s+|&\s*)?[a-z0-9+/ -]{3,30}\s*$"
 )  # a clause that is only "on <drug>", its verb said before it
 _TRAILING_AND = re.compile(r"\band\s*$")
+_HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
+_THEN = re.compile(r"\bthen\b|->|→")  # between two clauses: the next line of a sequence, not an item of a list
 _METASTASIS_WORD = re.compile(r"\bmet(?:s|astas[ie]s|astatic)?\b|\bdeposits?\b")
 
 
@@ -442,7 +444,8 @@ class CaseParser:
                 text_ = (
                     "no " + text_
                 )  # "no evidence of hepatic, osseous or pulmonary disease": the list shares the "no"
-            self._clause(text_, case, after_mets, prev, hedged, nxt)
+            gap = folded[clauses[i - 1].start + len(prev) : clause.start] if i else ""
+            self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)))
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
             if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
                 used.append((clause.start, clause.start + len(clause.text)))
@@ -606,15 +609,18 @@ class CaseParser:
                         for m in p.finditer(c.text)
                         if not _negated(c.text, m.start(), m.end())
                     )  # every term of the finding was read, not only the first
-                    words = words or list(
-                        dict.fromkeys(
-                            _around(c.text, m)
-                            for p in groups
-                            for c in clauses
-                            for m in p.finditer(c.text)
-                            if not _negated(c.text, m.start(), m.end())
-                        )
-                    )[:4]
+                    words = (
+                        words
+                        or list(
+                            dict.fromkeys(
+                                _around(c.text, m)
+                                for p in groups
+                                for c in clauses
+                                for m in p.finditer(c.text)
+                                if not _negated(c.text, m.start(), m.end())
+                            )
+                        )[:4]
+                    )
             if words:
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
 
@@ -872,7 +878,14 @@ class CaseParser:
     # clause-level facts --------------------------------------------------------------------------
 
     def _clause(
-        self, clause: str, case: Case, after_mets: bool = False, prev: str = "", hedged: bool = False, nxt: str = ""
+        self,
+        clause: str,
+        case: Case,
+        after_mets: bool = False,
+        prev: str = "",
+        hedged: bool = False,
+        nxt: str = "",
+        after_then: bool = False,
     ) -> None:
         if _OTHER_PERSON.search(clause):
             return  # another person's tumour and treatment are not this patient's
@@ -885,7 +898,7 @@ class CaseParser:
         self._fitness(clause, case)
         if not hedged:  # "2 new liver lesions, ?mets vs FNH" is neither progression nor recurrence yet
             self._progression(clause, case)
-        self._treatments(clause, spans, case, prev, nxt)
+        self._treatments(clause, spans, case, prev, nxt, after_then)
         self._history(clause, case, prev, hedged)
         self._anatomy(clause, case)
         if (
@@ -1040,11 +1053,14 @@ class CaseParser:
     def _outcomes(self, clause: str) -> list[tuple[str, int]]:
         return [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
 
-    def _treatments(self, clause: str, spans: list[Span], case: Case, prev: str = "", nxt: str = "") -> None:
+    def _treatments(
+        self, clause: str, spans: list[Span], case: Case, prev: str = "", nxt: str = "", after_then: bool = False
+    ) -> None:
         """Drugs and treatments the patient has had, each with the outcome said nearest to it. An outcome
         said in a clause of its own ("..., stopped after 3 months for pneumonitis") belongs to the last
         treatment named before it; a drug added with "and then on" shares the failure said before it
-        ("progressed on octreotide and then on CAPTEM")."""
+        ("progressed on octreotide and then on CAPTEM"). A drug after "then" is the next line: it does not
+        share the outcome said of the one before ("lanreotide (PD 2y), then everolimus (stopped ...)")."""
         drugs = [
             s for s in spans if s.kind in ("therapy", "therapy_class") or (s.kind == "oos" and s.id == "other drugs")
         ]
@@ -1087,11 +1103,13 @@ class CaseParser:
             own = [o for o in outcomes if _owner(clause, starts, o[1]) == start]
             if _negated(clause, start, end) and not re.search(r"\bnot\s+tolerat", clause):
                 continue
+            # "had" just before the drug makes it a line given, whatever was said before ("question: had X")
             if (
-                self.future.search(clause[:start]) and all(o == "ongoing" for o, _ in outcomes) and not _COURSE.search(clause)
-            ) or _WISH.search(
-                clause[:start]
-            ):
+                self.future.search(clause[:start])
+                and not _HAD.search(clause[:start])
+                and all(o == "ongoing" for o, _ in outcomes)
+                and not _COURSE.search(clause)
+            ) or _WISH.search(clause[:start]):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
             said = (
@@ -1100,8 +1118,16 @@ class CaseParser:
                 or [o for o in outcomes if o[0] != "ongoing"]
                 or outcomes  # "on X" only when nothing stronger is said
             )
+            # after "then", an outcome said in its own brackets ("lanreotide (PD 2y), then everolimus") was the
+            # drug's before it; one said before the list ("progressed on X (14 mo) then Y") is shared
+            own_before = (
+                after_then
+                and not any(sp.kind in ("therapy", "therapy_class") for sp in self.lex.find(tokens(prev)))
+                and bool([o for o in self._outcomes(prev) if o[0] != "ongoing"])
+            )
             listed = (
-                _only_drugs(clause, drugs)
+                not own_before
+                and _only_drugs(clause, drugs)
                 and not self.future.search(clause)
                 and not _ARROW.match(clause.strip())  # "(2021 -> PD 2022) -> everolimus": the next line, not a list
                 and (
@@ -1138,6 +1164,7 @@ class CaseParser:
                 )
                 # "lanreotide (PFS 3y) -> everolimus": a duration in the brackets after it makes it a line given
                 or (not clause[end:].strip() and _DURATION.match(nxt))
+                or after_then  # "..., then everolimus (stopped ...)": the next line given
             ):
                 outcome = "unknown"
             else:
