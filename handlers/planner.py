@@ -118,8 +118,9 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         )
     )
     hormonal = {f.id for f in k.urgent.findings if f.hormonal}
+    # a hormonal finding on treatment shows the syndrome, unless the post says the tumour is non-functioning
     facts["syndrome_uncontrolled"] = bool(
-        facts["functional"] and facts["on_treatment"] and any(f.id in hormonal for f in case.urgent)
+        facts["functional"] is not False and facts["on_treatment"] and any(f.id in hormonal for f in case.urgent)
     )
     phase = next(p for p in k.planner.phases if Logic(facts, {}).holds(p.when))
     facts["phase"] = phase.id
@@ -750,6 +751,16 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             continue
         if held:
             out.append(Item(text=f"{name}: not offered here: {held[0]}"))
+        elif gates := [
+            g for a in q.acts if a in planner.therapies for g in (planner.therapies[a].requires or [])
+        ]:  # "is she a PRRT candidate?" with no receptor result: the option's own gate, from the sources
+            out.append(
+                Item(
+                    text=f"{name}: not in this plan now; the sources' condition: {_lower_first(gates[0].why)}. "
+                    "Whether it fits this case is for the board",
+                    sources=list(gates[0].sources),
+                )
+            )
         else:
             out.append(Item(text=f"{name}: the sources give it no place in this case; it is for the board"))
     return out[:MAIN_QUESTIONS]

@@ -482,6 +482,8 @@ class UrgentFinding(Strict):
     side: Literal["low", "high"] | None = None  # only a value on this side of the range ("BM 27.4" is no hypo)
     all_of: list[list[Terms]] = []  # or: every group of one entry has a term in the post
     when: dict[str, Any] | None = None  # only where these plan facts hold
+    # a lab value said just after these words is a test's result, not a finding now ("72h fast +ve at 14h (glc 2.1")
+    unless_before: Terms = []
     line: str  # what to do now
     severity: Literal["critical", "warning"] = "critical"  # warning: matters now, but not an emergency
     sources: list[str] = []

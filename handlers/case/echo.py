@@ -64,6 +64,8 @@ def _metastases(c: Case, k: Knowledge, missing: str) -> str | None:
     mets = _sites(c.metastases) or None
     if c.metastatic is False and not c.metastases:
         mets = "none (localised)"
+    elif c.metastatic and not c.metastases:
+        mets = "metastatic, sites not named"  # "met pNET": spread said, not where
     ruled = _sites(c.metastases_ruled_out)
     return f"{mets or missing}; ruled out: {ruled}" if ruled else mets
 

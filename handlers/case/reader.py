@@ -37,7 +37,7 @@ _CLAUSE_SPLIT = re.compile(
     r"(?:[.;,\n()\[\]]|\?(?![a-z])|\s/\s)+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
 )
 _AGE_SEX = re.compile(
-    r"\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)\b(?!\s*(?:ago|later|since|after|before|prior|post|of|on|earlier|previously))(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
+    r"(?<!\bin\s)(?<!\bwithin\s)(?<!\bfor\s)(?<!\bafter\s)\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)\b(?!\s*(?:ago|later|since|after|before|prior|post|of|on|earlier|previously))(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
     r"|\b(?:male|female|man|woman|gentleman|lady)\b\s*(?:aged?\s*)?\d{0,3}"
 )
 _SIZE = re.compile(
@@ -178,10 +178,11 @@ _METASTATIC = re.compile(
 
 # NegEx triggers: before the term (within the clause) and after it.
 _PRE_NEG = re.compile(
-    r"\b(?:no|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0)\b"
-)
+    r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0)\b"
+)  # "no sorry, ~6 L/day" corrects a figure; it negates nothing
 _POST_NEG = re.compile(
     r"\b(?:negative|neg|ok|okay|ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
+    r"|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:started|given|begun|commenced)\b"  # "diazoxide not started yet"
 )
 _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
@@ -291,7 +292,10 @@ _CONFIRM = re.compile(
 _SWITCHED = re.compile(
     r"\b(?:switched|changed|moved)\s+(?:her|him|them|me|over|the\s+patient)?\s*(?:over\s+)?(?:to|on(?:to)?)\s+$"
 )
-_WISH = re.compile(r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$")
+_WISH = re.compile(
+    r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$"
+    r"|\b(?:should|shall|can|could|would)\s+(?:we|i|you|they)\s+(?:add|start|try|use|give|switch\s+to)\s+(?:\w+\s+)?$"
+)  # "should we add everolimus to keep it stable?" asks; it does not say she is on it
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
 _ASK_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:whether|if|how|what|when|which|why)\b")
 _ASKING = re.compile(
@@ -322,6 +326,7 @@ _LIST_ITEM = re.compile(
     r"\s*(?:and\s+|or\s+|then\s+|&\s*)?[a-z0-9+/ -]{3,30}\s*$"
 )  # a clause that is only "on <drug>", its verb said before it
 _TRAILING_AND = re.compile(r"\band\s*$")
+_TEST_CONTEXT = 60  # characters before a lab value searched for the test it came from (urgent.yaml unless_before)
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|->|→")  # between two clauses: the next line of a sequence, not an item of a list
 _METASTASIS_WORD = re.compile(r"\bmet(?:s|astas[ie]s|astatic)?\b|\bdeposits?\b")
@@ -412,6 +417,7 @@ class CaseParser:
                 f.id,
                 {(lab, side) for lab in f.labs for side in ([f.side] if f.side else ["low", "high"])},
                 [[terms_pattern(group) for group in entry] for entry in f.all_of],
+                terms_pattern(f.unless_before) if f.unless_before else None,
             )
             for f in u.findings
         ]
@@ -425,14 +431,16 @@ class CaseParser:
         self._burden(folded, case, used, ki_span)
         self._location(folded, case, used)
         clauses = _clauses(folded)
+        listing = False  # the clause before was a site of a list after "metastatic PNET (": "liver, bone, lung"
         for i, clause in enumerate(clauses):
             before = _snapshot(case)
             prev = clauses[i - 1].text if i else ""
             nxt = clauses[i + 1].text if i + 1 < len(clauses) else ""
             met = _METASTATIC.search(prev)
-            after_mets = bool(met and not _negated(prev, met.start(), met.end())) and not re.search(
-                r"\b(?:mri|ct|pet|dotatate|scan)\b", clause.text
-            )
+            after_mets = (
+                bool(met and not _negated(prev, met.start(), met.end())) or (listing and len(tokens(clause.text)) <= 2)
+            ) and not re.search(r"\b(?:mri|ct|pet|dotatate|scan)\b", clause.text)
+            listing = after_mets and len(tokens(clause.text)) <= 2
             following = [c.text for c in clauses[i + 1 : i + 3] if len(tokens(c.text)) <= 5]
             hedged = self._hedged(clause.text) or (
                 not _affirms_metastasis(clause.text) and any(self._hedged(t) for t in following)
@@ -585,17 +593,26 @@ class CaseParser:
 
     def _urgent(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
         """Labs outside their flagging range and the findings of knowledge/data/urgent.yaml."""
-        abnormal: dict[tuple[str, str], list[str]] = {}  # (lab, "low" or "high") -> the clauses it was read from
+        # (lab, "low" or "high") -> the clauses it was read from, each with the words said just before it
+        abnormal: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for lab, pattern, ranges in self.labs:
             for m in pattern.finditer(text):
                 value = float(m.group(1))
                 r = _range_for(ranges, value, text[m.end() : m.end() + 8].lstrip())
                 side = "low" if value < r.low else "high"
                 if not r.low <= value <= r.high:
-                    abnormal.setdefault((lab, side), []).append(_clause_at(clauses, m.start()))
+                    before = text[max(0, m.start() - _TEST_CONTEXT) : m.start()]
+                    abnormal.setdefault((lab, side), []).append((_clause_at(clauses, m.start()), before))
                     used.append(m.span())  # a value in range stays "not read": the board sees it
-        for fid, labs, entries in self.findings:
-            words = list(dict.fromkeys(w for x in sorted(labs) if x in abnormal for w in abnormal[x]))[:4]
+        for fid, labs, entries, unless in self.findings:
+            words = list(
+                dict.fromkeys(
+                    w
+                    for x in sorted(labs)
+                    for w, before in abnormal.get(x, [])
+                    if unless is None or not unless.search(before)
+                )
+            )[:4]
             for groups in entries:  # its words are read even where a lab value already raised it
                 if not all(p.search(text) for p in groups):
                     continue
