@@ -24,6 +24,7 @@ from knowledge import Knowledge
 from knowledge.schema import (
     PHASES,
     Act,
+    Asked,
     Requirement,
     Rule,
     RuleWarning,
@@ -184,6 +185,7 @@ class Draft:
     problems: list[plan_check.Problem] = field(default_factory=list)
 
 
+_ON_PROGRESSION = re.compile(r"(?:^|,\s*)on progression\b", re.I)  # a qualifier for a progression still to come
 _OR = re.compile(r"^or\b[,:]?\s*", re.I)  # a step qualifier that makes it an alternative
 
 
@@ -197,7 +199,7 @@ class Planner:
         self.requirements: dict[str, Requirement] = {r.id: r for r in p.requirements if r.id}
         self.therapies = {t.id: t for t in k.therapies.therapies}
         self.unknowns = {u.fact: u for u in p.unknowns}
-        self.asked = [(q, terms_pattern(q.terms)) for q in p.asked]  # each question with its compiled terms
+        self.asked = [self._asked(q, k) for q in p.asked]  # each question with its compiled terms
         self.phases = {ph.id: ph for ph in p.phases}
         self.exclusive = {frozenset(pair) for pair in p.exclusive}
         self._act_requirements = {
@@ -209,6 +211,18 @@ class Planner:
         self.advanced_only = {
             name for name, reqs in self._act_requirements.items() if self.requirements["advanced"] in reqs
         }
+
+    @staticmethod
+    def _asked(q: Asked, k: Knowledge) -> tuple[Asked, re.Pattern[str]]:
+        """An asked entry with its compiled terms; one that names a silent aspect takes its label and terms
+        from the vocabulary (one home for what the sources do not cover) and says so."""
+        if q.silent is None:
+            return q, terms_pattern(q.terms)
+        aspect = k.vocabulary.silent[q.silent]
+        say = q.say or "not covered by the sources; it is for the treating team and the board"
+        return q.model_copy(update={"label": q.label or aspect.label, "say": say}), terms_pattern(
+            [re.escape(t) for t in aspect.terms]
+        )
 
     def expand(self, acts: list[str]) -> set[str]:
         out: set[str] = set()
@@ -278,7 +292,7 @@ class Planner:
             if step.options:  # at least one of the alternatives must be possible
                 scond = and_(scond, any_of(allowed.values()))
             if scond:
-                text = self._step_text(step, alone=first)
+                text = self._step_text(step, alone=first, progressing=d.facts["progression"] is True)
                 d.steps.append(DraftStep(step, rule.id, scond, text, acts, options, list(step.sources)))
                 first = False
         d.warnings += [DraftWarning(w, rule.id, cond) for w in rule.warnings]
@@ -386,11 +400,14 @@ class Planner:
             return self.therapies[step.therapy].name
         return self.acts[(step.acts or step.options)[0]].label
 
-    def _step_text(self, step: Step, alone: bool = False, first_line: bool = False) -> str:
+    def _step_text(self, step: Step, alone: bool = False, first_line: bool = False, progressing: bool = False) -> str:
         """A step's words; `alone`: the step it was the alternative to ("Or, on progression") is not in
         the plan (the patient progressed on everolimus), so the "Or" goes; `first_line`: the first
-        systemic step, which no qualifier precedes."""
+        systemic step, which no qualifier precedes; `progressing`: the progression is now, so "on
+        progression" goes ("Or, on progression" -> "Or")."""
         qualifier = None if first_line else step.qualifier
+        if progressing and qualifier:
+            qualifier = _ON_PROGRESSION.sub("", qualifier).rstrip(", ") or None
         if alone and qualifier and _OR.match(qualifier):
             rest = _OR.sub("", qualifier)
             qualifier = rest[:1].upper() + rest[1:] or None

@@ -309,6 +309,9 @@ def _check_links(parsed: dict[str, Any], problems: list[str]) -> None:
     for a, silent in vocab.silent.items():
         if silent.show is not None and silent.show not in intent_names:
             problems.append(f"vocabulary.yaml: silent.{a}.show: unknown intent {silent.show!r}")
+    for q in parsed["planner"].asked:
+        if q.silent is not None and q.silent not in vocab.silent:
+            problems.append(f"planner.yaml: asked: unknown silent aspect {q.silent!r}")
     other_ids = {f.id for f in survival.other}
     survival_ids = {p.id for p in survival.patterns} | other_ids
     _unknown_refs(

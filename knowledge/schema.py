@@ -865,14 +865,18 @@ class Assumption(Conditional):
 
 class Asked(Strict):
     acts: list[str] = []  # none: a question about no option of the plan, answered by `say` under `label`
-    terms: Terms
+    terms: list[str] = []
     say: str | None = None  # the answer when no step holds (a question the sources answer by omission)
     label: str | None = None
     sources: list[str] = []  # what backs `say`, where the sources give part of it
+    # an aspect the sources do not cover (vocabulary.yaml `silent`): its label and terms, answered as not covered
+    silent: str | None = None
 
     @model_validator(mode="after")
     def _answerable(self) -> Asked:
-        if not self.acts and not (self.say and self.label):
+        if self.silent is None and not self.terms:
+            raise ValueError("asked: an entry needs terms, or a silent aspect whose terms it takes")
+        if not self.acts and self.silent is None and not (self.say and self.label):
             raise ValueError("asked: an entry with no acts needs a label and what to say")
         return self
 

@@ -297,6 +297,7 @@ _WISH = re.compile(
     r"|\b(?:should|shall|can|could|would)\s+(?:we|i|you|they)\s+(?:add|start|try|use|give|switch\s+to)\s+(?:\w+\s+)?$"
 )  # "should we add everolimus to keep it stable?" asks; it does not say she is on it
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
+_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:if\s+so|if\s+not|when|how\s+long|for\s+how\s+long)\b")  # "..., and if so for how long?"
 _ASK_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:whether|if|how|what|when|which|why)\b")
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
@@ -559,7 +560,8 @@ class CaseParser:
         ]
         asks = [
             re.split(r"[!?\n]|\.(?!\d)", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
-            if _CONFIRM.match(c.text) or (len(tokens(c.text)) <= 10 and _REFERS.search(c.text))
+            if _CONFIRM.match(c.text)
+            or (len(tokens(c.text)) <= 10 and (_REFERS.search(c.text) or _GOES_ON.match(c.text)))
             else c.text
             for i, c in enumerate(clauses)
             if c.question
