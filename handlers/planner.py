@@ -553,6 +553,7 @@ def option_sections(lay: Layout, title: str = "Plan") -> list[Section]:
 
 MAIN_STEPS = 7  # numbered steps in a plan's main message; the rest are behind "Details"
 MAIN_QUESTIONS = 2  # questions for the board in the main message
+CONFIRMED_STEPS = 3  # a suspected NET: the steps the sources would give once it is diagnosed
 
 
 def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
@@ -590,6 +591,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         a.warnings.append(Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in unread)))
     a.sections += section("Your question", answers)
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
+    a.sections += section("If the diagnosis is confirmed (for the board, not yet a plan)", _if_confirmed(case, d, planner))
     more = len(steps) - MAIN_STEPS
     raised = list(dict.fromkeys(w.warning.board_question for w in d.warnings if w.warning.board_question))
     paused = _paused(d.facts, planner)
@@ -612,6 +614,17 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     a.sections += [sec.model_copy(update={"detail": True}) for sec in details]
     summarise(a, lay, planner)
     return a
+
+
+def _if_confirmed(case: Case, d: Draft, planner: Planner) -> list[Item]:
+    """A suspected pancreatic NET: the steps the sources would give once the diagnosis is made, so the team
+    can tell the patient what is likely ("what do we tell him while we wait for histology?"). Nothing is
+    planned before the diagnosis; the plan's own steps (staging) are not repeated."""
+    if d.facts["phase"] != "suspected" or case.primary != "pancreas":
+        return []
+    confirmed = layout(case.model_copy(update={"diagnosis_pending": False}), planner)
+    own = {planner.short_text(s) for s in d.steps}
+    return [i for i in main_steps(confirmed, planner) if i.text not in own][:CONFIRMED_STEPS]
 
 
 def main_steps(lay: Layout, planner: Planner) -> list[Item]:

@@ -48,7 +48,7 @@ _OP = r"(<|>|≤|≥|<=|>=|less than|under|below|over|above|greater than|up to|a
 # and liver burden 30%"); other words may sit between them ("Ki67 on the full resection is 1%").
 _NOT_KI67 = r"(?:pending|awaited|awaiting|not|unknown|tbc|and|but|with|burden|replace\w*|involve\w*)\b"
 _KI67 = re.compile(
-    r"(?:ki67|\bk67)(?:\s*\)|\s*[:=~(]|\s+(?:index|labell?ing|proliferat\w*|pi|li|of|is|was|at|approx\w*|about|around|measured|estimated|score|value|rate|staining|expression|positivity|count|on|re-?biopsy|biopsy|repeat|now|latest|came|back|returned|reported|actual\w*|revised|final|\(?%\)?))*\s*"
+    r"(?:ki67|\bk67|\bki(?!\s*-?\s*67)(?=\s*\d))(?:\s*\)|\s*[:=~(]|\s+(?:index|labell?ing|proliferat\w*|pi|li|of|is|was|at|approx\w*|about|around|measured|estimated|score|value|rate|staining|expression|positivity|count|on|re-?biopsy|biopsy|repeat|now|latest|came|back|returned|reported|actual\w*|revised|final|\(?%\)?))*\s*"
     rf"\??\s*{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%?"  # "Ki67 ?10-15": a doubted count is still the count given
     rf"|{_NUM}\s*%\s*(?:on\s+)?ki67"
     rf"|ki67(?:\s+(?!{_NOT_KI67})[a-z]+){{1,5}}\s+{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%"  # "Ki67 on the resection is 1%"
@@ -121,7 +121,7 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(
-    r"progress(?!ive\s+(?:dry\s+)?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr))|\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
+    r"progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -156,9 +156,12 @@ _RAPID = re.compile(
     # "RECIST progression 3 months after diagnosis", "PD within 6 months"
     r"|\b(?:progress\w*|pd)\s+(?:\w+\s+){0,2}?(?:(?:within|after|at|in|by)\s+)?(?:[1-6]|two|three|four|five|six)\s*(?:months?|mo|m)\b"
     r"(?:\s+(?:after|from|of|post)\s+(?:the\s+)?(?:diagnosis|dx|starting|start))?"
+    # "grew ~30% over 3 months", "enlarged in 8 weeks": growth seen within six months
+    r"|\b(?:grew|grown|growing|growth|increased|enlarged|enlarging)\s+(?:[~\w%.]+\s+){0,3}?(?:over|in|within)\s+"
+    r"(?:the\s+(?:last|past)\s+)?(?:[1-6]|two|three|four|five|six)\s*(?:months?|mo|m|wks?|weeks?)\b"
 )
 _PRIOR = re.compile(
-    r"\b(?:on|after|post|prior|previous(?:ly)?|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|stopped|discontinued|intolerant|off|switched to|changed to|so far|to date)\b|->|→"
+    r"\b(?:on|after|post|prior|previous(?:ly)?|prev|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|thru|stopped|discontinued|intolerant|off|switched to|changed to|so far|to date)\b|->|→"
 )
 _MEN1_NEG = re.compile(
     r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-]))|\bsporadic\b|\bnot\s+men1"
@@ -1399,7 +1402,7 @@ def _only_drugs(clause: str, drugs: list[Span]) -> bool:
 
 # words a list item may carry beside its drug: "then everolimus 10mg", "4 cycles Lu-PRRT", "everolimus (10 mo)"
 _LIST_WORDS = {
-    *("and", "or", "then", "mg", "lar", "daily", "od", "q4w", "x", "cycles", "cycle"),
+    *("and", "or", "then", "mg", "lar", "daily", "od", "q4w", "x", "cycles", "cycle", "of"),
     *("mo", "mos", "month", "months", "wk", "wks", "week", "weeks", "yr", "yrs", "year", "years"),
 }
 
