@@ -483,7 +483,7 @@ def describe(case: Case, k: Knowledge) -> str:
     if case.size_cm is not None:
         parts.append(f"{case.size_cm:g} cm")
     if case.location:
-        parts.append(case.location)
+        parts.append({"duodenum": "duodenal"}.get(case.location, case.location))
     name = subtypes[case.subtype] if case.subtype else "PNET" if case.primary in (None, "pancreas") else "NET"
     parts.append(_lower_first(name))  # "PNET" stays, "Non-functioning" does not
     desc = ("MEN1, " if case.men1 else "") + " ".join(parts)

@@ -407,6 +407,10 @@ class Router:
             return [main]
         parts = [main]
         by_name = {i.name: i for i in self.intents}
+        if main == "treatment_plan" and case.details() >= 2:
+            # a described case: only what it asks adds a part ("all my scans are clear" describes; it asks nothing)
+            asked = " ".join(tokens(case.question or ""))
+            clauses = [c for c in clauses if " ".join(tokens(c)) and " ".join(tokens(c)) in asked]
         for clause in clauses:
             cues = self._cue_scores(self.lex.text_words(clause))
             if not cues:

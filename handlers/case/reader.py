@@ -211,7 +211,7 @@ _OPS = {
 }
 _FUNCTIONAL_WORDS = ("functional", "functioning", "secreting", "syndromic")
 _ABBREVIATED_OPERATION = {"pd": "pancreatoduodenectomy", "dp": "distal_pancreatectomy", "tp": "total_pancreatectomy"}
-_REGION = {"uncinate": "head", "body": "body/tail", "tail": "body/tail"}
+_REGION = {"uncinate": "head", "duodenum": "head", "body": "body/tail", "tail": "body/tail"}  # the duodenum beside the head is one region (the gastrinoma triangle)
 # A negation left open by a comma: "no evidence of hepatic, osseous or pulmonary disease".
 _LIST_NEGATION = re.compile(
     r"\b(?:no|without|negative\s+for|free\s+of)\s+(?:evidence\s+of\s+)?(?!mets\b|metastas|disease|lesions?)[a-z-]+\s*$"
@@ -489,8 +489,9 @@ class CaseParser:
             case.evidence["fit_for_surgery"] = "uncertain: " + folded[span[0] : span[1]]
         if _first_affirmed(self.in_situ, clauses) is not None:
             case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
-        if _first_affirmed(self.widespread, clauses) is not None and re.search(r"liver|hepatic|lobe", folded):
+        if (span := _first_affirmed(self.widespread, clauses)) is not None and re.search(r"liver|hepatic|lobe", folded):
             case.liver_widespread = True
+            used.append(span)  # "14 lesions both lobes" was read
         if case.hepatic_burden_pct is not None and case.hepatic_burden_pct >= self.k.case.diffuse_liver_burden_pct:
             case.liver_widespread = True  # half the liver or more replaced is diffuse disease, whatever the count
         if case.sstr is None:  # "the scan with the special tracer (DOTATATE) didn't light up"
@@ -755,6 +756,8 @@ class CaseParser:
             if m.start() > 45 and text[m.start() - 46].isalnum():
                 window = window.split(" ", 1)[-1]  # not half a word ("pnet" cut to "net")
             parts = re.split(r"[;,.\n]", window)
+            while len(parts) > 1 and not re.search(r"[a-z]{3,}", re.sub(r"\b(?:and|or|to)\b", "", parts[-1])):
+                parts[-2:] = [parts[-2] + " " + parts[-1]]  # "liver mets seg 6 + 7, 1.2 and 1.8cm": a list's item
             before = parts[-1]
             if (
                 re.fullmatch(r"\s*(?:the\s+)?(?:largest|biggest|up\s+to|measuring|max\w*)\s*", before)
@@ -771,7 +774,7 @@ class CaseParser:
             )
             primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
             if (met_after or met_before) and not re.search(primary_words, before + after):
-                if re.search(r"liver|hepatic|\bseg", before + after):
+                if re.search(r"liver|hepatic|\bseg|\blobes?\b|bilobar", before + after):
                     case.liver_lesion_cm = max(_cm(m), case.liver_lesion_cm or 0)
                     used.append(m.span())
                 continue
@@ -1263,21 +1266,24 @@ class CaseParser:
     # whole-text facts ----------------------------------------------------------------------------
 
     def _presentation(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
-        """A syndrome or lab pattern implies the subtype when none is named ("Whipple's triad" -> insulinoma)."""
-        if case.subtype is not None:
-            return
+        """A syndrome or lab pattern implies the subtype when none is named ("Whipple's triad" -> insulinoma).
+        Where the subtype is named, its syndrome's words ("gastrin 1400, multiple ulcers") are read too."""
         for subtype, evidence, entries, unless in self.presentations:
-            if unless is not None and unless.search(text):
+            if (unless is not None and unless.search(text)) or case.subtype not in (None, subtype):
                 continue
+            read = []  # the words of every entry that holds ("ZES", and "gastrin 1400 ... ulcers")
             for groups in entries:
                 if not all(p.search(text) for p in groups):
                     continue  # the cheap test first: every group must at least occur
                 hits = [_first_affirmed(p, clauses) for p in groups]
                 if all(hits):
+                    read += [h for h in hits if h]
+            if read:
+                if case.subtype is None:
                     case.subtype = subtype
                     case.evidence["subtype"] = evidence
-                    used.extend(h for h in hits if h)
-                    return
+                used.extend(read)
+                return
 
     def _primary(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
         """Where the tumour arose. The pancreas wins when it is named; a pancreatic location implies it."""
