@@ -153,12 +153,13 @@ _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just aft
 _NOW = re.compile(r"\bnow\b(?!\s+(?:resolved|settled|recovered|better|gone))|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
 _RAPID = re.compile(
     r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress|\bdoubl(?:ed|ing)\b"
-    # "RECIST progression 3 months after diagnosis", "PD within 6 months"
-    r"|\b(?:progress\w*|pd)\s+(?:\w+\s+){0,2}?(?:(?:within|after|at|in|by)\s+)?(?:[1-6]|two|three|four|five|six)\s*(?:months?|mo|m)\b"
+    # "RECIST progression 3 months after diagnosis", "PD within 4 months" (progression over 6 months, one restaging
+    # interval, is not called rapid)
+    r"|\b(?:progress\w*|pd)\s+(?:\w+\s+){0,2}?(?:(?:within|after|at|in|by)\s+)?(?:[1-4]|two|three|four)\s*(?:months?|mo|m)\b"
     r"(?:\s+(?:after|from|of|post)\s+(?:the\s+)?(?:diagnosis|dx|starting|start))?"
-    # "grew ~30% over 3 months", "enlarged in 8 weeks": growth seen within six months
+    # "grew ~30% over 3 months", "enlarged in 8 weeks": growth seen within four months
     r"|\b(?:grew|grown|growing|growth|increased|enlarged|enlarging)\s+(?:[~\w%.]+\s+){0,3}?(?:over|in|within)\s+"
-    r"(?:the\s+(?:last|past)\s+)?(?:[1-6]|two|three|four|five|six)\s*(?:months?|mo|m|wks?|weeks?)\b"
+    r"(?:the\s+(?:last|past)\s+)?(?:(?:[1-4]|two|three|four)\s*(?:months?|mo|m)|(?:[1-9]|1[0-6])\s*(?:wks?|weeks?))\b"
 )
 _PRIOR = re.compile(
     r"\b(?:on|after|post|prior|previous(?:ly)?|prev|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|thru|stopped|discontinued|intolerant|off|switched to|changed to|so far|to date)\b|->|→"

@@ -451,6 +451,7 @@ def survival(q: Query, k: Knowledge) -> Answer:
             if s not in sv.silent_sites and s in sites
         ]
     cure = "cure" in q.aspects and not silent
+    patterned = True  # the first line gives figures by metastatic pattern (the cohort caveat goes with them)
     if cure:
         # "can it be cured?": resection is the only potential cure, then how localised PNETs fare after it, or with
         # metastases named ("any cure once it has spread to the liver?") what the sources give for their resection
@@ -467,9 +468,14 @@ def survival(q: Query, k: Knowledge) -> Answer:
         summary, ss = " ".join(i.text.rstrip(".") + "." for i in lead), sorted({s for i in lead for s in i.sources})
     elif asked:
         lead = asked[:2]
-        if len(rows) > 1 and compared:  # "is bone worse than liver?": each one's figures first
-            lead = [i for p in rows for i in pattern_items(p, whose=False)]
-        summary, ss = "; ".join(i.text for i in lead) + ".", sorted({s for i in lead for s in i.sources})
+        patterned = len(others) < len(lead)  # a pattern's figure leads beside a setting's (or alone)
+        verdict = ""
+        if len(rows) > 1 and compared:  # "is bone worse than liver?": which fares worse, then each one's figures
+            lead, patterned = [i for p in rows for i in pattern_items(p, whose=False)], True
+            poorer = min(rows, key=lambda p: p.os5.bounds()[1])
+            verdict = f"Of these, {poorer.name.lower()} has the worse survival (5-year OS {poorer.os5.formatted()}): "
+        summary = verdict + "; ".join(i.text for i in lead) + "."
+        ss = sorted({s for i in lead for s in i.sources})
     elif silent:
         summary, ss = silent[0], []
     elif extreme := superlative(q, higher_is_worse=False):
@@ -487,7 +493,7 @@ def survival(q: Query, k: Knowledge) -> Answer:
             f"({median}5-year OS {worst.os5.formatted()})."
         )
         ss = sorted({*best.os5.sources, *worst.os5.sources})
-    if rows and not cure:  # a pattern's figures come with what they are and what they are not
+    if rows and not cure and patterned:  # a pattern's figures come with what they are and what they are not
         summary, ss = f"{summary} {sv.caveat.text}", sorted({*ss, *sv.caveat.sources})
     title = "Cure: what my sources say" if cure else "Survival by metastatic pattern (PNETs)"
     a = answer.new("survival", title, summary, ss)
