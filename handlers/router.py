@@ -69,6 +69,10 @@ NEXT_LINE_MAX_DETAILS = 2  # a next-line question with more case facts than this
 HELP_MAX_UNKNOWN = 2  # a help request with this many words the bot does not know asks help with something else
 INCIDENTAL_GROUPS = ("other drugs", "other conditions", "general care", "other lesions")  # in passing in a NET case
 INCIDENTAL_MIN_UNNAMED = 3  # case facts that make a post a case even when it names no NET
+_FOLLOW_UP_LENGTH = re.compile(
+    r"\b(?:scans?|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b[^.?]*\bhow long\b"
+    r"|\bhow long\b[^.?]*\b(?:scans?|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b"
+)
 _COMPARED = re.compile(  # the NET asked about is set against another tumour: "is this the same as pancreatic cancer?"
     r"\b(?:is|isn'?t|was|are)\s+(?:this|it|that|they|hers?|his)\s+(?:(?:the\s+)?same\s+(?:thing\s+)?as|different\s+(?:from|to|than)"
     r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b|\bor\s+is\s+(?:that|it|this)\b"
@@ -421,6 +425,8 @@ class Router:
             if not cues:
                 continue
             name, weight = max(cues.items(), key=lambda kv: (kv[1], kv[0]))
+            if name == "survival" and "how long" in fold(clause) and _FOLLOW_UP_LENGTH.search(fold(text)):
+                continue  # "how often scans and for how long?": how long follow-up lasts, not how long one lives
             needs = set(by_name[name].needs_any)
             if (
                 weight >= PART_MIN_CUES

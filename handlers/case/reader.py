@@ -70,6 +70,7 @@ _BURDEN = re.compile(
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?liver\b(?=\s*(?:[),.;:\"']|$))"  # "(>50% liver)", not "82% liver figure"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:replaced|replacement|involved|involvement|volume)\b"
+    rf"|\b(?:low|small|high|large|bulky)\s+(?:tumou?r\s+)?(?:volume|burden)\s*\(?\s*(<|>)?\s*~?\s*{_NUM}\s*%"  # "low volume (<10%)"
     rf"|(?:liver|hepatic)(?:\s+(?:mets?|metastases|disease|lesions))?\s*[(:]?\s*(?:~|approx\w*\.?\s*|about\s+|around\s+)?(<|>)?\s*{_NUM}\s*%"
     r"(?!\s*(?:bigger|larger|smaller|increase|growth|reduction|shrink|up\b|down\b|more|less))"  # "liver mets ~30%", "liver bilobar >50% replaced"; not "~15% bigger"
 )
