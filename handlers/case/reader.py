@@ -332,6 +332,7 @@ _LIST_ITEM = re.compile(
     r"\s*(?:and\s+|or\s+|then\s+|&\s*)?[a-z0-9+/ -]{3,30}\s*$"
 )  # a clause that is only "on <drug>", its verb said before it
 _TRAILING_AND = re.compile(r"\band\s*$")
+_LAB_LINK = re.compile(r"\b(?:came|come|has come|have come)\s+back\s+(?:at|as)\b|\b(?:returned|reported)\s+(?:at|as)\b")
 _TEST_CONTEXT = 60  # characters before a lab value searched for the test it came from (urgent.yaml unless_before)
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|->|→")  # between two clauses: the next line of a sequence, not an item of a list
@@ -603,6 +604,8 @@ class CaseParser:
         """Labs outside their flagging range and the findings of knowledge/data/urgent.yaml."""
         # (lab, "low" or "high") -> the clauses it was read from, each with the words said just before it
         abnormal: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # "calcium came back at 3.3": the words between a lab and its value, blanked to keep offsets
+        text = _LAB_LINK.sub(lambda x: " " * len(x.group(0)), text)
         for lab, pattern, ranges in self.labs:
             for m in pattern.finditer(text):
                 value = float(m.group(1))
