@@ -76,7 +76,12 @@ class Engine:
         # "i had a whipple op in 2021 ... grade 1 ... all scans clear since": a patient and their operation; "5y post
         # Whipple ..., equivocal 1cm liver lesion. What next?": a patient's course after it
         c = query.case
-        after_surgery = bool(c.prior_surgery) and bool(c.uncertain_sites or c.recurrence)
+        # "TACE for liver mets after a Whipple, any issue?": liver-directed therapy after an operation, planned so
+        # that the operation's caution (a liver abscess after a bilioenteric anastomosis) is checked
+        liver_directed = {"tace", "rfa"} & set(query.entities.get("therapy", []))
+        after_surgery = bool(c.prior_surgery) and bool(
+            c.uncertain_sites or c.recurrence or (c.metastatic and liver_directed)
+        )
         described = (
             described
             or (bool(c.prior_surgery) and introduced and facts >= CASE_FACTS - 1)

@@ -101,6 +101,7 @@ _SSTR_UNEVEN = re.compile(r"heterogene\w+")  # uneven, no lesion said negative (
 _SSTR_POS = re.compile(
     r"(?<!possible\s)(?<!possible\sbone\s)(?:mets?|metastas[ie]s|deposits?|lesions?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|ga-?pet|octreoscan|sstr)|"
     r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
+    r"|\b(?:says|shows|showed|confirms|confirmed|c/w|consistent\s+with|in\s+keeping\s+with)\s+(?:an?\s+)?(?:p?net|neuroendocrine)\b"
 )
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
 _RESECT_NO = re.compile(
@@ -302,6 +303,7 @@ _WISH = re.compile(
     r"|\b(?:should|shall|can|could|would)\s+(?:we|i|you|they)\s+(?:add|start|try|use|give|switch\s+to)\s+(?:\w+\s+)?$"
 )  # "should we add everolimus to keep it stable?" asks; it does not say she is on it
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
+_PROPOSES = re.compile(r"\s*(?:we\s+are\s+|we're\s+)?(?:planning|proposing|proposal:?|plan\s+is|referred\s+for|listed\s+for|booked\s+for)\b")
 _GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:if\s+so|if\s+not|when|how\s+long|for\s+how\s+long)\b")  # "..., and if so for how long?"
 _ASK_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:whether|if|how|what|when|which|why)\b")
 _ASKING = re.compile(
@@ -333,6 +335,9 @@ _LIST_ITEM = re.compile(
 )  # a clause that is only "on <drug>", its verb said before it
 _TRAILING_AND = re.compile(r"\band\s*$")
 _LAB_LINK = re.compile(r"\b(?:came|come|has come|have come)\s+back\s+(?:at|as)\b|\b(?:returned|reported)\s+(?:at|as)\b")
+_NOTHING_ELSE = re.compile(r"\s*nothing\s+else\s+(?:seen|found|identified|shown)\b")
+_MARKER = re.compile(r"\bcga\b|chromogranin|\bmarkers?\b|\bgastrin\b|5-?hiaa|\bnse\b")
+_MARKER_RISE = re.compile(r"\bdoubl(?:ed|ing)\b|\b(?:rising|risen|rose|increas\w*|up)\b")
 _TEST_CONTEXT = 60  # characters before a lab value searched for the test it came from (urgent.yaml unless_before)
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|->|→")  # between two clauses: the next line of a sequence, not an item of a list
@@ -573,6 +578,7 @@ class CaseParser:
             for i, c in enumerate(clauses)
             if c.question
             or _ASKING.search(c.text)
+            or _PROPOSES.match(c.text)  # "Planning TACE for liver mets - ... any issue?": the option proposed is asked
             # "He asks how often scans, and whether he needs tablets": the question goes on
             or (i > 0 and _ASKING.search(clauses[i - 1].text) and _ASK_GOES_ON.match(c.text))
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
@@ -944,7 +950,8 @@ class CaseParser:
                 case.differentiation = name
         if hedged or re.search(r"\bobvious|\bdefinite|so\s+far|\byet\b", clause):
             pass  # "no obvious mets" on a first CT does not settle the staging
-        elif _LOCALISED.search(clause):
+        elif _LOCALISED.search(clause) or (_NOTHING_ELSE.match(clause) and _SSTR_TOPIC.search(prev)):
+            # "dotatate PET says NET, nothing else seen": whole-body receptor imaging clear (a CT alone is not staging)
             case.metastatic = False
         elif (m := _METASTATIC.search(clause)) and case.metastatic is None and not _nodes_only(spans):
             case.metastatic = not _negated(clause, m.start(), m.end())
@@ -1069,6 +1076,8 @@ class CaseParser:
 
     def _progression(self, clause: str, case: Case) -> None:
         clause = _PD_OPERATION.sub(lambda o: " " * len(o.group(0)), clause)
+        if _MARKER.search(clause):  # "CgA doubled since last visit": a marker, not the tumour's growth on imaging
+            clause = _MARKER_RISE.sub(lambda o: " " * len(o.group(0)), clause)
         m = _PROGRESS.search(clause)
         if not m or _negated(clause, m.start(), m.end()) or _STABLE.search(clause):
             if (m is None or _negated(clause, m.start(), m.end())) and (
@@ -1224,7 +1233,8 @@ class CaseParser:
             case.recurrence = False
         context = f"{prev} {clause}" if len(tokens(clause)) <= 4 else clause
         # what a heading says ("Pt asking at clinic: 5 yrs since DP") does not make the operation a plan
-        if self.future.search(context.rsplit(":", 1)[-1]) or re.search(
+        # ("Planning TACE for liver mets - pt had a Whipple in 2018": the plan is the TACE's, after the dash the history)
+        if self.future.search(re.split(r":|\s[-–]\s", context)[-1]) or re.search(
             r"\b(?:s/?p|had|underwent|status\s+post)\s+nothing\b", clause
         ):
             return
