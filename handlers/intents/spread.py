@@ -473,7 +473,12 @@ def survival(q: Query, k: Knowledge) -> Answer:
         if len(rows) > 1 and compared:  # "is bone worse than liver?": which fares worse, then each one's figures
             lead, patterned = [i for p in rows for i in pattern_items(p, whose=False)], True
             poorer = min(rows, key=lambda p: p.os5.bounds()[1])
-            verdict = f"Of these, {poorer.name.lower()} has the worse survival (5-year OS {poorer.os5.formatted()}): "
+            verdict = f"Of these, the lowest 5-year OS is with {poorer.name.lower()} ({poorer.os5.formatted()})"
+            timed = [(p, p.median_months) for p in rows if p.median_months]
+            shortest, months = min(timed, key=lambda x: x[1].bounds()[1]) if timed else (poorer, None)
+            if shortest is not poorer and months:  # the two measures disagree: both are said
+                verdict += f", the shortest median survival with {shortest.name.lower()} ({months.formatted()})"
+            verdict += ": "
         summary = verdict + "; ".join(i.text for i in lead) + "."
         ss = sorted({s for i in lead for s in i.sources})
     elif silent:
