@@ -76,16 +76,19 @@ class Engine:
         # "i had a whipple op in 2021 ... grade 1 ... all scans clear since": a patient and their operation; "5y post
         # Whipple ..., equivocal 1cm liver lesion. What next?": a patient's course after it
         c = query.case
-        # "TACE for liver mets after a Whipple, any issue?": liver-directed therapy after an operation, planned so
-        # that the operation's caution (a liver abscess after a bilioenteric anastomosis) is checked
+        after_surgery = bool(c.prior_surgery) and bool(c.uncertain_sites or c.recurrence)
+        # "TACE for liver mets after a Whipple, any issue?", "RFA for ~25 bilobar mets, largest 7 cm?": liver-directed
+        # therapy asked of a liver the post describes, planned so that its gates and cautions are checked (lesion
+        # size and spread, a liver abscess after a bilioenteric anastomosis), as for the same case posted
         liver_directed = {"tace", "rfa"} & set(query.entities.get("therapy", []))
-        after_surgery = bool(c.prior_surgery) and bool(
-            c.uncertain_sites or c.recurrence or (c.metastatic and liver_directed)
+        gated = bool(liver_directed) and bool(c.metastatic) and (
+            bool(c.prior_surgery) or bool(c.liver_widespread) or c.liver_lesion_cm is not None
         )
         described = (
             described
             or (bool(c.prior_surgery) and introduced and facts >= CASE_FACTS - 1)
             or (after_surgery and facts >= 1)
+            or gated
         )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
         suspected = (query.case.diagnosis_pending or query.case.frail) and introduced and (facts >= 2 or bool(urgent))

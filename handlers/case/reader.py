@@ -277,6 +277,7 @@ _PRESENTS = re.compile(
     r"|\bi\s+(?:had|have\s+had|underwent)\s+(?:a|an|my)\s+(?:[\w-]+\s+){0,2}?(?:whipple|\w*ectomy|operation|op|surgery)\b"
     r"|\bi\s+(?:was|have\s+been|got)\s+diagnosed\b"
     # a patient by shorthand: "hx pNET", "pt w/ ?insulinoma", "known met PNET"
+    r"|\b(?:pt|patient)\s+(?:s/?p|post|had|underwent)\b"  # "pt s/p Whipple 03/2023": a patient and their operation
     r"|\b(?:hx|h/o|pt|known)\s+(?:w/?\s*|with\s+|of\s+)?\??\s*(?:met(?:astatic)?\s+)?"
     r"(?:p?nets?\b|pannet|pnen|insulinoma|gastrinoma|glucagonoma|vipoma|men1|neuroendocrine)"
 )
