@@ -483,7 +483,7 @@ class UrgentFinding(Strict):
     all_of: list[list[Terms]] = []  # or: every group of one entry has a term in the post
     when: dict[str, Any] | None = None  # only where these plan facts hold
     # a lab value said just after these words is a test's result, not a finding now ("72h fast +ve at 14h (glc 2.1")
-    unless_before: Terms = []
+    unless_before: list[str] = []
     line: str  # what to do now
     severity: Literal["critical", "warning"] = "critical"  # warning: matters now, but not an emergency
     sources: list[str] = []

@@ -337,8 +337,10 @@ _LIST_ITEM = re.compile(
 _TRAILING_AND = re.compile(r"\band\s*$")
 _LAB_LINK = re.compile(r"\b(?:came|come|has come|have come)\s+back\s+(?:at|as)\b|\b(?:returned|reported)\s+(?:at|as)\b")
 _NOTHING_ELSE = re.compile(r"\s*nothing\s+else\s+(?:seen|found|identified|shown)\b")
-_MARKER = re.compile(r"\bcga\b|chromogranin|\bmarkers?\b|\bgastrin\b|5-?hiaa|\bnse\b")
-_MARKER_RISE = re.compile(r"\bdoubl(?:ed|ing)\b|\b(?:rising|risen|rose|increas\w*|up)\b")
+_MARKER_RISE = re.compile(
+    r"\b(?:cga|chromogranin(?:\s+a)?|markers?|gastrin|5-?hiaa|nse)\b\s*(?:\w+\s+){0,2}?(?:doubl(?:ed|ing)|rising|risen|rose|increas\w*|up)\b"
+    r"|\b(?:doubl(?:ed|ing)|rising|increasing)\s+(?:cga|chromogranin|markers?|gastrin)\b"
+)
 _TEST_CONTEXT = 60  # characters before a lab value searched for the test it came from (urgent.yaml unless_before)
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|->|→")  # between two clauses: the next line of a sequence, not an item of a list
@@ -1077,8 +1079,8 @@ class CaseParser:
 
     def _progression(self, clause: str, case: Case) -> None:
         clause = _PD_OPERATION.sub(lambda o: " " * len(o.group(0)), clause)
-        if _MARKER.search(clause):  # "CgA doubled since last visit": a marker, not the tumour's growth on imaging
-            clause = _MARKER_RISE.sub(lambda o: " " * len(o.group(0)), clause)
+        # "CgA doubled since last visit": a marker's rise, not the tumour's growth on imaging
+        clause = _MARKER_RISE.sub(lambda o: " " * len(o.group(0)), clause)
         m = _PROGRESS.search(clause)
         if not m or _negated(clause, m.start(), m.end()) or _STABLE.search(clause):
             if (m is None or _negated(clause, m.start(), m.end())) and (
