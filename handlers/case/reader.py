@@ -343,7 +343,7 @@ _MARKER_RISE = re.compile(
 )
 _TEST_CONTEXT = 60  # characters before a lab value searched for the test it came from (urgent.yaml unless_before)
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
-_THEN = re.compile(r"\bthen\b|->|→")  # between two clauses: the next line of a sequence, not an item of a list
+_THEN = re.compile(r"\bthen\b|" + _ARROW.pattern)  # between two clauses: the next line of a sequence, not a list item
 _METASTASIS_WORD = re.compile(r"\bmet(?:s|astas[ie]s|astatic)?\b|\bdeposits?\b")
 
 
@@ -1132,6 +1132,14 @@ class CaseParser:
                     open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)
             return
         starts = [_locate(clause, d.tokens)[0] for d in drugs]
+        prev_said = [o for o in self._outcomes(prev) if o[0] != "ongoing"]  # what the clause before says happened
+        # after "then", an outcome said in its own brackets ("lanreotide (PD 2y), then everolimus") was the drug's
+        # before it; one said before the list ("progressed on X (14 mo) then Y") is shared
+        own_before = (
+            after_then
+            and bool(prev_said)
+            and not any(sp.kind in ("therapy", "therapy_class") for sp in self.lex.find(tokens(prev)))
+        )
         # "lanreotide 2019-22, then RECIST PD -> sunitinib": an outcome before the arrow that leads to this
         # clause's first drug is the line named before it
         lead = [o for o in outcomes if o[1] < min(starts) and _ARROW.search(clause[o[1] : min(starts)])]
@@ -1160,20 +1168,13 @@ class CaseParser:
                 or [o for o in outcomes if o[0] != "ongoing"]
                 or outcomes  # "on X" only when nothing stronger is said
             )
-            # after "then", an outcome said in its own brackets ("lanreotide (PD 2y), then everolimus") was the
-            # drug's before it; one said before the list ("progressed on X (14 mo) then Y") is shared
-            own_before = (
-                after_then
-                and not any(sp.kind in ("therapy", "therapy_class") for sp in self.lex.find(tokens(prev)))
-                and bool([o for o in self._outcomes(prev) if o[0] != "ongoing"])
-            )
             listed = (
                 not own_before
                 and _only_drugs(clause, drugs)
                 and not self.future.search(clause)
                 and not _ARROW.match(clause.strip())  # "(2021 -> PD 2022) -> everolimus": the next line, not a list
                 and (
-                    [o for o in self._outcomes(prev) if o[0] != "ongoing"]
+                    prev_said
                     or [(t.outcome, 0) for t in case.treatments[-1:] if _LIST_ITEM.match(prev) and t.outcome in FAILED]
                 )
             )
