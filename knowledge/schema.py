@@ -479,6 +479,7 @@ class Lab(Strict):
 class UrgentFinding(Strict):
     id: str
     labs: list[str] = []  # lab ids whose value outside its range is this finding
+    quotes: list[str] = []  # lab ids whose value outside its range is quoted when it is raised, never raising it
     side: Literal["low", "high"] | None = None  # only a value on this side of the range ("BM 27.4" is no hypo)
     all_of: list[list[Terms]] = []  # or: every group of one entry has a term in the post
     when: dict[str, Any] | None = None  # only where these plan facts hold
@@ -523,7 +524,9 @@ class UrgentFile(Strict):
     @model_validator(mode="after")
     def _links(self) -> UrgentFile:
         labs = {lab.id for lab in self.labs}
-        bad = [f"findings.{f.id}.labs: unknown lab {x!r}" for f in self.findings for x in f.labs if x not in labs]
+        bad = [
+            f"findings.{f.id}: unknown lab {x!r}" for f in self.findings for x in f.labs + f.quotes if x not in labs
+        ]
         if bad:
             raise ValueError("; ".join(bad))
         return self

@@ -64,3 +64,17 @@ def test_the_main_plan_message_is_short(engine):
     and 90% are under 2,500 (benchmarks/plan_length.py prints the figures)."""
     n = sorted(visible_chars(to_blocks(engine.ask(t, intent="treatment_plan").answer)) for t in POSTS)
     assert statistics.median(n) <= 1200 and n[int(0.9 * (len(n) - 1))] < 2500, (statistics.median(n), n[-40:])
+
+
+def test_an_abnormal_lab_no_finding_takes_is_flagged_and_one_a_finding_quotes_is_shown(engine):
+    """A value outside its range that no finding is raised by (a low white count) stays "Not read, check";
+    a low calcium is its own act-first line; a bilirubin and white count beside cholangitis are quoted in
+    its line, not lost because the jaundice finding gives way to it."""
+    a = engine.ask("58F 3 cm tail PNET G1, no mets. Ca 1.6, WCC 2.1. Plan?", intent="treatment_plan").answer
+    texts = [w.text for w in a.warnings]
+    assert any(t.startswith("Act first: Ca 1.6: a low calcium") for t in texts), texts
+    assert any(t.startswith("Not read, check") and "WCC 2.1" in t for t in texts), texts
+    post = "66M painless jaundice, rigors, T 39.4, bili 212, WCC 19. 3.8 cm head PNET G2, no mets. Whipple ok?"
+    texts = [w.text for w in engine.ask(post, intent="treatment_plan").answer.warnings]
+    line = next(t for t in texts if "biliary decompression" in t)
+    assert "bili 212" in line and "WCC 19" in line, line

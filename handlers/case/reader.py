@@ -433,9 +433,12 @@ class CaseParser:
                 {(lab, side) for lab in f.labs for side in ([f.side] if f.side else ["low", "high"])},
                 [[terms_pattern(group) for group in entry] for entry in f.all_of],
                 terms_pattern(f.unless_before) if f.unless_before else None,
+                {(lab, "low") for lab in f.quotes} | {(lab, "high") for lab in f.quotes},
             )
             for f in u.findings
         ]
+        # (lab, side) pairs that some finding raises: an abnormal value of any other stays "not read, check"
+        self.lab_sides = {x for _fid, labs, *_rest in self.findings for x in labs}
 
     def parse(self, text: str) -> Case:
         folded = _OUTCOME_IN_BRACKETS.sub(r" \1 ", _AGE_SEX.sub(" ", _ROLE.sub(" nurse ", fold(text))))
@@ -623,16 +626,16 @@ class CaseParser:
                 if not r.low <= value <= r.high:
                     before = text[max(0, m.start() - _TEST_CONTEXT) : m.start()]
                     abnormal.setdefault((lab, side), []).append((_clause_at(clauses, m.start()), before))
-                    used.append(m.span())  # a value in range stays "not read": the board sees it
-        for fid, labs, entries, unless in self.findings:
-            words = list(
-                dict.fromkeys(
-                    w
-                    for x in sorted(labs)
-                    for w, before in abnormal.get(x, [])
-                    if unless is None or not unless.search(before)
-                )
-            )[:4]
+                    if (lab, side) in self.lab_sides:  # a value in range, or one no finding takes, stays "not read"
+                        used.append(m.span())
+
+        def lab_words(pairs: set[tuple[str, str]], unless: re.Pattern[str] | None) -> list[str]:
+            return [
+                w for x in sorted(pairs) for w, before in abnormal.get(x, []) if unless is None or not unless.search(before)
+            ]
+
+        for fid, labs, entries, unless, quotes in self.findings:
+            words = list(dict.fromkeys(lab_words(labs, unless)))[:4]
             for groups in entries:  # its words are read even where a lab value already raised it
                 if not all(p.search(text) for p in groups):
                     continue
@@ -658,7 +661,8 @@ class CaseParser:
                             )
                         )[:4]
                     )
-            if words:
+            if words:  # a lab it quotes (never raised by alone) is shown beside the words that raised it
+                words = list(dict.fromkeys(words + lab_words(quotes, unless)))[:5]
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
 
     def _dominant(self, text: str, case: Case) -> bool:
