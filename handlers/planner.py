@@ -658,7 +658,10 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
             continue  # "resection of the primary" beside the operation that does it: one step, not two
         text = planner.short_text(s) + (f" (if {where})" if where else "")
         keeps = any(planner.acts[a].continues for a in s.acts)  # the line kept needs no reason for the order
-        why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE and not keeps else None
+        # the order's reason names the option it puts first: shown only beside that option, never beside
+        # another that leads because the first is held back ("after CAPTEM" holds back streptozocin + 5-FU)
+        leads = seq is not None and s.step.therapy == next((o for o in seq.order if o != "continue_current"), None)
+        why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE and not keeps and leads else None
         out.append(Item(text=text, sources=list(s.sources), detail=why))
     for label in branches:
         kept = groups[label]

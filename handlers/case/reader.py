@@ -302,6 +302,8 @@ _SWITCHED = re.compile(
 _WISH = re.compile(
     r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$"
     r"|\b(?:should|shall|can|could|would)\s+(?:we|i|you|they)\s+(?:add|start|try|use|give|switch\s+to)\s+(?:\w+\s+)?$"
+    r"|\b(?:wants?|wanting|going|plans?|planning|intends?|hoping|hope)\s+to\s+(?:start|begin|give|try|put|switch)"
+    r"\s+(?:(?:him|her|them|me|my\s+\w+|the\s+patient|pt)\s+)?(?:on(?:to)?\s+|with\s+|to\s+)?(?:\w+\s+)?$"
 )  # "should we add everolimus to keep it stable?" asks; it does not say she is on it
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
 _PROPOSES = re.compile(r"\s*(?:we\s+are\s+|we're\s+)?(?:planning|proposing|proposal:?|plan\s+is|referred\s+for|listed\s+for|booked\s+for)\b")
@@ -1133,7 +1135,10 @@ class CaseParser:
             elif strong and open_:
                 m = next(p.search(clause) for n, p in self.outcomes if n == strong[0])
                 if m is not None and not _negated(clause, m.start(), m.end()):
-                    open_[-1].outcome = min(strong, key=self.outcome_rank.__getitem__)
+                    # "(PD at 9 mo + pneumonitis)": the tumour progressed on it; the toxicity is its history
+                    open_[-1].outcome = (
+                        "progressed" if "progressed" in strong else min(strong, key=self.outcome_rank.__getitem__)
+                    )
             return
         starts = [_locate(clause, d.tokens)[0] for d in drugs]
         prev_said = [o for o in self._outcomes(prev) if o[0] != "ongoing"]  # what the clause before says happened
