@@ -300,6 +300,7 @@ class Router:
             intent in ("therapy", "imaging", "metastasis_rate", "metastatic_sites", "primary_site_pattern")
             and "interval" in aspects
             and max(scores["surveillance"], scores["imaging"]) >= self.min_score
+            and not (intent == "therapy" and "dose" in aspects)  # "lanreotide's dose and interval": its schedule
         ):
             # "scan schedule after a Whipple", "how often should metastatic PNETs be imaged": when to follow up,
             # not the operation, the scan or how often the tumour spreads

@@ -250,3 +250,9 @@ def test_everyday_words_do_not_send_a_covered_question_away(engine, text):
 )
 def test_a_switch_makes_the_new_line_current_unless_its_own_outcome_follows(engine, text, want):
     assert [(t.drug, t.outcome) for t in engine.read(text).case.treatments] == want
+
+
+def test_a_drugs_dose_and_interval_is_its_schedule_not_follow_up(engine):
+    """Round 27 #30: "what dose and interval of lanreotide" leads with the dose, not surveillance intervals."""
+    a = engine.ask("Quick q: what dose and interval of lanreotide for antiproliferative use in GEP-NET?").answer
+    assert a.title.startswith("Lanreotide") and "120 mg every 4 weeks" in a.summary, (a.title, a.summary)

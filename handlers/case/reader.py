@@ -344,6 +344,8 @@ _MARKER_RISE = re.compile(
     r"|\b(?:doubl(?:ed|ing)|rising|increasing)\s+(?:cga|chromogranin|markers?|gastrin)\b"
 )
 _TEST_CONTEXT = 60  # characters before a lab value searched for the test it came from (urgent.yaml unless_before)
+# "everolimus on progression", "PRRT if it progresses": a line proposed for later, and no growth now
+_ON_PROGRESSION = re.compile(r"\s*\b(?:on|at|upon|if|when)\s+(?:further\s+|it\s+|there\s+is\s+)?(?:progression|progresses|pd)\b")
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|" + _ARROW.pattern)  # between two clauses: the next line of a sequence, not a list item
 _METASTASIS_WORD = re.compile(r"\bmet(?:s|astas[ie]s|astatic)?\b|\bdeposits?\b")
@@ -942,7 +944,7 @@ class CaseParser:
         self._splenic(clause, case)
         self._fitness(clause, case)
         if not hedged:  # "2 new liver lesions, ?mets vs FNH" is neither progression nor recurrence yet
-            self._progression(clause, case)
+            self._progression(clause, case, prev if after_then else "")
         self._treatments(clause, spans, case, prev, nxt, after_then)
         self._history(clause, case, prev, hedged)
         self._anatomy(clause, case)
@@ -1083,10 +1085,14 @@ class CaseParser:
             case.fit_for_surgery = True
             case.evidence["fit_for_surgery"] = m.group(0)
 
-    def _progression(self, clause: str, case: Case) -> None:
+    def _progression(self, clause: str, case: Case, before: str = "") -> None:
+        """Growth said of the tumour now. `before`: the clause a "then" continues ("suggests X first, then Y
+        on progression" proposes; it reports no growth)."""
         clause = _PD_OPERATION.sub(lambda o: " " * len(o.group(0)), clause)
         # "CgA doubled since last visit": a marker's rise, not the tumour's growth on imaging
         clause = _MARKER_RISE.sub(lambda o: " " * len(o.group(0)), clause)
+        if self.future.search(before + " " + clause):  # "then everolimus on progression": for later, no growth now
+            clause = _ON_PROGRESSION.sub(lambda o: " " * len(o.group(0)), clause)
         m = _PROGRESS.search(clause)
         if not m or _negated(clause, m.start(), m.end()) or _STABLE.search(clause):
             if (m is None or _negated(clause, m.start(), m.end())) and (
@@ -1170,6 +1176,8 @@ class CaseParser:
                 and not _COURSE.search(clause)
             ) or _WISH.search(clause[:start]):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
+            if _ON_PROGRESSION.match(clause[end:]) and self.future.search(prev + " " + clause[:start]):
+                continue  # "suggests lanreotide first then everolimus on progression": a line proposed for later
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
             said = (
                 [o for o in own if o[0] != "ongoing"]
