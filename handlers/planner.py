@@ -748,6 +748,8 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             out.append(Item(text=f"{name}: {toxic.event} on it now: {u.line}. Sources silent: {u.silent}"))
             continue
         steps = [s for s in lay.draft.steps if acts & (s.acts | s.options)]
+        if acts & set(lay.draft.facts["current"]):  # "booked for PRRT cycle 2 - ok?": the step that keeps the line
+            steps = [s for s in lay.draft.steps if any(planner.acts[a].continues for a in s.acts)] or steps
         if steps:
             s = steps[0]
             where = planner.cond_label(s.cond)

@@ -187,7 +187,8 @@ _PRE_NEG = re.compile(
     r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0)\b"
 )  # "no sorry, ~6 L/day" corrects a figure; it negates nothing
 _POST_NEG = re.compile(
-    r"\b(?:negative|neg|ok|okay|ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
+    r"\b(?:negative|neg|ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
+    r"|(?<![-–]\s)\b(?:ok|okay)\b(?!\s+(?:to|for)\b)"  # "liver ok" negates; "cycle 2 next week - ok to proceed?" asks
     r"|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:started|given|begun|commenced)\b"  # "diazoxide not started yet"
 )
 _MET_CONTEXT = re.compile(
@@ -330,6 +331,7 @@ _COURSE = re.compile(
     r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle"
     # "booked for the 4th cycle": an earlier cycle was given, so the course is under way
     r"|\b(?:[2-9]|2nd|3rd|[4-9]th|second|third|fourth|fifth|sixth)\s+(?:cycle|dose|infusion)\b"
+    r"|\b(?:cycle|c|dose|infusion)\s*#?\s*[2-9]\b(?!\s*(?:cm|mm|%|mg|g\b))"  # "booked for PRRT cycle 2"
 )
 # A clause that is only an item of a list of drugs ("everolimus", "and sunitinib"): it shares the outcome
 # said of the list before it.
