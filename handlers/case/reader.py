@@ -187,7 +187,8 @@ _PRE_NEG = re.compile(
     r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0)\b"
 )  # "no sorry, ~6 L/day" corrects a figure; it negates nothing
 _POST_NEG = re.compile(
-    r"\b(?:negative|neg|ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
+    r"(?<!sstr[-\s])(?<!fdg[-\s])(?<!dotatate[-\s])(?<!receptor[-\s])(?<!octreoscan[-\s])\b(?:negative|neg)\b"  # not "lesions SSTR-negative"
+    r"|\b(?:ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
     r"|(?<![-–]\s)\b(?:ok|okay)\b(?!\s+(?:to|for)\b)"  # "liver ok" negates; "cycle 2 next week - ok to proceed?" asks
     r"|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:started|given|begun|commenced)\b"  # "diazoxide not started yet"
 )
@@ -443,8 +444,6 @@ class CaseParser:
             )
             for f in u.findings
         ]
-        # (lab, side) pairs that some finding raises: an abnormal value of any other stays "not read, check"
-        self.lab_sides = {x for _fid, labs, *_rest in self.findings for x in labs}
 
     def parse(self, text: str) -> Case:
         folded = _OUTCOME_IN_BRACKETS.sub(r" \1 ", _AGE_SEX.sub(" ", _ROLE.sub(" nurse ", fold(text))))
@@ -477,6 +476,8 @@ class CaseParser:
                     "no " + text_
                 )  # "no evidence of hepatic, osseous or pulmonary disease": the list shares the "no"
             gap = folded[clauses[i - 1].start + len(prev) : clause.start] if i else ""
+            if clause.question and _only_drugs(text_, self._drugs(self.lex.find(tokens(text_)))):
+                continue  # "Next line? PRRT?": a drug asked about, not a line given
             self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)))
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
             if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
@@ -620,8 +621,9 @@ class CaseParser:
 
     def _urgent(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
         """Labs outside their flagging range and the findings of knowledge/data/urgent.yaml."""
-        # (lab, "low" or "high") -> the clauses it was read from, each with the words said just before it
-        abnormal: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # (lab, "low" or "high") -> the clauses it was read from, each with the words said just before it and
+        # the value's span (read only where a finding shows it: a value no finding takes stays "not read")
+        abnormal: dict[tuple[str, str], list[tuple[str, str, tuple[int, int]]]] = {}
         # "calcium came back at 3.3": the words between a lab and its value, blanked to keep offsets
         text = _LAB_LINK.sub(lambda x: " " * len(x.group(0)), text)
         for lab, pattern, ranges in self.labs:
@@ -631,17 +633,20 @@ class CaseParser:
                 side = "low" if value < r.low else "high"
                 if not r.low <= value <= r.high:
                     before = text[max(0, m.start() - _TEST_CONTEXT) : m.start()]
-                    abnormal.setdefault((lab, side), []).append((_clause_at(clauses, m.start()), before))
-                    if (lab, side) in self.lab_sides:  # a value in range, or one no finding takes, stays "not read"
-                        used.append(m.span())
+                    abnormal.setdefault((lab, side), []).append((_clause_at(clauses, m.start()), before, m.span()))
 
         def lab_words(pairs: set[tuple[str, str]], unless: re.Pattern[str] | None) -> list[str]:
-            return [
-                w for x in sorted(pairs) for w, before in abnormal.get(x, []) if unless is None or not unless.search(before)
+            shown = [
+                (w, span)
+                for x in sorted(pairs)
+                for w, before, span in abnormal.get(x, [])
+                if unless is None or not unless.search(before)
             ]
+            used.extend(span for _, span in shown)
+            return [w for w, _ in shown]
 
         for fid, labs, entries, unless, quotes in self.findings:
-            words = list(dict.fromkeys(lab_words(labs, unless)))[:4]
+            words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
             for groups in entries:  # its words are read even where a lab value already raised it
                 if not all(p.search(text) for p in groups):
                     continue
@@ -1106,6 +1111,10 @@ class CaseParser:
         if _RAPID.search(clause):
             case.rapid_progression = True
 
+    @staticmethod
+    def _drugs(spans: list[Span]) -> list[Span]:
+        return [s for s in spans if s.kind in ("therapy", "therapy_class") or (s.kind == "oos" and s.id == "other drugs")]
+
     def _outcomes(self, clause: str) -> list[tuple[str, int]]:
         return [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
 
@@ -1117,9 +1126,7 @@ class CaseParser:
         treatment named before it; a drug added with "and then on" shares the failure said before it
         ("progressed on octreotide and then on CAPTEM"). A drug after "then" is the next line: it does not
         share the outcome said of the one before ("lanreotide (PD 2y), then everolimus (stopped ...)")."""
-        drugs = [
-            s for s in spans if s.kind in ("therapy", "therapy_class") or (s.kind == "oos" and s.id == "other drugs")
-        ]
+        drugs = self._drugs(spans)
         outcomes = [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
         if _SHARED_VERB.match(clause) and _TRAILING_AND.search(prev) and all(o == "ongoing" for o, _ in outcomes):
             outcomes = [
