@@ -820,7 +820,11 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
             text += f" Sources silent: {rule.silent}."
         out.append(Warn(severity=rule.severity, text=text, sources=list(rule.sources)))
     for t in (t for t in case.toxicities if t.current):
-        drug = t.drug.replace("_", " ") if t.drug else "the current treatment"
+        drug = (
+            (k.planner.acts[t.drug].label if t.drug in k.planner.acts else t.drug.replace("_", " "))
+            if t.drug
+            else "the current treatment"
+        )
         out.append(
             Warn(
                 # a grade 1-2 toxicity is acted on now, but is no emergency; grade 3-4, or no grade said, is critical

@@ -729,7 +729,32 @@ class CaseParser:
             for t in sorted(treated, key=lambda t: (t.drug in self.ssa_drugs, t.outcome not in CURRENT))
             if t.outcome in CURRENT or t.outcome == "stopped_toxicity"
         ]
-        graded_now = [m for m in matches if not self._past_toxicity(text, m)]
+
+        def drug_of(m: re.Match[str]) -> str | None:
+            said_before = re.split(r"[.;\n]", text[: m.start()])[-1]
+            sentence = said_before + re.split(r"[.;\n]", text[m.end() :])[0]
+            drugs = [t.drug for t in treated if t.drug.replace("_", " ") in sentence]
+            # "everolimus 2021-23 (PD), sunitinib 2023-24 (stopped for G3 hypertension)": the drug named last
+            # before the toxicity is its drug
+            drugs.sort(key=lambda d: -said_before.rfind(d.replace("_", " ")))
+            if not drugs:  # the drug the patient is on, else the last one not progressed on, else the last one
+                drugs = (
+                    [t.drug for t in treated if t.outcome in CURRENT][:1]
+                    or [t.drug for t in treated if t.outcome != "progressed"][-1:]
+                    or [t.drug for t in treated][-1:]
+                )
+            return drugs[0] if drugs else None
+
+        now_on = {t.drug for t in treated if t.outcome in CURRENT and t.drug not in self.ssa_drugs}
+
+        def past(m: re.Match[str]) -> bool:
+            """Said as history, or of a drug stopped while another line is given now ("sunitinib (stopped for G3
+            hypertension), now streptozocin/5-FU": the toxicity is the earlier line's, not the event now)."""
+            drug = drug_of(m)
+            stopped = any(t.drug == drug and t.outcome in FAILED for t in case.treatments)
+            return self._past_toxicity(text, m) or (stopped and bool(now_on - {drug}))
+
+        graded_now = [m for m in matches if not past(m)]
         if not graded_now and current and current[0] not in self.ssa_drugs:
             # no grade said: an event reported while on a drug is a possible toxicity; not of an SSA given alone,
             # the background line, where the event is the disease's or a comorbidity's (its urgent line still shows)
@@ -747,20 +772,9 @@ class CaseParser:
                 case.toxicities.append(Toxicity(event=f"possible toxicity ({words})", drug=current[0]))
                 used.extend((c.start, c.start + len(c.text)) for c in events)
         for m in matches:
-            sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
-            drugs = [t.drug for t in treated if t.drug.replace("_", " ") in sentence]
-            if not drugs:  # the drug the patient is on, else the last one not progressed on, else the last one
-                drugs = (
-                    [t.drug for t in treated if t.outcome in CURRENT][:1]
-                    or [t.drug for t in treated if t.outcome != "progressed"][-1:]
-                    or [t.drug for t in treated][-1:]
-                )
             grade = next(g for g in m.groups() if g.isdigit())
-            past = self._past_toxicity(text, m)
             event = " ".join(m.group(0).split())
-            case.toxicities.append(
-                Toxicity(event=event, grade=int(grade), drug=drugs[0] if drugs else None, current=not past)
-            )
+            case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=drug_of(m), current=not past(m)))
             used.append(m.span())
 
     @staticmethod
@@ -1194,8 +1208,11 @@ class CaseParser:
                 or [o for o in outcomes if o[0] != "ongoing"]
                 or outcomes  # "on X" only when nothing stronger is said
             )
+            # "sunitinib 2023-24 (stopped for G3 hypertension)": its own outcome follows in the next clause
+            own_after = not self._drugs(self.lex.find(tokens(nxt))) and any(o != "ongoing" for o, _ in self._outcomes(nxt))
             listed = (
                 not own_before
+                and not own_after
                 and _only_drugs(clause, drugs)
                 and not self.future.search(clause)
                 and not _ARROW.match(clause.strip())  # "(2021 -> PD 2022) -> everolimus": the next line, not a list
