@@ -571,7 +571,7 @@ class CaseParser:
             case.diagnosis_pending = False  # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed
         self._urgent(folded, clauses, case, used)
         self._fdg(folded, clauses, case, used)
-        self._toxicities(folded, case, used)
+        self._toxicities(folded, case, used, text)
         if (span := _first_affirmed(self.several, clauses)) is not None:
             case.multiple_lesions = True
             self._dominant(folded, case)
@@ -707,9 +707,10 @@ class CaseParser:
                 used.append(span)
                 return
 
-    def _toxicities(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
+    def _toxicities(self, text: str, case: Case, used: list[tuple[int, int]], original: str) -> None:
         """ "Grade 3 pneumonitis on everolimus": a toxicity of a named drug (the one named beside it, or the
-        only drug of the case), with its CTCAE grade; never the tumour's grade."""
+        only drug of the case), with its CTCAE grade; never the tumour's grade. An event with no grade is
+        quoted from the `original` post."""
         matches = [m for m in _TOXICITY[0].finditer(text) if self.toxicity.search(m.group(2))]
         matches += [
             m
@@ -768,7 +769,7 @@ class CaseParser:
                 and not any(s < c.start + len(c.text) and c.start < e for s, e in graded)
             ]
             if events:
-                words = "; ".join(" ".join(c.text.split()) for c in events[:4])
+                words = "; ".join(unfold(original, " ".join(c.text.split())) for c in events[:4])
                 case.toxicities.append(Toxicity(event=f"possible toxicity ({words})", drug=current[0]))
                 used.extend((c.start, c.start + len(c.text)) for c in events)
         for m in matches:
