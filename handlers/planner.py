@@ -281,8 +281,8 @@ class Planner:
             if hit == TRUE and rule.steps:
                 d.held_back += [(ex.why, self.step_label(step)) for step in rule.steps]
             cond = and_(cond, d.logic.negate(hit))
-            if not cond:
-                return
+        if not cond:  # every exclusion that holds is a reason shown, not only the first
+            return
         first = True  # no earlier step of this rule is in the plan: an "Or" step is then not an alternative
         for step in rule.steps:
             acts = self.expand(step.acts)
@@ -784,8 +784,8 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             first = forbidden.text.split(". ")[0]  # the warning's first sentence says why
             out.append(Item(text=f"{name}: not offered here: {first}", sources=list(forbidden.sources)))
             continue
-        if held:
-            out.append(Item(text=f"{name}: not offered here: {held[0]}"))
+        if held:  # every reason that holds ("14 bilobar lesions" and "6.2 cm"), not only the first
+            out.append(Item(text=f"{name}: not offered here: {'; and '.join(dict.fromkeys(held))}"))
         elif gates := [
             g for a in q.acts if a in planner.therapies for g in (planner.therapies[a].requires or [])
         ]:  # "is she a PRRT candidate?" with no receptor result: the option's own gate, from the sources

@@ -813,11 +813,14 @@ class CaseParser:
             if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
                 continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
             met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment|\bseg\b", after)
-            met_before = re.search(
-                r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|lesions)\b|\bseg(?:ment)?\s*\d", before
-            )
+            met_words = r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|lesions)\b|\bseg(?:ment)?\s*\d"
+            met_before = re.search(met_words, before)
             primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
-            if (met_after or met_before) and not re.search(primary_words, before + after):
+            # the words nearest the size say what it measures ("PNET liver mets: 14 lesions, biggest 6.2 cm")
+            primary_nearer = _distance(primary_words, before, after) <= _distance(
+                met_words + r"|liver|hepatic|met|node|bone|lung|segment|\bseg\b", before, after
+            )
+            if (met_after or met_before) and not primary_nearer:
                 if re.search(r"liver|hepatic|\bseg|\blobes?\b|bilobar", before + after):
                     case.liver_lesion_cm = max(_cm(m), case.liver_lesion_cm or 0)
                     used.append(m.span())
@@ -1460,6 +1463,13 @@ def _ignored(clauses: list[_Clause], used: list[tuple[int, int]]) -> list[str]:
             continue
         out.append(" ".join(c.text.split())[:80])
     return out
+
+
+def _distance(pattern: str, before: str, after: str) -> int:
+    """How far the nearest match of `pattern` is from a value said between `before` and `after`."""
+    back = [len(before) - m.end() for m in re.finditer(pattern, before)]
+    ahead = [m.start() for m in re.finditer(pattern, after)]
+    return min(back + ahead, default=10**6)
 
 
 def _only_drugs(clause: str, drugs: list[Span]) -> bool:
