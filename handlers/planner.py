@@ -580,6 +580,10 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         summary += f" First: settle what the plan turns on (if {steps[0].text[3:].split(': ')[0]})."
     elif first is not None:
         summary += f" First: {_lower_first(first)}."
+    reason = _order_reason(d)
+    if d.facts["progression"] is True and reason and first is not None and not steps[0].detail:
+        # "progressed on lanreotide, what next?" with receptor imaging first: the next line is said up front
+        summary += f" Next line: {_lower_first(reason)}."
     a = answer.new("treatment_plan", f"Plan: {desc}", summary)
     cautions = plan_warnings(d, planner)
     critical = [w for w in cautions if w.severity == "critical" and not w.text.startswith("If ")]
@@ -633,7 +637,7 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     progressing, the branches without surgery come first. The first systemic step carries the reason for the
     order of systemic therapy."""
     d = lay.draft
-    seq, facts = d.sequence, d.facts
+    facts = d.facts
     paused = _paused(facts, planner)
     first_systemic = next((s for s in d.steps if s.step.phase == "systemic"), None)
     groups: dict[str, list[tuple[DraftStep, str | None]]] = {}
@@ -658,10 +662,7 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
             continue  # "resection of the primary" beside the operation that does it: one step, not two
         text = planner.short_text(s) + (f" (if {where})" if where else "")
         keeps = any(planner.acts[a].continues for a in s.acts)  # the line kept needs no reason for the order
-        # the order's reason names the option it puts first: shown only beside that option, never beside
-        # another that leads because the first is held back ("after CAPTEM" holds back streptozocin + 5-FU)
-        leads = seq is not None and s.step.therapy == next((o for o in seq.order if o != "continue_current"), None)
-        why = seq.why if seq is not None and s is first_systemic and s.cond == TRUE and not keeps and leads else None
+        why = _order_reason(d) if s is first_systemic and s.cond == TRUE and not keeps else None
         out.append(Item(text=text, sources=list(s.sources), detail=why))
     for label in branches:
         kept = groups[label]
@@ -693,6 +694,16 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
 
 
 _PAUSED = {"systemic", "liver_directed"}  # what waits while a toxicity of the current drug settles
+
+
+def _order_reason(d: Draft) -> str | None:
+    """The reason for the order of systemic therapy, where the option it puts first leads the plan's systemic
+    steps; never beside another option that leads because the first is held back ("after CAPTEM" holds back
+    streptozocin + 5-FU)."""
+    seq = d.sequence
+    first = next((s for s in d.steps if s.step.phase == "systemic"), None)
+    lead = next((o for o in seq.order if o != "continue_current"), None) if seq is not None else None
+    return seq.why if seq is not None and first is not None and first.step.therapy == lead else None
 
 
 def _paused(facts: dict[str, Any], planner: Planner) -> bool:

@@ -168,7 +168,7 @@ def test_unknown_fitness_and_grade_are_asked(engine):
 @pytest.mark.parametrize(
     ("history", "step", "stale"),
     [
-        ("progressed on lanreotide and then on everolimus", "1. PRRT with Lu-177 dotatate", "Or, on progression"),
+        ("progressed on lanreotide and then on everolimus", "1. PRRT with lutetium-177 dotatate", "Or, on progression"),
         ("could not tolerate lanreotide", "1. Octreotide LAR", "Or: octreotide"),
     ],
 )
