@@ -297,7 +297,10 @@ class Router:
         if intent == "treatment_plan" and case.details() >= 2 or context:
             silent = []  # a described case is planned; "stage IV" in a post is not a question about TNM
         if (
-            intent in ("therapy", "imaging", "metastasis_rate", "metastatic_sites", "primary_site_pattern")
+            (
+                intent in ("therapy", "imaging", "metastasis_rate", "metastatic_sites", "primary_site_pattern")
+                or (intent == "treatment_plan" and case.details() == 0)  # "after his operation, how often scans?"
+            )
             and "interval" in aspects
             and max(scores["surveillance"], scores["imaging"]) >= self.min_score
             and not (intent == "therapy" and "dose" in aspects)  # "lanreotide's dose and interval": its schedule
