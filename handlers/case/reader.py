@@ -102,6 +102,8 @@ _SSTR_POS = re.compile(
     r"(?<!possible\s)(?<!possible\sbone\s)(?:mets?|metastas[ie]s|deposits?|lesions?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|ga-?pet|octreoscan|sstr)|"
     r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
     r"|\b(?:says|shows|showed|confirms|confirmed|c/w|consistent\s+with|in\s+keeping\s+with)\s+(?:an?\s+)?(?:p?net|neuroendocrine)\b"
+    # "Ga68: 1.8cm lesion in pancreatic head": the scan shows the tumour
+    r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?(?:\w+\s+)?(?:lesion|mass|tumou?r|primary)"
 )
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
 _RESECT_NO = re.compile(
@@ -349,6 +351,8 @@ _MARKER_RISE = re.compile(
 _TEST_CONTEXT = 60  # characters before a lab value searched for the test it came from (urgent.yaml unless_before)
 # "everolimus on progression", "PRRT if it progresses": a line proposed for later, and no growth now
 _ON_PROGRESSION = re.compile(r"\s*\b(?:on|at|upon|if|when)\s+(?:further\s+|it\s+|there\s+is\s+)?(?:progression|progresses|pd)\b")
+_SUPPOSED = re.compile(r"\b(?:if|were|what\s+if|suppose|assuming)\b")
+_WAS_ON = re.compile(r"\b(?:was|were|had\s+been|used\s+to\s+be|previously)\s+on\s+(?:\w+\s+)?$")
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|" + _ARROW.pattern)  # between two clauses: the next line of a sequence, not a list item
 _METASTASIS_WORD = re.compile(r"\bmet(?:s|astas[ie]s|astatic)?\b|\bdeposits?\b")
@@ -572,7 +576,7 @@ class CaseParser:
         self._urgent(folded, clauses, case, used)
         self._fdg(folded, clauses, case, used)
         self._toxicities(folded, case, used, text)
-        if (span := _first_affirmed(self.several, clauses)) is not None:
+        if (span := self._several_pancreatic(clauses)) is not None:
             case.multiple_lesions = True
             self._dominant(folded, case)
             if case.subtype is None and re.search(r"\bnf|non[- ]?functioning", folded[span[0] : span[1]]):
@@ -675,6 +679,17 @@ class CaseParser:
             if words:  # a lab it quotes (never raised by alone) is shown beside the words that raised it
                 words = list(dict.fromkeys(words + lab_words(quotes, unless)))[:5]
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
+
+    def _several_pancreatic(self, clauses: list[_Clause]) -> tuple[int, int] | None:
+        """Several pancreatic tumours named: not lesions said of the liver just before ("PD on everolimus (liver
+        only, 5-6 lesions)")."""
+        for i, c in enumerate(clauses):
+            for m in self.several.finditer(c.text):
+                own = c.text[: m.start()]
+                before = own if re.search(r"[a-z]", own) else (clauses[i - 1].text if i else "")
+                if not _negated(c.text, m.start(), m.end()) and not re.search(r"liver|hepatic|\bseg", before):
+                    return (c.start + m.start(), c.start + m.end())
+        return None
 
     def _dominant(self, text: str, case: Case) -> bool:
         """Several pancreatic tumours: the largest (the dominant one, which decides the operation) and the
@@ -965,7 +980,8 @@ class CaseParser:
         self._entities(clause, spans, case, after_mets, hedged, nxt if len(tokens(nxt)) <= 4 else "")
         self._nodes(clause, case)
         self._sstr(clause, case)
-        self._resectable(clause, case)
+        if not hedged or _SUPPOSED.search(clause):  # "... resectable?" asks; "and if unresectable?" supposes it
+            self._resectable(clause, case)
         self._splenic(clause, case)
         self._fitness(clause, case)
         if not hedged:  # "2 new liver lesions, ?mets vs FNH" is neither progression nor recurrence yet
@@ -1235,6 +1251,8 @@ class CaseParser:
                     before[-1].outcome = "progressed"
             elif not said and listed:
                 outcome = listed[0][0]  # "PD after lanreotide, everolimus, and sunitinib": the list shares it
+            elif said and _WAS_ON.search(clause[:start]) and not [o for o in said if o[0] != "ongoing"]:
+                outcome = "unknown"  # "was on lanreo before that": a line given before, not the one now
             elif said:
                 outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
             elif re.search(r"\b(?:start|begin|commence|initiate|trial\s+of)\s+(?:on\s+|with\s+)?$", clause[:start]):
