@@ -58,7 +58,7 @@ def unfold(original: str, folded: str) -> str:
         return folded
     parts = [_UNFOLD.get(t, re.escape(t)) for t in toks]
     original = unicodedata.normalize("NFKC", original)
-    m = re.search(r"[<>~≤≥+]?\s*" + r"[^a-z0-9]*?".join(parts) + r"(?:\s*[%+])?", original, re.I)
+    m = re.search(r"[<>~≤≥+]?\s*" + r"[^a-z0-9]*?".join(parts) + r"(?:\s*[%+]+)?", original, re.I)
     return m.group(0).strip() if m else folded
 
 
