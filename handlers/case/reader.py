@@ -352,6 +352,8 @@ _TEST_CONTEXT = 60  # characters before a lab value searched for the test it cam
 # "everolimus on progression", "PRRT if it progresses": a line proposed for later, and no growth now
 _ON_PROGRESSION = re.compile(r"\s*\b(?:on|at|upon|if|when)\s+(?:further\s+|it\s+|there\s+is\s+)?(?:progression|progresses|pd)\b")
 _SUPPOSED = re.compile(r"\b(?:if|were|what\s+if|suppose|assuming)\b")
+# "the side effects of everolimus", "the dose of lanreotide": a question about the drug, no line given
+_ABOUT_DRUG = re.compile(r"\b(?:side[- ]?effects?|toxicit(?:y|ies)|adverse\s+effects?|dose|dosing|evidence|data)\s+(?:of|for|with)\s+$")
 _WAS_ON = re.compile(r"\b(?:was|were|had\s+been|used\s+to\s+be|previously)\s+on\s+(?:\w+\s+)?$")
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|" + _ARROW.pattern)  # between two clauses: the next line of a sequence, not a list item
@@ -1217,7 +1219,7 @@ class CaseParser:
                 and not _HAD.search(clause[:start])
                 and all(o == "ongoing" for o, _ in outcomes)
                 and not _COURSE.search(clause)
-            ) or _WISH.search(clause[:start]):
+            ) or _WISH.search(clause[:start]) or _ABOUT_DRUG.search(clause[:start]):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
             if _ON_PROGRESSION.match(clause[end:]) and self.future.search(prev + " " + clause[:start]):
                 continue  # "suggests lanreotide first then everolimus on progression": a line proposed for later
