@@ -377,7 +377,7 @@ class Planner:
 
     def act_text(self, s: DraftStep) -> str:
         """A step by its acts' labels ("distal pancreatectomy + splenectomy"), a therapy by its short text."""
-        if s.step.therapy and not s.step.text:
+        if s.step.short or (s.step.therapy and not s.step.text):
             return self.short_text(s)
         done = " + ".join(self.acts[a].label for a in s.step.acts)
         choice = " or ".join(self.acts[a].label for a in s.step.options if a in s.options)
@@ -387,6 +387,8 @@ class Planner:
         """A step in the main message: a therapy by its qualifier, name and dose (its figures are in the
         details); any other step without its parentheses and what follows a semicolon."""
         step = s.step
+        if step.short:
+            return step.short
         if step.therapy and not step.text:
             t = self.therapies[step.therapy]
             qualifier = s.text.split(":", 1)[0] if ":" in s.text.split(",")[0] else ""
@@ -745,7 +747,7 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
     out = []
     answered: set[str] = set()  # options an earlier entry answered ("injections to stop it coming back": adjuvant)
     for q, terms in planner.asked:
-        if not terms.search(text) or answered & set(q.acts):
+        if not terms.search(text) or answered & set(q.acts) or (q.when and not lay.draft.logic.holds(q.when)):
             continue
         if not q.acts:  # a question about no option ("is that safe with her other medicines?")
             out.append(Item(text=f"{q.label}: {q.say}", sources=list(q.sources)))

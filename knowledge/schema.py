@@ -788,6 +788,7 @@ class Exclude(Conditional):
 class Step(Strict):
     phase: Phase
     text: str | None = None  # the step as shown; a therapy step without text is shown from therapies.yaml
+    short: str | None = None  # the step in the main message, where its acts' labels would mislead
     therapy: str | None = None
     qualifier: str | None = None  # said before a therapy step ("On progression", "Or")
     acts: list[str] = []  # all of these are done
@@ -874,6 +875,7 @@ class Asked(Strict):
     sources: list[str] = []  # what backs `say`, where the sources give part of it
     # an aspect the sources do not cover (vocabulary.yaml `silent`): its label and terms, answered as not covered
     silent: str | None = None
+    when: dict[str, Any] | None = None  # only where these plan facts hold
 
     @model_validator(mode="after")
     def _answerable(self) -> Asked:
@@ -881,6 +883,8 @@ class Asked(Strict):
             raise ValueError("asked: an entry needs terms, or a silent aspect whose terms it takes")
         if not self.acts and self.silent is None and not (self.say and self.label):
             raise ValueError("asked: an entry with no acts needs a label and what to say")
+        if self.when is not None:
+            _check_condition(self.when, "asked.when")
         return self
 
 

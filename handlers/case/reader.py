@@ -232,7 +232,10 @@ _HYPOTHETICAL = re.compile(
 )
 _QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b(?:test|screen)(?:ing|ed)?\s+for)\s*$")
 # "CNS:" / "CNS here" / "via the CNS line": the clinical nurse specialist writing, not the central nervous system
-_ROLE = re.compile(r"\bcns(?=\s*(?::|-\s|here\b|nurse\b|line\b|team\b|clinic\b|phone\b|message\b))|(?<=via the )cns\b")
+_ROLE = re.compile(
+    r"\bcns(?=\s*(?::|-\s|here\b|nurse\b|line\b|team\b|clinic\b|phone\b|message\b|calling\b|call\b|query\b|review\b))"
+    r"|(?<=via the )cns\b|(?<=the )cns(?=\s+(?:says|said|called|asked|rang|reports?|reviewed)\b)"
+)  # the clinical nurse specialist ("CNS calling - ..."), never the central nervous system
 # a result not back yet: "MEN1 genetics pending", "insulin/C-pep pending", "VIP level awaited"
 _PENDING_AFTER = re.compile(
     r"^[^.;,]{0,30}?\b(?:pending|awaited|outstanding|sent|requested|to\s+follow|in\s+progress|not\s+(?:yet\s+)?back|tbc)\b"
