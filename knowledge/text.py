@@ -22,8 +22,9 @@ _DOMAIN_TOKENS = [
     (re.compile(r"\b(?:lu\s*-?\s*177|177\s*-?\s*lu)\b"), "lu177"),
     (re.compile(r"\b5\s*-?\s*fu\b"), "5fu"),
     (re.compile(r"\bmen\s*-?\s*(?:1|i)\b|\bmen\s*type\s*(?:1|i)\b"), "men1"),
-    (re.compile(r"\+\s*ve\b|(?<=\w)\+(?=\s|$|[,.;)\"'])"), " positive"),  # "LN+", "+ve"; not "MRI + PET"
-    (re.compile(r"(?<![a-z0-9])-\s*ve\b|(?<=[a-z])-ve\b"), " negative"),
+    # "LN+", "+ve", "FDG +ve" (one space before the word, not two); not "MRI + PET"
+    (re.compile(r" ?\+\s*ve\b|(?<=\w)\+(?=\s|$|[,.;)\"'])"), " positive"),
+    (re.compile(r" ?(?<![a-z0-9])-\s*ve\b|(?<=[a-z])-ve\b"), " negative"),
     (re.compile(r"\bf/u\b"), "follow-up"),
     (re.compile(r"\bw/(?=\s|$)"), "with "),
     (re.compile(r"\bw/o\b"), "without"),
