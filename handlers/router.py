@@ -308,6 +308,10 @@ class Router:
             # "scan schedule after a Whipple", "how often should metastatic PNETs be imaged": when to follow up,
             # not the operation, the scan or how often the tumour spreads
             intent = "surveillance"
+        if intent in ("survival", "metastatic_sites") and "evidence" in aspects and entities.get("therapy"):
+            # "they're starting everolimus: how long does that tablet keep it under control?": the drug's
+            # progression-free survival, not survival by metastatic pattern
+            intent = "therapy"
         parts = (
             [intent] if intent in ("out_of_scope", "closest_matches") else self._parts(cleaned, intent, present, case)
         )

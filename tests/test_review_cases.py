@@ -256,3 +256,13 @@ def test_a_drugs_dose_and_interval_is_its_schedule_not_follow_up(engine):
     """Round 27 #30: "what dose and interval of lanreotide" leads with the dose, not surveillance intervals."""
     a = engine.ask("Quick q: what dose and interval of lanreotide for antiproliferative use in GEP-NET?").answer
     assert a.title.startswith("Lanreotide") and "120 mg every 4 weeks" in a.summary, (a.title, a.summary)
+
+
+def test_how_long_a_named_drug_keeps_it_under_control_is_its_progression_free_survival(engine):
+    """Round 31 #32 (major): a wife asking how long everolimus keeps it under control got survival by
+    metastatic pattern; the drug's median progression-free survival answers it."""
+    a = engine.ask(
+        "My husband has a pancreatic neuroendocrine tumour that has spread to the liver and they're starting "
+        "everolimus. How long does that tablet usually keep it under control?"
+    ).answer
+    assert a.summary.startswith("Everolimus: Median progression-free survival: 11.0 months"), a.summary

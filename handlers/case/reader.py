@@ -124,8 +124,8 @@ _SPLENIC_SPARED = re.compile(
     r"\b(?:not|no|without)\s+(?:\w+\s+)?(?:involv|encas|invad|invasion|abut|contact)|\bfree\b|\bspared\b|\bpatent\b|\bclear\b"
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
-_PROGRESS = re.compile(
-    r"progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
+_PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
+    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -318,7 +318,7 @@ _GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:if\s+so|if\s+not|when|how\s+long|for\
 _ASK_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:whether|if|how|what|when|which|why)\b")
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
-    r"|asking\s+(?:about|whether|if|for)|wonder\w*|thoughts\s+on|offered|offering|keen\s+on|wants?\s+(?:to|a|an))\b"
+    r"|asking\s+(?:about|whether|if|for|re|regarding)|wonder\w*|thoughts\s+on|offered|offering|keen\s+on|wants?\s+(?:to|a|an))\b"
     r"|\b(?:asks?|asked)\s+(?:about|whether|if|how|what|when|which|why|for)\b|\bwants?\s+to\s+know\b"
     r"|\bpropos(?:es|ed|al)\b|\brequest(?:s|ed|ing)?\b|\bsuggest(?:s|ed|ing)\b|\bothers?\s+want\b"
 )
