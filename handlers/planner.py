@@ -746,11 +746,14 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
     text = case.question or ""
     out = []
     answered: set[str] = set()  # options an earlier entry answered ("injections to stop it coming back": adjuvant)
+    said: set[str] = set()  # labels answered: two entries of one question ("is it chemo?", "need chemo?") say it once
     for q, terms in planner.asked:
         if not terms.search(text) or answered & set(q.acts) or (q.when and not lay.draft.logic.holds(q.when)):
             continue
         if not q.acts:  # a question about no option ("is that safe with her other medicines?")
-            out.append(Item(text=f"{q.label}: {q.say}", sources=list(q.sources)))
+            if q.label not in said:
+                said.add(q.label or "")
+                out.append(Item(text=f"{q.label}: {q.say}", sources=list(q.sources)))
             continue
         acts = set(q.acts)
         answered |= acts
@@ -762,7 +765,8 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             continue
         steps = [s for s in lay.draft.steps if acts & (s.acts | s.options)]
         if acts & set(lay.draft.facts["current"]):  # "booked for PRRT cycle 2 - ok?": the step that keeps the line
-            steps = [s for s in lay.draft.steps if any(planner.acts[a].continues for a in s.acts)] or steps
+            keep = [s for s in lay.draft.steps if any(planner.acts[a].continues for a in s.acts)]
+            steps = [s for s in keep if "continue_current" in s.acts or acts & s.acts] or keep[:1] or steps
         if steps:
             s = steps[0]
             where = planner.cond_label(s.cond)

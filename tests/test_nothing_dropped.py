@@ -78,3 +78,48 @@ def test_an_abnormal_lab_no_finding_takes_is_flagged_and_one_a_finding_quotes_is
     texts = [w.text for w in engine.ask(post, intent="treatment_plan").answer.warnings]
     line = next(t for t in texts if "biliary decompression" in t)
     assert "bili 212" in line and "WCC 19" in line, line
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        (
+            "62F, treated for breast ca 2 years ago. Incidental 1.8 cm NF-PNET pancreatic tail, no mets.",
+            "hypocalcaemia",
+        ),
+        (
+            "48F, 72h fast positive at 14h (glc 2.1, insulin 12, C-pep raised). 1.6cm lesion pancreatic tail on EUS. "
+            "Still awaiting DOTATATE.",
+            "hypoglycaemia_refractory",
+        ),
+    ],
+)
+def test_words_that_only_look_like_a_finding_raise_none(engine, text, absent):
+    """Code review of session 6: 'breast ca 2 years ago' is no calcium; a diagnostic fast's glucose is no
+    hypoglycaemia now."""
+    assert absent not in {f.id for f in engine.read(text).case.urgent}
+
+
+def test_readings_the_code_review_found_wrong(engine):
+    """Code review of session 6: a list's last drug keeps the outcome said after it; a dash before 'ok' still
+    negates; a cervical vertebra is no PRRT cycle; a photopenic lesion is not receptor-positive."""
+    c = engine.read(
+        "Met NF-PNET G2 liver mets, SSTR negative. PD on lanreotide, everolimus, sunitinib, progressed on each."
+    ).case
+    assert [(t.drug, t.outcome) for t in c.treatments] == [
+        ("lanreotide", "progressed"),
+        ("everolimus", "progressed"),
+        ("sunitinib", "progressed"),
+    ]
+    assert (
+        "lung"
+        not in engine.read("NF-PNET tail 2cm G1, liver mets. Staging: lungs - ok; nodes - ok. Plan?").case.metastases
+    )
+    c = engine.read(
+        "NF-PNET G2 liver mets, PD on lanreotide. Booked for PRRT to treat the C5 and T9 deposits, agree?"
+    ).case
+    assert [t.drug for t in c.treatments] == ["lanreotide"]
+    c = engine.read(
+        "54F, insulinoma suspected, 72h fast positive. Ga68 PET: photopenic lesion in the tail, 1.4 cm on EUS."
+    ).case
+    assert c.sstr != "positive"

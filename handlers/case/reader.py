@@ -84,7 +84,7 @@ _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tra
 _SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b")
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
-    r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)"
+    r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
 )
 _STAGED_ON = re.compile(
     r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
@@ -103,7 +103,8 @@ _SSTR_POS = re.compile(
     r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+up|lights?\s+up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
     r"|\b(?:says|shows|showed|confirms|confirmed|c/w|consistent\s+with|in\s+keeping\s+with)\s+(?:an?\s+)?(?:p?net|neuroendocrine)\b"
     # "Ga68: 1.8cm lesion in pancreatic head": the scan shows the tumour
-    r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?(?:\w+\s+)?(?:lesion|mass|tumou?r|primary)"
+    r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?"
+    r"(?:(?:avid|intense|hot|small|solitary|single|focal)\s+)?(?:lesion|mass|tumou?r|primary)"
 )
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
 _RESECT_NO = re.compile(
@@ -191,7 +192,7 @@ _PRE_NEG = re.compile(
 _POST_NEG = re.compile(
     r"(?<!sstr[-\s])(?<!fdg[-\s])(?<!dotatate[-\s])(?<!receptor[-\s])(?<!octreoscan[-\s])\b(?:negative|neg)\b"  # not "lesions SSTR-negative"
     r"|\b(?:ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
-    r"|(?<![-–]\s)\b(?:ok|okay)\b(?!\s+(?:to|for)\b)"  # "liver ok" negates; "cycle 2 next week - ok to proceed?" asks
+    r"|\b(?:ok|okay)\b(?!\s+(?:to|for)\b)"  # "lungs - ok" negates; "cycle 2 next week - ok to proceed?" asks
     r"|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:started|given|begun|commenced)\b"  # "diazoxide not started yet"
 )
 _MET_CONTEXT = re.compile(
@@ -337,7 +338,10 @@ _COURSE = re.compile(
     r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle"
     # "booked for the 4th cycle": an earlier cycle was given, so the course is under way
     r"|\b(?:[2-9]|2nd|3rd|[4-9]th|second|third|fourth|fifth|sixth)\s+(?:cycle|dose|infusion)\b"
-    r"|\b(?:cycle|c|dose|infusion)\s*#?\s*[2-9]\b(?!\s*(?:cm|mm|%|mg|g\b))"  # "booked for PRRT cycle 2"
+    r"|\b(?:cycle|dose|infusion)\s*#?\s*[2-9]\b(?![.\d])(?!\s*(?:cm|mm|%|mg|g\b))"  # "booked for PRRT cycle 2"
+    # "C2 due": a cycle; never a cervical vertebra ("C5 and T9 deposits", "C5 lesion", "C3/4")
+    r"|\bc\s*[2-9]\b(?![-/\s]*(?:c?\d|[tl]\d|and\s+[ctl]\d|vertebr|spin|lesion|deposit|met|disc|cord|level|body))"
+    r"|\b(?:prrt|lutathera|lu177|dotatate|stz|5fu|captem|capox|chemo)\W+(?:\w+\W+){0,2}?c\s*[2-9]\b"  # "Lu-DOTATATE C3/4"
 )
 # A clause that is only an item of a list of drugs ("everolimus", "and sunitinib"): it shares the outcome
 # said of the list before it.
@@ -352,11 +356,19 @@ _MARKER_RISE = re.compile(
     r"|\b(?:doubl(?:ed|ing)|rising|increasing)\s+(?:cga|chromogranin|markers?|gastrin)\b"
 )
 _TEST_CONTEXT = 60  # characters before a lab value searched for the test it came from (urgent.yaml unless_before)
-# "everolimus on progression", "PRRT if it progresses": a line proposed for later, and no growth now
-_ON_PROGRESSION = re.compile(r"\s*\b(?:on|at|upon|if|when)\s+(?:further\s+|it\s+|there\s+is\s+)?(?:progression|progresses|pd)\b")
-_SUPPOSED = re.compile(r"\b(?:if|were|what\s+if|suppose|assuming)\b")
+# "everolimus on progression", "PRRT if it progresses": a line proposed for later, and no growth now (never with a
+# date after it: "then everolimus on progression in 2022" was given)
+_IF_PROGRESSES = re.compile(
+    r"\s*\b(?:on|at|upon|if|when)\s+(?:further\s+|it\s+|there\s+is\s+)?(?:progression|progresses|pd)\b"
+    r"(?!\s*(?:in\s+)?(?:\d{1,2}/)?(?:19|20)\d\d)"
+)
+_PROPOSAL = re.compile(r"\b(?:suggest\w*|propos\w*|plan\w*|consider\w*|would|recommend\w*|thinking)\b")
+_SUPPOSED = re.compile(r"\b(?:and\s+if|what\s+if|if\s+(?:it|she|he|they)\s+(?:were|was|is)|suppose|assuming)\b")
 # "the side effects of everolimus", "the dose of lanreotide": a question about the drug, no line given
-_ABOUT_DRUG = re.compile(r"\b(?:side[- ]?effects?|toxicit(?:y|ies)|adverse\s+effects?|dose|dosing|evidence|data)\s+(?:of|for|with)\s+$")
+_ABOUT_DRUG = re.compile(
+    r"\b(?:what|which|how|any|common|usual|typical|main)\b[^.;]{0,30}?"
+    r"\b(?:side[- ]?effects?|toxicit(?:y|ies)|adverse\s+effects?|dose|dosing|evidence|data)\s+(?:of|for)\s+$"
+)
 _WAS_ON = re.compile(r"\b(?:was|were|had\s+been|used\s+to\s+be|previously)\s+on\s+(?:\w+\s+)?$")
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|" + _ARROW.pattern)  # between two clauses: the next line of a sequence, not a list item
@@ -691,8 +703,11 @@ class CaseParser:
         for i, c in enumerate(clauses):
             for m in self.several.finditer(c.text):
                 own = c.text[: m.start()]
-                before = own if re.search(r"[a-z]", own) else (clauses[i - 1].text if i else "")
-                if not _negated(c.text, m.start(), m.end()) and not re.search(r"liver|hepatic|\bseg", before):
+                before = (own if re.search(r"[a-z]", own) else (clauses[i - 1].text if i else ""))[-25:]
+                liver = re.search(r"\b(?:liver|hepatic)\b|\bseg", before)
+                if liver and (_negated(before, liver.start(), liver.end()) or re.search(r"pnet|pancrea", m.group(0))):
+                    liver = None
+                if not _negated(c.text, m.start(), m.end()) and not liver:
                     return (c.start + m.start(), c.start + m.end())
         return None
 
@@ -1137,8 +1152,8 @@ class CaseParser:
         clause = _PD_OPERATION.sub(lambda o: " " * len(o.group(0)), clause)
         # "CgA doubled since last visit": a marker's rise, not the tumour's growth on imaging
         clause = _MARKER_RISE.sub(lambda o: " " * len(o.group(0)), clause)
-        if self.future.search(before + " " + clause):  # "then everolimus on progression": for later, no growth now
-            clause = _ON_PROGRESSION.sub(lambda o: " " * len(o.group(0)), clause)
+        if _PROPOSAL.search(before + " " + clause):  # "then everolimus on progression": for later, no growth now
+            clause = _IF_PROGRESSES.sub(lambda o: " " * len(o.group(0)), clause)
         m = _PROGRESS.search(clause)
         if not m or _negated(clause, m.start(), m.end()) or _STABLE.search(clause):
             if (m is None or _negated(clause, m.start(), m.end())) and (
@@ -1166,7 +1181,7 @@ class CaseParser:
         ("progressed on octreotide and then on CAPTEM"). A drug after "then" is the next line: it does not
         share the outcome said of the one before ("lanreotide (PD 2y), then everolimus (stopped ...)")."""
         drugs = self._drugs(spans)
-        outcomes = [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
+        outcomes = self._outcomes(clause)
         if _SHARED_VERB.match(clause) and _TRAILING_AND.search(prev) and all(o == "ongoing" for o, _ in outcomes):
             outcomes = [
                 (name, 0) for name, pattern in self.outcomes if name in FAILED and pattern.search(prev)
@@ -1210,6 +1225,8 @@ class CaseParser:
             outcomes = [o for o in outcomes if o not in lead]
             if case.treatments[-1].outcome in ("unknown", "ongoing", "earlier_line"):
                 case.treatments[-1].outcome = min((o for o, _ in lead), key=self.outcome_rank.__getitem__)
+        # "sunitinib 2023-24 (stopped for G3 hypertension)": the outcome of the list's last drug follows in the next clause
+        own_after = not self._drugs(self.lex.find(tokens(nxt))) and any(o != "ongoing" for o, _ in self._outcomes(nxt))
         for span in drugs:
             start, end = _locate(clause, span.tokens)
             # an outcome said next to another drug is that drug's ("sunitinib since 10/24 after PD on octreotide")
@@ -1224,7 +1241,7 @@ class CaseParser:
                 and not _COURSE.search(clause)
             ) or _WISH.search(clause[:start]) or _ABOUT_DRUG.search(clause[:start]):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
-            if _ON_PROGRESSION.match(clause[end:]) and self.future.search(prev + " " + clause[:start]):
+            if _IF_PROGRESSES.match(clause[end:]) and _PROPOSAL.search(prev + " " + clause[:start]):
                 continue  # "suggests lanreotide first then everolimus on progression": a line proposed for later
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
             said = (
@@ -1233,11 +1250,8 @@ class CaseParser:
                 or [o for o in outcomes if o[0] != "ongoing"]
                 or outcomes  # "on X" only when nothing stronger is said
             )
-            # "sunitinib 2023-24 (stopped for G3 hypertension)": its own outcome follows in the next clause
-            own_after = not self._drugs(self.lex.find(tokens(nxt))) and any(o != "ongoing" for o, _ in self._outcomes(nxt))
-            listed = (
+            in_list = (
                 not own_before
-                and not own_after
                 and _only_drugs(clause, drugs)
                 and not self.future.search(clause)
                 and not _ARROW.match(clause.strip())  # "(2021 -> PD 2022) -> everolimus": the next line, not a list
@@ -1246,6 +1260,7 @@ class CaseParser:
                     or [(t.outcome, 0) for t in case.treatments[-1:] if _LIST_ITEM.match(prev) and t.outcome in FAILED]
                 )
             )
+            listed = in_list if not own_after else []  # its own outcome follows: not the one said before
             if _SWITCHED.search(clause[:start]):
                 # "it grew so they switched her to sunitinib": a failure said before the switch is the last line's;
                 # the new line is current unless its own outcome follows it ("switched to X, PD at 6 months")
@@ -1256,7 +1271,12 @@ class CaseParser:
                     before[-1].outcome = "progressed"
             elif not said and listed:
                 outcome = listed[0][0]  # "PD after lanreotide, everolimus, and sunitinib": the list shares it
-            elif said and _WAS_ON.search(clause[:start]) and not [o for o in said if o[0] != "ongoing"]:
+            elif (
+                said
+                and _WAS_ON.search(clause[:start])
+                and not [o for o in said if o[0] != "ongoing"]
+                and not _PROGRESS.search(clause + " " + nxt)
+            ):
                 outcome = "unknown"  # "was on lanreo before that": a line given before, not the one now
             elif said:
                 outcome = min(said, key=lambda o: (abs(o[1] - start), self.outcome_rank[o[0]]))[0]
@@ -1280,6 +1300,8 @@ class CaseParser:
                 or after_then  # "..., then everolimus (stopped ...)": the next line given
             ):
                 outcome = "unknown"
+            elif in_list and own_after:
+                outcome = "unknown"  # a list's item whose outcome follows ("sunitinib 2023-24 (stopped for ...)")
             else:
                 continue
             if span.kind == "therapy" and span.id in (
