@@ -751,8 +751,8 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         if not terms.search(text) or answered & set(q.acts) or (q.when and not lay.draft.logic.holds(q.when)):
             continue
         if not q.acts:  # a question about no option ("is that safe with her other medicines?")
-            if q.label not in said:
-                said.add(q.label or "")
+            if (key := q.label or q.silent or "") not in said:
+                said.add(key)
                 out.append(Item(text=f"{q.label}: {q.say}", sources=list(q.sources)))
             continue
         acts = set(q.acts)

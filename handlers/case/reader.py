@@ -11,6 +11,7 @@ so their numbers are not misread, and are never stored.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -461,7 +462,7 @@ class CaseParser:
                 {(lab, side) for lab in f.labs for side in ([f.side] if f.side else ["low", "high"])},
                 [[terms_pattern(group) for group in entry] for entry in f.all_of],
                 terms_pattern(f.unless_before) if f.unless_before else None,
-                {(lab, "low") for lab in f.quotes} | {(lab, "high") for lab in f.quotes},
+                {(lab, side) for lab in f.quotes for side in ("low", "high")},  # quoted whichever side is abnormal
             )
             for f in u.findings
         ]
@@ -700,16 +701,16 @@ class CaseParser:
     def _several_pancreatic(self, clauses: list[_Clause]) -> tuple[int, int] | None:
         """Several pancreatic tumours named: not lesions said of the liver just before ("PD on everolimus (liver
         only, 5-6 lesions)")."""
-        for i, c in enumerate(clauses):
-            for m in self.several.finditer(c.text):
-                own = c.text[: m.start()]
-                before = (own if re.search(r"[a-z]", own) else (clauses[i - 1].text if i else ""))[-25:]
-                liver = re.search(r"\b(?:liver|hepatic)\b|\bseg", before)
-                if liver and (_negated(before, liver.start(), liver.end()) or re.search(r"pnet|pancrea", m.group(0))):
-                    liver = None
-                if not _negated(c.text, m.start(), m.end()) and not liver:
-                    return (c.start + m.start(), c.start + m.end())
-        return None
+
+        def pancreatic(i: int, m: re.Match[str]) -> bool:
+            own = clauses[i].text[: m.start()]
+            before = (own if re.search(r"[a-z]", own) else (clauses[i - 1].text if i else ""))[-25:]
+            liver = re.search(r"\b(?:liver|hepatic)\b|\bseg", before)
+            return (
+                liver is None or _negated(before, liver.start(), liver.end()) or bool(re.search(r"pnet|pancrea", m.group(0)))
+            )
+
+        return _first_affirmed(self.several, clauses, pancreatic)
 
     def _dominant(self, text: str, case: Case) -> bool:
         """Several pancreatic tumours: the largest (the dominant one, which decides the operation) and the
@@ -783,14 +784,14 @@ class CaseParser:
 
         now_on = {t.drug for t in treated if t.outcome in CURRENT and t.drug not in self.ssa_drugs}
 
-        def past(m: re.Match[str]) -> bool:
+        def past(m: re.Match[str], drug: str | None) -> bool:
             """Said as history, or of a drug stopped while another line is given now ("sunitinib (stopped for G3
             hypertension), now streptozocin/5-FU": the toxicity is the earlier line's, not the event now)."""
-            drug = drug_of(m)
             stopped = any(t.drug == drug and t.outcome in FAILED for t in case.treatments)
             return self._past_toxicity(text, m) or (stopped and bool(now_on - {drug}))
 
-        graded_now = [m for m in matches if not past(m)]
+        attributed = [(m, drug, past(m, drug)) for m in matches for drug in [drug_of(m)]]
+        graded_now = [m for m, _, was in attributed if not was]
         if not graded_now and current and current[0] not in self.ssa_drugs:
             # no grade said: an event reported while on a drug is a possible toxicity; not of an SSA given alone,
             # the background line, where the event is the disease's or a comorbidity's (its urgent line still shows)
@@ -807,10 +808,10 @@ class CaseParser:
                 words = "; ".join(unfold(original, " ".join(c.text.split())) for c in events[:4])
                 case.toxicities.append(Toxicity(event=f"possible toxicity ({words})", drug=current[0]))
                 used.extend((c.start, c.start + len(c.text)) for c in events)
-        for m in matches:
+        for m, drug, was in attributed:
             grade = next(g for g in m.groups() if g.isdigit())
             event = " ".join(m.group(0).split())
-            case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=drug_of(m), current=not past(m)))
+            case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=drug, current=not was))
             used.append(m.span())
 
     @staticmethod
@@ -847,13 +848,14 @@ class CaseParser:
                 continue  # "CBD dilated to 14 mm": a duct, not the tumour
             if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
                 continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
-            met_after = re.search(r"liver|hepatic|met|node|bone|lung|segment|\bseg\b", after)
+            met_words_after = r"liver|hepatic|met|node|bone|lung|segment|\bseg\b"
             met_words = r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|lesions)\b|\bseg(?:ment)?\s*\d"
+            met_after = re.search(met_words_after, after)
             met_before = re.search(met_words, before)
             primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
             # the words nearest the size say what it measures ("PNET liver mets: 14 lesions, biggest 6.2 cm")
             primary_nearer = _distance(primary_words, before, after) <= _distance(
-                met_words + r"|liver|hepatic|met|node|bone|lung|segment|\bseg\b", before, after
+                met_words + "|" + met_words_after, before, after
             )
             if (met_after or met_before) and not primary_nearer:
                 if re.search(r"liver|hepatic|\bseg|\blobes?\b|bilobar", before + after):
@@ -1489,11 +1491,16 @@ def _range_for(ranges: list[LabRange], value: float, written: str) -> LabRange:
     return chosen[0] if chosen else next(r for r in ranges if r.below is None or value < r.below)
 
 
-def _first_affirmed(pattern: re.Pattern[str], clauses: list[_Clause]) -> tuple[int, int] | None:
-    """The first match of pattern in a clause that does not negate it, as a span of the folded text."""
-    for c in clauses:
+def _first_affirmed(
+    pattern: re.Pattern[str],
+    clauses: list[_Clause],
+    keep: Callable[[int, re.Match[str]], bool] | None = None,
+) -> tuple[int, int] | None:
+    """The first match of pattern in a clause that does not negate it (and that `keep`, given the clause's
+    index and the match, keeps), as a span of the folded text."""
+    for i, c in enumerate(clauses):
         for m in pattern.finditer(c.text):
-            if not _negated(c.text, m.start(), m.end()):
+            if not _negated(c.text, m.start(), m.end()) and (keep is None or keep(i, m)):
                 return (c.start + m.start(), c.start + m.end())
     return None
 
