@@ -81,8 +81,10 @@ class Engine:
         # therapy asked of a liver the post describes, planned so that its gates and cautions are checked (lesion
         # size and spread, a liver abscess after a bilioenteric anastomosis), as for the same case posted
         liver_directed = {"tace", "rfa"} & set(query.entities.get("therapy", []))
-        gated = bool(liver_directed) and bool(c.metastatic) and (
-            bool(c.prior_surgery) or bool(c.liver_widespread) or c.liver_lesion_cm is not None
+        gated = (
+            bool(liver_directed)
+            and bool(c.metastatic)
+            and (bool(c.prior_surgery) or bool(c.liver_widespread) or c.liver_lesion_cm is not None)
         )
         described = (
             described
@@ -222,7 +224,7 @@ class Engine:
         )
 
     def _lead_with_closest(self, a: Answer, q: Query) -> None:
-        """"When can't they keep the spleen in a distal pancreatectomy?", "why is the hepatectomy done first?": a
+        """ "When can't they keep the spleen in a distal pancreatectomy?", "why is the hepatectomy done first?": a
         why or when asked of operations is answered by the facts closest to its words, not by the operation's
         indication. Not for drugs (their dose leads) and not where an aspect was recognised."""
         kinds = {t.kind for t in asked_therapies(q, self.knowledge)}

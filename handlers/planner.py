@@ -114,9 +114,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     ]
     facts["line_stopped"] = bool(systemic) and (
         any(t.drug in toxic_now for t in systemic if t.outcome in CURRENT)
-        or (
-            not facts["on_treatment"] and any(t.outcome in ("stopped_toxicity", "intolerant") for t in systemic)
-        )
+        or (not facts["on_treatment"] and any(t.outcome in ("stopped_toxicity", "intolerant") for t in systemic))
     )
     hormonal = {f.id for f in k.urgent.findings if f.hormonal}
     # a hormonal finding on treatment shows the syndrome, unless the post says the tumour is non-functioning
@@ -597,7 +595,9 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         a.warnings.append(Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in unread)))
     a.sections += section("Your question", answers)
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
-    a.sections += section("If the diagnosis is confirmed (for the board, not yet a plan)", _if_confirmed(case, d, planner))
+    a.sections += section(
+        "If the diagnosis is confirmed (for the board, not yet a plan)", _if_confirmed(case, d, planner)
+    )
     more = len(steps) - MAIN_STEPS
     raised = list(dict.fromkeys(w.warning.board_question for w in d.warnings if w.warning.board_question))
     paused = _paused(d.facts, planner)
@@ -796,8 +796,12 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         in_scope = planner.requirements["in_scope"]
         if not held and not lay.draft.logic.holds(in_scope.when):
             held = [in_scope.why]  # "?pNET, Whipple?": not before a diagnosed pancreatic NET
-        forbidden = next((w.warning for w in lay.draft.warnings if acts & set(w.warning.forbids) and w.cond == TRUE), None)
-        if not held and forbidden is not None:  # "can we start octreotide?" in an insulinoma not shown receptor-positive
+        forbidden = next(
+            (w.warning for w in lay.draft.warnings if acts & set(w.warning.forbids) and w.cond == TRUE), None
+        )
+        if (
+            not held and forbidden is not None
+        ):  # "can we start octreotide?" in an insulinoma not shown receptor-positive
             first = forbidden.text.split(". ")[0]  # the warning's first sentence says why
             out.append(Item(text=f"{name}: not offered here: {first}", sources=list(forbidden.sources)))
             continue
@@ -824,18 +828,32 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
     u = k.urgent
     out = []
     said: dict[str, tuple[Any, list[str]]] = {}  # one line per action: a glucose of 1.8 and "hypos despite" share it
+    unplaced: list[str] = []  # words of a finding whose `when` does not hold and that has no `otherwise`
     for f in case.urgent:
         rule = next(r for r in u.findings if r.id == f.id)
-        if rule.when is None or d.logic.holds(rule.when):
-            words = said.setdefault(rule.line, (rule, []))[1]
-            words += [w for w in f.words.split("; ") if w not in words]
-    for rule, words in said.values():
-        text = f"Act first: {'; '.join(words)}: {rule.line}."
+        holds = rule.when is None or d.logic.holds(rule.when)
+        line = rule.line if holds else rule.otherwise
+        if line is None:
+            unplaced += f.words.split("; ")
+            continue
+        words = said.setdefault(line, (rule, []))[1]
+        words += [w for w in f.words.split("; ") if w not in words]
+    for line, (rule, words) in said.items():
+        text = f"Act first: {'; '.join(words)}: {line}."
         if rule.said:
             text += f" {rule.said[0].upper() + rule.said[1:]}."
         if rule.silent:
             text += f" Sources silent: {rule.silent}."
         out.append(Warn(severity=rule.severity, text=text, sources=list(rule.sources)))
+    shown = {w for _, words in said.values() for w in words}
+    if unshown := list(dict.fromkeys(w for w in unplaced if w not in shown)):
+        # a finding another line stands in for ("jaundice" beside cholangitis) is said there; nothing vanishes
+        out.append(
+            Warn(
+                severity="warning",
+                text="Noted, not acted on in this plan, check: " + "; ".join(f"“{w}”" for w in unshown),
+            )
+        )
     for t in (t for t in case.toxicities if t.current):
         drug = (
             (k.planner.acts[t.drug].label if t.drug in k.planner.acts else t.drug.replace("_", " "))

@@ -67,7 +67,13 @@ _CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\
 OVERVIEW_CONFIDENCE = 90  # the question is a tumour's name and overview words only: the match is near certain
 NEXT_LINE_MAX_DETAILS = 2  # a next-line question with more case facts than this is a described case, for the planner
 HELP_MAX_UNKNOWN = 2  # a help request with this many words the bot does not know asks help with something else
-INCIDENTAL_GROUPS = ("other drugs", "other treatments", "other conditions", "general care", "other lesions")  # in passing in a NET case
+INCIDENTAL_GROUPS = (
+    "other drugs",
+    "other treatments",
+    "other conditions",
+    "general care",
+    "other lesions",
+)  # in passing in a NET case
 INCIDENTAL_MIN_UNNAMED = 3  # case facts that make a post a case even when it names no NET
 _FOLLOW_UP_LENGTH = re.compile(
     r"\b(?:scans?|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b[^.?]*\bhow long\b"
@@ -195,10 +201,7 @@ class Router:
         # said to be outside the sources
         beside = "other treatments" in groups and bool(entities.get("therapy"))
         incidental = (
-            bool(oos)
-            and (case.details() >= 2 or beside)
-            and named_net
-            and all(g in INCIDENTAL_GROUPS for g in groups)
+            bool(oos) and (case.details() >= 2 or beside) and named_net and all(g in INCIDENTAL_GROUPS for g in groups)
         )
         # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
         compared = bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))

@@ -483,6 +483,7 @@ class UrgentFinding(Strict):
     side: Literal["low", "high"] | None = None  # only a value on this side of the range ("BM 27.4" is no hypo)
     all_of: list[list[Terms]] = []  # or: every group of one entry has a term in the post
     when: dict[str, Any] | None = None  # only where these plan facts hold
+    otherwise: str | None = None  # the line where `when` does not hold, so the finding is never dropped unseen
     # a lab value said just after these words is a test's result, not a finding now ("72h fast +ve at 14h (glc 2.1")
     unless_before: list[str] = []
     line: str  # what to do now
@@ -501,6 +502,8 @@ class UrgentFinding(Strict):
             raise ValueError(f"findings.{self.id}: `said` and `sources` go together")
         if self.when is not None:
             _check_condition(self.when, f"findings.{self.id}.when")
+        elif self.otherwise is not None:
+            raise ValueError(f"findings.{self.id}: `otherwise` needs `when`")
         for entry in self.all_of:
             for group in entry:
                 for term in group:
@@ -524,9 +527,7 @@ class UrgentFile(Strict):
     @model_validator(mode="after")
     def _links(self) -> UrgentFile:
         labs = {lab.id for lab in self.labs}
-        bad = [
-            f"findings.{f.id}: unknown lab {x!r}" for f in self.findings for x in f.labs + f.quotes if x not in labs
-        ]
+        bad = [f"findings.{f.id}: unknown lab {x!r}" for f in self.findings for x in f.labs + f.quotes if x not in labs]
         if bad:
             raise ValueError("; ".join(bad))
         return self
@@ -694,7 +695,9 @@ CASE = _declared_case()
 PLAN_FACTS = CASE.plan_facts  # what rules may test: the fields marked plan_fact and the derived facts
 PLAN_OPS = {"is", "in", "not_in", "lt", "le", "gt", "ge", "has_any", "has_none"}
 # "control": what keeps the patient safe now (glucose, acid, hormone symptoms, nutrition), before any test
-Phase = Literal["control", "staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"]
+Phase = Literal[
+    "control", "staging", "preoperative", "surgery", "systemic", "liver_directed", "intensity", "surveillance"
+]
 PHASES = list(get_args(Phase))  # plan steps are ordered by phase
 ActKind = Literal["workup", "preoperative", "surgery", "systemic", "liver_directed", "followup", "intensity"]
 

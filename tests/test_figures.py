@@ -140,7 +140,9 @@ def test_figure_asked_comes_with_its_context(engine):
     assert "90%" not in text and "40-70%" not in text
     for asked in ("VIPoma met rate", "ectopic ACTHoma met rate?", "what symptoms does a vipoma cause"):
         assert "50-80%" not in to_text(engine.ask(asked).answer), asked
-    compared = to_text(engine.ask("how do the metastatic rates of functioning PNETs compare with non-functioning").answer)
+    compared = to_text(
+        engine.ask("how do the metastatic rates of functioning PNETs compare with non-functioning").answer
+    )
     assert "10%" in compared and "90%" in compared
 
 

@@ -595,7 +595,9 @@ def test_a_range_the_sources_only_imply_is_said_to_be_not_stated(engine, text):
 
 
 def test_why_carcinoid_syndrome_happens_is_answered_not_called_silent(engine):
-    a = engine.ask("my wife has a small bowel NET and flushing, the GP says carcinoid syndrome, why would that be?").answer
+    a = engine.ask(
+        "my wife has a small bowel NET and flushing, the GP says carcinoid syndrome, why would that be?"
+    ).answer
     assert not a.not_covered and "liver" in to_text(a)
 
 

@@ -274,7 +274,9 @@ def test_a_look_alike_set_against_a_pnet_is_still_declined(engine):
 def test_a_subtype_caution_is_a_banner_only_where_that_subtype_is_in_question(engine):
     """A relative asking about monthly injections is not shown a CRITICAL insulinoma banner; it stays on the
     drug's card. Asked of an insulinoma, the banner leads."""
-    plain = engine.ask("my dad has a pancreatic NET in his liver and gets an octreotide injection every month, what dose?")
+    plain = engine.ask(
+        "my dad has a pancreatic NET in his liver and gets an octreotide injection every month, what dose?"
+    )
     assert not [w for w in plain.answer.warnings if "Insulinoma" in w.text]
     assert any("Insulinoma" in i.text for s in plain.answer.sections for i in s.items)
     insulinoma = engine.ask("octreotide for an insulinoma: what dose?")

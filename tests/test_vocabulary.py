@@ -171,8 +171,20 @@ def test_a_clinical_word_is_never_corrected_into_another(engine):
     """A typo of a name is corrected; a real word is left alone, above all one whose neighbour means the
     opposite or names a drug ("stent" is not Sutent, "untreated" is not treated)."""
     correct = engine.lexicon.correct
-    for word in ["stent", "untreated", "unresected", "hypoglycaemia", "hypotension", "regression", "abnormal",
-                 "uncontrolled", "infection", "hypercalcaemia", "ineligible", "undiagnosed"]:
+    for word in [
+        "stent",
+        "untreated",
+        "unresected",
+        "hypoglycaemia",
+        "hypotension",
+        "regression",
+        "abnormal",
+        "uncontrolled",
+        "infection",
+        "hypercalcaemia",
+        "ineligible",
+        "undiagnosed",
+    ]:
         assert correct(word) == word, word
     assert correct("gastrenoma") == "gastrinoma"
     assert correct("suntinib") == "sunitinib"

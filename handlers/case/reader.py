@@ -156,7 +156,9 @@ _PAST_TOXICITY = re.compile(
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
-_NOW = re.compile(r"\bnow\b(?!\s+(?:resolved|settled|recovered|better|gone))|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b")
+_NOW = re.compile(
+    r"\bnow\b(?!\s+(?:resolved|settled|recovered|better|gone))|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b"
+)
 _RAPID = re.compile(
     r"\brapid(?:ly)?\b|\bfast\b|\bquickly\b|\baggressive(?:ly)?\s+progress|\bdoubl(?:ed|ing)\b"
     # "RECIST progression 3 months after diagnosis", "PD within 4 months" (progression over 6 months, one restaging
@@ -220,7 +222,12 @@ _OPS = {
 }
 _FUNCTIONAL_WORDS = ("functional", "functioning", "secreting", "syndromic")
 _ABBREVIATED_OPERATION = {"pd": "pancreatoduodenectomy", "dp": "distal_pancreatectomy", "tp": "total_pancreatectomy"}
-_REGION = {"uncinate": "head", "duodenum": "head", "body": "body/tail", "tail": "body/tail"}  # the duodenum beside the head is one region (the gastrinoma triangle)
+_REGION = {
+    "uncinate": "head",
+    "duodenum": "head",
+    "body": "body/tail",
+    "tail": "body/tail",
+}  # the duodenum beside the head is one region (the gastrinoma triangle)
 # A negation left open by a comma: "no evidence of hepatic, osseous or pulmonary disease".
 _LIST_NEGATION = re.compile(
     r"\b(?:no|without|negative\s+for|free\s+of)\s+(?:evidence\s+of\s+)?(?!mets\b|metastas|disease|lesions?)[a-z-]+\s*$"
@@ -315,8 +322,12 @@ _WISH = re.compile(
     r"\s+(?:(?:him|her|them|me|my\s+\w+|the\s+patient|pt)\s+)?(?:on(?:to)?\s+|with\s+|to\s+)?(?:\w+\s+)?$"
 )  # "should we add everolimus to keep it stable?" asks; it does not say she is on it
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
-_PROPOSES = re.compile(r"\s*(?:we\s+are\s+|we're\s+)?(?:planning|proposing|proposal:?|plan\s+is|referred\s+for|listed\s+for|booked\s+for)\b")
-_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:if\s+so|if\s+not|when|how\s+long|for\s+how\s+long)\b")  # "..., and if so for how long?"
+_PROPOSES = re.compile(
+    r"\s*(?:we\s+are\s+|we're\s+)?(?:planning|proposing|proposal:?|plan\s+is|referred\s+for|listed\s+for|booked\s+for)\b"
+)
+_GOES_ON = re.compile(
+    r"\s*(?:and|or)\s+(?:if\s+so|if\s+not|when|how\s+long|for\s+how\s+long)\b"
+)  # "..., and if so for how long?"
 _ASK_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:whether|if|how|what|when|which|why)\b")
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
@@ -332,7 +343,9 @@ _OUTCOME_IN_BRACKETS = re.compile(
     r"(?:\s+(?:at|after|in|within|by)?\s*\d+(?:\.\d+)?\s*(?:mo|mos|months?|m|wks?|weeks?|yrs?|years?)\b(?:\s+later)?"
     r"|\s+(?:in\s+)?(?:\d{1,2}/)?(?:19|20)?\d\d)?\s*\)"
 )
-_DURATION = re.compile(r"\s*(?:pfs|os|ttp|for|x)?\s*~?\d+(?:\.\d+)?\s*(?:y|yr|yrs|years?|m|mo|mos|months?|wks?|weeks?)\b")
+_DURATION = re.compile(
+    r"\s*(?:pfs|os|ttp|for|x)?\s*~?\d+(?:\.\d+)?\s*(?:y|yr|yrs|years?|m|mo|mos|months?|wks?|weeks?)\b"
+)
 _ARROW = re.compile(r"->|→|=>|>>")
 _SHARED_VERB = re.compile(r"\s*on\b")
 _COURSE = re.compile(
@@ -707,7 +720,9 @@ class CaseParser:
             before = (own if re.search(r"[a-z]", own) else (clauses[i - 1].text if i else ""))[-25:]
             liver = re.search(r"\b(?:liver|hepatic)\b|\bseg", before)
             return (
-                liver is None or _negated(before, liver.start(), liver.end()) or bool(re.search(r"pnet|pancrea", m.group(0)))
+                liver is None
+                or _negated(before, liver.start(), liver.end())
+                or bool(re.search(r"pnet|pancrea", m.group(0)))
             )
 
         return _first_affirmed(self.several, clauses, pancreatic)
@@ -1169,7 +1184,9 @@ class CaseParser:
 
     @staticmethod
     def _drugs(spans: list[Span]) -> list[Span]:
-        return [s for s in spans if s.kind in ("therapy", "therapy_class") or (s.kind == "oos" and s.id == "other drugs")]
+        return [
+            s for s in spans if s.kind in ("therapy", "therapy_class") or (s.kind == "oos" and s.id == "other drugs")
+        ]
 
     def _outcomes(self, clause: str) -> list[tuple[str, int]]:
         return [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
@@ -1237,11 +1254,15 @@ class CaseParser:
                 continue
             # "had" just before the drug makes it a line given, whatever was said before ("question: had X")
             if (
-                self.future.search(clause[:start])
-                and not _HAD.search(clause[:start])
-                and all(o == "ongoing" for o, _ in outcomes)
-                and not _COURSE.search(clause)
-            ) or _WISH.search(clause[:start]) or _ABOUT_DRUG.search(clause[:start]):
+                (
+                    self.future.search(clause[:start])
+                    and not _HAD.search(clause[:start])
+                    and all(o == "ongoing" for o, _ in outcomes)
+                    and not _COURSE.search(clause)
+                )
+                or _WISH.search(clause[:start])
+                or _ABOUT_DRUG.search(clause[:start])
+            ):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
             if _IF_PROGRESSES.match(clause[end:]) and _PROPOSAL.search(prev + " " + clause[:start]):
                 continue  # "suggests lanreotide first then everolimus on progression": a line proposed for later

@@ -16,7 +16,9 @@ from knowledge.schema import Primary, Quantity, Subtype
 from knowledge.text import alias_key, fold, tokens
 
 # "apart from the liver and nodes, where else...": the sites after it are set aside
-_APART = re.compile(r"\b(?:apart from|other than|besides|except(?: for)?|excluding|aside from|not counting)\b([^?.;]{0,60})")
+_APART = re.compile(
+    r"\b(?:apart from|other than|besides|except(?: for)?|excluding|aside from|not counting)\b([^?.;]{0,60})"
+)
 
 
 def _bounds(q: Quantity) -> tuple:
@@ -189,7 +191,8 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
             sorted({sid for s in rest[:3] for sid in _site_sources(s)}),
         )
         a.sections += section(
-            "Other sites, most common first", [Item(text=f"{s.name}: {s.summary}", sources=_site_sources(s)) for s in rest]
+            "Other sites, most common first",
+            [Item(text=f"{s.name}: {s.summary}", sources=_site_sources(s)) for s in rest],
         )
         return a
     if not asked:

@@ -36,7 +36,9 @@ def topic_answer(intent: str, topic_key: TopicKey, k: Knowledge, aspects: list[s
 
 def surveillance(q: Query, k: Knowledge) -> Answer:
     # a NET of another primary ("thymic NET recurrence after R0?") is never given the PNET figures
-    return primary_gap(q, k, "surveillance", "surveillance") or topic_answer("surveillance", "surveillance", k, q.aspects)
+    return primary_gap(q, k, "surveillance", "surveillance") or topic_answer(
+        "surveillance", "surveillance", k, q.aspects
+    )
 
 
 def pitfalls(q: Query, k: Knowledge) -> Answer:
