@@ -458,7 +458,7 @@ def planner_for(k: Knowledge) -> Planner:
 def board_questions(lay: Layout, planner: Planner) -> list[str]:
     """What only the board can settle: facts it decides, and the choice among alternatives in each branch."""
     out = [
-        u.board_question
+        u.board_question + _noted(lay.case.evidence.get(fact, ""))
         for fact, u in planner.unknowns.items()
         if u.board_question and fact in lay.draft.branched and lay.draft.facts.get(fact) is None
     ]
@@ -475,6 +475,12 @@ def board_questions(lay: Layout, planner: Planner) -> list[str]:
 
 
 _CHOICE_PHASES = {"systemic", "liver_directed"}
+
+
+def _noted(evidence: str) -> str:
+    """What the post said that leaves a fact for the board ("COPD and CKD3" for fitness), quoted beside it."""
+    said = evidence.removeprefix("uncertain: ")
+    return f" Noted: “{said}”." if said != evidence else ""
 
 
 def describe(case: Case, k: Knowledge) -> str:

@@ -413,6 +413,7 @@ class CaseVocabulary(Strict):
     frail: Terms
     fit: Terms
     fitness_uncertain: Terms
+    comorbidity: Terms
     hedges: Terms
     benign: Terms
     liver_widespread: Terms

@@ -266,3 +266,20 @@ def test_how_long_a_named_drug_keeps_it_under_control_is_its_progression_free_su
         "everolimus. How long does that tablet usually keep it under control?"
     ).answer
     assert a.summary.startswith("Everolimus: Median progression-free survival: 11.0 months"), a.summary
+
+
+def test_a_liver_metastasis_size_makes_a_case_not_a_therapy_question(engine):
+    """Round 33 #32: "single 6 cm PNET liver met, not a surgical candidate. RFA or TAE?" is a patient: the
+    metastasis's size is a case fact, so the post is planned and RFA's <5 cm gate is checked."""
+    a = engine.ask(
+        "IR question: single 6 cm PNET liver met, pt not a surgical candidate. Is RFA appropriate or should we go TAE?"
+    ).answer
+    assert a.plan is not None and "rfa" not in a.plan.acts, a.title
+
+
+def test_a_comorbidity_leaves_fitness_to_the_board_only_where_the_post_does_not_settle_it(engine):
+    """Round 33 #17: "COPD and CKD3" with no fitness said is quoted in the board's fitness question; "fit,
+    mild COPD" stays fit and "COPD on home O2" stays unfit."""
+    assert engine.read("3 cm tail PNET G1 no mets, 70M with COPD").case.evidence["fit_for_surgery"].endswith("COPD")
+    assert engine.read("3 cm tail PNET G1 no mets, 70M, fit, mild COPD").case.fit_for_surgery is True
+    assert engine.read("3 cm tail PNET G1 no mets, 70M, COPD on home O2").case.fit_for_surgery is False

@@ -329,6 +329,8 @@ _GOES_ON = re.compile(
     r"\s*(?:and|or)\s+(?:if\s+so|if\s+not|when|how\s+long|for\s+how\s+long)\b"
 )  # "..., and if so for how long?"
 _ASK_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:whether|if|how|what|when|which|why)\b")
+# "Family read about liver transplant, asking if she can be listed": the asking clause is about the one before
+_ASKING_ON = re.compile(r"\s*(?:and\s+|now\s+)?(?:asking|wondering)\s+(?:if|whether|about)\b")
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
     r"|asking\s+(?:about|whether|if|for|re|regarding)|wonder\w*|thoughts\s+on|offered|offering|keen\s+on|wants?\s+(?:to|a|an))\b"
@@ -450,6 +452,7 @@ class CaseParser:
         self.frail = terms_pattern(v.frail)
         self.fit = terms_pattern(v.fit)
         self.fit_uncertain = terms_pattern(v.fitness_uncertain)
+        self.comorbidity = terms_pattern(v.comorbidity)
         self.hedge = terms_pattern(v.hedges)
         self.benign = terms_pattern(v.benign)
         self.widespread = terms_pattern(v.liver_widespread)
@@ -539,10 +542,15 @@ class CaseParser:
                     case.metastases += [x for x in sites if x not in case.metastases + case.metastases_ruled_out]
         if any(s != "lymph_nodes" for s in case.metastases):
             case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
-        if (span := _first_affirmed(self.fit_uncertain, clauses)) is not None:
+        span = _first_affirmed(self.fit_uncertain, clauses)
+        if span is None and case.fit_for_surgery is None:
+            span = _first_affirmed(self.comorbidity, clauses)  # "78yo with COPD and CKD3": weighed by the board
+        if span is not None:
             # "surgeons unsure if she's fit": asked, whatever else is said ("no comorbidities" is not)
             case.fit_for_surgery = None
-            case.evidence["fit_for_surgery"] = "uncertain: " + folded[span[0] : span[1]]
+            clause = next(c for c in clauses if c.start <= span[0] < c.start + len(c.text))
+            case.evidence["fit_for_surgery"] = "uncertain: " + unfold(text, clause.text.strip())
+            used.append((clause.start, clause.start + len(clause.text)))  # read: the board's question quotes it
         if _first_affirmed(self.in_situ, clauses) is not None:
             case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
         if (span := _first_affirmed(self.widespread, clauses)) is not None and re.search(r"liver|hepatic|lobe", folded):
@@ -621,6 +629,7 @@ class CaseParser:
         asks = [
             re.split(r"[!?\n]|\.(?!\d)", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
             if _CONFIRM.match(c.text)
+            or (_ASKING_ON.match(c.text) and not any(x.kind == "therapy" for x in self.lex.find(tokens(c.text))))
             or (len(tokens(c.text)) <= 10 and (_REFERS.search(c.text) or _GOES_ON.match(c.text)))
             else c.text
             for i, c in enumerate(clauses)
@@ -736,7 +745,7 @@ class CaseParser:
             if re.search(r"liver|hepatic|\bseg|node|\bln\b|met", before + text[m.end() : m.end() + 15]):
                 continue
             after = text[m.end() : m.end() + 35]
-            item = re.split(r"[,;]", before)[-1]  # "0.8 cm tail, 2.4 cm head": each size's own item
+            item = re.split(r"[,;+]", before)[-1]  # "0.8 cm tail, 2.4 cm head", "1.5 cm body/tail + 2.8 cm in head"
             where = [w for w in _LOCATION.findall(item) if w != "duodenal"][-1:] or _LOCATION.findall(after)[:1]
             sized.append((_cm(m), {"bod": "body"}.get(where[0], where[0]) if where else None, m.group(0)))
         if len(sized) > 1:
@@ -851,21 +860,23 @@ class CaseParser:
             if m.start() > 45 and text[m.start() - 46].isalnum():
                 window = window.split(" ", 1)[-1]  # not half a word ("pnet" cut to "net")
             parts = re.split(r"[;,.\n]", window)
-            while len(parts) > 1 and not re.search(r"[a-z]{3,}", re.sub(r"\b(?:and|or|to)\b", "", parts[-1])):
-                parts[-2:] = [parts[-2] + " " + parts[-1]]  # "liver mets seg 6 + 7, 1.2 and 1.8cm": a list's item
+            while len(parts) > 1 and not re.search(r"[a-z]{3,}", re.sub(_OF_THE_ITEM_BEFORE, "", parts[-1])):
+                # "liver mets seg 6 + 7, 1.2 and 1.8cm", "liver lesions, largest 3 cm, smallest 6 mm": a list's item
+                parts[-2:] = [parts[-2] + " " + parts[-1]]
             before = parts[-1]
-            if (
-                re.fullmatch(r"\s*(?:the\s+)?(?:largest|biggest|up\s+to|measuring|max\w*)\s*", before)
-                and len(parts) > 1
-            ):
-                before = parts[-2] + " " + before  # "liver mets, largest 3 cm": the size of the item before
             if re.search(r"duct|\bcbd\b|\bmpd\b|dilat|wirsung|\bcalib", before):
                 continue  # "CBD dilated to 14 mm": a duct, not the tumour
             if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
                 continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
             met_words_after = r"liver|hepatic|met|node|bone|lung|segment|\bseg\b"
             met_words = r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|lesions)\b|\bseg(?:ment)?\s*\d"
+            # "single 6 cm PNET liver met": the noun the size measures is the metastasis, whatever names it first
             met_after = re.search(met_words_after, after)
+            if re.match(
+                r"\s*(?:(?:pnet|net|nf|pancreatic|neuroendocrine|g[123])\s+){1,2}(?:liver|hepatic)\s+(?:met|lesion|deposit)",
+                after,
+            ):
+                before, after = before + " liver", ""
             met_before = re.search(met_words, before)
             primary_words = r"pnet|\bnet\b|pancrea|primary|head|body|tail|uncinate|neck"
             # the words nearest the size say what it measures ("PNET liver mets: 14 lesions, biggest 6.2 cm")
@@ -1536,6 +1547,12 @@ def _ignored(clauses: list[_Clause], used: list[tuple[int, int]]) -> list[str]:
             continue
         out.append(" ".join(c.text.split())[:80])
     return out
+
+
+# words that only qualify a size of the item said before it ("liver mets, largest 3 cm, smallest 6 mm")
+_OF_THE_ITEM_BEFORE = (
+    r"\b(?:and|or|to|the|largest|biggest|smallest|up\s+to|measuring|max\w*|min\w*)\b|\d+(?:\.\d+)?\s*(?:cm|mm)\b"
+)
 
 
 def _distance(pattern: str, before: str, after: str) -> int:
