@@ -386,6 +386,7 @@ _ABOUT_DRUG = re.compile(
     r"\b(?:side[- ]?effects?|toxicit(?:y|ies)|adverse\s+effects?|dose|dosing|evidence|data)\s+(?:of|for)\s+$"
 )
 _WAS_ON = re.compile(r"\b(?:was|were|had\s+been|used\s+to\s+be|previously)\s+on\s+(?:\w+\s+)?$")
+_STOP = re.compile(r"\b(?:stop|discontinu|ceas|held\b|withh[oe]ld|withdr[ae]w|intoleran|came\s+off|taken\s+off|switch)")
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|" + _ARROW.pattern)  # between two clauses: the next line of a sequence, not a list item
 _METASTASIS_WORD = re.compile(r"\bmet(?:s|astas[ie]s|astatic)?\b|\bdeposits?\b")
@@ -798,9 +799,9 @@ class CaseParser:
             # "everolimus 2021-23 (PD), sunitinib 2023-24 (stopped for G3 hypertension)": the drug named last
             # before the toxicity is its drug
             drugs.sort(key=lambda d: -said_before.rfind(d.replace("_", " ")))
-            if not drugs:  # the drug the patient is on, else the last one not progressed on, else the last one
+            if not drugs:  # the drug the patient is on or stopped for a toxicity, else the last one not progressed on
                 drugs = (
-                    [t.drug for t in treated if t.outcome in CURRENT][:1]
+                    current[:1]
                     or [t.drug for t in treated if t.outcome != "progressed"][-1:]
                     or [t.drug for t in treated][-1:]
                 )
@@ -1231,6 +1232,10 @@ class CaseParser:
             open_ = [t for t in case.treatments[-1:] if t.outcome in ("unknown", "ongoing", "stable", "responded")]
             if weak and not strong and case.treatments and case.treatments[-1].outcome in ("unknown", "ongoing"):
                 case.treatments[-1].outcome = weak[0]
+            elif (
+                strong == ["stopped_toxicity"] and open_ and open_[-1].outcome == "ongoing" and not _STOP.search(clause)
+            ):
+                pass  # "everolimus since Jan ... calling it grade 3 pneumonitis": a toxicity now, on the drug still given
             elif strong and open_:
                 m = next(p.search(clause) for n, p in self.outcomes if n == strong[0])
                 if m is not None and not _negated(clause, m.start(), m.end()):
