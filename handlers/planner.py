@@ -860,17 +860,21 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
                 text="Noted, not acted on in this plan, check: " + "; ".join(f"“{w}”" for w in unshown),
             )
         )
+    by_drug: dict[str | None, list[Any]] = {}  # "grade 3 stomatitis" and "glucose 14, new cough" on one drug: one line
     for t in (t for t in case.toxicities if t.current):
-        drug = (
-            (k.planner.acts[t.drug].label if t.drug in k.planner.acts else t.drug.replace("_", " "))
-            if t.drug
-            else "the current treatment"
-        )
+        by_drug.setdefault(t.drug, []).append(t)
+    for key, events in by_drug.items():
+        drug = (k.planner.acts[key].label if key in k.planner.acts else key.replace("_", " ")) if key else None
         out.append(
             Warn(
-                # a grade 1-2 toxicity is acted on now, but is no emergency; grade 3-4, or no grade said, is critical
-                severity="warning" if t.grade is not None and t.grade <= 2 else "critical",
-                text=f"Act first: {t.event} on {drug}: {u.toxicity.line}. Sources silent: {u.toxicity.silent}.",
+                # a grade 1-2 toxicity is acted on now, but is no emergency; grade 3-4, or no grade said at all, is
+                # critical (events said beside a graded one take its grade: the grader saw them)
+                severity="warning"
+                if (graded := [t.grade for t in events if t.grade is not None]) and max(graded) <= 2
+                else "critical",
+                text=f"Act first: {'; '.join(t.event for t in sorted(events, key=lambda t: t.grade is None))} "
+                f"on {drug or 'the current treatment'}: "
+                f"{u.toxicity.line}. Sources silent: {u.toxicity.silent}.",
             )
         )
     return out

@@ -428,7 +428,7 @@ class CaseVocabulary(Strict):
     fdg_negative: Terms
     several_lesions: Terms
     clinical_words: Terms
-    toxicity_events: Terms
+    toxicity_events: dict[str, Terms]  # by the organ each event touches
     antitumour_other: Terms
     diagnosis_pending_anywhere: Terms
 

@@ -183,6 +183,8 @@ _LOCALISED = re.compile(
     r"|\bscans?\s+(?:(?:now|since|have|has|been|are|is|was|were|remains?|remained|all|still)\s+){0,3}(?:clear|clean|unremarkable)\b"
     r"|\b(?:ct|mri|imaging)\s+(?:(?:have|has|been|are|is|was|were)\s+)?(?:now|since|remains?|remained|still)\s+(?:\w+\s+)?(?:clear|clean|unremarkable)\b"
     r"|\bdisease[- ]free\b"
+    # a patient's words: "they said it was all removed", "the surgeon got it all"
+    r"|\b(?:it\s+was|it's|it\s+is|they\s+(?:have\s+)?)\s*(?:got\s+it\s+)?all\s+(?:removed|taken\s+out|out|gone)\b|\bgot\s+it\s+all\b"
 )
 _METASTATIC = re.compile(
     r"\bmet\b(?=\s+(?:p?net|pnen|pannet|nf|pancrea|disease|g[123]\b))|\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n[0-3x][a-c]?m1[a-c]?\b|\bmetastatic\b|\bmetastas[ie]s\b|\bmets\b|\bstage\s*iv\b|\bm1\b|\bdisseminated\b|\bwidespread\b"
@@ -206,9 +208,14 @@ _MET_CONTEXT = re.compile(
 _NODES_POS = re.compile(
     r"\bn1\b|node[s]?\s*(?:-\s*)?positive|nodes?\s*(?:are\s+)?\+\s*(?:ve\b)?|\d+\s*/\s*\d+\s*(?:ln|nodes?|lymph nodes?)\s*(?:\+|positive|pos\b)|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)|\bln\s+mets"
     r"|\b[1-9]\d*\s*(?:/|of|out\s+of)\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b(?!\s*(?:neg|-ve|clear|free|benign|reactive))"
+    r"|(?<![a-z-])n\s*(?:\+|positive\b)(?![\w+])"  # "3/18 N+", "G2 N+" (folded: "n positive")
+    # "DOTATATE: 1.6 cm lesion + 2 peripancreatic nodes": nodes counted on a scan are the disease's
+    r"|\b[1-9]\d?\s+(?:(?:avid|enlarged|suspicious|peri-?pancreatic|regional|local|mesenteric|para-?aortic|c[oe]eliac)\s+){1,2}"
+    r"(?:lymph\s+)?nodes\b(?![^.;]{0,25}\b(?:neg\w*|-ve|clear|free|benign|reactive|harvested|retrieved|removed|examined|sampled))"
 )
 _NODES_NEG = re.compile(
     r"\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n0(?:m[01x])?\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)|\b0\s*(?:/|of|out\s+of)\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b"
+    r"|\bno\s+glands?\s+(?:were\s+|was\s+)?(?:involved|affected)"  # a patient's words for the nodes
 )
 _OPS = {
     "less than": "<",
@@ -247,7 +254,8 @@ _ROLE = re.compile(
 )  # the clinical nurse specialist ("CNS calling - ..."), never the central nervous system
 # a result not back yet: "MEN1 genetics pending", "insulin/C-pep pending", "VIP level awaited"
 _PENDING_AFTER = re.compile(
-    r"^[^.;,]{0,30}?\b(?:pending|awaited|outstanding|sent|requested|to\s+follow|in\s+progress|not\s+(?:yet\s+)?back|tbc)\b"
+    r"^[^.;,]{0,30}?\b(?:pending|awaited|outstanding|sent|requested|to\s+follow|in\s+progress|not\s+(?:yet\s+)?back|tbc"
+    r"|not\s+(?:yet\s+)?(?:tested|checked|done|screened)|(?:untested|unknown|never\s+tested))\b"
 )
 # a clause about someone other than the patient: "my friend who has a carcinoid gets monthly injections"
 _OTHER_PERSON = re.compile(
@@ -467,7 +475,7 @@ class CaseParser:
         self.fdg_pos = terms_pattern(v.fdg_positive)
         self.fdg_neg = terms_pattern(v.fdg_negative)
         self.several = terms_pattern(v.several_lesions)
-        self.tox_events = terms_pattern(v.toxicity_events)
+        self.tox_kinds = {kind: terms_pattern(terms) for kind, terms in v.toxicity_events.items()}
         self.antitumour = antitumour(knowledge)
         ssa = next(c for c in knowledge.therapies.classes if c.id == "ssa")
         self.ssa_drugs = {"ssa", *ssa.members}
@@ -784,6 +792,7 @@ class CaseParser:
         treated = sorted(
             (t for t in case.treatments if self.antitumour(t.drug)), key=lambda t: t.drug in self.ssa_drugs
         )
+        treated_drugs = {t.drug for t in treated if t.drug not in self.ssa_drugs} or {t.drug for t in treated}
         # an antitumour drug before a background analogue; of those, the one given now before one stopped for a
         # toxicity (the event may be that toxicity)
         current = [
@@ -799,33 +808,40 @@ class CaseParser:
             # "everolimus 2021-23 (PD), sunitinib 2023-24 (stopped for G3 hypertension)": the drug named last
             # before the toxicity is its drug
             drugs.sort(key=lambda d: -said_before.rfind(d.replace("_", " ")))
-            if not drugs:  # the drug the patient is on or stopped for a toxicity, else the last one not progressed on
-                drugs = (
-                    current[:1]
-                    or [t.drug for t in treated if t.outcome != "progressed"][-1:]
-                    or [t.drug for t in treated][-1:]
-                )
+            if not drugs:  # the drug the patient is on or stopped for a toxicity, else the latest line named
+                drugs = current[:1] or [t.drug for t in case.treatments if t.drug in treated_drugs][-1:]
             return drugs[0] if drugs else None
 
         now_on = {t.drug for t in treated if t.outcome in CURRENT and t.drug not in self.ssa_drugs}
 
         def past(m: re.Match[str], drug: str | None) -> bool:
             """Said as history, or of a drug stopped while another line is given now ("sunitinib (stopped for G3
-            hypertension), now streptozocin/5-FU": the toxicity is the earlier line's, not the event now)."""
-            stopped = any(t.drug == drug and t.outcome in FAILED for t in case.treatments)
-            return self._past_toxicity(text, m) or (stopped and bool(now_on - {drug}))
+            hypertension), now streptozocin/5-FU", or "everolimus stopped for G3 pneumonitis, PRRT x4 2023, now
+            PD": the toxicity is the earlier line's, not the event now)."""
+            at = [i for i, t in enumerate(case.treatments) if t.drug == drug and t.outcome in FAILED]
+            later = bool(at) and any(t.drug not in self.ssa_drugs for t in case.treatments[at[-1] + 1 :])
+            return self._past_toxicity(text, m) or (bool(at) and bool(now_on - {drug})) or later
 
         attributed = [(m, drug, past(m, drug)) for m in matches for drug in [drug_of(m)]]
-        graded_now = [m for m, _, was in attributed if not was]
-        if not graded_now and current and current[0] not in self.ssa_drugs:
-            # no grade said: an event reported while on a drug is a possible toxicity; not of an SSA given alone,
-            # the background line, where the event is the disease's or a comorbidity's (its urgent line still shows)
+        if current and current[0] not in self.ssa_drugs:
+            # no grade said: an event reported while on a drug is a possible toxicity, beside any graded one ("grade 3
+            # stomatitis ... also new dry cough"); not of an SSA given alone, the background line, where the event is
+            # the disease's or a comorbidity's (its urgent line still shows)
             graded = [m.span() for m in matches]  # a graded toxicity said as history is not the event now
+            clauses = _clauses(text)
+            # the organs of the graded toxicities now: their signs are theirs, not a second event
+            taken = {
+                kind
+                for c in clauses
+                for m, _, was in attributed
+                if not was and c.start <= m.start() < c.start + len(c.text)
+                for kind in self._organs(c.text)
+            }
             events = [
                 c
-                for c in _clauses(text)
-                if (m := self.tox_events.search(c.text))
-                and not _negated(c.text, m.start(), m.end())
+                for c in clauses
+                if (organs := self._organs(c.text))
+                and not organs <= taken
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
                 and not any(s < c.start + len(c.text) and c.start < e for s, e in graded)
             ]
@@ -838,6 +854,14 @@ class CaseParser:
             event = " ".join(m.group(0).split())
             case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=drug, current=not was))
             used.append(m.span())
+
+    def _organs(self, clause: str) -> set[str]:
+        """The organs a clause reports a possible toxicity of ("new dry cough": lungs), negated ones left out."""
+        return {
+            kind
+            for kind, pattern in self.tox_kinds.items()
+            if any(not _negated(clause, m.start(), m.end()) for m in pattern.finditer(clause))
+        }
 
     @staticmethod
     def _past_toxicity(text: str, m: re.Match[str]) -> bool:
