@@ -153,6 +153,9 @@ class Router:
         self.overview_words = {w for t in v.overview.asks for w in lexicon.text_words(t)}
         self.overview_words |= {w for t in v.stopwords for w in lexicon.text_words(t)}
         self.overview_words |= {w for t in v.aspects["symptoms"].terms for w in lexicon.text_words(t)}  # their symptoms
+        self.overview_words |= {
+            w for t in v.overview.functioning for w in lexicon.text_words(t)
+        }  # the functioning ones
         # what a subtype's own page answers: its presentation, and the aspects its notes are tagged with (preop)
         self.subtype_aspects = {"symptoms"} | {
             a for st in knowledge.subtypes.subtypes for n in st.notes for a in n.aspects

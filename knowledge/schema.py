@@ -579,6 +579,7 @@ class OverviewTerms(Strict):
     asks: list[str] = Field(min_length=1)
     pnet: list[str] = Field(min_length=1)
     net: list[str] = Field(min_length=1)
+    functioning: list[str] = Field(min_length=1)  # "what is a functioning PNET?": the functioning subtypes together
     not_covered: list[str] = []  # said under every PNET or NET overview
 
 

@@ -666,3 +666,23 @@ def test_when_to_stop_an_analogue_before_a_scan_is_said_first_to_be_outside_the_
     text = "Planning Lu-177 PRRT on lanreotide. How long before Ga-68 PET and before PRRT do we stop lanreotide?"
     _, first = first_lines(engine, text)
     assert first.startswith("My sources do not cover when to stop a somatostatin analogue"), first
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("what is a functioning PNET?", "A functioning PNET secretes a hormone that causes a syndrome"),
+        ("whats a functional tumour of the pancreas", "A functioning PNET secretes a hormone"),
+        (
+            "whats a functioning tumour? the consultant said my NET is 'non functioning' and i didnt like to ask",
+            "it secretes no hormone that causes a syndrome",
+        ),
+        ("what does ki67 mean on my report? mine says 2% and i dont understand if thats good or bad", "G1"),
+        ("what percentage of lung NETs with metastatic disease have liver mets?", "66%"),
+    ],
+)
+def test_questions_from_the_blind_set_of_session_7_are_answered_first(engine, text, lead):
+    """questions21 (dev): 'functioning' is explained, not declined; a lay "i dont understand" is no pitfall
+    question; a rate among patients with metastases leads with that rate."""
+    title, first = first_lines(engine, text)
+    assert lead in first, (title, first)

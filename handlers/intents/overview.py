@@ -17,20 +17,23 @@ from handlers.intents.topics import nec
 from handlers.router import Query
 from knowledge import Knowledge
 from knowledge.schema import Subtype
-from knowledge.text import alias_key
+from knowledge.text import alias_key, fold, tokens
 
 MORE = "Ask about any of these for the detail: e.g. “where do PNETs spread”, “survival with liver mets”, “lanreotide dose”."
 
 
 def overview(q: Query, k: Knowledge) -> Answer:
     subtypes = [s for s in k.subtypes.subtypes if s.id in q.entities.get("subtype", [])]
+    function_asked = bool(set(tokens(fold(q.text))) & _names(k.vocabulary.overview.functioning, k))
     if subtypes:
-        return _subtype(q, k, subtypes[0])
+        return _subtype(q, k, subtypes[0], function_asked)
     if [p for p in q.entities.get("primary", []) if p != "pancreas"]:
         return _retitled(primary_site_pattern(q, k))
     if q.entities.get("topic"):
         return _retitled(nec(q, k))
     pancreatic = _names(q.entities.get("domain", []), k) & _names(k.vocabulary.overview.pnet, k)
+    if function_asked:
+        return _functioning(k)
     a = _pnets(k) if pancreatic else _nets(k)
     if "symptoms" in q.aspects:  # the sources give presentations by subtype only
         with_syndrome = [(s.name, syndrome) for s in k.subtypes.subtypes if (syndrome := s.syndrome) is not None]
@@ -63,7 +66,16 @@ def _kind(s: Subtype) -> str:
     return "a functioning PNET" if s.functional else "a non-functioning PNET"
 
 
-def _subtype(q: Query, k: Knowledge, s: Subtype) -> Answer:
+def _defined(s: Subtype) -> str:
+    """A subtype's kind, with what the word means ("whats a functioning tumour?" asked by its patient)."""
+    return _kind(s) + (
+        " (it secretes a hormone that causes a syndrome)"
+        if s.functional
+        else " (it secretes no hormone that causes a syndrome)"
+    )
+
+
+def _subtype(q: Query, k: Knowledge, s: Subtype, function_asked: bool = False) -> Answer:
     rate = figure(s.metastatic_rate, "metastatic rate")
     rank = f" ({s.rank_note})" if s.rank_note else ""
     if "symptoms" in q.aspects and s.syndrome is None:
@@ -84,7 +96,7 @@ def _subtype(q: Query, k: Knowledge, s: Subtype) -> Answer:
         )
     else:
         presentation = f"; presentation: {s.syndrome.text[0].lower()}{s.syndrome.text[1:]}" if s.syndrome else ""
-        lead = f"{s.name}: {_kind(s)}{presentation}; {rate.text}{rank}."
+        lead = f"{s.name}: {_defined(s) if function_asked else _kind(s)}{presentation}; {rate.text}{rank}."
         if "symptoms" in q.aspects and s.syndrome:  # a presentation in a few words, not a list of symptoms
             lead = (
                 f"My sources do not give a list of symptoms of {s.name.lower()}; they name "
@@ -97,6 +109,31 @@ def _subtype(q: Query, k: Knowledge, s: Subtype) -> Answer:
     a.sections += section(f"About {s.name.lower()}", [fact(n) for n in s.notes])
     ranked = sorted(k.subtypes.subtypes, key=lambda x: -(x.metastatic_rate.high or x.metastatic_rate.value or 0))
     a.sections += section(f"Where {s.name.lower()} ranks among the subtypes", rank_lines(s, ranked))
+    return a
+
+
+def _functioning(k: Knowledge) -> Answer:
+    """The functioning subtypes, each with the syndrome its hormone causes and its metastatic rate."""
+    functioning = [s for s in k.subtypes.subtypes if s.functional]
+    a = answer.new(
+        "overview",
+        "Functioning PNETs: an overview from my sources",
+        "A functioning PNET secretes a hormone that causes a syndrome; a non-functioning one causes none. The "
+        "sources name " + ", ".join(s.name for s in functioning) + ".",
+        sorted({sid for s in functioning if s.syndrome for sid in s.syndrome.sources}),
+    )
+    a.sections += section(
+        "Each, with its syndrome and metastatic rate",
+        [
+            Item(
+                text=f"{s.name}: {s.syndrome.text[0].lower()}{s.syndrome.text[1:]}; {figure(s.metastatic_rate, 'metastatic rate').text}"
+                if s.syndrome
+                else _subtype_line(s).text,
+                sources=sorted({*s.metastatic_rate.sources, *(s.syndrome.sources if s.syndrome else [])}),
+            )
+            for s in functioning
+        ],
+    )
     return a
 
 
