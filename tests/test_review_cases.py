@@ -268,13 +268,19 @@ def test_how_long_a_named_drug_keeps_it_under_control_is_its_progression_free_su
     assert a.summary.startswith("Everolimus: Median progression-free survival: 11.0 months"), a.summary
 
 
-def test_a_liver_metastasis_size_makes_a_case_not_a_therapy_question(engine):
-    """Round 33 #32: "single 6 cm PNET liver met, not a surgical candidate. RFA or TAE?" is a patient: the
-    metastasis's size is a case fact, so the post is planned and RFA's <5 cm gate is checked."""
-    a = engine.ask(
-        "IR question: single 6 cm PNET liver met, pt not a surgical candidate. Is RFA appropriate or should we go TAE?"
-    ).answer
-    assert a.plan is not None and "rfa" not in a.plan.acts, a.title
+@pytest.mark.parametrize(
+    ("item_id", "absent"),
+    [
+        # Round 33 #32: the metastasis's size is a case fact, so the post is planned and RFA's <5 cm gate checked
+        ("R33-32", "rfa"),
+        # Round 35 #9: "liver spots have grown" on octreotide is a patient's progression, not a drug comparison
+        ("R35-9", "lanreotide"),
+    ],
+)
+def test_a_patient_post_is_planned_not_answered_as_a_topic(engine, item_id, absent):
+    text = next(c["text"] for c in CASES if c["id"] == item_id)
+    a = engine.ask(text).answer
+    assert a.plan is not None and absent not in a.plan.acts, a.title
 
 
 def test_a_comorbidity_leaves_fitness_to_the_board_only_where_the_post_does_not_settle_it(engine):

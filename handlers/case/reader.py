@@ -78,7 +78,8 @@ _BURDEN = re.compile(
 _LOCATION = re.compile(
     r"\b(uncinate|head|neck|body|bod|tail|duodenum|duodenal|periampullary)\b(?!\s*(?:ulcers?|bulb|pain|ache|weight|mass index|-?\s*ct|pet|imaging|scan))"
 )
-_NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")
+# "whole-body PET", "head and neck"; a vertebra's body ("lytic lesion T10 body", "L2 vertebral body")
+_NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$|\b(?:[ctls]\d{1,2}|vertebral|vertebra)\s*$")
 # the receptor scan's names: a test is read from them (a bare "PET" or "SST" too), a topic only from the
 # receptor's own (or a Krenning score)
 _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b"
@@ -110,6 +111,8 @@ _SSTR_POS = re.compile(
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
 _RESECT_NO = re.compile(
     r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation)\s+abandoned)\b"
+    # a patient's words: "the doctors say it can't all be removed", "they can't operate"
+    r"|\b(?:can'?t|cannot|can\s+not|could(?:n'?t|\s+not)|unable\s+to)\s+(?:all\s+)?(?:be\s+)?(?:removed|remove\s+it|taken\s+out|take\s+it\s+out|operated?(?:\s+on)?|resected)\b"
 )
 # Resectable only on a condition ("potentially resectable if it shrinks"): not settled, so left unknown
 # and the plan asks the surgeon.
@@ -127,7 +130,7 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
-    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
+    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -273,6 +276,12 @@ _NET_NAMED = re.compile(
 )
 
 
+_OPENS_QUESTION = re.compile(
+    r"\s*(?:is|are|was|were|should|shall|can|could|would|will|does|do|did|has|have)\s+(?:that|this|it|there|she|he|they|we|i)\b"
+)
+_OR_GOES_ON = re.compile(r"\s*(?:or|and)\b")
+
+
 @dataclass
 class _Clause:
     text: str
@@ -286,7 +295,13 @@ def _clauses(text: str) -> list[_Clause]:
         out.append(_Clause(text[pos : m.start()], pos, "?" in m.group(0)))
         pos = m.end()
     out.append(_Clause(text[pos:], pos))
-    return [c for c in out if c.text.strip()]
+    out = [c for c in out if c.text.strip()]
+    for c, nxt in zip(out, out[1:], strict=False):
+        # "Is that a different drug that would work better, or should something else be tried?": the question
+        # opened by its verb goes on to the "?" of its sentence
+        if not c.question and nxt.question and _OPENS_QUESTION.match(c.text) and _OR_GOES_ON.match(nxt.text):
+            c.question = True
+    return out
 
 
 # A patient presented: "58F", "58 y/o", "a 67-year-old man", "woman aged 70" (not "stable for 2 years").
@@ -395,6 +410,9 @@ _ABOUT_DRUG = re.compile(
 )
 _WAS_ON = re.compile(r"\b(?:was|were|had\s+been|used\s+to\s+be|previously)\s+on\s+(?:\w+\s+)?$")
 _STOP = re.compile(r"\b(?:stop|discontinu|ceas|held\b|withh[oe]ld|withdr[ae]w|intoleran|came\s+off|taken\s+off|switch)")
+_CANNOT = re.compile(
+    r"\b(?:can'?t|cannot|can\s+not|could(?:n'?t|\s+not)|won'?t|unable\s+to|not\s+able\s+to|impossible\s+to)\b[^.;,]*$"
+)
 _HAD = re.compile(r"\b(?:had|received|underwent|s/?p)\s+$")
 _THEN = re.compile(r"\bthen\b|" + _ARROW.pattern)  # between two clauses: the next line of a sequence, not a list item
 _METASTASIS_WORD = re.compile(r"\bmet(?:s|astas[ie]s|astatic)?\b|\bdeposits?\b")
@@ -639,7 +657,10 @@ class CaseParser:
             re.split(r"[!?\n]|\.(?!\d)", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
             if _CONFIRM.match(c.text)
             or (_ASKING_ON.match(c.text) and not any(x.kind == "therapy" for x in self.lex.find(tokens(c.text))))
-            or (len(tokens(c.text)) <= 10 and (_REFERS.search(c.text) or _GOES_ON.match(c.text)))
+            or (
+                len(tokens(c.text)) <= 10
+                and (_REFERS.search(c.text) or _GOES_ON.match(c.text) or _OPENS_QUESTION.match(c.text))
+            )
             else c.text
             for i, c in enumerate(clauses)
             if c.question
@@ -1003,7 +1024,7 @@ class CaseParser:
         is history, not the tumour now."""
         found: list[str] = []
         for m in _LOCATION.finditer(text):
-            if _NOT_LOCATION.search(text[max(0, m.start() - 8) : m.start()]) or re.match(
+            if _NOT_LOCATION.search(text[max(0, m.start() - 11) : m.start()]) or re.match(
                 r"\s*(?:and|&)\s*neck\b", text[m.end() :]
             ):
                 continue  # "whole-body PET", "head and neck"
@@ -1411,6 +1432,8 @@ class CaseParser:
             m = pattern.search(where)
             if not m or _negated(where, m.start(), m.end()) or (name == "other" and specific):
                 continue
+            if _CANNOT.search(where[max(0, m.start() - 30) : m.start()]):
+                continue  # "the doctors say it can't all be removed": an operation ruled out, not one done
             if name == "resection" and not (self.past.search(context) or self.done.match(m.group(0))):
                 continue
             if (
