@@ -93,7 +93,11 @@ class Engine:
             or gated
         )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
-        suspected = (query.case.diagnosis_pending or query.case.frail) and introduced and (facts >= 2 or bool(urgent))
+        # "a 'shadow' on my pancreas, about 2 cm, they think it might be a NET. What happens now?": one fact is enough
+        # beside a diagnosis still to be made
+        suspected = introduced and (
+            (query.case.diagnosis_pending and facts >= 1) or (query.case.frail and (facts >= 2 or bool(urgent)))
+        )
         # "Path just back: poorly differentiated small cell NEC, Ki-67 85%, liver mets. Lanreotide + everolimus?":
         # a carcinoma with its own facts is a patient to plan (referral first), not the NEC topic page
         carcinoma = query.intent == "nec" and query.case.differentiation == "poor" and facts >= CASE_FACTS

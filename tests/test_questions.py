@@ -686,3 +686,14 @@ def test_questions_from_the_blind_set_of_session_7_are_answered_first(engine, te
     question; a rate among patients with metastases leads with that rate."""
     title, first = first_lines(engine, text)
     assert lead in first, (title, first)
+
+
+def test_a_vaccine_question_before_a_splenectomy_leads_with_the_vaccines(engine):
+    """Round 35 #31: a relative asking which vaccines before a distal pancreatectomy and splenectomy gets the
+    vaccines on the first line, not the algorithm's summary."""
+    title, first = first_lines(
+        engine,
+        "my mum is having part of her pancreas and her spleen taken out next month for a NET. does she need any "
+        "vaccines before the op, and which ones?",
+    )
+    assert "pneumococcus, haemophilus influenzae b, meningococcus" in first, (title, first)

@@ -275,6 +275,8 @@ def test_how_long_a_named_drug_keeps_it_under_control_is_its_progression_free_su
         ("R33-32", "rfa"),
         # Round 35 #9: "liver spots have grown" on octreotide is a patient's progression, not a drug comparison
         ("R35-9", "lanreotide"),
+        # Round 35 #21: a patient's suspected PNET ("they think it might be a NET. What happens now?")
+        ("R35-21", "pancreatoduodenectomy"),
     ],
 )
 def test_a_patient_post_is_planned_not_answered_as_a_topic(engine, item_id, absent):

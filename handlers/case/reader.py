@@ -315,6 +315,8 @@ _PRESENTS = re.compile(
     # the patient writing of their own operation or diagnosis: "i had a whipple op in 2021", "i was diagnosed with"
     r"|\bi\s+(?:had|have\s+had|underwent)\s+(?:a|an|my)\s+(?:[\w-]+\s+){0,2}?(?:whipple|\w*ectomy|operation|op|surgery)\b"
     r"|\bi\s+(?:was|have\s+been|got)\s+diagnosed\b"
+    # "a 'shadow' on my pancreas", "I have a 2 cm tumour": the patient writing of their own tumour
+    r"|\b(?:on|in|of)\s+my\s+pancreas\b|\bi\s+(?:have|'ve\s+got|have\s+got)\s+(?:a|an)\s+(?:[\w'-]+\s+){0,3}?(?:tumou?r|p?net|lesion|mass|growth)\b"
     # a patient by shorthand: "hx pNET", "pt w/ ?insulinoma", "known met PNET"
     r"|\b(?:pt|patient)\s+(?:s/?p|post|had|underwent)\b"  # "pt s/p Whipple 03/2023": a patient and their operation
     r"|\b(?:hx|h/o|pt|known)\s+(?:w/?\s*|with\s+|of\s+)?\??\s*(?:met(?:astatic)?\s+)?"

@@ -37,7 +37,7 @@ def treatment_plan(q: Query, k: Knowledge) -> Answer:
         # "PNET with liver mets: what burden justifies cytoreduction?": the therapy asked, not a patient on it
         return therapy(q, k)
     if c.details() == 0 and c.metastatic is None and not c.diagnosis_pending and c.primary in (None, "pancreas"):
-        a = topic_answer("treatment_plan", "treatment_algorithm", k)
+        a = topic_answer("treatment_plan", "treatment_algorithm", k, q.aspects)  # "vaccines before the op?" leads
         a.sections += section(
             "For a plan tailored to a patient",
             [Item(text="Describe the case, e.g. “58F, 4.2 cm tail PNET, Ki-67 8%, 4 liver mets, DOTATATE-avid”")],
