@@ -850,7 +850,10 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
             text += f" {rule.said[0].upper() + rule.said[1:]}."
         if rule.silent:
             text += f" Sources silent: {rule.silent}."
-        out.append(Warn(severity=rule.severity, text=text, sources=list(rule.sources)))
+        # a line for another phase (`otherwise`: before a splenectomy, beside a resectable tumour) is no emergency
+        out.append(
+            Warn(severity=rule.severity if line == rule.line else "warning", text=text, sources=list(rule.sources))
+        )
     shown = {w for _, words in said.values() for w in words}
     if unshown := list(dict.fromkeys(w for w in unplaced if w not in shown)):
         # a finding another line stands in for ("jaundice" beside cholangitis) is said there; nothing vanishes
@@ -860,20 +863,17 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
                 text="Noted, not acted on in this plan, check: " + "; ".join(f"“{w}”" for w in unshown),
             )
         )
-    by_drug: dict[str | None, list[Any]] = {}  # "grade 3 stomatitis" and "glucose 14, new cough" on one drug: one line
+    # one line per drug for its graded toxicities, and one for the events said without a grade
+    by_drug: dict[tuple[str | None, bool], list[Any]] = {}
     for t in (t for t in case.toxicities if t.current):
-        by_drug.setdefault(t.drug, []).append(t)
-    for key, events in by_drug.items():
+        by_drug.setdefault((t.drug, t.grade is None), []).append(t)
+    for (key, ungraded), events in by_drug.items():
         drug = (k.planner.acts[key].label if key in k.planner.acts else key.replace("_", " ")) if key else None
         out.append(
             Warn(
-                # a grade 1-2 toxicity is acted on now, but is no emergency; grade 3-4, or no grade said at all, is
-                # critical (events said beside a graded one take its grade: the grader saw them)
-                severity="warning"
-                if (graded := [t.grade for t in events if t.grade is not None]) and max(graded) <= 2
-                else "critical",
-                text=f"Act first: {'; '.join(t.event for t in sorted(events, key=lambda t: t.grade is None))} "
-                f"on {drug or 'the current treatment'}: "
+                # a grade 1-2 toxicity is acted on now, but is no emergency; grade 3-4, or no grade said, is critical
+                severity="critical" if ungraded or max(t.grade or 0 for t in events) > 2 else "warning",
+                text=f"Act first: {'; '.join(t.event for t in events)} on {drug or 'the current treatment'}: "
                 f"{u.toxicity.line}. Sources silent: {u.toxicity.silent}.",
             )
         )

@@ -79,7 +79,8 @@ _LOCATION = re.compile(
     r"\b(uncinate|head|neck|body|bod|tail|duodenum|duodenal|periampullary)\b(?!\s*(?:ulcers?|bulb|pain|ache|weight|mass index|-?\s*ct|pet|imaging|scan))"
 )
 # "whole-body PET", "head and neck"; a vertebra's body ("lytic lesion T10 body", "L2 vertebral body")
-_NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$|\b(?:[ctls]\d{1,2}|vertebral|vertebra)\s*$")
+_NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")
+_VERTEBRA = re.compile(r"\b(?:[ctls]\d{1,2}|vertebral|vertebra)\s*$")  # "lytic lesion T10 body": a vertebra's body
 # the receptor scan's names: a test is read from them (a bare "PET" or "SST" too), a topic only from the
 # receptor's own (or a Krenning score)
 _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b"
@@ -113,6 +114,8 @@ _RESECT_NO = re.compile(
     r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation)\s+abandoned)\b"
     # a patient's words: "the doctors say it can't all be removed", "they can't operate"
     r"|\b(?:can'?t|cannot|can\s+not|could(?:n'?t|\s+not)|unable\s+to)\s+(?:all\s+)?(?:be\s+)?(?:removed|remove\s+it|taken\s+out|take\s+it\s+out|operated?(?:\s+on)?|resected)\b"
+    # not a way, a time or a reason of the patient's ("laparoscopically", "until", "because of his heart")
+    r"(?!\s+(?:\w+\s+){0,2}?(?:laparoscop|keyhole|robotic|without|until|yet\b|because|due\s+to|as\s+(?:he|she)|given\s+(?:his|her)))"
 )
 # Resectable only on a condition ("potentially resectable if it shrinks"): not settled, so left unknown
 # and the plan asks the surgeon.
@@ -130,7 +133,7 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
-    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
+    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -187,7 +190,8 @@ _LOCALISED = re.compile(
     r"|\b(?:ct|mri|imaging)\s+(?:(?:have|has|been|are|is|was|were)\s+)?(?:now|since|remains?|remained|still)\s+(?:\w+\s+)?(?:clear|clean|unremarkable)\b"
     r"|\bdisease[- ]free\b"
     # a patient's words: "they said it was all removed", "the surgeon got it all"
-    r"|\b(?:it\s+was|it's|it\s+is|they\s+(?:have\s+)?)\s*(?:got\s+it\s+)?all\s+(?:removed|taken\s+out|out|gone)\b|\bgot\s+it\s+all\b"
+    r"|(?<!if\s)(?<!whether\s)\b(?:it\s+was|it's|it\s+is)\s+all\s+(?:removed|taken\s+out|out|gone)\b"
+    r"(?![^.;]{0,40}\b(?:except|apart\s+from|but|bar|other\s+than)\b)"
 )
 _METASTATIC = re.compile(
     r"\bmet\b(?=\s+(?:p?net|pnen|pannet|nf|pancrea|disease|g[123]\b))|\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n[0-3x][a-c]?m1[a-c]?\b|\bmetastatic\b|\bmetastas[ie]s\b|\bmets\b|\bstage\s*iv\b|\bm1\b|\bdisseminated\b|\bwidespread\b"
@@ -195,7 +199,8 @@ _METASTATIC = re.compile(
 
 # NegEx triggers: before the term (within the clause) and after it.
 _PRE_NEG = re.compile(
-    r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0)\b"
+    r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0"
+    r"|none|nothing)\b"
 )  # "no sorry, ~6 L/day" corrects a figure; it negates nothing
 _POST_NEG = re.compile(
     r"(?<!sstr[-\s])(?<!fdg[-\s])(?<!dotatate[-\s])(?<!receptor[-\s])(?<!octreoscan[-\s])\b(?:negative|neg)\b"  # not "lesions SSTR-negative"
@@ -211,10 +216,10 @@ _MET_CONTEXT = re.compile(
 _NODES_POS = re.compile(
     r"\bn1\b|node[s]?\s*(?:-\s*)?positive|nodes?\s*(?:are\s+)?\+\s*(?:ve\b)?|\d+\s*/\s*\d+\s*(?:ln|nodes?|lymph nodes?)\s*(?:\+|positive|pos\b)|\bln\s*\+|lymphadenopathy|nodal\s+(?:disease|mets|metastas[ie]s|involvement)|\bln\s+mets"
     r"|\b[1-9]\d*\s*(?:/|of|out\s+of)\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b(?!\s*(?:neg|-ve|clear|free|benign|reactive))"
-    r"|(?<![a-z-])n\s*(?:\+|positive\b)(?![\w+])"  # "3/18 N+", "G2 N+" (folded: "n positive")
-    # "DOTATATE: 1.6 cm lesion + 2 peripancreatic nodes": nodes counted on a scan are the disease's
-    r"|\b[1-9]\d?\s+(?:(?:avid|enlarged|suspicious|peri-?pancreatic|regional|local|mesenteric|para-?aortic|c[oe]eliac)\s+){1,2}"
-    r"(?:lymph\s+)?nodes\b(?![^.;]{0,25}\b(?:neg\w*|-ve|clear|free|benign|reactive|harvested|retrieved|removed|examined|sampled))"
+    r"|(?<![a-z-])(?<!if\s)(?<!whether\s)[pc]?n\s*(?:\+|positive\b)(?![\w+])"  # "3/18 N+", "pN+ (2/11)" (folded: "n positive")
+    # "2 avid peripancreatic nodes": nodes counted and called diseased
+    r"|\b[1-9]\d?\s+(?:(?:peri-?pancreatic|regional|local|mesenteric|para-?aortic|c[oe]eliac)\s+)?"
+    r"(?:avid|enlarged|suspicious|pathological|malignant|involved)\s+(?:(?:peri-?pancreatic|regional|local|mesenteric|para-?aortic|c[oe]eliac)\s+)?(?:lymph\s+)?nodes\b"
 )
 _NODES_NEG = re.compile(
     r"\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n0(?:m[01x])?\b|node[s]?\s*(?:-\s*)?negative|\bno\s+(?:lymphadenopathy|nodal|lymph\s+node)|\b0\s*(?:/|of|out\s+of)\s*\d+\s*(?:ln|nodes?|lymph\s+nodes?)\b"
@@ -280,6 +285,8 @@ _OPENS_QUESTION = re.compile(
     r"\s*(?:is|are|was|were|should|shall|can|could|would|will|does|do|did|has|have)\s+(?:that|this|it|there|she|he|they|we|i)\b"
 )
 _OR_GOES_ON = re.compile(r"\s*(?:or|and)\b")
+# "Is that a different drug ...?": a question whose subject is what the sentence before named
+_REFERS_BACK = re.compile(r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b")
 
 
 @dataclass
@@ -658,10 +665,16 @@ class CaseParser:
         asks = [
             re.split(r"[!?\n]|\.(?!\d)", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
             if _CONFIRM.match(c.text)
-            or (_ASKING_ON.match(c.text) and not any(x.kind == "therapy" for x in self.lex.find(tokens(c.text))))
+            or (
+                _ASKING_ON.match(c.text)
+                and not any(x.kind == "therapy" for x in self.lex.find(tokens(c.text)))
+                # not after a line's history ("progressed on lanreotide and everolimus, asking if ..."): lines
+                # given, not options asked about
+                and not (i > 0 and [o for o, _ in self._outcomes(clauses[i - 1].text) if o != "ongoing"])
+            )
             or (
                 len(tokens(c.text)) <= 10
-                and (_REFERS.search(c.text) or _GOES_ON.match(c.text) or _OPENS_QUESTION.match(c.text))
+                and (_REFERS.search(c.text) or _GOES_ON.match(c.text) or _REFERS_BACK.match(c.text))
             )
             else c.text
             for i, c in enumerate(clauses)
@@ -837,13 +850,16 @@ class CaseParser:
 
         now_on = {t.drug for t in treated if t.outcome in CURRENT and t.drug not in self.ssa_drugs}
 
-        def past(m: re.Match[str], drug: str | None) -> bool:
-            """Said as history, or of a drug stopped while another line is given now ("sunitinib (stopped for G3
-            hypertension), now streptozocin/5-FU", or "everolimus stopped for G3 pneumonitis, PRRT x4 2023, now
-            PD": the toxicity is the earlier line's, not the event now)."""
+        def superseded(drug: str | None) -> bool:
+            """A drug stopped while another line is given now ("sunitinib (stopped for G3 hypertension), now
+            streptozocin/5-FU"), or with a line given after it ("everolimus stopped for G3 pneumonitis, PRRT x4
+            2023, now PD"): its toxicity is the earlier line's, not the event now."""
             at = [i for i, t in enumerate(case.treatments) if t.drug == drug and t.outcome in FAILED]
             later = bool(at) and any(t.drug not in self.ssa_drugs for t in case.treatments[at[-1] + 1 :])
-            return self._past_toxicity(text, m) or (bool(at) and bool(now_on - {drug})) or later
+            return (bool(at) and bool(now_on - {drug})) or later
+
+        def past(m: re.Match[str], drug: str | None) -> bool:
+            return self._past_toxicity(text, m) or superseded(drug)
 
         attributed = [(m, drug, past(m, drug)) for m in matches for drug in [drug_of(m)]]
         if current and current[0] not in self.ssa_drugs:
@@ -870,7 +886,8 @@ class CaseParser:
             ]
             if events:
                 words = "; ".join(unfold(original, " ".join(c.text.split())) for c in events[:4])
-                case.toxicities.append(Toxicity(event=f"possible toxicity ({words})", drug=current[0]))
+                event = f"possible toxicity ({words})"
+                case.toxicities.append(Toxicity(event=event, drug=current[0], current=not superseded(current[0])))
                 used.extend((c.start, c.start + len(c.text)) for c in events)
         for m, drug, was in attributed:
             grade = next(g for g in m.groups() if g.isdigit())
@@ -1026,8 +1043,18 @@ class CaseParser:
         is history, not the tumour now."""
         found: list[str] = []
         for m in _LOCATION.finditer(text):
-            if _NOT_LOCATION.search(text[max(0, m.start() - 11) : m.start()]) or re.match(
-                r"\s*(?:and|&)\s*neck\b", text[m.end() :]
+            before = text[max(0, m.start() - 11) : m.start()]
+            if (
+                _NOT_LOCATION.search(before)
+                or (
+                    m.group(1) in ("body", "bod")
+                    and _VERTEBRA.search(before)
+                    and not re.match(
+                        r"\s*(?:p?nets?|pannet|pnen|tumou?r|mass|lesion|nodule|pancrea|of\s+(?:the\s+)?pancreas)",
+                        text[m.end() :],
+                    )
+                )
+                or re.match(r"\s*(?:and|&)\s*neck\b", text[m.end() :])
             ):
                 continue  # "whole-body PET", "head and neck"
             word = {"bod": "body"}.get(m.group(1), m.group(1))
@@ -1247,6 +1274,14 @@ class CaseParser:
             s for s in spans if s.kind in ("therapy", "therapy_class") or (s.kind == "oos" and s.id == "other drugs")
         ]
 
+    def _given_list(self, prev: str, case: Case) -> bool:
+        """The clause before names a line given ("had lanreotide", or a list's item already read as given, "PRRT
+        x4"): a clause of drugs only after it is the list's next item, a line given too."""
+        named = {d.id for d in self._drugs(self.lex.find(tokens(prev)))}
+        if not named or self.future.search(prev):
+            return False
+        return bool(_PRIOR.search(prev)) or (bool(case.treatments) and case.treatments[-1].drug in named)
+
     def _outcomes(self, clause: str) -> list[tuple[str, int]]:
         return [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
 
@@ -1280,7 +1315,10 @@ class CaseParser:
             if weak and not strong and case.treatments and case.treatments[-1].outcome in ("unknown", "ongoing"):
                 case.treatments[-1].outcome = weak[0]
             elif (
-                strong == ["stopped_toxicity"] and open_ and open_[-1].outcome == "ongoing" and not _STOP.search(clause)
+                strong == ["stopped_toxicity"]
+                and open_
+                and open_[-1].outcome == "ongoing"
+                and not _STOP.search(clause + " " + nxt)
             ):
                 pass  # "everolimus since Jan ... calling it grade 3 pneumonitis": a toxicity now, on the drug still given
             elif strong and open_:
@@ -1327,6 +1365,8 @@ class CaseParser:
                 or _ABOUT_DRUG.search(clause[:start])
             ):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
+            if re.match(r"\s*(?:work[- ]?up|assessment|referral)\b", clause[end:]):
+                continue  # "was due PRRT work-up next month": a work-up for the line, not the line given
             if _IF_PROGRESSES.match(clause[end:]) and _PROPOSAL.search(prev + " " + clause[:start]):
                 continue  # "suggests lanreotide first then everolimus on progression": a line proposed for later
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
@@ -1384,6 +1424,8 @@ class CaseParser:
                 # "lanreotide (PFS 3y) -> everolimus": a duration in the brackets after it makes it a line given
                 or (not clause[end:].strip() and _DURATION.match(nxt))
                 or after_then  # "..., then everolimus (stopped ...)": the next line given
+                # "Had lanreotide, CAPTEM, PRRT x4, everolimus (stopped ...)": a list's item after a line given
+                or (_only_drugs(clause, drugs) and self._given_list(prev, case))
             ):
                 outcome = "unknown"
             elif in_list and own_after:

@@ -1,0 +1,134 @@
+"""Where each reading added in session 7 must NOT fire: the posts of the code review of that session
+(docs/reviews/code-review-2026-12-06-session7.md), each of which was misread when it was written. A reading
+is only as good as the ordinary posts it leaves alone."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _drugs(case):
+    return {t.drug: t.outcome for t in case.treatments}
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        # 'due' is not a line to come: a drug due again is given now; 'due to' is a cause
+        (
+            "Metastatic PNET G2, 8 liver mets, is due her 4th month of everolimus, new liver lesions on CT",
+            lambda c: "everolimus" in _drugs(c),
+        ),
+        (
+            "Metastatic PNET G2 liver mets, is due her next sunitinib prescription, BP 190/110 and headache",
+            lambda c: "sunitinib" in _drugs(c),
+        ),
+        (
+            "Her hypos were due to a 1.2 cm insulinoma which was enucleated in 2019, now new liver lesions",
+            lambda c: "enucleation" in c.prior_surgery,
+        ),
+        (
+            "Post distal pancreatectomy 2021 for G1 PNET and due for surveillance MRI next month",
+            lambda c: "distal_pancreatectomy" in c.prior_surgery,
+        ),
+        # a negated or worried growth is no progression; 'grown-up' children are no tumour
+        (
+            "Metastatic NF-PNET G2, liver mets, on lanreotide since 2022. None of the liver lesions have grown on the "
+            "latest CT. Continue?",
+            lambda c: c.progression is not True and _drugs(c)["lanreotide"] != "progressed",
+        ),
+        (
+            "NF-PNET liver mets on lanreotide, nothing has grown since last scan",
+            lambda c: c.progression is not True,
+        ),
+        (
+            "Met PNET on lanreotide. He has grown-up children who help him. The scan was stable.",
+            lambda c: _drugs(c)["lanreotide"] != "progressed",
+        ),
+        # a way, a time or a reason of the patient's is not unresectable disease
+        (
+            "3 cm head PNET G2, Ki-67 5%, no mets on DOTATATE, the surgeon says it can't be removed laparoscopically, "
+            "needs open Whipple. Patient fit. Plan?",
+            lambda c: c.resectable is not False,
+        ),
+        (
+            "Dad has a 3 cm pancreatic NET, G2, no spread, they say they can't operate because of his heart.",
+            lambda c: c.resectable is not False,
+        ),
+        # a sclerotic bone island is no metastasis; a T stage keeps the pancreatic site
+        (
+            "2.5 cm tail PNET G1, Ki-67 1%, fit. CT: 4 mm sclerotic lesion in L3, likely a bone island. Plan?",
+            lambda c: "bone" not in c.metastases,
+        ),
+        ("T3 head PNET 4 cm with SMV abutment, G2, no mets", lambda c: c.location == "head"),
+        ("T2 body PNET 2.5 cm, G2, no mets", lambda c: c.location == "body"),
+        # nodes counted and clear, small and reactive, or asked about, are not nodal disease
+        (
+            "Distal pancreatectomy 2023 for 2.2 cm G1 PNET, R0, 12 regional lymph nodes, all clear. Follow-up plan?",
+            lambda c: "lymph_nodes" not in c.metastases,
+        ),
+        (
+            "CT: 2.5 cm head PNET, 2 peripancreatic lymph nodes, subcentimetre and likely reactive",
+            lambda c: "lymph_nodes" not in c.metastases,
+        ),
+        (
+            "3 cm tail PNET G2. Would you do a formal lymphadenectomy if N+ on frozen section?",
+            lambda c: "lymph_nodes" not in c.metastases,
+        ),
+        # a count after 'shows' is no glucose; a spleen not yet removed is no missed post-splenectomy vaccination
+        (
+            "1.4 cm insulinoma in the tail. CGM shows 2 episodes overnight, lowest 3.4",
+            lambda c: not any("episodes" in f.words for f in c.urgent),
+        ),
+        # 'producing too much insulin' of a diabetic's own pancreas is no insulinoma
+        (
+            "Patient with type 2 diabetes and insulin resistance, her body is producing too much insulin. Incidental "
+            "1.5 cm pancreatic NET in the tail, G1, non-functioning on biochemistry.",
+            lambda c: c.subtype == "nonfunctioning",
+        ),
+        # an R2 resection is not 'no evidence of disease'
+        (
+            "Pancreatic NET G2, distal pancreatectomy last month. They said it was all removed except a small bit stuck "
+            "to the vein.",
+            lambda c: c.metastatic is not False,
+        ),
+        # a pneumonitis, then a switch to another drug: the first drug is no longer given
+        (
+            "Met PNET G2 on everolimus since Jan 2023. Grade 3 pneumonitis in March 2023, then switched to sunitinib "
+            "in May, stable since.",
+            lambda c: _drugs(c).get("everolimus") != "ongoing",
+        ),
+    ],
+)
+def test_a_reading_leaves_an_ordinary_post_alone(engine, text, check):
+    case = engine.read(text).case
+    assert check(case), case.model_dump(exclude={"evidence"})
+
+
+def test_no_vaccination_before_a_splenectomy_is_a_reminder_not_an_emergency(engine):
+    a = engine.ask(
+        "Planning distal pancreatectomy with splenectomy for 2.5 cm tail PNET G1, no mets, fit; patient hasn't had "
+        "any vaccines yet, when should they be given?",
+        intent="treatment_plan",
+    ).answer
+    line = next(w for w in a.warnings if "vaccin" in w.text and w.text.startswith("Act first"))
+    assert line.severity == "warning" and "before any splenectomy" in line.text, line
+
+
+def test_an_ungraded_event_beside_a_mild_graded_one_stays_critical(engine):
+    """A possible pneumonitis is not downgraded because an unrelated grade 1 rash was graded."""
+    a = engine.ask(
+        "Metastatic PNET G2 on everolimus: grade 1 rash, also new dry cough and breathless on exertion",
+        intent="treatment_plan",
+    ).answer
+    cough = next(w for w in a.warnings if "dry cough" in w.text)
+    assert cough.severity == "critical", cough
+
+
+def test_a_question_after_a_lines_history_does_not_ask_about_the_lines_given(engine):
+    a = engine.ask(
+        "Metastatic PNET G2, 10 liver mets, progressed on lanreotide and everolimus, asking if anything else can be done",
+        intent="treatment_plan",
+    ).answer
+    asked = next((s for s in a.sections if s.title == "Your question"), None)
+    assert asked is None or not any(i.text.startswith(("everolimus", "lanreotide")) for i in asked.items), asked
