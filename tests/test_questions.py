@@ -697,3 +697,23 @@ def test_a_vaccine_question_before_a_splenectomy_leads_with_the_vaccines(engine)
         "vaccines before the op, and which ones?",
     )
     assert "pneumococcus, haemophilus influenzae b, meningococcus" in first, (title, first)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quick q: lanreotide dose for met PNET is 120 mg q4w deep SC, right? does it need adjusting for moderate renal "
+        "impairment (eGFR 38)?",
+        "sunitinib dose in dialysis?",
+    ],
+)
+def test_a_dose_for_reduced_kidney_function_is_said_to_be_outside_the_sources(engine, text):
+    """Round 36 #31, round 34 #30: the kidney question was silently dropped; the sources give no renal dosing."""
+    title, first = first_lines(engine, text)
+    assert "dose adjustment for reduced kidney function" in first, (title, first)
+
+
+def test_really_is_no_kidney_word(engine):
+    """'really' is not 'renally' to the fuzzy matcher: a worried relative's question keeps its answer."""
+    title, first = first_lines(engine, "is it true these pancreas tumours can grow really slowly for years?")
+    assert "kidney" not in first, (title, first)
