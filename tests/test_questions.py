@@ -717,3 +717,14 @@ def test_really_is_no_kidney_word(engine):
     """'really' is not 'renally' to the fuzzy matcher: a worried relative's question keeps its answer."""
     title, first = first_lines(engine, "is it true these pancreas tumours can grow really slowly for years?")
     assert "kidney" not in first, (title, first)
+
+
+def test_how_long_to_keep_having_scans_after_resection_leads_with_the_intervals(engine):
+    """Round 37 #23 (major): a patient three years after resection asking how long to keep having scans got
+    the staging page; the sources' answer is every 6-12 months for up to 10 years."""
+    title, first = first_lines(
+        engine,
+        "I had my pancreatic tumour (neuroendocrine, they said grade 1) removed 3 years ago and all my scans have "
+        "been clear. How long do I need to keep having scans, can I stop now?",
+    )
+    assert "every 6-12 months for up to 10 years" in first, (title, first)

@@ -189,6 +189,7 @@ _LOCALISED = re.compile(
     r"|\bscans?\s+(?:(?:now|since|have|has|been|are|is|was|were|remains?|remained|all|still)\s+){0,3}(?:clear|clean|unremarkable)\b"
     r"|\b(?:ct|mri|imaging)\s+(?:(?:have|has|been|are|is|was|were)\s+)?(?:now|since|remains?|remained|still)\s+(?:\w+\s+)?(?:clear|clean|unremarkable)\b"
     r"|\bdisease[- ]free\b"
+    r"|\b(?:doesn'?t|does\s+not|didn'?t|did\s+not)\s+show\s+(?:any\s+)?(?:spread|metastas\w+|mets)\b"
     # a patient's words: "they said it was all removed", "the surgeon got it all"
     r"|(?<!if\s)(?<!whether\s)\b(?:it\s+was|it's|it\s+is)\s+all\s+(?:removed|taken\s+out|out|gone)\b"
     r"(?![^.;]{0,40}\b(?:except|apart\s+from|but|bar|other\s+than)\b)"
@@ -1647,7 +1648,8 @@ def _ignored(clauses: list[_Clause], used: list[tuple[int, int]]) -> list[str]:
 
 # words that only qualify a size of the item said before it ("liver mets, largest 3 cm, smallest 6 mm")
 _OF_THE_ITEM_BEFORE = (
-    r"\b(?:and|or|to|the|largest|biggest|smallest|up\s+to|measuring|max\w*|min\w*)\b|\d+(?:\.\d+)?\s*(?:cm|mm)\b"
+    r"\b(?:and|or|to|the|largest|biggest|smallest|up\s+to|measuring|max\w*|min\w*|rest|others?|remainder)\b"
+    r"|\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:cm|mm)\b"
 )
 
 
