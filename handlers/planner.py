@@ -805,9 +805,8 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         forbidden = next(
             (w.warning for w in lay.draft.warnings if acts & set(w.warning.forbids) and w.cond == TRUE), None
         )
-        if (
-            not held and forbidden is not None
-        ):  # "can we start octreotide?" in an insulinoma not shown receptor-positive
+        # "can we start octreotide?" in an insulinoma not shown receptor-positive
+        if not held and forbidden is not None:
             first = forbidden.text.split(". ")[0]  # the warning's first sentence says why
             out.append(Item(text=f"{name}: not offered here: {first}", sources=list(forbidden.sources)))
             continue
