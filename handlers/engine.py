@@ -96,7 +96,8 @@ class Engine:
         # "a 'shadow' on my pancreas, about 2 cm, they think it might be a NET. What happens now?": one fact is enough
         # beside a diagnosis still to be made
         suspected = introduced and (
-            (query.case.diagnosis_pending and facts >= 1) or (query.case.frail and (facts >= 2 or bool(urgent)))
+            (query.case.diagnosis_pending and (facts >= 2 or (facts >= 1 and bool(_NEXT_STEP.search(fold(text))))))
+            or (query.case.frail and (facts >= 2 or bool(urgent)))
         )
         # "Path just back: poorly differentiated small cell NEC, Ki-67 85%, liver mets. Lanreotide + everolimus?":
         # a carcinoma with its own facts is a patient to plan (referral first), not the NEC topic page
@@ -265,6 +266,10 @@ AMENDED_NOTE = (
 )
 # No clinical number has more than a dozen digits; a long run of them only makes the number patterns
 # scan it again from every position (a 6,000-digit message took seconds).
+# "what happens now?", "what next?": a patient asking for the plan, not a topic
+_NEXT_STEP = re.compile(
+    r"\b(?:what happens|what now|what next|next steps?|what should (?:i|we) do|what do (?:i|we) do|plan)\b"
+)
 _LONG_NUMBER = re.compile(r"\d{13,}")
 # outcomes that only a patient's line has ("a response rate" asks about a drug, "on it, stable" tells of a patient)
 _HISTORY = {"ongoing", "stable", "progressed", "stopped_toxicity", "intolerant", "earlier_line"}

@@ -98,6 +98,46 @@ def _drugs(case):
             "in May, stable since.",
             lambda c: _drugs(c).get("everolimus") != "ongoing",
         ),
+        # pass 2 of the review: measured growth is progression; a given line after its work-up is given
+        (
+            "Metastatic PNET G2, Ki-67 5%, 6 liver mets, on lanreotide since 2022. CT today: a growth of 30% in the "
+            "liver mets. Next step?",
+            lambda c: c.progression is True,
+        ),
+        (
+            "Metastatic PNET G2, Ki-67 10%, liver mets, DOTATATE avid. After PRRT work-up she had 4 cycles in 2022, now "
+            "progressing. Next?",
+            lambda c: "prrt" in _drugs(c),
+        ),
+        # an anatomical reason keeps the disease unresectable
+        (
+            "58M, 4 cm head PNET G2, Ki-67 6%, no mets on DOTATATE. The surgeons said it can't be removed because it "
+            "wraps around the SMA. What next?",
+            lambda c: c.resectable is False,
+        ),
+        # a known PNET with a lesion that 'could be a NET met' is diagnosed, not suspected
+        (
+            "Known metastatic PNET G2, 5 liver mets, on lanreotide since 2021, stable; new 1 cm lung nodule, could be a "
+            "NET met. Plan?",
+            lambda c: not c.diagnosis_pending,
+        ),
+        (
+            "Metastatic PNET on lanreotide, none have grown but there is a new bone lesion.",
+            lambda c: c.progression is True,
+        ),
+        # settled or graded diarrhoea, hours after 'and it was', 'could not stand' the ulcers
+        (
+            "Metastatic PNET G2 on lanreotide, stable. Diarrhoea was 8 times a day before lanreotide, now settled.",
+            lambda c: "secretory_diarrhoea" not in {f.id for f in c.urgent},
+        ),
+        (
+            "1.2 cm insulinoma, I checked my sugar and it was 2 hours after lunch, reading 5.6",
+            lambda c: not any("2 hours" in f.words for f in c.urgent),
+        ),
+        (
+            "Metastatic PNET G2 liver mets, was on everolimus, he could not stand the mouth ulcers so stopped it. What next?",
+            lambda c: "volume_depletion" not in {f.id for f in c.urgent},
+        ),
     ],
 )
 def test_a_reading_leaves_an_ordinary_post_alone(engine, text, check):
@@ -132,3 +172,21 @@ def test_a_question_after_a_lines_history_does_not_ask_about_the_lines_given(eng
     ).answer
     asked = next((s for s in a.sections if s.title == "Your question"), None)
     assert asked is None or not any(i.text.startswith(("everolimus", "lanreotide")) for i in asked.items), asked
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Sunitinib inhibits VEGFR, what dose?", "therapy"),
+        ("How long will I need to take lanreotide?", "therapy"),
+        ("My CT shows a 1.5 cm spot on my pancreas that could be a NET. What is a Ki-67?", "grading"),
+    ],
+)
+def test_a_question_keeps_its_topic(engine, text, intent):
+    """Pass 2 of the review: the kidney-dosing note, the surveillance cues and the suspected-case rule each took
+    a question that is not theirs."""
+    result = engine.ask(text)
+    assert result.answer.intent == intent and "kidney function" not in result.answer.summary, (
+        result.answer.intent,
+        result.answer.summary,
+    )

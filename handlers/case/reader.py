@@ -115,7 +115,7 @@ _RESECT_NO = re.compile(
     # a patient's words: "the doctors say it can't all be removed", "they can't operate"
     r"|\b(?:can'?t|cannot|can\s+not|could(?:n'?t|\s+not)|unable\s+to)\s+(?:all\s+)?(?:be\s+)?(?:removed|remove\s+it|taken\s+out|take\s+it\s+out|operated?(?:\s+on)?|resected)\b"
     # not a way, a time or a reason of the patient's ("laparoscopically", "until", "because of his heart")
-    r"(?!\s+(?:\w+\s+){0,2}?(?:laparoscop|keyhole|robotic|without|until|yet\b|because|due\s+to|as\s+(?:he|she)|given\s+(?:his|her)))"
+    r"(?!\s+(?:\w+\s+){0,2}?(?:laparoscop|keyhole|robotic|without|until|yet\b|(?:because\s+of|due\s+to|given)\s+(?:his|her|their)\b|as\s+(?:he|she)\s+is))"
 )
 # Resectable only on a condition ("potentially resectable if it shrinks"): not settled, so left unknown
 # and the plan asks the surgeon.
@@ -133,7 +133,7 @@ _SPLENIC_SPARED = re.compile(
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
-    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?(?<!\ba\s)(?<!cm\s)(?<!mm\s)(?<!the\s)(?<!this\s)(?<!small\s)growth\b(?!\s+(?:hormone|factor))|\bnew\s+(?:liver\s+)?(?:lesions?|mets?|metastas[ie]s)|\bdoubl(?:ed|ing)\b"
+    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -1366,7 +1366,11 @@ class CaseParser:
                 or _ABOUT_DRUG.search(clause[:start])
             ):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
-            if re.match(r"\s*(?:work[- ]?up|assessment|referral)\b", clause[end:]):
+            if (
+                re.match(r"\s*(?:work[- ]?up|assessment|referral)\b", clause[end:])
+                and re.search(r"\b(?:due|awaiting|pending|booked|planned|for)\b", clause[:start])
+                and not re.search(r"\b(?:had|received|cycles?|completed|done|given)\b", clause)
+            ):
                 continue  # "was due PRRT work-up next month": a work-up for the line, not the line given
             if _IF_PROGRESSES.match(clause[end:]) and _PROPOSAL.search(prev + " " + clause[:start]):
                 continue  # "suggests lanreotide first then everolimus on progression": a line proposed for later
