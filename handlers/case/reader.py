@@ -78,8 +78,7 @@ _BURDEN = re.compile(
 _LOCATION = re.compile(
     r"\b(uncinate|head|neck|body|bod|tail|duodenum|duodenal|periampullary)\b(?!\s*(?:ulcers?|bulb|pain|ache|weight|mass index|-?\s*ct|pet|imaging|scan))"
 )
-# "whole-body PET", "head and neck"; a vertebra's body ("lytic lesion T10 body", "L2 vertebral body")
-_NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")
+_NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")  # "whole-body PET", "head and neck"
 _VERTEBRA = re.compile(r"\b(?:[ctls]\d{1,2}|vertebral|vertebra)\s*$")  # "lytic lesion T10 body": a vertebra's body
 # the receptor scan's names: a test is read from them (a bare "PET" or "SST" too), a topic only from the
 # receptor's own (or a Krenning score)
@@ -651,7 +650,7 @@ class CaseParser:
             case.diagnosis_pending = False  # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed
         self._urgent(folded, clauses, case, used)
         self._fdg(folded, clauses, case, used)
-        self._toxicities(folded, case, used, text)
+        self._toxicities(folded, clauses, case, used, text)
         if (span := self._several_pancreatic(clauses)) is not None:
             case.multiple_lesions = True
             self._dominant(folded, case)
@@ -813,7 +812,9 @@ class CaseParser:
                 used.append(span)
                 return
 
-    def _toxicities(self, text: str, case: Case, used: list[tuple[int, int]], original: str) -> None:
+    def _toxicities(
+        self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]], original: str
+    ) -> None:
         """ "Grade 3 pneumonitis on everolimus": a toxicity of a named drug (the one named beside it, or the
         only drug of the case), with its CTCAE grade; never the tumour's grade. An event with no grade is
         quoted from the `original` post."""
@@ -868,7 +869,6 @@ class CaseParser:
             # stomatitis ... also new dry cough"); not of an SSA given alone, the background line, where the event is
             # the disease's or a comorbidity's (its urgent line still shows)
             graded = [m.span() for m in matches]  # a graded toxicity said as history is not the event now
-            clauses = _clauses(text)
             # the organs of the graded toxicities now: their signs are theirs, not a second event
             taken = {
                 kind
