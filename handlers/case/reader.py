@@ -579,14 +579,15 @@ class CaseParser:
         if any(s != "lymph_nodes" for s in case.metastases):
             case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
         span = _first_affirmed(self.fit_uncertain, clauses)
+        said = [c for c in clauses if span is not None and c.start <= span[0] < c.start + len(c.text)]
         if span is None and case.fit_for_surgery is None:
-            span = _first_affirmed(self.comorbidity, clauses)  # "78yo with COPD and CKD3": weighed by the board
-        if span is not None:
+            # "78yo, ECOG 2, COPD and CKD3": each clause naming one is weighed by the board, so each is quoted
+            said = [c for c in clauses if _first_affirmed(self.comorbidity, [c]) is not None]
+        if said:
             # "surgeons unsure if she's fit": asked, whatever else is said ("no comorbidities" is not)
             case.fit_for_surgery = None
-            clause = next(c for c in clauses if c.start <= span[0] < c.start + len(c.text))
-            case.evidence["fit_for_surgery"] = "uncertain: " + unfold(text, clause.text.strip())
-            used.append((clause.start, clause.start + len(clause.text)))  # read: the board's question quotes it
+            case.evidence["fit_for_surgery"] = "uncertain: " + "; ".join(unfold(text, c.text.strip()) for c in said)
+            used += [(c.start, c.start + len(c.text)) for c in said]  # read: the board's question quotes them
         if _first_affirmed(self.in_situ, clauses) is not None:
             case.prior_surgery = [p for p in case.prior_surgery if p not in PRIMARY_OPERATIONS]
         if (span := _first_affirmed(self.widespread, clauses)) is not None and re.search(r"liver|hepatic|lobe", folded):
