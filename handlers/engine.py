@@ -198,7 +198,8 @@ class Engine:
         # a case (a patient's facts, planned): the plan is the whole answer; a topic its words touch is not added
         described = main == "treatment_plan" and q.case.details() >= 1 and "algorithm" not in q.aspects
         for part in q.parts[1:]:
-            if not described or part in self._asked_apart(q.case.question):
+            # a plan already answers when to follow up (surveillance after resection, monitoring on treatment)
+            if not described or (part != "surveillance" and part in self._asked_apart(q.case.question)):
                 _append(a, HANDLERS[part](replace(q, intent=part), k))
         if main not in _NO_TOPIC_FACTS and not described:
             _subtype_facts(a, q, k)

@@ -76,8 +76,8 @@ INCIDENTAL_GROUPS = (
 )  # in passing in a NET case
 INCIDENTAL_MIN_UNNAMED = 3  # case facts that make a post a case even when it names no NET
 _FOLLOW_UP_LENGTH = re.compile(
-    r"\b(?:scans?|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b[^.?]*\bhow long\b"
-    r"|\bhow long\b[^.?]*\b(?:scans?|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b"
+    r"\b(?:scans?|imaging|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b[^.?]*\bhow long\b"
+    r"|\bhow long\b[^.?]*\b(?:scans?|imaging|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b"
 )
 _COMPARED = re.compile(  # the NET asked about is set against another tumour: "is this the same as pancreatic cancer?"
     r"\b(?:is|isn'?t|was|are)\s+(?:this|it|that|they|hers?|his)\s+(?:(?:the\s+)?same\s+(?:thing\s+)?as|different\s+(?:from|to|than)"
@@ -244,7 +244,10 @@ class Router:
             if needs and not (needs & present or ("domain" in needs and has_domain)):
                 scores[declared.name] = 0.0
 
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        described = case.details() >= 2
+        # a tie goes to the plan when a case is described ("DP 2021, G1, R0, N0, NED: how often imaging?"): the
+        # plan answers the question for this patient, the topic page only in general
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], not (described and kv[0] == "treatment_plan"), kv[0]))
         (top, top_score), (_, runner) = ranked[0], ranked[1]
         margin = top_score - runner
         if (entities.get("therapy") or entities.get("therapy_class")) and (
@@ -443,12 +446,17 @@ class Router:
             asked = " ".join(tokens(case.question or ""))
             clauses = [c for c in clauses if " ".join(tokens(c)) and " ".join(tokens(c)) in asked]
         for clause in clauses:
-            cues = self._cue_scores(self.lex.text_words(clause))
+            words = self.lex.text_words(clause)
+            cues = self._cue_scores(words)
             if not cues:
                 continue
             name, weight = max(cues.items(), key=lambda kv: (kv[1], kv[0]))
             if name == "survival" and "how long" in fold(clause) and _FOLLOW_UP_LENGTH.search(fold(text)):
                 continue  # "how often scans and for how long?": how long follow-up lasts, not how long one lives
+            if name == "imaging" and ("aspect", "interval") in {
+                m for g in ngrams(words) for m in self.marks.get(g, ())
+            }:
+                name = "surveillance"  # "how often imaging and for how long?": when to follow up, not which scan
             needs = set(by_name[name].needs_any)
             if (
                 weight >= PART_MIN_CUES

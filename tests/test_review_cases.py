@@ -277,12 +277,16 @@ def test_how_long_a_named_drug_keeps_it_under_control_is_its_progression_free_su
         ("R35-9", "lanreotide"),
         # Round 35 #21: a patient's suspected PNET ("they think it might be a NET. What happens now?")
         ("R35-21", "pancreatoduodenectomy"),
+        # Round 39 #22: a resected case asking about adjuvant therapy and imaging intervals got a topic dump led
+        # by a splenectomy-vaccination banner; it is the plan for its phase, with no topic page appended
+        ("R39-22", "distal_pancreatectomy"),
     ],
 )
 def test_a_patient_post_is_planned_not_answered_as_a_topic(engine, item_id, absent):
     text = next(c["text"] for c in CASES if c["id"] == item_id)
     a = engine.ask(text).answer
     assert a.plan is not None and absent not in a.plan.acts, a.title
+    assert "·" not in a.title, a.title  # no topic page appended to the plan
 
 
 def test_a_comorbidity_leaves_fitness_to_the_board_only_where_the_post_does_not_settle_it(engine):
