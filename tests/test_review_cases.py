@@ -99,6 +99,14 @@ def test_a_question_about_one_option_is_answered_about_that_option_only(engine):
             "52F metastatic PNET G2 on everolimus 10 mg, 3 wks progressive dry cough, SOB on exertion, sats 89% RA, CT bilateral ground glass.",
             lambda case, a: case.progression is not True and any(t.drug == "everolimus" for t in case.toxicities),
         ),
+        # a line stopped for a graded toxicity: the stop's other reason ("and hyperglycaemia") is history, not an
+        # event now; only the heart failure said after it is
+        (
+            "70M PNET G2 liver mets. Lanreotide -> PD; everolimus stopped after grade 3 stomatitis and hyperglycaemia. Now echo LVEF 30%.",
+            lambda case, a: (
+                [t.event for t in case.toxicities if t.grade is None] == ["possible toxicity (Now echo LVEF 30%)"]
+            ),
+        ),
         # round 6: each size belongs to its own item; the dominant MEN1 lesion is in the head
         (
             "MEN1, 34F, several PNETs: 1.1 cm body, 0.8 cm tail, 2.4 cm head (grew from 1.8 in 18 mo), gastrin and glucose normal. Plan?",

@@ -155,6 +155,8 @@ _TOXICITY = (
 )
 # A toxicity said of the past ("everolimus 2020-21 stopped (pneumonitis)") is history, not the phase.
 _RESOLVED_WORDS = r"\b(?:now\s+|since\s+|has\s+|have\s+)?(?:resolved|settled|recovered)\b"
+_CONNECTOR_ENDS = re.compile(r"^(?:and|with|plus|,)\s+|\s+(?:and|with|plus|,)$")  # left where a part was cut out
+_STOPPED = re.compile(r"\b(?:stopped|discontinued|ceased|withdrawn)\b")
 _PAST_TOXICITY = re.compile(
     r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
     r"|\b(?:stopped|discontinued|ceased)\s+(?:after|at)\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
@@ -869,28 +871,43 @@ class CaseParser:
             # no grade said: an event reported while on a drug is a possible toxicity, beside any graded one ("grade 3
             # stomatitis ... also new dry cough"); not of an SSA given alone, the background line, where the event is
             # the disease's or a comorbidity's (its urgent line still shows)
-            graded = [m.span() for m in matches]  # a graded toxicity said as history is not the event now
-            # the organs of the graded toxicities now: their signs are theirs, not a second event
+            graded = [m.span() for m, _, was in attributed if not was]
+            # a past graded toxicity's clause, or the clause of a line stopped for one ("everolimus stopped after
+            # grade 3 stomatitis and hyperglycaemia"), is history: the stop's reasons, not an event now
+            history = [m.span() for m, _, was in attributed if was or _STOPPED.search(text[: m.start()].split(",")[-1])]
+
+            def rest(c: _Clause) -> str:
+                """The clause without its graded toxicities ("glucose now 16 and grade 2 stomatitis")."""
+                out = c.text
+                for s, e in graded:
+                    a, b = max(s - c.start, 0), min(e - c.start, len(out))
+                    if a < b:
+                        out = out[:a] + " " * (b - a) + out[b:]
+                return out
+
+            # the organs of the graded toxicities now (their own words', else their clause's): their signs are
+            # theirs, not a second event
             taken = {
                 kind
                 for c in clauses
                 for m, _, was in attributed
                 if not was and c.start <= m.start() < c.start + len(c.text)
-                for kind in self._organs(c.text)
+                for kind in (self._organs(m.group(0)) or self._organs(c.text))
             }
             events = [
-                c
+                (c, said)
                 for c in clauses
-                if (organs := self._organs(c.text))
+                if (organs := self._organs(said := rest(c)))
                 and not organs <= taken
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
-                and not any(s < c.start + len(c.text) and c.start < e for s, e in graded)
+                and not any(s < c.start + len(c.text) and c.start < e for s, e in history)
             ]
             if events:
-                words = "; ".join(unfold(original, " ".join(c.text.split())) for c in events[:4])
+                quoted = [_CONNECTOR_ENDS.sub("", " ".join(said.split())) for _, said in events[:4]]
+                words = "; ".join(unfold(original, q) for q in quoted)
                 event = f"possible toxicity ({words})"
                 case.toxicities.append(Toxicity(event=event, drug=current[0], current=not superseded(current[0])))
-                used.extend((c.start, c.start + len(c.text)) for c in events)
+                used.extend((c.start, c.start + len(c.text)) for c, _ in events)
         for m, drug, was in attributed:
             grade = next(g for g in m.groups() if g.isdigit())
             event = " ".join(m.group(0).split())
