@@ -102,7 +102,7 @@ _SSTR_MIXED = re.compile(
 _SSTR_UNEVEN = re.compile(r"heterogene\w+")  # uneven, no lesion said negative ("mixed uptake" says some are)
 _SSTR_POS = re.compile(
     r"(?<!possible\s)(?<!possible\sbone\s)(?:mets?|metastas[ie]s|deposits?|lesions?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|ga-?pet|octreoscan|sstr)|"
-    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
+    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\b(?:strong|intense|marked|high)(?:ly)?\s+(?:sstr\d?|somatostatin|uptake|avid)|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
     r"|\b(?:says|shows|showed|confirms|confirmed|c/w|consistent\s+with|in\s+keeping\s+with)\s+(?:an?\s+)?(?:p?net|neuroendocrine)\b"
     # "Ga68: 1.8cm lesion in pancreatic head": the scan shows the tumour
     r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?"
