@@ -95,6 +95,8 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["urgent"] = [f.id for f in case.urgent]
     acute = {f.id for f in k.urgent.findings if f.acute}
     facts["acute_illness"] = any(f.id in acute for f in case.urgent)
+    critical = {f.id for f in k.urgent.findings if f.severity == "critical"}
+    facts["act_now"] = any(f.id in critical for f in case.urgent)
     # Antitumour systemic therapy, not symptom control (diazoxide, PPI, preoperative octreotide) or liver-directed.
     is_antitumour = antitumour(k)
     systemic = [t for t in case.treatments if is_antitumour(t.drug)]

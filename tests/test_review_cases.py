@@ -303,3 +303,13 @@ def test_a_comorbidity_leaves_fitness_to_the_board_only_where_the_post_does_not_
     assert engine.read("3 cm tail PNET G1 no mets, 70M with COPD").case.evidence["fit_for_surgery"].endswith("COPD")
     assert engine.read("3 cm tail PNET G1 no mets, 70M, fit, mild COPD").case.fit_for_surgery is True
     assert engine.read("3 cm tail PNET G1 no mets, 70M, COPD on home O2").case.fit_for_surgery is False
+
+
+def test_go_now_is_said_only_beside_a_finding_that_needs_a_doctor_today(engine):
+    """'Should we wait?' is answered 'do not wait' only when a critical finding is in the post; a stable patient
+    asking whether to wait for the next scan gets the plan's own timing."""
+    a = engine.ask(
+        "Mum is on lanreotide for her pancreas NET, scans stable, a bit tired. Should we wait for the next scan "
+        "before changing anything?"
+    ).answer
+    assert "do not wait" not in to_text(a)

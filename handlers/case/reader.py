@@ -37,7 +37,13 @@ _NUM = r"(\d+(?:\.\d+)?)"
 _CLAUSE_SPLIT = re.compile(
     r"(?:[.;,\n()\[\]]|\?(?![a-z])|\s/\s)+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
 )
+# a relative presented in lay words: "my mum is 89", "my dad, 74,", "my dad (74)"
+_RELATIVE_AGED = (
+    r"\b(?:my|our)\s+(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny|grandma"
+    r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,|\()\s*\d{1,3}\b"
+)
 _AGE_SEX = re.compile(
+    rf"{_RELATIVE_AGED}|"
     r"(?<!\bin\s)(?<!\bwithin\s)(?<!\bfor\s)(?<!\bafter\s)\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)\b(?!\s*(?:ago|later|since|after|before|prior|post|of|on|earlier|previously))(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
     r"|\b(?:male|female|man|woman|gentleman|lady)\b\s*(?:aged?\s*)?\d{0,3}"
 )
@@ -318,8 +324,7 @@ _PRESENTS = re.compile(
     r"\b\d{1,3}\s*(?:[mf]\b|y/?o\b|yrs?\s*old\b|-?\s*years?\s*-?\s*old\b)"
     r"|\b(?:male|female|man|woman|gentleman|lady)\s+(?:aged?\s*)?\d{1,3}\b|\baged\s+\d{1,3}\b"
     # a relative presented in lay words: "my mum is 89", "my dad, 74,"
-    r"|\b(?:my|our)\s+(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny|grandma"
-    r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,|\()\s*\d{1,3}\b"
+    rf"|{_RELATIVE_AGED}"
     r"|\bi'?m\s+\d{1,3}\b|\bi\s+am\s+\d{1,3}\b"  # the patient writing: "I'm 31"
     # the patient writing of their own operation or diagnosis: "i had a whipple op in 2021", "i was diagnosed with"
     r"|\bi\s+(?:had|have\s+had|underwent)\s+(?:a|an|my)\s+(?:[\w-]+\s+){0,2}?(?:whipple|\w*ectomy|operation|op|surgery)\b"
