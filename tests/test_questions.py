@@ -728,3 +728,23 @@ def test_how_long_to_keep_having_scans_after_resection_leads_with_the_intervals(
         "been clear. How long do I need to keep having scans, can I stop now?",
     )
     assert "every 6-12 months for up to 10 years" in first, (title, first)
+
+
+def test_another_cancer_named_beside_a_net_dose_question_does_not_decline_it(engine):
+    """Round 40 #31: "is it 50 mg 4/2 like in RCC, or 37.5 mg continuous daily?" is about sunitinib in a pNET:
+    the dose is answered and RCC is said to be outside the sources."""
+    title, first = first_lines(
+        engine, "sunitinib in pNET - is it 50 mg 4 wks on/2 off like in RCC, or 37.5 mg continuous daily?"
+    )
+    assert title == "Sunitinib" and "37.5 mg once daily" in first and "rcc" in first.lower()
+
+
+def test_holding_an_analogue_before_receptor_imaging_is_named_as_not_covered(engine):
+    """Round 40 #32: "do we need to hold the LAR, and when should we time the scan?" is the analogue washout,
+    which the sources do not cover: said on the first line."""
+    title, _ = first_lines(
+        engine,
+        "Pt on octreotide LAR 30 mg q4w, due Ga-68 DOTATATE PET for restaging. Do we need to hold the LAR, and "
+        "when should we time the scan?",
+    )
+    assert title == "Not in my sources: when to stop a somatostatin analogue before receptor imaging or PRRT"
