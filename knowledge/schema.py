@@ -418,6 +418,7 @@ class CaseVocabulary(Strict):
     benign: Terms
     liver_widespread: Terms
     diffuse_liver_burden_pct: float
+    liver_treatments: list[str]  # treatments given only to liver metastases: once given, the liver is a site
     primary_in_situ: Terms
     vascular: Terms
     biliary_obstruction: Terms

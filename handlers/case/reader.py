@@ -387,12 +387,15 @@ _OUTCOME_IN_BRACKETS = re.compile(
 _DURATION = re.compile(
     r"\s*(?:pfs|os|ttp|for|x)?\s*~?\d+(?:\.\d+)?\s*(?:y|yr|yrs|years?|m|mo|mos|months?|wks?|weeks?)\b"
 )
+_AGO = re.compile(
+    r"\b\d+\s*(?:days?|d|wks?|weeks?|months?|mo|mos|yrs?|years?)\s+ago\b|\blast\s+(?:week|month|year)\b|\byesterday\b"
+)
 _ARROW = re.compile(r"->|→|=>|>>")
 _SHARED_VERB = re.compile(r"\s*on\b")
 _COURSE = re.compile(
     r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle"
-    # "booked for the 4th cycle": an earlier cycle was given, so the course is under way
-    r"|\b(?:[2-9]|2nd|3rd|[4-9]th|second|third|fourth|fifth|sixth)\s+(?:cycle|dose|infusion)\b"
+    # "booked for the 4th cycle", "his 3rd Lu-177 cycle": an earlier cycle was given, so the course is under way
+    r"|\b(?:[2-9]|2nd|3rd|[4-9]th|second|third|fourth|fifth|sixth)\s+(?:[\w-]+\s+){0,2}?(?:cycle|dose|infusion)\b"
     r"|\b(?:cycle|dose|infusion)\s*#?\s*[2-9]\b(?![.\d])(?!\s*(?:cm|mm|%|mg|g\b))"  # "booked for PRRT cycle 2"
     # "C2 due": a cycle; never a cervical vertebra ("C5 and T9 deposits", "C5 lesion", "C3/4")
     r"|\bc\s*[2-9]\b(?![-/\s]*(?:c?\d|[tl]\d|and\s+[ctl]\d|vertebr|spin|lesion|deposit|met|disc|cord|level|body))"
@@ -583,6 +586,10 @@ class CaseParser:
                 sites = [sp.id for sp in self.lex.find(tokens(c.text)) if sp.kind == "site" and sp.id in CASE_SITES]
                 if sites and len(tokens(c.text)) <= 2 * len(sites) + 1 and not _negated(c.text, 0, 0):
                     case.metastases += [x for x in sites if x not in case.metastases + case.metastases_ruled_out]
+        if "liver" not in case.metastases + case.metastases_ruled_out and any(
+            t.drug in self.k.case.liver_treatments for t in case.treatments
+        ):
+            case.metastases.append("liver")  # "TACE right lobe 8 days ago": given to liver metastases
         if any(s != "lymph_nodes" for s in case.metastases):
             case.metastatic = True  # a named distant site outweighs a negated phrase elsewhere
         span = _first_affirmed(self.fit_uncertain, clauses)
@@ -1449,6 +1456,8 @@ class CaseParser:
                     r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
                     clause[end:],
                 )
+                # "TACE right lobe 8 days ago", "TACE to the right lobe last week": done, said with when
+                or _AGO.search(clause[end:])
                 # "lanreotide (PFS 3y) -> everolimus": a duration in the brackets after it makes it a line given
                 or (not clause[end:].strip() and _DURATION.match(nxt))
                 or after_then  # "..., then everolimus (stopped ...)": the next line given
