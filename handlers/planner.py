@@ -114,6 +114,14 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["held_for_toxicity"] = [
         t.drug for t in systemic if t.drug in toxic_now and t.outcome != "progressed" and case.progression is not True
     ]
+    # a line held for a toxicity while it controlled the disease is resumed before any new line, unless the
+    # toxicity is one that stops it for good (urgent.yaml: grade 4, or the heart or lungs)
+    tox = k.urgent.toxicity
+    facts["resume_first"] = bool(facts["held_for_toxicity"]) and not any(
+        (t.grade or 0) >= tox.switch_from_grade or set(t.organs) & set(tox.switch_organs)
+        for t in case.toxicities
+        if t.current
+    )
     facts["line_stopped"] = bool(systemic) and (
         any(t.drug in toxic_now for t in systemic if t.outcome in CURRENT)
         or (not facts["on_treatment"] and any(t.outcome in ("stopped_toxicity", "intolerant") for t in systemic))

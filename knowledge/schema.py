@@ -518,6 +518,8 @@ class ToxicityLine(Strict):
     silent: str
     held: str  # why a drug held for a toxicity, with the disease controlled on it, is not offered as it was
     next_lines: str  # the step naming the lines that follow once a grade 3-4 toxicity settles
+    switch_from_grade: int  # a toxicity of this grade stops the line for good: new lines are weighed, not resumption
+    switch_organs: list[str]  # a toxicity of these organs (case.yaml toxicity_events) stops the line too
     resume: str  # that step's first option when the disease was controlled on the drug ({drugs})
 
 

@@ -46,6 +46,7 @@ class Toxicity(BaseModel):
     grade: int | None = None  # CTCAE grade, when said
     drug: str | None = None  # the drug it is on, when named or when only one is current
     current: bool = True  # reported now; a past toxicity ("stopped 2021 for pneumonitis") is history
+    organs: list[str] = []  # the organs it touches (case.yaml toxicity_events), when its words name one
 
 
 class Finding(BaseModel):

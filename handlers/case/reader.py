@@ -918,12 +918,16 @@ class CaseParser:
                 quoted = [_CONNECTOR_ENDS.sub("", " ".join(said.split())) for _, said in events[:4]]
                 words = "; ".join(unfold(original, q) for q in quoted)
                 event = f"possible toxicity ({words})"
-                case.toxicities.append(Toxicity(event=event, drug=current[0], current=not superseded(current[0])))
+                touched = sorted(set().union(*(self._organs(said) for _, said in events)))
+                case.toxicities.append(
+                    Toxicity(event=event, drug=current[0], current=not superseded(current[0]), organs=touched)
+                )
                 used.extend((c.start, c.start + len(c.text)) for c, _ in events)
         for m, drug, was in attributed:
             grade = next(g for g in m.groups() if g.isdigit())
             event = " ".join(m.group(0).split())
-            case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=drug, current=not was))
+            touched = sorted(self._organs(m.group(0)))
+            case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=drug, current=not was, organs=touched))
             used.append(m.span())
 
     def _organs(self, clause: str) -> set[str]:
