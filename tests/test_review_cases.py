@@ -313,3 +313,10 @@ def test_go_now_is_said_only_beside_a_finding_that_needs_a_doctor_today(engine):
         "before changing anything?"
     ).answer
     assert "do not wait" not in to_text(a)
+
+
+def test_a_sore_back_is_cord_compression_only_beside_bone_or_spinal_disease(engine):
+    """Round 41 #2's words read as cord compression need the bones named; a sore back in a patient with liver-only
+    disease is not an emergency line."""
+    case = engine.read("my mum has a pancreas NET in her liver, her back is really sore after gardening").case
+    assert "spinal_metastasis_symptoms" not in {f.id for f in case.urgent}
