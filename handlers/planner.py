@@ -606,7 +606,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     a.warnings = urgent + critical
     answers = asked(case, lay, planner)
     # a passage of the question the plan answers ("can he stop the CT scans?") was read
-    unread = [x for x in case.unread if not (answers and answered_passage(x, case.question, planner))]
+    unread = [x for x in case.unread if not answered_passage(x, case.question, planner, answers)]
     if unread:
         a.warnings.append(Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in unread)))
     a.sections += section("Your question", answers)
@@ -750,10 +750,15 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 
-def answered_passage(passage: str, question: str, planner: Planner) -> bool:
-    """The passage is part of the post's question and names an option the plan answers."""
+def answered_passage(passage: str, question: str, planner: Planner, answers: list[Item]) -> bool:
+    """The passage names what the plan's answers answer: part of the post's question naming an option, or a
+    passage an answer's own words match ("my chromogranin went from 95 to 140", answered as a rising marker)."""
     words = fold(passage)
-    return words in fold(question) and any(terms.search(words) for _, terms in planner.asked)
+    return bool(answers) and any(
+        terms.search(words)
+        and (words in fold(question) or any(q.label and i.text.startswith(f"{q.label}:") for i in answers))
+        for q, terms in planner.asked
+    )
 
 
 def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:

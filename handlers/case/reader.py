@@ -387,6 +387,7 @@ _OUTCOME_IN_BRACKETS = re.compile(
 _DURATION = re.compile(
     r"\s*(?:pfs|os|ttp|for|x)?\s*~?\d+(?:\.\d+)?\s*(?:y|yr|yrs|years?|m|mo|mos|months?|wks?|weeks?)\b"
 )
+_YES_NO_QUESTION = re.compile(r"\s*(?:does|do|did|is|are|was|could|can|would|might|will)\b")
 _AGO = re.compile(
     r"\b\d+\s*(?:days?|d|wks?|weeks?|months?|mo|mos|yrs?|years?)\s+ago\b|\blast\s+(?:week|month|year)\b|\byesterday\b"
 )
@@ -562,7 +563,7 @@ class CaseParser:
             gap = folded[clauses[i - 1].start + len(prev) : clause.start] if i else ""
             if clause.question and _only_drugs(text_, self._drugs(self.lex.find(tokens(text_)))):
                 continue  # "Next line? PRRT?": a drug asked about, not a line given
-            self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)))
+            self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), clause.question)
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
             if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
                 used.append((clause.start, clause.start + len(clause.text)))
@@ -1131,6 +1132,7 @@ class CaseParser:
         hedged: bool = False,
         nxt: str = "",
         after_then: bool = False,
+        asks: bool = False,
     ) -> None:
         if _OTHER_PERSON.search(clause):
             return  # another person's tumour and treatment are not this patient's
@@ -1144,7 +1146,7 @@ class CaseParser:
         self._fitness(clause, case)
         if not hedged:  # "2 new liver lesions, ?mets vs FNH" is neither progression nor recurrence yet
             self._progression(clause, case, prev if after_then else "")
-        self._treatments(clause, spans, case, prev, nxt, after_then)
+        self._treatments(clause, spans, case, prev, nxt, after_then, asks)
         self._history(clause, case, prev, hedged)
         self._anatomy(clause, case)
         if (
@@ -1321,7 +1323,14 @@ class CaseParser:
         return [(name, m.start()) for name, pattern in self.outcomes for m in pattern.finditer(clause)]
 
     def _treatments(
-        self, clause: str, spans: list[Span], case: Case, prev: str = "", nxt: str = "", after_then: bool = False
+        self,
+        clause: str,
+        spans: list[Span],
+        case: Case,
+        prev: str = "",
+        nxt: str = "",
+        after_then: bool = False,
+        asks: bool = False,
     ) -> None:
         """Drugs and treatments the patient has had, each with the outcome said nearest to it. An outcome
         said in a clause of its own ("..., stopped after 3 months for pneumonitis") belongs to the last
@@ -1335,6 +1344,8 @@ class CaseParser:
                 (name, 0) for name, pattern in self.outcomes if name in FAILED and pattern.search(prev)
             ] or outcomes
         if not drugs:
+            if asks and _YES_NO_QUESTION.match(clause):
+                return  # "does the rising blood test mean it's growing?" asks; it says nothing of the line given
             strong = [
                 o
                 for o, _ in outcomes
