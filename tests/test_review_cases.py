@@ -320,3 +320,19 @@ def test_a_sore_back_is_cord_compression_only_beside_bone_or_spinal_disease(engi
     disease is not an emergency line."""
     case = engine.read("my mum has a pancreas NET in her liver, her back is really sore after gardening").case
     assert "spinal_metastasis_symptoms" not in {f.id for f in case.urgent}
+
+
+@pytest.mark.parametrize(
+    ("text", "ki67"),
+    [
+        ("Ki67 4% (primary bx 2018) -> 22% (liver core 2025)", 22.0),
+        ("re-biopsy Ki67 11% (was 4% originally)", 11.0),
+        ("Ki-67 rose from 5% to 25% on the liver biopsy", 25.0),
+        ("Ki-67 8% on the primary, 30% on the liver core", 30.0),
+        # a percentage of the liver said after the Ki-67 is the burden, never a second Ki-67
+        ("Ki67 5% and liver 40% replaced", 5.0),
+        ("G2 Ki-67 8%, 30% liver burden", 8.0),
+    ],
+)
+def test_a_second_ki67_said_after_the_first_is_read_and_the_grade_follows_the_highest(engine, text, ki67):
+    assert engine.read("pNET liver mets, " + text).case.ki67 == ki67

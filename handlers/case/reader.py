@@ -60,6 +60,12 @@ _KI67 = re.compile(
     rf"|{_NUM}\s*%\s*(?:on\s+)?ki67"
     rf"|ki67(?:\s+(?!{_NOT_KI67})[a-z]+){{1,5}}\s+{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%"  # "Ki67 on the resection is 1%"
 )
+# words that join a second Ki-67 value to the first: an arrow, "to", "was", "now", a specimen or a year in brackets
+_KI67_MORE = re.compile(
+    r"(?:\s|,|->|→|=>|\((?:[^()]{0,40})\)|\(|\)|\b(?:to|now|then|was|from|originally|previously|vs|on|in|the|a|primary|core"
+    r"|biopsy|bx|re-?biopsy|re-?bx|resection|specimen|\d{4})\b)*?(?<![\d.])(\d+(?:\.\d+)?)\s*%"
+)
+_NOT_KI67_AFTER = re.compile(r"\s*(?:of\s+the\s+)?(?:liver|hepatic|burden|replac|involv|tumou?r\s+burden|disease)")
 _MITOSES = re.compile(
     rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?|\bmits?\b)\s*(?:of|is|was|=|:|~)?\s*(<|>)?\s*{_NUM}"
     rf"|(<|>)?\s*{_NUM}\s*(?:mitos[ie]s|mitotic figures|mf|mits?)?\s*(?:/|per)\s*10\s*(?:hpf|high[- ]power fields?)"
@@ -108,7 +114,7 @@ _SSTR_MIXED = re.compile(
 _SSTR_UNEVEN = re.compile(r"heterogene\w+")  # uneven, no lesion said negative ("mixed uptake" says some are)
 _SSTR_POS = re.compile(
     r"(?<!possible\s)(?<!possible\sbone\s)(?:mets?|metastas[ie]s|deposits?|lesions?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|ga-?pet|octreoscan|sstr)|"
-    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\b(?:strong|intense|marked|high)(?:ly)?\s+(?:sstr\d?|somatostatin|uptake|avid)|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
+    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\b(?:strong|intense|marked|high)(?:ly)?\s+(?:sstr\d?|somatostatin|uptake|avid)|(?:dotat\w*|ga-?68|octreoscan|sstr\d?)\s+(?:still|remains?|is|was|now)\s+\+(?!\w)|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
     r"|\b(?:says|shows|showed|confirms|confirmed|c/w|consistent\s+with|in\s+keeping\s+with)\s+(?:an?\s+)?(?:p?net|neuroendocrine)\b"
     # "Ga68: 1.8cm lesion in pancreatic head": the scan shows the tumour
     r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?"
@@ -1004,6 +1010,17 @@ class CaseParser:
         if m:
             op = m.group(1) or m.group(5)
             case.ki67 = _ki67_value(m)
+            pos = m.end()
+            # "Ki67 4% (primary bx 2018) -> 22% (liver core 2025)", "11% (was 4% originally)": the values said after
+            # it, joined by an arrow, "to", "was" or a specimen, are Ki-67s too
+            while (more := _KI67_MORE.match(text, pos)) and not _NOT_KI67_AFTER.match(text, more.end()):
+                value = _number(more.group(1))
+                if case.ki67 is not None and value is not None and value > case.ki67:
+                    case.ki67, op = value, None
+                used.append(more.span())
+                pos = more.end()
+            if pos > m.end() and (said := re.match(r"\s*\([^()]{0,40}\)", text[pos:])):
+                used.append((pos, pos + said.end()))  # "-> 22% (liver core 2025)": where the last one was taken
             ki_op = _OPS.get(op or "", op)
             if ki_op not in ("<", ">", "≤", "≥"):
                 ki_op = None
