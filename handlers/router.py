@@ -84,8 +84,8 @@ _COMPARED = re.compile(  # the NET asked about is set against another tumour: "i
     r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b|\bor\s+is\s+(?:that|it|this)\b"
     r"|\bis\s+(?:this|it|that)\s+(?:the\s+same\s+thing|(?:an?\s+)?(?:\w+\s+)?cancer)\b"
 )
-# "lung NETs vs lung adenocarcinoma", "50 mg 4/2 like in RCC, or 37.5 mg daily?": another cancer set beside the NET
-_VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to|(?:like|as)\s+(?:in|for|with))\b")
+# "lung NETs vs lung adenocarcinoma", "50 mg 4/2 like (in) RCC, or 37.5 mg daily?": another cancer set beside the NET
+_VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to|like|as\s+(?:in|for|with))\b")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
@@ -267,7 +267,13 @@ class Router:
             intent, conf = "out_of_scope", 95
         elif self._overview(raw, spans) or (context := self._overview_after_context(cleaned, spans, compared)):
             intent, conf = "overview", OVERVIEW_CONFIDENCE
-        elif "next_line" in aspects and case.details() <= NEXT_LINE_MAX_DETAILS and has_domain:
+        elif (
+            "next_line" in aspects
+            and case.details() <= NEXT_LINE_MAX_DETAILS
+            and has_domain
+            # "?insulinoma ... CT nothing seen ... what now": a case to work up, not a next-line question
+            and (case.treatments or case.progression or not case.details())
+        ):
             intent, conf = (
                 "treatment_plan",
                 OVERVIEW_CONFIDENCE,

@@ -730,12 +730,18 @@ def test_how_long_to_keep_having_scans_after_resection_leads_with_the_intervals(
     assert "every 6-12 months for up to 10 years" in first, (title, first)
 
 
-def test_another_cancer_named_beside_a_net_dose_question_does_not_decline_it(engine):
-    """Round 40 #31: "is it 50 mg 4/2 like in RCC, or 37.5 mg continuous daily?" is about sunitinib in a pNET:
-    the dose is answered and RCC is said to be outside the sources."""
-    title, first = first_lines(
-        engine, "sunitinib in pNET - is it 50 mg 4 wks on/2 off like in RCC, or 37.5 mg continuous daily?"
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sunitinib in pNET - is it 50 mg 4 wks on/2 off like in RCC, or 37.5 mg continuous daily?",  # round 40 #31
+        "Pharmacist: sunitinib for PNET - is it 50 mg 4 wks on/2 off like RCC, or continuous? Pt has been prescribed "
+        "50mg 4/2.",  # round 42 #31
+    ],
+)
+def test_another_cancer_named_beside_a_net_dose_question_does_not_decline_it(engine, text):
+    """A sunitinib schedule asked "like (in) RCC" is about sunitinib in a pNET: the dose is answered and RCC is
+    said to be outside the sources."""
+    title, first = first_lines(engine, text)
     assert title == "Sunitinib" and "37.5 mg once daily" in first and "rcc" in first.lower()
 
 

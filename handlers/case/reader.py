@@ -35,7 +35,7 @@ from knowledge.text import fold, tokens, unfold
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _CLAUSE_SPLIT = re.compile(
-    r"(?:[.;,\n()\[\]]|\?(?![a-z])|\s/\s)+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
+    r"(?:[.;,\n()\[\]]|\?(?![a-z])|\s/\s)+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|(?<!\btill\s)(?<!\buntil\s)(?<!\btil\s)(?<!\bby\s)(?<!\bsince\s)\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
 )
 # a relative presented in lay words: "my mum is 89", "my dad, 74,", "my dad (74)"
 _RELATIVE_AGED = (
@@ -66,6 +66,13 @@ _KI67_MORE = re.compile(
     r"|biopsy|bx|re-?biopsy|re-?bx|resection|specimen|\d{4})\b)*?(?<![\d.])(\d+(?:\.\d+)?)\s*%"
 )
 _NOT_KI67_AFTER = re.compile(r"\s*(?:of\s+the\s+)?(?:liver|hepatic|burden|replac|involv|tumou?r\s+burden|disease)")
+# "all <2 cm", "each under 1 cm": a bound said of every tumour
+_BOUND_BEFORE = re.compile(
+    r"\b(?:all|each|both|every|none)\s+(?:\w+\s+)?(?:<|≤|under|below|less\s+than|smaller\s+than)\s*$"
+)
+_BARE_SIZES_BEFORE = re.compile(
+    r"(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
+)  # "1.6, 1.2, " before "0.9 cm"
 _MITOSES = re.compile(
     rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?|\bmits?\b)\s*(?:of|is|was|=|:|~)?\s*(<|>)?\s*{_NUM}"
     rf"|(<|>)?\s*{_NUM}\s*(?:mitos[ie]s|mitotic figures|mf|mits?)?\s*(?:/|per)\s*10\s*(?:hpf|high[- ]power fields?)"
@@ -811,10 +818,17 @@ class CaseParser:
             before = text[max(0, m.start() - 25) : m.start()]
             if re.search(r"liver|hepatic|\bseg|node|\bln\b|met", before + text[m.end() : m.end() + 15]):
                 continue
+            if _BOUND_BEFORE.search(before):
+                continue  # "3 NF pNETs all <2 cm": a bound on every size, not one tumour's size
             after = text[m.end() : m.end() + 35]
             item = re.split(r"[,;+]", before)[-1]  # "0.8 cm tail, 2.4 cm head", "1.5 cm body/tail + 2.8 cm in head"
             where = [w for w in _LOCATION.findall(item) if w != "duodenal"][-1:] or _LOCATION.findall(after)[:1]
             sized.append((_cm(m), {"bod": "body"}.get(where[0], where[0]) if where else None, m.group(0)))
+            if listed := _BARE_SIZES_BEFORE.search(text[: m.start()]):
+                # "(1.6, 1.2, 0.9 cm)": the numbers before the unit share it
+                unit = m.group(m.lastindex or 0).lower()
+                for n in re.findall(r"\d{1,2}(?:\.\d+)?", listed.group(0)):
+                    sized.append((float(n) / 10 if unit.startswith("m") else float(n), None, f"{n} {unit}"))
         if len(sized) > 1:
             size, region, words = max(sized, key=lambda x: x[0])
             case.size_cm = size
