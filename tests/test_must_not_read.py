@@ -190,3 +190,15 @@ def test_a_question_keeps_its_topic(engine, text, intent):
         result.answer.intent,
         result.answer.summary,
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IR consultant. Referred for TACE: 66M, s/p PD 2019 for PNET G2 (Ki-67 7%). Now liver mets.",
+        "Transplant hepatologist. 41F, PD 2022 for pancreatic head NET, now liver-only mets",
+    ],
+)
+def test_a_whipple_said_as_pd_stays_an_operation_beside_a_line_or_a_procedure(engine, text):
+    """Session 8: "(PD)" after a line is progression; "s/p PD 2019" and "PD 2022 for ... NET" stay a Whipple."""
+    assert "pancreatoduodenectomy" in engine.read(text).case.prior_surgery

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from handlers.case.model import (
@@ -265,6 +265,12 @@ _REGION = {
     "tail": "body/tail",
 }  # the duodenum beside the head is one region (the gastrinoma triangle)
 # A negation left open by a comma: "no evidence of hepatic, osseous or pulmonary disease".
+# "pd", "pd 2025", "pd 02/2025" (and a list's next number after it: "PD 03/2024\n3) everolimus")
+_BARE_PD = re.compile(r"\s*pd\s*(?:\d{1,2}/)?(?:\d{2}|\d{4})?\s*(?:\n\s*\d{1,2}\s*)?")
+_SYMPTOM_LIST_NEGATED = re.compile(
+    r"\b(?:no|nil|denies|without)\s+[a-z-]+\s*$"
+)  # "no flushing" before "diarrhoea or hypos"
+_LIST_OF_WORDS = re.compile(r"\s*[a-z-]+(?:\s+[a-z-]+)?(?:\s+(?:or|and|nor)\s+[a-z-]+(?:\s+[a-z-]+)?)+\s*$")
 _LIST_NEGATION = re.compile(
     r"\b(?:no|without|negative\s+for|free\s+of)\s+(?:evidence\s+of\s+)?(?!mets\b|metastas|disease|lesions?)[a-z-]+\s*$"
 )
@@ -1548,8 +1554,14 @@ class CaseParser:
         for m in _PD_OPERATION.finditer(clause):
             if re.match(r"(?:pd|dp|tp|vs|versus|or)\b", m.group(0)) and not self.past.search(clause):
                 continue  # "DP + liver resection?" proposes; "DP+S 2019" was done
-            if any(sp.kind in ("therapy", "therapy_class") for sp in self.lex.find(tokens(clause[: m.start()]))):
-                continue  # "lanreotide PD 2022": the drug's progression
+            # a bare "PD" clause ("(PD)", "then PD 02/2025") is said of the clause before it
+            before = prev if _BARE_PD.fullmatch(clause) else clause[: m.start()]
+            if any(sp.kind in ("therapy", "therapy_class") for sp in self.lex.find(tokens(before))) or (
+                before is prev and any(o != "ongoing" for o, _ in self._outcomes(prev))
+            ):
+                # "lanreotide PD 2022", "everolimus 2021-23 (PD, G3 stomatitis)", "CAPTEM (PR, then PD 2025)": the
+                # disease's progression on a line, not an operation
+                continue
             name = _ABBREVIATED_OPERATION[re.search(r"\b(?:pd|dp|tp)\b", m.group(0)).group(0)]  # type: ignore[union-attr]
             if name not in case.prior_surgery:
                 case.prior_surgery.append(name)
@@ -1592,6 +1604,13 @@ class CaseParser:
     def _presentation(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
         """A syndrome or lab pattern implies the subtype when none is named ("Whipple's triad" -> insulinoma).
         Where the subtype is named, its syndrome's words ("gastrin 1400, multiple ulcers") are read too."""
+        # "No flushing, diarrhoea or hypos": the list after a negated first symptom is negated too
+        said = [
+            replace(c, text="no " + c.text)
+            if i and _SYMPTOM_LIST_NEGATED.search(clauses[i - 1].text) and _LIST_OF_WORDS.match(c.text)
+            else c
+            for i, c in enumerate(clauses)
+        ]
         for subtype, evidence, entries, unless in self.presentations:
             if (unless is not None and unless.search(text)) or case.subtype not in (None, subtype):
                 continue
@@ -1599,7 +1618,7 @@ class CaseParser:
             for groups in entries:
                 if not all(p.search(text) for p in groups):
                     continue  # the cheap test first: every group must at least occur
-                hits = [_first_affirmed(p, clauses) for p in groups]
+                hits = [_first_affirmed(p, said) for p in groups]
                 if all(hits):
                     read += [h for h in hits if h]
             if read:
