@@ -95,8 +95,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["urgent"] = [f.id for f in case.urgent]
     acute = {f.id for f in k.urgent.findings if f.acute}
     facts["acute_illness"] = any(f.id in acute for f in case.urgent)
-    critical = {f.id for f in k.urgent.findings if f.severity == "critical"}
-    facts["act_now"] = any(f.id in critical for f in case.urgent)
+    facts["act_now"] = None  # decided below, once the facts a finding's `when` reads are all known
     # Antitumour systemic therapy, not symptom control (diazoxide, PPI, preoperative octreotide) or liver-directed.
     is_antitumour = antitumour(k)
     systemic = [t for t in case.treatments if is_antitumour(t.drug)]
@@ -130,6 +129,12 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     # a hormonal finding on treatment shows the syndrome, unless the post says the tumour is non-functioning
     facts["syndrome_uncontrolled"] = bool(
         facts["functional"] is not False and facts["on_treatment"] and any(f.id in hormonal for f in case.urgent)
+    )
+    # a finding that needs a doctor today: critical, with its own line shown (its `when` holds), not its `otherwise`
+    found = {f.id for f in case.urgent}
+    facts["act_now"] = any(
+        f.id in found and f.severity == "critical" and (f.when is None or Logic(facts, {}).holds(f.when))
+        for f in k.urgent.findings
     )
     phase = next(p for p in k.planner.phases if Logic(facts, {}).holds(p.when))
     facts["phase"] = phase.id
@@ -695,15 +700,17 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
         sources = list(dict.fromkeys(x for s, _ in kept for x in s.sources))
         out.append(Item(text=f"If {label}: {text}", sources=sources))
     severe = any((t.grade or 0) >= 3 for t in lay.case.toxicities if t.current)
-    if facts["line_stopped"] and severe and (names := [planner.step_label(s.step) for s in waiting]):
-        # a grade 3-4 toxicity stops the line: its successors, in the sequence's order, once it settles, after
-        # the drug itself at a reduced dose where the disease was controlled on it
+    names = [planner.step_label(s.step) for s in waiting]
+    held = [planner.acts[x].label if x in planner.acts else x for x in facts["held_for_toxicity"]]
+    if facts["line_stopped"] and severe and (names or held):
+        # a grade 3-4 toxicity stops the line: the drug itself at a reduced dose where the disease was controlled
+        # on it, and its successors in the sequence's order (none while it is to be resumed first), once it settles
         u = planner.k.urgent.toxicity
-        held = [planner.acts[x].label if x in planner.acts else x for x in facts["held_for_toxicity"]]
-        resume = u.resume.format(drugs=" / ".join(held)) + " " if held else ""
+        options = [u.resume.format(drugs=" / ".join(held))] if held else []
+        options += [u.switch.format(lines=", ".join(dict.fromkeys(names)))] if names else []
         out.append(
             Item(
-                text=f"{u.next_lines}: {resume}{', '.join(dict.fromkeys(names))}",
+                text=f"{u.next_lines}: {', or '.join(options)}",
                 sources=list(dict.fromkeys(x for s in waiting for x in s.sources)),
             )
         )

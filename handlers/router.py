@@ -84,8 +84,8 @@ _COMPARED = re.compile(  # the NET asked about is set against another tumour: "i
     r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b|\bor\s+is\s+(?:that|it|this)\b"
     r"|\bis\s+(?:this|it|that)\s+(?:the\s+same\s+thing|(?:an?\s+)?(?:\w+\s+)?cancer)\b"
 )
-# "lung NETs vs lung adenocarcinoma", "50 mg 4/2 like (in) RCC, or 37.5 mg daily?": another cancer set beside the NET
-_VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to|like|as\s+(?:in|for|with))\b")
+# "lung NETs vs lung adenocarcinoma", "50 mg 4/2 like in RCC, or 37.5 mg daily?": another cancer set beside the NET
+_VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to|(?:like|as)\s+(?:in|for|with))\b")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
@@ -212,7 +212,11 @@ class Router:
         # "lung NETs vs lung adenocarcinoma: liver mets?": another cancer set against a NET, the NET's side is answered
         # and the other cancer said to be a gap (a look-alike set against a PNET is a differential, declined as one)
         compared = compared or bool(
-            oos and set(groups) == {"other cancers"} and self._names_net(spans) and _VERSUS.search(fold(cleaned))
+            oos
+            and set(groups) == {"other cancers"}
+            and self._names_net(spans)
+            # "like RCC": "like" just before the other cancer's name
+            and (_VERSUS.search(fold(cleaned)) or any(s.start and raw[s.start - 1] == "like" for s in oos_spans))
         )
         incidental = incidental or compared
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
@@ -245,9 +249,9 @@ class Router:
             if needs and not (needs & present or ("domain" in needs and has_domain)):
                 scores[declared.name] = 0.0
 
-        described = case.details() >= 2
-        # a tie goes to the plan when a case is described ("DP 2021, G1, R0, N0, NED: how often imaging?"): the
-        # plan answers the question for this patient, the topic page only in general
+        described = case.details() >= 2 and bool(case.prior_surgery)
+        # a tie goes to the plan for a patient after an operation ("DP 2021, G1, R0, N0, NED: how often imaging?"):
+        # the plan answers the follow-up for this patient, the topic page only in general
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], not (described and kv[0] == "treatment_plan"), kv[0]))
         (top, top_score), (_, runner) = ranked[0], ranked[1]
         margin = top_score - runner
@@ -267,13 +271,7 @@ class Router:
             intent, conf = "out_of_scope", 95
         elif self._overview(raw, spans) or (context := self._overview_after_context(cleaned, spans, compared)):
             intent, conf = "overview", OVERVIEW_CONFIDENCE
-        elif (
-            "next_line" in aspects
-            and case.details() <= NEXT_LINE_MAX_DETAILS
-            and has_domain
-            # "?insulinoma ... CT nothing seen ... what now": a case to work up, not a next-line question
-            and (case.treatments or case.progression or not case.details())
-        ):
+        elif next_line_question(case, aspects) and has_domain:
             intent, conf = (
                 "treatment_plan",
                 OVERVIEW_CONFIDENCE,
@@ -488,6 +486,16 @@ def _entities(spans: list[Span], trial_therapy: dict[str, str]) -> dict[str, lis
         if s.kind == "trial":
             add("therapy", trial_therapy[s.id])
     return out
+
+
+def next_line_question(case: Case, aspects: list[str]) -> bool:
+    """ "Progressed on SSA, next line?": a question about the next line, answered from the algorithm; not a case
+    with more facts, and not "?insulinoma ... CT nothing seen ... what now", which has no line given to follow."""
+    return (
+        "next_line" in aspects
+        and case.details() <= NEXT_LINE_MAX_DETAILS
+        and bool(case.treatments or case.progression or not case.details())
+    )
 
 
 def ngrams(words: list[str]) -> set[tuple[str, ...]]:

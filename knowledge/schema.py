@@ -521,6 +521,7 @@ class ToxicityLine(Strict):
     switch_from_grade: int  # a toxicity of this grade stops the line for good: new lines are weighed, not resumption
     switch_organs: list[str]  # a toxicity of these organs (case.yaml toxicity_events) stops the line too
     resume: str  # that step's first option when the disease was controlled on the drug ({drugs})
+    switch: str  # that step's other option, the next lines ({lines})
 
 
 class UrgentFile(Strict):

@@ -142,5 +142,7 @@ def _long(chunk: str, n: int) -> str:
 def test_huge_input_is_read_in_part_and_says_so(engine, text):
     result = engine.ask(text)
     assert_valid_message(answer_message(result.answer, "abcd1234"))
-    if len(text) > 6000:
+    # a number of 13 or more digits is dropped before reading (it is never a figure), so only the rest counts:
+    # "0000000000000 " repeated is read whole
+    if len(re.sub(r"\d{13,}", " ", text)) > 6000:
         assert "first 6000 characters" in to_text(result.answer)

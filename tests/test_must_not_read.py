@@ -202,3 +202,64 @@ def test_a_question_keeps_its_topic(engine, text, intent):
 def test_a_whipple_said_as_pd_stays_an_operation_beside_a_line_or_a_procedure(engine, text):
     """Session 8: "(PD)" after a line is progression; "s/p PD 2019" and "PD 2022 for ... NET" stay a Whipple."""
     assert "pancreatoduodenectomy" in engine.read(text).case.prior_surgery
+
+
+# Session 8's code review (docs/reviews/code-review-2026-12-06-session8.md): posts each new reading must leave alone
+def test_bone_spread_words_make_no_cord_emergency_without_cord_signs(engine):
+    for text in (
+        "What are the survival numbers for a pancreatic NET that has spread to the liver and bones?",
+        "58F pancreatic NET G2 with liver and bone mets, 4 cycles of Lu-177 completed 2024, CgA fell from 300 to 120 "
+        "since. On lanreotide. Continue?",
+    ):
+        assert "spinal_metastasis_symptoms" not in {f.id for f in engine.read(text).case.urgent}, text
+
+
+def test_a_treatment_only_talked_about_is_not_given(engine):
+    case = engine.read(
+        "62M 3 cm G2 pNET in the tail. 1.5 cm liver lesion, indeterminate on CT, ?met vs haemangioma, MRI pending. "
+        "TACE was mentioned by IR last week. Thoughts?"
+    ).case
+    assert case.treatments == [] and case.metastases == [] and case.uncertain_sites == ["liver"]
+    assert (
+        engine.read(
+            "55M pNET G2, liver mets, stable. Sunitinib was brought up by the oncologist last week."
+        ).case.treatments
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "61M pNET G2 Ki-67 6%, 35% increase in liver lesion size over 6 months on lanreotide. Next line?",
+        "58M, pancreatic tail NET, Ki67 6%, 30% of liver replaced by mets, on lanreotide, stable. Continue?",
+    ],
+)
+def test_a_percentage_after_the_ki67_without_a_joiner_is_not_a_second_ki67(engine, text):
+    assert engine.read(text).case.ki67 == 6.0
+
+
+def test_a_size_after_a_relative_is_kept(engine):
+    assert (
+        engine.read("My husband, 2.5 cm pNET in the tail, Ki67 3%, no spread. Does he need surgery?").case.size_cm
+        == 2.5
+    )
+
+
+def test_a_new_lesion_said_inside_a_question_is_still_progression(engine):
+    case = engine.read(
+        "58F pNET G2, liver mets, on lanreotide since 2021. Does the new liver lesion on this month's CT mean it has failed?"
+    ).case
+    assert case.progression is True
+
+
+def test_a_lab_value_before_a_size_is_not_a_size(engine):
+    assert engine.read("MEN1, 2 NF-pNETs, CgA 85, 12 mm head and 9 mm tail, stable on MRI. Resect?").case.size_cm == 1.2
+
+
+def test_go_now_is_not_said_for_a_finding_whose_own_line_is_for_another_phase(engine):
+    a = engine.ask(
+        "54F, 3 cm G1 NF pNET in the tail, no mets. Distal pancreatectomy + splenectomy booked for 6 weeks' time. No "
+        "vaccines given yet. Should we wait until the vaccines are done before the operation?"
+    ).answer
+    assert not any("do not wait" in i.text for s in a.sections for i in s.items)

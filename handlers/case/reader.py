@@ -40,7 +40,7 @@ _CLAUSE_SPLIT = re.compile(
 # a relative presented in lay words: "my mum is 89", "my dad, 74,", "my dad (74)"
 _RELATIVE_AGED = (
     r"\b(?:my|our)\s+(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny|grandma"
-    r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,|\()\s*\d{1,3}\b"
+    r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,|\()\s*\d{1,3}\b(?![.,]?\d|\s*(?:cm|mm|%))"
 )
 _AGE_SEX = re.compile(
     rf"{_RELATIVE_AGED}|"
@@ -65,14 +65,20 @@ _KI67_MORE = re.compile(
     r"(?:\s|,|->|→|=>|\((?:[^()]{0,40})\)|\(|\)|\b(?:to|now|then|was|from|originally|previously|vs|on|in|the|a|primary|core"
     r"|biopsy|bx|re-?biopsy|re-?bx|resection|specimen|\d{4})\b)*?(?<![\d.])(\d+(?:\.\d+)?)\s*%"
 )
-_NOT_KI67_AFTER = re.compile(r"\s*(?:of\s+the\s+)?(?:liver|hepatic|burden|replac|involv|tumou?r\s+burden|disease)")
+# what makes it a second Ki-67 ("4% -> 22%", "11% (was 4%)", "8% on the primary, 30% on the core"); a bare comma does not
+_KI67_JOINER = re.compile(
+    r"->|→|=>|\b(?:to|now|then|was|from|originally|previously|vs|primary|core|biopsy|bx|re-?biopsy|re-?bx|resection|specimen)\b"
+)
+_NOT_KI67_AFTER = re.compile(
+    r"\s*(?:of\s+(?:the\s+)?)?(?:liver|hepatic|burden|replac|involv|tumou?r\s+burden|disease|increase|growth|reduction|larger)"
+)
 # "all <2 cm", "each under 1 cm": a bound said of every tumour
 _BOUND_BEFORE = re.compile(
     r"\b(?:all|each|both|every|none)\s+(?:\w+\s+)?(?:<|≤|under|below|less\s+than|smaller\s+than)\s*$"
 )
-_BARE_SIZES_BEFORE = re.compile(
-    r"(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
-)  # "1.6, 1.2, " before "0.9 cm"
+_BARE_SIZES_BEFORE = re.compile(  # "(1.6, 1.2, " before "0.9 cm)": in brackets or after a colon, never "CgA 85, 12 mm"
+    r"[(:]\s*(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
+)
 _MITOSES = re.compile(
     rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?|\bmits?\b)\s*(?:of|is|was|=|:|~)?\s*(<|>)?\s*{_NUM}"
     rf"|(<|>)?\s*{_NUM}\s*(?:mitos[ie]s|mitotic figures|mf|mits?)?\s*(?:/|per)\s*10\s*(?:hpf|high[- ]power fields?)"
@@ -407,8 +413,14 @@ _DURATION = re.compile(
     r"\s*(?:pfs|os|ttp|for|x)?\s*~?\d+(?:\.\d+)?\s*(?:y|yr|yrs|years?|m|mo|mos|months?|wks?|weeks?)\b"
 )
 _YES_NO_QUESTION = re.compile(r"\s*(?:does|do|did|is|are|was|could|can|would|might|will)\b")
+_IMAGED_GROWTH = re.compile(
+    r"\bnew\s+(?:\w+\s+){0,2}(?:lesions?|mets?|metastas[ie]s|deposits?)\b|\bgrew\b|\bpd\b|recist|\benlarg|\bincreas\w*\s+(?:in\s+)?size"
+)
 _AGO = re.compile(
     r"\b\d+\s*(?:days?|d|wks?|weeks?|months?|mo|mos|yrs?|years?)\s+ago\b|\blast\s+(?:week|month|year)\b|\byesterday\b"
+)
+_TALKED_ABOUT = re.compile(
+    r"\b(?:mention\w*|discuss\w*|suggest\w*|offer\w*|brought\s+up|rais\w*|propos\w*|consider\w*)\b"
 )
 _ARROW = re.compile(r"->|→|=>|>>")
 _SHARED_VERB = re.compile(r"\s*on\b")
@@ -606,7 +618,7 @@ class CaseParser:
                 sites = [sp.id for sp in self.lex.find(tokens(c.text)) if sp.kind == "site" and sp.id in CASE_SITES]
                 if sites and len(tokens(c.text)) <= 2 * len(sites) + 1 and not _negated(c.text, 0, 0):
                     case.metastases += [x for x in sites if x not in case.metastases + case.metastases_ruled_out]
-        if "liver" not in case.metastases + case.metastases_ruled_out and any(
+        if "liver" not in case.metastases + case.metastases_ruled_out + case.uncertain_sites and any(
             t.drug in self.k.case.liver_treatments for t in case.treatments
         ):
             case.metastases.append("liver")  # "TACE right lobe 8 days ago": given to liver metastases
@@ -1033,7 +1045,11 @@ class CaseParser:
             pos = m.end()
             # "Ki67 4% (primary bx 2018) -> 22% (liver core 2025)", "11% (was 4% originally)": the values said after
             # it, joined by an arrow, "to", "was" or a specimen, are Ki-67s too
-            while (more := _KI67_MORE.match(text, pos)) and not _NOT_KI67_AFTER.match(text, more.end()):
+            while (
+                (more := _KI67_MORE.match(text, pos))
+                and _KI67_JOINER.search(text, pos, more.start(1))
+                and not _NOT_KI67_AFTER.match(text, more.end())
+            ):
                 value = _number(more.group(1))
                 if case.ki67 is not None and value is not None and value > case.ki67:
                     case.ki67, op = value, None
@@ -1381,8 +1397,10 @@ class CaseParser:
                 (name, 0) for name, pattern in self.outcomes if name in FAILED and pattern.search(prev)
             ] or outcomes
         if not drugs:
-            if asks and _YES_NO_QUESTION.match(clause):
-                return  # "does the rising blood test mean it's growing?" asks; it says nothing of the line given
+            if asks and _YES_NO_QUESTION.match(clause) and not _IMAGED_GROWTH.search(clause):
+                # "does the rising blood test mean it's growing?" asks; it says nothing of the line given ("does the
+                # new liver lesion on CT mean it has failed?" says a new lesion, and that counts)
+                return
             strong = [
                 o
                 for o, _ in outcomes
@@ -1508,8 +1526,9 @@ class CaseParser:
                     r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
                     clause[end:],
                 )
-                # "TACE right lobe 8 days ago", "TACE to the right lobe last week": done, said with when
-                or _AGO.search(clause[end:])
+                # "TACE right lobe 8 days ago", "TACE to the right lobe last week": done, said with when (never
+                # "TACE was mentioned by IR last week": talked about)
+                or (_AGO.search(clause[end:]) and not _TALKED_ABOUT.search(clause))
                 # "lanreotide (PFS 3y) -> everolimus": a duration in the brackets after it makes it a line given
                 or (not clause[end:].strip() and _DURATION.match(nxt))
                 or after_then  # "..., then everolimus (stopped ...)": the next line given

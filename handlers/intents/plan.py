@@ -9,7 +9,7 @@ from handlers.intents.spread import primary_gap
 from handlers.intents.therapy import therapy
 from handlers.intents.topics import topic_answer
 from handlers.planner import plan, planner_for
-from handlers.router import NEXT_LINE_MAX_DETAILS, Query
+from handlers.router import Query, next_line_question
 from knowledge import Knowledge
 
 QUESTION_MAX_DETAILS = 3  # "1.5 cm non-functional PNET in the tail: surgical approach?" is still a question
@@ -22,12 +22,7 @@ def treatment_plan(q: Query, k: Knowledge) -> Answer:
     patient = introduces_patient(q.text) or bool(c.treatments or c.urgent or c.toxicities)
     if c.primary not in (None, "pancreas") and c.details() == 0 and c.metastatic is None:
         return not_pancreatic(q, k)
-    if (
-        "next_line" in q.aspects
-        and c.details() <= NEXT_LINE_MAX_DETAILS
-        and not (c.prior_surgery or c.uncertain_sites)
-        and (c.treatments or c.progression or not c.details())  # not "?insulinoma, CT nothing seen: what now"
-    ):
+    if next_line_question(c, q.aspects) and not (c.prior_surgery or c.uncertain_sites):
         # "progressed on SSA, next line?": a question about the next line, answered from the algorithm; not "Whipple
         # 4 yrs ago ... new equivocal liver lesion, what next?", a patient's own course
         a = topic_answer("treatment_plan", "treatment_algorithm", k, ["next_line"])
