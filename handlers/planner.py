@@ -95,7 +95,6 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["urgent"] = [f.id for f in case.urgent]
     acute = {f.id for f in k.urgent.findings if f.acute}
     facts["acute_illness"] = any(f.id in acute for f in case.urgent)
-    facts["act_now"] = None  # decided below, once the facts a finding's `when` reads are all known
     # Antitumour systemic therapy, not symptom control (diazoxide, PPI, preoperative octreotide) or liver-directed.
     is_antitumour = antitumour(k)
     systemic = [t for t in case.treatments if is_antitumour(t.drug)]
