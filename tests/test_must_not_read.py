@@ -263,3 +263,12 @@ def test_go_now_is_not_said_for_a_finding_whose_own_line_is_for_another_phase(en
         "vaccines given yet. Should we wait until the vaccines are done before the operation?"
     ).answer
     assert not any("do not wait" in i.text for s in a.sections for i in s.items)
+
+
+def test_what_is_joined_to_a_graded_toxicity_by_and_shares_its_grade(engine):
+    """Code review L3: "Grade 1 stomatitis and hyperglycaemia" is one graded event, not a second ungraded (and so
+    critical) one; a glucose said before a graded toxicity stays its own event."""
+    tox = engine.read("on everolimus for met PNET, stable. Grade 1 stomatitis and hyperglycaemia. Continue?").case
+    assert [t.grade for t in tox.toxicities] == [1]
+    tox = engine.read("Everolimus 10 mg daily for PNET, fasting glucose now 16 mmol/L and grade 2 stomatitis.").case
+    assert sorted(t.grade or 0 for t in tox.toxicities) == [0, 2]

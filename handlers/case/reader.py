@@ -416,6 +416,9 @@ _YES_NO_QUESTION = re.compile(r"\s*(?:does|do|did|is|are|was|could|can|would|mig
 _IMAGED_GROWTH = re.compile(
     r"\bnew\s+(?:\w+\s+){0,2}(?:lesions?|mets?|metastas[ie]s|deposits?)\b|\bgrew\b|\bpd\b|recist|\benlarg|\bincreas\w*\s+(?:in\s+)?size"
 )
+_JOINED_EVENT = re.compile(
+    r"\s*(?:and|&|\+)\s+[^.;,\n()?]+"
+)  # what "and" joins to a graded toxicity, to its clause end
 _AGO = re.compile(
     r"\b\d+\s*(?:days?|d|wks?|weeks?|months?|mo|mos|yrs?|years?)\s+ago\b|\blast\s+(?:week|month|year)\b|\byesterday\b"
 )
@@ -928,11 +931,14 @@ class CaseParser:
             history = [m.span() for m, _, was in attributed if was or _STOPPED.search(text[: m.start()].split(",")[-1])]
 
             def rest(c: _Clause) -> str:
-                """The clause without its graded toxicities ("glucose now 16 and grade 2 stomatitis")."""
+                """The clause without its graded toxicities ("glucose now 16 and grade 2 stomatitis"); what is
+                joined after one by "and" shares its grade ("grade 1 stomatitis and hyperglycaemia")."""
                 out = c.text
                 for s, e in graded:
                     a, b = max(s - c.start, 0), min(e - c.start, len(out))
                     if a < b:
+                        if re.match(r"\s*(?:and|&|\+)\s", out[b:]):
+                            b = len(out)
                         out = out[:a] + " " * (b - a) + out[b:]
                 return out
 
@@ -965,6 +971,8 @@ class CaseParser:
         for m, drug, was in attributed:
             grade = next(g for g in m.groups() if g.isdigit())
             event = " ".join(m.group(0).split())
+            if joined := _JOINED_EVENT.match(text, m.end()):
+                event += " " + " ".join(joined.group(0).split())  # "grade 1 stomatitis and hyperglycaemia": one event
             touched = sorted(self._organs(m.group(0)))
             case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=drug, current=not was, organs=touched))
             used.append(m.span())
