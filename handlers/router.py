@@ -75,10 +75,8 @@ INCIDENTAL_GROUPS = (
     "other lesions",
 )  # in passing in a NET case
 INCIDENTAL_MIN_UNNAMED = 3  # case facts that make a post a case even when it names no NET
-_FOLLOW_UP_LENGTH = re.compile(
-    r"\b(?:scans?|imaging|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b[^.?]*\bhow long\b"
-    r"|\bhow long\b[^.?]*\b(?:scans?|imaging|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b"
-)
+_FOLLOW_UP = r"\b(?:scans?|imaging|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b"
+_FOLLOW_UP_LENGTH = re.compile(rf"{_FOLLOW_UP}[^.?]*\bhow long\b|\bhow long\b[^.?]*{_FOLLOW_UP}")
 _COMPARED = re.compile(  # the NET asked about is set against another tumour: "is this the same as pancreatic cancer?"
     r"\b(?:is|isn'?t|was|are)\s+(?:this|it|that|they|hers?|his)\s+(?:(?:the\s+)?same\s+(?:thing\s+)?as|different\s+(?:from|to|than)"
     r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b|\bor\s+is\s+(?:that|it|this)\b"

@@ -60,14 +60,13 @@ _KI67 = re.compile(
     rf"|{_NUM}\s*%\s*(?:on\s+)?ki67"
     rf"|ki67(?:\s+(?!{_NOT_KI67})[a-z]+){{1,5}}\s+{_OP}\s*{_NUM}\s*(?:-\s*{_NUM}\s*)?%"  # "Ki67 on the resection is 1%"
 )
-# words that join a second Ki-67 value to the first: an arrow, "to", "was", "now", a specimen or a year in brackets
+# what makes a value after a Ki-67 a second Ki-67 ("4% -> 22%", "11% (was 4%)", "8% on the primary, 30% on the
+# core"); a bare comma does not
+_KI67_JOINS = r"->|→|=>|\b(?:to|now|then|was|from|originally|previously|vs|primary|core|biopsy|bx|re-?biopsy|re-?bx|resection|specimen)\b"
+_KI67_JOINER = re.compile(_KI67_JOINS)
+# the words between the two values: the joiners, and spaces, commas, brackets, "on the", a year
 _KI67_MORE = re.compile(
-    r"(?:\s|,|->|→|=>|\((?:[^()]{0,40})\)|\(|\)|\b(?:to|now|then|was|from|originally|previously|vs|on|in|the|a|primary|core"
-    r"|biopsy|bx|re-?biopsy|re-?bx|resection|specimen|\d{4})\b)*?(?<![\d.])(\d+(?:\.\d+)?)\s*%"
-)
-# what makes it a second Ki-67 ("4% -> 22%", "11% (was 4%)", "8% on the primary, 30% on the core"); a bare comma does not
-_KI67_JOINER = re.compile(
-    r"->|→|=>|\b(?:to|now|then|was|from|originally|previously|vs|primary|core|biopsy|bx|re-?biopsy|re-?bx|resection|specimen)\b"
+    rf"(?:\s|,|{_KI67_JOINS}|\((?:[^()]{{0,40}})\)|\(|\)|\b(?:on|in|the|a|\d{{4}})\b)*?(?<![\d.])(\d+(?:\.\d+)?)\s*%"
 )
 _NOT_KI67_AFTER = re.compile(
     r"\s*(?:of\s+(?:the\s+)?)?(?:liver|hepatic|burden|replac|involv|tumou?r\s+burden|disease|increase|growth|reduction|larger)"
@@ -937,8 +936,8 @@ class CaseParser:
                 for s, e in graded:
                     a, b = max(s - c.start, 0), min(e - c.start, len(out))
                     if a < b:
-                        if re.match(r"\s*(?:and|&|\+)\s", out[b:]):
-                            b = len(out)
+                        if joined := _JOINED_EVENT.match(out, b):
+                            b = joined.end()
                         out = out[:a] + " " * (b - a) + out[b:]
                 return out
 
