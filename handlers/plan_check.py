@@ -55,6 +55,7 @@ CASE_DOMAINS: dict[str, list[Any]] = {
     "resectable": [None, True, False],
     "sstr": [None, "positive", "negative"],
     "sstr_test": [None, "octreoscan", "pet"],
+    "sstr_booked": [False, True],
     "men1": [None, True, False],
     "progression": [None, True, False],
     "rapid_progression": [False, True],

@@ -76,7 +76,10 @@ def _burden(c: Case, k: Knowledge, missing: str) -> str | None:
 
 
 def _sstr(c: Case, k: Knowledge, missing: str) -> str | None:
-    return None if c.sstr is None else c.sstr + (f" ({c.sstr_test})" if c.sstr_test else "")
+    booked = "booked, not yet reported"
+    if c.sstr is None:
+        return booked if c.sstr_booked else None
+    return c.sstr + (f" ({c.sstr_test})" if c.sstr_test else "") + (f"; repeat {booked}" if c.sstr_booked else "")
 
 
 def _treatments(c: Case, k: Knowledge, missing: str) -> str | None:

@@ -112,6 +112,8 @@ class CaseBase(BaseModel):
             data["metastatic"] = None  # the sites that made it metastatic are gone: staging is open again
         elif distant:
             data["metastatic"] = True  # "no bone mets" rules out bone, not the liver metastases already known
+        if (change.sstr or change.sstr_test) and not change.sstr_booked:
+            data["sstr_booked"] = False  # "DOTATATE shows a T10 met": the scan booked before has reported
         if change.grade and change.ki67 is None and change.mitoses is None:
             data["ki67"] = data["mitoses"] = None
         return type(self).model_validate(data)

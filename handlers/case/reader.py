@@ -126,13 +126,26 @@ _SSTR_MIXED = re.compile(
 _SSTR_UNEVEN = re.compile(r"heterogene\w+")  # uneven, no lesion said negative ("mixed uptake" says some are)
 _SSTR_POS = re.compile(
     r"(?<!possible\s)(?<!possible\sbone\s)(?:mets?|metastas[ie]s|deposits?|lesions?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|ga-?pet|octreoscan|sstr)|"
-    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\b(?:strong|intense|marked|high)(?:ly)?\s+(?:sstr\d?|somatostatin|uptake|avid)|(?:dotat\w*|ga-?68|octreoscan|sstr\d?)\s+(?:still|remains?|is|was|now)\s+\+(?!\w)|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|krenning\s*(?:score\s*)?[34]"
+    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\b(?:strong|intense|marked|high)(?:ly)?\s+(?:sstr\d?|somatostatin|uptake|avid)|(?:dotat\w*|ga-?68|octreoscan|sstr\d?)\s+(?:still|remains?|is|was|now)\s+\+(?!\w)|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|(?:dotat\w*|ga-?68|octreoscan)\s+pos\b|krenning\s*(?:score\s*)?[34]"
     r"|\b(?:says|shows|showed|confirms|confirmed|c/w|consistent\s+with|in\s+keeping\s+with)\s+(?:an?\s+)?(?:p?net|neuroendocrine)\b"
     # "Ga68: 1.8cm lesion in pancreatic head": the scan shows the tumour
     r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?"
     r"(?:(?:avid|intense|hot|small|solitary|single|focal)\s+)?(?:lesion|mass|tumou?r|primary)"
 )
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
+# the receptor scan booked and not yet reported: "DOTATATE booked next wk", "awaiting Ga68 PET"; never a result
+# between ("DOTATATE avid but RBC scan pending"), another test, or a PRRT course ("Lu-177 DOTATATE cycle 4 booked")
+_SSTR_BOOKED = re.compile(
+    rf"(?:{_SSTR_NAMES})(?:(?!avid|positive|negative|uptake|\+|\b(?:rbc|mri|ct|eus|bx|biopsy|fdg|us)\b)[^.;,])*?"
+    r"\b(?:booked|pending|awaited|planned|requested|req'?d|arranged|scheduled|ordered|to\s+be\s+done)\b"
+    rf"|\b(?:awaiting|await|booked\s+for|pending)\s+(?:an?\s+|the\s+|his\s+|her\s+|a\s+repeat\s+)?(?:{_SSTR_NAMES})"
+)
+# only when a test just read is booked: "DOTATATE PET pending (booked 14th)"; read with the clause before it
+_WHEN_BOOKED = re.compile(
+    r"(?:booked|scheduled|planned|due|arranged)\s+(?:for\s+)?(?:the\s+|next\s+)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+\w+)?|\d{1,2}/\d{1,2}|\d+/52|wk|week|mon|tue|wed|thu|fri|monday|tuesday|wednesday|thursday|friday)"
+)
+_PRRT_NAMED = re.compile(r"\blu\b|177|lutathera|prrt|\bcycles?\b|radionuclide|therapy|treatment")
 _RESECT_NO = re.compile(
     r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation)\s+abandoned)\b"
     # a patient's words: "the doctors say it can't all be removed", "they can't operate"
@@ -598,7 +611,12 @@ class CaseParser:
                 continue  # "Next line? PRRT?": a drug asked about, not a line given
             self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), clause.question)
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
-            if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
+            if (
+                _snapshot(case) != before
+                or self.frail.search(text_)
+                or self.unfit.search(text_)
+                or (_WHEN_BOOKED.fullmatch(text_.strip()) and used and used[-1][1] >= clause.start - 3)
+            ):
                 used.append((clause.start, clause.start + len(clause.text)))
         self._presentation(folded, clauses, case, used)
         self._primary(folded, clauses, case, used)
@@ -1291,6 +1309,9 @@ class CaseParser:
             "fdg" in clause and not _SSTR_TOPIC.search(clause)
         ):
             return  # a plain "PET" without avidity words, or an FDG-PET, says nothing about receptors
+        if _SSTR_BOOKED.search(clause) and not _PRRT_NAMED.search(clause):
+            case.sstr_booked = True
+            return  # the test is coming: neither its result nor a reason to order it again
         if re.search(
             r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b", clause
         ) and not re.search(
