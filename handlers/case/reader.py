@@ -274,6 +274,11 @@ _OPS = {
     "<=": "≤",
     ">=": "≥",
 }
+# no hormone syndrome said in words: "asymptomatic", "no symptoms at all", "no hormonal symptoms"
+_NO_SYNDROME = re.compile(
+    r"\basymptomatic\b|\bno\s+(?:hormon\w*\s+|clinical\s+|endocrine\s+|functional\s+)?(?:symptoms?|syndrome)\b"
+    r"(?!\s+(?:of|from|related|since|until|till|except|apart|other|but)\b)"
+)
 _FUNCTIONAL_WORDS = ("functional", "functioning", "secreting", "syndromic")
 _ABBREVIATED_OPERATION = {"pd": "pancreatoduodenectomy", "dp": "distal_pancreatectomy", "tp": "total_pancreatectomy"}
 _REGION = {
@@ -622,6 +627,9 @@ class CaseParser:
         self._primary(folded, clauses, case, used)
         if case.subtype and case.functional is None:
             case.functional = self.functional[case.subtype]
+        elif case.functional is None and not case.subtype and (quiet := _NO_SYNDROME.search(folded)):
+            case.functional = False  # "no symptoms at all", "asymptomatic": no hormone syndrome, no subtype named
+            used.append(quiet.span())
         if case.hepatic_burden_pct and "liver" not in case.metastases:
             case.metastases.append("liver")  # "30% liver replacement" is liver disease
             case.metastatic = True
