@@ -1802,9 +1802,10 @@ def _ignored(clauses: list[_Clause], used: list[tuple[int, int]]) -> list[str]:
     return out
 
 
-# words that only qualify a size of the item said before it ("liver mets, largest 3 cm, smallest 6 mm")
+# words that only qualify a size of the item said before it ("liver mets, largest 3 cm, smallest 6 mm", "several 3-4 cm")
 _OF_THE_ITEM_BEFORE = (
-    r"\b(?:and|or|to|the|largest|biggest|smallest|up\s+to|measuring|max\w*|min\w*|rest|others?|remainder)\b"
+    r"\b(?:and|or|to|the|largest|biggest|smallest|up\s+to|measuring|max\w*|min\w*|rest|others?|remainder"
+    r"|several|multiple|many|numerous|few|some)\b"
     r"|\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:cm|mm)\b"
 )
 
