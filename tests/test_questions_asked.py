@@ -281,3 +281,15 @@ def test_a_subtype_caution_is_a_banner_only_where_that_subtype_is_in_question(en
     assert any("Insulinoma" in i.text for s in plain.answer.sections for i in s.items)
     insulinoma = engine.ask("octreotide for an insulinoma: what dose?")
     assert [w for w in insulinoma.answer.warnings if w.severity == "critical" and "Insulinoma" in w.text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my wifes on lanreotide injections for her pancreatic net, what else is there if it stops working?",
+        "Pt on octreotide LAR for met PNET - what options when it stops working?",
+    ],
+)
+def test_if_the_line_stops_working_asks_the_next_line(engine, text):
+    a = engine.ask(text).answer
+    assert "next line" in a.title and "everolimus" in a.summary.lower() and "sunitinib" in a.summary.lower()

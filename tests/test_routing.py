@@ -25,6 +25,8 @@ CASES = [
     ("nonfunctional pNET malignancy rate", "metastasis_rate", ("subtype", "nonfunctioning")),
     ("which PNET subtype is most aggressive?", "metastasis_rate", None),
     ("metastatic potential by subtype", "metastasis_rate", None),
+    # "spreading" is the spread asked, never corrected to "reading"; "worst type" asks the subtype
+    ("whats the worst type of pancreatic net for spreading?", "metastasis_rate", None),
     ("Which functional PanNET metastasizes least?", "metastasis_rate", None),
     ("glucagonoma vs vipoma metastasis", "metastasis_rate", ("subtype", "glucagonoma")),
     ("<@U0123ABC> how often do glucagonomas metastasize?", "metastasis_rate", ("subtype", "glucagonoma")),
