@@ -620,7 +620,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     )
     more = len(steps) - MAIN_STEPS
     raised = list(dict.fromkeys(w.warning.board_question for w in d.warnings if w.warning.board_question))
-    paused = _paused(d.facts, planner)
+    paused = _paused(d, planner)
     questions = (
         raised
         + ([] if paused else board_questions(lay, planner))[:MAIN_QUESTIONS]
@@ -660,7 +660,7 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     order of systemic therapy."""
     d = lay.draft
     facts = d.facts
-    paused = _paused(facts, planner)
+    paused = _paused(d, planner)
     first_systemic = next((s for s in d.steps if s.step.phase == "systemic"), None)
     groups: dict[str, list[tuple[DraftStep, str | None]]] = {}
     for s in d.steps:
@@ -730,13 +730,15 @@ def _order_reason(d: Draft) -> str | None:
     return seq.why if seq is not None and first is not None and first.step.therapy == lead else None
 
 
-def _paused(facts: dict[str, Any], planner: Planner) -> bool:
+def _paused(d: Draft, planner: Planner) -> bool:
     """A phase whose new lines wait (a toxicity of the drug given, a line that controls the disease), without
     progression: new lines and their choice go to the details."""
+    phase = planner.phases[d.facts["phase"]]
     return (
-        planner.phases[facts["phase"]].pauses_new_lines
-        and facts["progression"] is not True
-        and not facts["syndrome_uncontrolled"]  # a syndrome out of control needs its next step now
+        phase.pauses_new_lines
+        and d.facts["progression"] is not True
+        and not d.facts["syndrome_uncontrolled"]  # a syndrome out of control needs its next step now
+        and (not phase.while_kept or any(planner.acts[a].continues for s in d.steps for a in s.acts))
     )
 
 

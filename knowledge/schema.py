@@ -853,6 +853,9 @@ class PhaseRule(Conditional):
     settled: list[str] = []  # facts that decide nothing in this phase: never branched on nor asked
     # new lines wait in this phase unless the disease progresses: the main message keeps the current line
     pauses_new_lines: bool = False
+    # ... only while a current line is kept: one that the tumour's biology rules out (an analogue for
+    # receptor-negative disease) holds no new line back
+    while_kept: bool = False
 
     @model_validator(mode="after")
     def _known_facts(self) -> PhaseRule:

@@ -110,7 +110,7 @@ _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tra
 _SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b")
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
-    r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
+    r"|\b(?:faint|weak)(?:ly)?\b(?!\s+focal)|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
 )
 _STAGED_ON = re.compile(
     r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
@@ -448,6 +448,8 @@ _COURSE = re.compile(
     r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle"
     # "booked for the 4th cycle", "his 3rd Lu-177 cycle": an earlier cycle was given, so the course is under way
     r"|\b(?:[2-9]|2nd|3rd|[4-9]th|second|third|fourth|fifth|sixth)\s+(?:[\w-]+\s+){0,2}?(?:cycle|dose|infusion)\b"
+    # "everolimus 10mg for met PNET, ~6 wks in: dry cough": weeks into the line, so it is given now
+    r"|\b\d+\s*(?:wks?|weeks?|months?|mos?)\s+in\b"
     r"|\b(?:cycle|dose|infusion)\s*#?\s*[2-9]\b(?![.\d])(?!\s*(?:cm|mm|%|mg|g\b))"  # "booked for PRRT cycle 2"
     # "C2 due": a cycle; never a cervical vertebra ("C5 and T9 deposits", "C5 lesion", "C3/4")
     r"|\bc\s*[2-9]\b(?![-/\s]*(?:c?\d|[tl]\d|and\s+[ctl]\d|vertebr|spin|lesion|deposit|met|disc|cord|level|body))"
