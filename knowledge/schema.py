@@ -428,6 +428,12 @@ class CaseVocabulary(Strict):
     fdg_positive: Terms
     fdg_negative: Terms
     several_lesions: Terms
+    no_syndrome: Terms  # no hormone syndrome said ("asymptomatic")
+    hormone_clues: Terms  # ... which a post naming any of these does not say
+    scan_booked: Terms  # a test booked or awaited, not yet reported
+    scan_not_booked: Terms  # ... unless the booking is negated, asked about, cancelled or never done
+    scan_repeat: Terms  # a second scan named beside a result already given
+    prrt_course: Terms  # "Lu-177 DOTATATE cycle 4 booked": treatment with the tracer's name, not a scan
     clinical_words: Terms
     toxicity_events: dict[str, Terms]  # by the organ each event touches
     antitumour_other: Terms
@@ -470,6 +476,7 @@ class Lab(Strict):
     label: str
     pattern: str  # one group: the value
     ranges: list[LabRange] = Field(min_length=1)
+    unless: list[str] = []  # a value in a sentence naming one of these is another test's ("ketones on her meter 2.6")
 
     @model_validator(mode="after")
     def _compiles(self) -> Lab:

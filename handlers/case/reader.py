@@ -133,19 +133,15 @@ _SSTR_POS = re.compile(
     r"(?:(?:avid|intense|hot|small|solitary|single|focal)\s+)?(?:lesion|mass|tumou?r|primary)"
 )
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
-# the receptor scan booked and not yet reported: "DOTATATE booked next wk", "awaiting Ga68 PET"; never a result
-# between ("DOTATATE avid but RBC scan pending"), another test, or a PRRT course ("Lu-177 DOTATATE cycle 4 booked")
-_SSTR_BOOKED = re.compile(
-    rf"(?:{_SSTR_NAMES})(?:(?!avid|positive|negative|uptake|\+|\b(?:rbc|mri|ct|eus|bx|biopsy|fdg|us)\b)[^.;,])*?"
-    r"\b(?:booked|pending|awaited|planned|requested|req'?d|arranged|scheduled|ordered|to\s+be\s+done)\b"
-    rf"|\b(?:awaiting|await|booked\s+for|pending)\s+(?:an?\s+|the\s+|his\s+|her\s+|a\s+repeat\s+)?(?:{_SSTR_NAMES})"
+# the receptor scan's imaging names, for a booking: never a stain ("SSTR2 immunostaining pending") or radiotherapy
+# ("SRT to the T10 met booked")
+_SSTR_SCAN = (
+    r"\bga(?=[- ]?(?:pet|68|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan"
+    r"|octreoscan|ga68|(?:sstr\d?|somatostatin receptor)\s+(?:imaging|scan|pet)"
 )
-# only when a test just read is booked: "DOTATATE PET pending (booked 14th)"; read with the clause before it
-_WHEN_BOOKED = re.compile(
-    r"(?:booked|scheduled|planned|due|arranged)\s+(?:for\s+)?(?:the\s+|next\s+)?"
-    r"(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+\w+)?|\d{1,2}/\d{1,2}|\d+/52|wk|week|mon|tue|wed|thu|fri|monday|tuesday|wednesday|thursday|friday)"
-)
-_PRRT_NAMED = re.compile(r"\blu\b|177|lutathera|prrt|\bcycles?\b|radionuclide|therapy|treatment")
+# between the scan's name and its booking word, another test's name says the booking is that test's
+# ("DOTATATE avid but RBC scan pending"); a PET/CT is the scan itself
+_OTHER_TEST = re.compile(r"\b(?:rbc|mri|(?<!/)ct|eus|bx|biopsy|fdg|us|bone\s+scan|ultrasound)\b")
 _RESECT_NO = re.compile(
     r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation)\s+abandoned)\b"
     # a patient's words: "the doctors say it can't all be removed", "they can't operate"
@@ -274,11 +270,6 @@ _OPS = {
     "<=": "≤",
     ">=": "≥",
 }
-# no hormone syndrome said in words: "asymptomatic", "no symptoms at all", "no hormonal symptoms"
-_NO_SYNDROME = re.compile(
-    r"\basymptomatic\b|\bno\s+(?:hormon\w*\s+|clinical\s+|endocrine\s+|functional\s+)?(?:symptoms?|syndrome)\b"
-    r"(?!\s+(?:of|from|related|since|until|till|except|apart|other|but)\b)"
-)
 _FUNCTIONAL_WORDS = ("functional", "functioning", "secreting", "syndromic")
 _ABBREVIATED_OPERATION = {"pd": "pancreatoduodenectomy", "dp": "distal_pancreatectomy", "tp": "total_pancreatectomy"}
 _REGION = {
@@ -566,12 +557,21 @@ class CaseParser:
         self.fdg_pos = terms_pattern(v.fdg_positive)
         self.fdg_neg = terms_pattern(v.fdg_negative)
         self.several = terms_pattern(v.several_lesions)
+        self.no_syndrome = terms_pattern(v.no_syndrome)
+        self.hormone_clues = terms_pattern(v.hormone_clues)
+        self.scan_booked = terms_pattern(v.scan_booked)
+        self.scan_not_booked = terms_pattern(v.scan_not_booked)
+        self.scan_repeat = terms_pattern(v.scan_repeat)
+        self.prrt_course = terms_pattern(v.prrt_course)
         self.tox_kinds = {kind: terms_pattern(terms) for kind, terms in v.toxicity_events.items()}
         self.antitumour = antitumour(knowledge)
         ssa = next(c for c in knowledge.therapies.classes if c.id == "ssa")
         self.ssa_drugs = {"ssa", *ssa.members}
         u = knowledge.urgent
-        self.labs = [(lab.id, re.compile(lab.pattern), lab.ranges) for lab in u.labs]
+        self.labs = [
+            (lab.id, re.compile(lab.pattern), lab.ranges, terms_pattern(lab.unless) if lab.unless else None)
+            for lab in u.labs
+        ]
         self.findings = [
             (
                 f.id,
@@ -618,20 +618,17 @@ class CaseParser:
                 continue  # "Next line? PRRT?": a drug asked about, not a line given
             self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), clause.question)
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
-            if (
-                _snapshot(case) != before
-                or self.frail.search(text_)
-                or self.unfit.search(text_)
-                or (_WHEN_BOOKED.fullmatch(text_.strip()) and used and used[-1][1] >= clause.start - 3)
-            ):
+            if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
                 used.append((clause.start, clause.start + len(clause.text)))
         self._presentation(folded, clauses, case, used)
         self._primary(folded, clauses, case, used)
         if case.subtype and case.functional is None:
             case.functional = self.functional[case.subtype]
-        elif case.functional is None and not case.subtype and (quiet := _NO_SYNDROME.search(folded)):
-            case.functional = False  # "no symptoms at all", "asymptomatic": no hormone syndrome, no subtype named
-            used.append(quiet.span())
+        elif case.functional is None and not case.subtype and not self.hormone_clues.search(folded):
+            said = [c for c in clauses if not c.question and not re.match(r"\s*(?:if|unless|when)\b", c.text)]
+            if (no_syndrome := _first_affirmed(self.no_syndrome, said)) is not None:
+                case.functional = False  # "no symptoms at all", "asymptomatic": no hormone syndrome, no subtype named
+                used.append(no_syndrome)
         if case.hepatic_burden_pct and "liver" not in case.metastases:
             case.metastases.append("liver")  # "30% liver replacement" is liver disease
             case.metastatic = True
@@ -675,6 +672,7 @@ class CaseParser:
             for sentence in re.split(r"[.;\n]+", folded):
                 if (m := _SSTR_TOPIC.search(sentence)) and "fdg" not in sentence:
                     self._sstr(sentence[m.start() : m.end() + 80], case)
+        self._scan_booked(folded, case, used)
         if case.sstr == "positive":  # "primary avid, liver lesions NOT avid": mixed uptake is not SSTR-positive
             for sentence in re.split(r"[.;\n]+", folded):
                 if not _SSTR_TOPIC.search(sentence):
@@ -792,8 +790,13 @@ class CaseParser:
         abnormal: dict[tuple[str, str], list[tuple[str, str, tuple[int, int]]]] = {}
         # "calcium came back at 3.3": the words between a lab and its value, blanked to keep offsets
         text = _LAB_LINK.sub(lambda x: " " * len(x.group(0)), text)
-        for lab, pattern, ranges in self.labs:
+        for lab, pattern, ranges, other_test in self.labs:
             for m in pattern.finditer(text):
+                sentence = (
+                    re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[;\n]|\.(?!\d)", text[m.start() :])[0]
+                )
+                if other_test is not None and other_test.search(sentence):
+                    continue  # "checked ketones with her meter: 2.6": another test's reading
                 value = float(m.group(1))
                 r = _range_for(ranges, value, text[m.end() : m.end() + 8].lstrip())
                 side = "low" if value < r.low else "high"
@@ -1034,7 +1037,9 @@ class CaseParser:
             if m.start() > 45 and text[m.start() - 46].isalnum():
                 window = window.split(" ", 1)[-1]  # not half a word ("pnet" cut to "net")
             parts = re.split(r"[;,.\n]", window)
-            while len(parts) > 1 and not re.search(r"[a-z]{3,}", re.sub(_OF_THE_ITEM_BEFORE, "", parts[-1])):
+            counted = not after.strip() and not _NOT_AN_ITEM.search(parts[-2] if len(parts) > 1 else "")
+            item_words = _OF_THE_ITEM_BEFORE + (_COUNT_OF_THE_ITEM_BEFORE if counted else "")
+            while len(parts) > 1 and not re.search(r"[a-z]{3,}", re.sub(item_words, "", parts[-1])):
                 # "liver mets seg 6 + 7, 1.2 and 1.8cm", "liver lesions, largest 3 cm, smallest 6 mm": a list's item
                 parts[-2:] = [parts[-2] + " " + parts[-1]]
             before = parts[-1]
@@ -1319,9 +1324,6 @@ class CaseParser:
             "fdg" in clause and not _SSTR_TOPIC.search(clause)
         ):
             return  # a plain "PET" without avidity words, or an FDG-PET, says nothing about receptors
-        if _SSTR_BOOKED.search(clause) and not _PRRT_NAMED.search(clause):
-            case.sstr_booked = True
-            return  # the test is coming: neither its result nor a reason to order it again
         if re.search(
             r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b", clause
         ) and not re.search(
@@ -1351,6 +1353,28 @@ class CaseParser:
             else case.sstr_test
         )
         case.evidence["sstr"] = clause.strip()[:80]
+
+    def _scan_booked(self, text: str, case: Case, used: list[tuple[int, int]]) -> None:
+        """A receptor scan booked and not yet reported ("DOTATATE PET pending (booked 14th)"), read per sentence
+        after the results: a booking negated, asked about or cancelled is none, nor is a PRRT course; a result in
+        the post is the scan reported, unless a repeat scan is named."""
+        for s in re.finditer(r"[^.;\n?!]+[?!]?", text):
+            sentence = s.group(0)
+            name = re.search(_SSTR_SCAN, sentence)
+            if name is None or sentence.endswith("?") or self.scan_not_booked.search(sentence):
+                continue
+            if self.prrt_course.search(sentence):
+                continue  # "Lu-177 DOTATATE cycle 4 booked": the treatment, not the scan
+            booked = [
+                b
+                for b in self.scan_booked.finditer(sentence)
+                if not _OTHER_TEST.search(sentence, name.end(), b.start())
+            ]
+            if not booked or (case.sstr is not None and not self.scan_repeat.search(sentence)):
+                continue
+            case.sstr_booked = True
+            used.append(s.span())  # "(booked 14th)" with it
+            return
 
     def _resectable(self, clause: str, case: Case) -> None:
         if _RESECT_MAYBE.search(clause):
@@ -1804,10 +1828,13 @@ def _ignored(clauses: list[_Clause], used: list[tuple[int, int]]) -> list[str]:
     return out
 
 
-# words that only qualify a size of the item said before it ("liver mets, largest 3 cm, smallest 6 mm", "several 3-4 cm")
+# words that only qualify a size of the item said before it ("liver mets, largest 3 cm, smallest 6 mm")
+# ... and a count, where the size ends its clause after an affirmed item ("liver mets, largest 6.5 cm, several 3-4 cm";
+# not "few 3 cm masses in the tail", nor after "no liver lesions")
+_COUNT_OF_THE_ITEM_BEFORE = r"|\b(?:several|multiple|many|numerous|few|some)\b"
+_NOT_AN_ITEM = re.compile(r"\b(?:no|clear|normal|negative|nil)\b")
 _OF_THE_ITEM_BEFORE = (
-    r"\b(?:and|or|to|the|largest|biggest|smallest|up\s+to|measuring|max\w*|min\w*|rest|others?|remainder"
-    r"|several|multiple|many|numerous|few|some)\b"
+    r"\b(?:and|or|to|the|largest|biggest|smallest|up\s+to|measuring|max\w*|min\w*|rest|others?|remainder)\b"
     r"|\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:cm|mm)\b"
 )
 
