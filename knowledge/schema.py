@@ -383,6 +383,7 @@ class Presentation(Strict):
     evidence: str
     all_of: list[list[Terms]] = Field(min_length=1)
     unless: list[str] = []  # another explanation in the text ("type 1 diabetic on insulin") rules it out
+    suspected: bool = False  # the pattern suggests the subtype; the diagnosis is still to be made
 
 
 class Outcomes(Strict):

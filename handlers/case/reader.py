@@ -126,7 +126,7 @@ _SSTR_MIXED = re.compile(
 _SSTR_UNEVEN = re.compile(r"heterogene\w+")  # uneven, no lesion said negative ("mixed uptake" says some are)
 _SSTR_POS = re.compile(
     r"(?<!possible\s)(?<!possible\sbone\s)(?:mets?|metastas[ie]s|deposits?|lesions?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|ga-?pet|octreoscan|sstr)|"
-    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\b(?:strong|intense|marked|high)(?:ly)?\s+(?:sstr\d?|somatostatin|uptake|avid)|(?:dotat\w*|ga-?68|octreoscan|sstr\d?)\s+(?:still|remains?|is|was|now)\s+\+(?!\w)|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|(?:dotat\w*|ga-?68|octreoscan)\s+pos\b|krenning\s*(?:score\s*)?[34]"
+    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\b(?:strong|intense|marked|high)(?:ly)?\s+(?:sstr\d?|somatostatin|uptake|avid)|(?:dotat\w*|ga-?68|octreoscan|sstr\d?)\s+(?:still|remains?|is|was|now)\s+\+(?!\w)|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|(?:dotat\w*|ga-?68|octreoscan)\s+pos\b|(?:dotat\w*|ga-?68|octreoscan)\s*\+(?=\s*(?:[.,;:()\n]|$))|krenning\s*(?:score\s*)?[34]"
     r"|\b(?:says|shows|showed|confirms|confirmed|c/w|consistent\s+with|in\s+keeping\s+with)\s+(?:an?\s+)?(?:p?net|neuroendocrine)\b"
     # "Ga68: 1.8cm lesion in pancreatic head": the scan shows the tumour
     r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?"
@@ -218,7 +218,7 @@ _MEN1_NEG = re.compile(
 )
 _LOCALISED = re.compile(
     r"\bned\b|\bno\s+evidence\s+of\s+disease\b|\b(?:[cp]?t[0-4x][a-d]?)?[cp]?n[0-3x][a-c]?m0\b|\blocali[sz]ed\b|\bnon\s*-?\s*metastatic\b|\bm0\b|\bno\s+(?:evidence\s+of\s+)?(?:[\w-]+[\s/]+){0,4}?(?:metastas[ie]s|mets|metastatic|spread|disease|lesions?)\b(?!\s+progress)(?<!new lesion)(?<!new lesions)"
-    r"|\bstaging\s+(?:(?:is|was|scan|ct|mri|pet)\s+)*(?:negative|neg\b|clear|clean|unremarkable)|\bnegative\s+staging|\bno\s+other\s+(?:lesions?|disease)"
+    r"|\bstaging\s+(?:(?:is|was|scan|ct|mri|pet)\s+)*(?:negative|neg\b|clear|clean|unremarkable)|\bnegative\s+staging|\bno\s+other\s+(?:avid\s+)?(?:lesions?|disease|uptake|foci|sites?)|\bno\s+uptake\s+elsewhere"
     # "all scans clear since", "CT now clear", "surveillance imaging remains clear", "disease-free"
     r"|\bscans?\s+(?:(?:now|since|have|has|been|are|is|was|were|remains?|remained|all|still)\s+){0,3}(?:clear|clean|unremarkable)\b"
     r"|\b(?:ct|mri|imaging)\s+(?:(?:have|has|been|are|is|was|were)\s+)?(?:now|since|remains?|remained|still)\s+(?:\w+\s+)?(?:clear|clean|unremarkable)\b"
@@ -237,6 +237,7 @@ _PRE_NEG = re.compile(
     r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0"
     r"|none|nothing)\b"
 )  # "no sorry, ~6 L/day" corrects a figure; it negates nothing
+_NEW_SUBJECT = re.compile(r"\bbut\b|\band\s+(?:my|his|her|their|the|he|she|i|we|it)\b")
 _POST_NEG = re.compile(
     r"(?<!sstr[-\s])(?<!fdg[-\s])(?<!dotatate[-\s])(?<!receptor[-\s])(?<!octreoscan[-\s])\b(?:negative|neg)\b"  # not "lesions SSTR-negative"
     r"|\b(?:ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
@@ -489,7 +490,9 @@ def _affirms_metastasis(clause: str) -> bool:
 
 def _negated(clause: str, start: int, end: int) -> bool:
     before, after = clause[:start], clause[end:]
-    if _PRE_NEG.search(before[-40:]):
+    # a negation does not reach past "but" or "and" with a new subject ("breathless without walking far and my
+    # temp was 38.6")
+    if _PRE_NEG.search(_NEW_SUBJECT.split(before[-40:])[-1]):
         return True
     return bool(_POST_NEG.search(after[:30]))
 
@@ -522,6 +525,7 @@ class CaseParser:
                 p.evidence,
                 [[terms_pattern(group) for group in entry] for entry in p.all_of],
                 terms_pattern(p.unless) if p.unless else None,
+                p.suspected,
             )
             for p in v.presentations
         ]
@@ -1048,7 +1052,8 @@ class CaseParser:
             if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
                 continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
             met_words_after = r"liver|hepatic|met|node|bone|lung|segment|\bseg\b"
-            met_words = r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|lesions)\b|\bseg(?:ment)?\s*\d"
+            # "lesions" of the liver list, never "two NF pancreatic lesions 1.2 and 1.6 cm" (the primaries)
+            met_words = r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|(?<!pancreatic )lesions)\b|\bseg(?:ment)?\s*\d"
             # "single 6 cm PNET liver met": the noun the size measures is the metastasis, whatever names it first
             met_after = re.search(met_words_after, after)
             if re.match(
@@ -1612,8 +1617,8 @@ class CaseParser:
             existing = next((t for t in case.treatments if t.drug == drug), None)
             if existing is None:
                 case.treatments.append(Treatment(drug=drug, outcome=outcome))  # type: ignore[arg-type]
-            elif existing.outcome in ("unknown", "ongoing"):
-                existing.outcome = outcome
+            elif existing.outcome in ("unknown", "ongoing") and outcome != "unknown":
+                existing.outcome = outcome  # "i take everolimus (afinitor)": the brand named again says nothing new
 
     def _history(self, clause: str, case: Case, prev: str = "", hedged: bool = False) -> None:
         """Operations already done (not planned), and recurrence (not when hedged). A short clause
@@ -1692,7 +1697,7 @@ class CaseParser:
             else c
             for i, c in enumerate(clauses)
         ]
-        for subtype, evidence, entries, unless in self.presentations:
+        for subtype, evidence, entries, unless, suspected in self.presentations:
             if (unless is not None and unless.search(text)) or case.subtype not in (None, subtype):
                 continue
             read = []  # the words of every entry that holds ("ZES", and "gastrin 1400 ... ulcers")
@@ -1706,6 +1711,8 @@ class CaseParser:
                 if case.subtype is None:
                     case.subtype = subtype
                     case.evidence["subtype"] = evidence
+                    # "recurrent fasting hypos, glucose 43, better after food": suggested, not yet diagnosed
+                    case.diagnosis_pending = case.diagnosis_pending or suspected
                 used.extend(read)
                 return
 
