@@ -293,3 +293,18 @@ def test_a_subtype_caution_is_a_banner_only_where_that_subtype_is_in_question(en
 def test_if_the_line_stops_working_asks_the_next_line(engine, text):
     a = engine.ask(text).answer
     assert "next line" in a.title and "everolimus" in a.summary.lower() and "sunitinib" in a.summary.lower()
+
+
+def test_the_question_after_a_dash_is_what_is_asked(engine):
+    """Round 46 #32: the radiologist's question after the dash asks the imaging, not the grading in the preamble,
+    and "newly diagnosed" asks nothing about diagnostic tests."""
+    a = engine.ask(
+        "Radiologist: newly diagnosed G1 PNET on biopsy - is multiphase CT enough for staging or do we need a DOTATATE PET too?"
+    ).answer
+    assert a.intent == "imaging" and not a.not_covered
+    assert "somatostatin receptor imaging" in a.summary
+
+
+def test_where_a_subtype_arises_leads_the_answer(engine):
+    a = engine.ask("gastrenoma - where do they arise and how often do they metastasise?").answer
+    assert "duodenum" in a.summary and "60%" in " ".join(i.text for s in a.sections for i in s.items)
