@@ -91,6 +91,8 @@ class Engine:
             or (bool(c.prior_surgery) and introduced and facts >= CASE_FACTS - 1)
             or (after_surgery and facts >= 1)
             or gated
+            # "TB: 71M, 4.2 cm PNET head, ... Ga PET not done yet": a patient presented with no question asked is a case
+            or (introduced and facts >= CASE_FACTS - 1 and not c.question)
         )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
         # "a 'shadow' on my pancreas, about 2 cm, they think it might be a NET. What happens now?": one fact is enough

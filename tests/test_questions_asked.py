@@ -308,3 +308,8 @@ def test_the_question_after_a_dash_is_what_is_asked(engine):
 def test_where_a_subtype_arises_leads_the_answer(engine):
     a = engine.ask("gastrenoma - where do they arise and how often do they metastasise?").answer
     assert "duodenum" in a.summary and "60%" in " ".join(i.text for s in a.sections for i in s.items)
+
+
+def test_what_the_sources_say_about_a_thing_asks_about_the_thing(engine):
+    a = engine.ask("PRRT pt worried about their kidneys - what do the sources say about Lu-DOTA-EB-TATE uptake?").answer
+    assert a.intent != "sources" and "kidneys" in " ".join([a.summary, *(w.text for w in a.warnings)])

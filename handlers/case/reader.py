@@ -1370,10 +1370,13 @@ class CaseParser:
                 continue
             if self.prrt_course.search(sentence):
                 continue  # "Lu-177 DOTATATE cycle 4 booked": the treatment, not the scan
+            # said of the scan: just after its name with no other test between ("DOTATATE avid but RBC scan pending"
+            # is not), or just before it ("awaiting a repeat Ga68 PET"); never "EUS FNA pending, ..., Ga PET"
             booked = [
                 b
                 for b in self.scan_booked.finditer(sentence)
-                if not _OTHER_TEST.search(sentence, name.end(), b.start())
+                if (0 <= b.start() - name.end() <= 40 and not _OTHER_TEST.search(sentence, name.end(), b.start()))
+                or 0 <= name.start() - b.end() <= 15
             ]
             if not booked or (case.sstr is not None and not self.scan_repeat.search(sentence)):
                 continue
