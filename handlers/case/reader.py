@@ -164,6 +164,9 @@ _SPLENIC_SPARED = re.compile(
     r"\b(?:not|no|without)\s+(?:\w+\s+)?(?:involv|encas|invad|invasion|abut|contact)|\bfree\b|\bspared\b|\bpatent\b|\bclear\b"
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
+_STARTED_FOR = re.compile(
+    r"\bfor\s+(?:a\s+|her\s+|his\s+|their\s+)?progressive\s+(?:[\w-]+\s+){0,2}?(?:p?nets?|pannets?|disease|tumou?rs?|neuroendocrine)\b"
+)
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
     r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
 )
@@ -1415,6 +1418,8 @@ class CaseParser:
         clause = _PD_OPERATION.sub(lambda o: " " * len(o.group(0)), clause)
         # "CgA doubled since last visit": a marker's rise, not the tumour's growth on imaging
         clause = _MARKER_RISE.sub(lambda o: " " * len(o.group(0)), clause)
+        # "on streptozocin/5-FU ... for progressive PNET G2": why the line was started, not growth on it now
+        clause = _STARTED_FOR.sub(lambda o: " " * len(o.group(0)), clause)
         if _PROPOSAL.search(before + " " + clause):  # "then everolimus on progression": for later, no growth now
             clause = _IF_PROGRESSES.sub(lambda o: " " * len(o.group(0)), clause)
         m = _PROGRESS.search(clause)
