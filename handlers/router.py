@@ -37,9 +37,9 @@ PART_MIN_CUES = 3.0  # a clause of a compound question must carry this much cue 
 ASPECT_SHOW_WEIGHT = 3.0  # an aspect asked whose facts one answer holds (vocabulary.yaml aspects show) cues it
 HEAD_BONUS = 1.5  # each cue group in the head of the question (what is asked) counts this much more
 MAX_HEAD_SENTENCES = 4  # a longer post is a case description, not a question with a head
-_SENTENCES = re.compile(
-    r"(?<=[?.!])\s+|\n+|\s+-\s+"
-)  # "Radiologist: new G1 PNET - CT enough?": the question after the dash
+# "Radiologist: new G1 PNET on biopsy - is CT enough?": the question after a dash between words (never "G1 - G2",
+# nor an afterthought "- roughly?")
+_SENTENCES = re.compile(r"(?<=[?.!])\s+|\n+|(?i:(?<=[a-z]{2})\s+-\s+(?=[a-z]{2,}\s))")
 _SUBORDINATORS = {
     "when",
     "with",

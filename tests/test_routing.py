@@ -264,3 +264,15 @@ def test_out_of_scope_is_declined_not_answered_with_nearest_topic(engine):
         assert a.declined and a.intent == "out_of_scope"
         assert "%" not in a.summary  # no figure from a neighbouring topic
         assert any(s.title == "What I can answer" for s in a.sections)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # code review pass 2 of session 9: a range's dash is no sentence; "not working" is no next line
+        ("What is the survival for G1 - G2 pancreatic NETs?", "survival"),
+        ("Can PRRT be given if the kidneys are not working well?", "therapy"),
+    ],
+)
+def test_dash_and_not_working_do_not_move_the_question(engine, text, intent):
+    assert engine.read(text).intent == intent

@@ -240,7 +240,7 @@ _PRE_NEG = re.compile(
     r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0"
     r"|none|nothing)\b"
 )  # "no sorry, ~6 L/day" corrects a figure; it negates nothing
-_NEW_SUBJECT = re.compile(r"\bbut\b|\band\s+(?:my|his|her|their|the|he|she|i|we|it)\b")
+_NEW_SUBJECT = re.compile(r"\bbut\b|\band\s+(?:my|his|her|their|he|she|i|we)\b")  # never "and the": a list
 _POST_NEG = re.compile(
     r"(?<!sstr[-\s])(?<!fdg[-\s])(?<!dotatate[-\s])(?<!receptor[-\s])(?<!octreoscan[-\s])\b(?:negative|neg)\b"  # not "lesions SSTR-negative"
     r"|\b(?:ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
@@ -444,7 +444,7 @@ _COURSE = re.compile(
     # "booked for the 4th cycle", "his 3rd Lu-177 cycle": an earlier cycle was given, so the course is under way
     r"|\b(?:[2-9]|2nd|3rd|[4-9]th|second|third|fourth|fifth|sixth)\s+(?:[\w-]+\s+){0,2}?(?:cycle|dose|infusion)\b"
     # "everolimus 10mg for met PNET, ~6 wks in: dry cough": weeks into the line, so it is given now
-    r"|\b\d+\s*(?:wks?|weeks?|months?|mos?)\s+in\b"
+    r"|\b\d+\s*(?:wks?|weeks?|months?|mos?)\s+in\b(?=\s*(?:[:,;.)]|$|now\b|and\b|with\b))"
     r"|\b(?:cycle|dose|infusion)\s*#?\s*[2-9]\b(?![.\d])(?!\s*(?:cm|mm|%|mg|g\b))"  # "booked for PRRT cycle 2"
     # "C2 due": a cycle; never a cervical vertebra ("C5 and T9 deposits", "C5 lesion", "C3/4")
     r"|\bc\s*[2-9]\b(?![-/\s]*(?:c?\d|[tl]\d|and\s+[ctl]\d|vertebr|spin|lesion|deposit|met|disc|cord|level|body))"
@@ -493,8 +493,8 @@ def _affirms_metastasis(clause: str) -> bool:
 
 def _negated(clause: str, start: int, end: int) -> bool:
     before, after = clause[:start], clause[end:]
-    # a negation does not reach past "but" or "and" with a new subject ("breathless without walking far and my
-    # temp was 38.6")
+    # a negation does not reach past "but" or "and" with a new person ("breathless without walking far and my temp
+    # was 38.6"); it does past "and the" ("no mets in the liver and the lungs")
     if _PRE_NEG.search(_NEW_SUBJECT.split(before[-40:])[-1]):
         return True
     return bool(_POST_NEG.search(after[:30]))
@@ -799,11 +799,15 @@ class CaseParser:
         text = _LAB_LINK.sub(lambda x: " " * len(x.group(0)), text)
         for lab, pattern, ranges, other_test in self.labs:
             for m in pattern.finditer(text):
-                sentence = (
-                    re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[;\n]|\.(?!\d)", text[m.start() :])[0]
+                # the words said with the reading ("checked ketones with her meter: 2.6", "2.4 mmol/L lactate"), never
+                # another clause's ("my meter read 1.8 and my BP was low")
+                near = (
+                    re.split(r"[,;.(\n]", text[max(0, m.start() - 25) : m.start()])[-1]
+                    + m.group(0)
+                    + re.split(r"[,;.(\n]|\band\b", text[m.end() : m.end() + 20])[0]
                 )
-                if other_test is not None and other_test.search(sentence):
-                    continue  # "checked ketones with her meter: 2.6": another test's reading
+                if other_test is not None and other_test.search(near):
+                    continue
                 value = float(m.group(1))
                 r = _range_for(ranges, value, text[m.end() : m.end() + 8].lstrip())
                 side = "low" if value < r.low else "high"
@@ -1076,8 +1080,11 @@ class CaseParser:
                     used.append(m.span())
                 continue
             # the first size, unless a later one is said to be the size now ("2024: 3.8 cm ... primary now 5.1 cm")
-            if case.size_cm is None or re.search(
-                r"\bnow\s+(?:measures\s+|measuring\s+|is\s+)?$|\b(?:grown|increased)\s+to\s+$", before
+            if (
+                case.size_cm is None
+                or re.search(r"\bnow\s+(?:measures\s+|measuring\s+|is\s+)?$|\b(?:grown|increased)\s+to\s+$", before)
+                # "two NF pancreatic lesions, 0.8 cm and 2.6 cm": of several tumours, the largest
+                or (_cm(m) > case.size_cm and re.search(r"\b(?:lesions|tumou?rs|masses|nodules|p?nets)\b", before))
             ):
                 case.size_cm = _cm(m)
                 case.evidence["size_cm"] = m.group(0).strip()
@@ -1344,6 +1351,8 @@ class CaseParser:
             r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b", clause
         ) or re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()]):
             return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative
+        if re.search(r"\b(?:faint|weak)(?:ly)?\s+focal", clause):
+            return  # "faint focal uptake right iliac bone": a lesion's low uptake, neither receptor status
         if _STAGED_ON.search(clause) and not _SSTR_POS.search(clause) and not _SSTR_NEG.search(clause):
             case.sstr_test = "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
             return  # "cN0M0 on CT and DOTATATE", "nothing else on DOTATATE": the test is done, its receptor status not said
@@ -1720,7 +1729,7 @@ class CaseParser:
                     case.subtype = subtype
                     case.evidence["subtype"] = evidence
                     # "recurrent fasting hypos, glucose 43, better after food": suggested, not yet diagnosed
-                    case.diagnosis_pending = case.diagnosis_pending or suspected
+                    case.diagnosis_pending = case.diagnosis_pending or (suspected and not _NET_NAMED.search(text))
                 used.extend(read)
                 return
 
