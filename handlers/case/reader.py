@@ -246,6 +246,7 @@ _POST_NEG = re.compile(
     r"|\b(?:ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
     r"|\b(?:ok|okay)\b(?!\s+(?:to|for)\b)"  # "lungs - ok" negates; "cycle 2 next week - ok to proceed?" asks
     r"|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:started|given|begun|commenced)\b"  # "diazoxide not started yet"
+    r"|(?<!poorly\s)(?<!badly\s)(?<!not\s)\bcontrolled\b(?!-?ish)"  # "hypos controlled"; never "poorly controlled"
 )
 _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
@@ -1309,7 +1310,8 @@ class CaseParser:
             elif span.kind == "site" and span.id != "multiple":
                 site = span.id if span.id in CASE_SITES else "other"
                 context = (
-                    _MET_CONTEXT.search(clause)
+                    # "liver foci not avid": a context word negated says no deposit
+                    any(not _negated(clause, c.start(), c.end()) for c in _MET_CONTEXT.finditer(clause))
                     or (after_mets and len(tokens(clause)) <= 4)
                     or (nxt_short and _MET_CONTEXT.search(nxt_short))
                 )

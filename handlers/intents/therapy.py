@@ -106,6 +106,12 @@ def therapy(q: Query, k: Knowledge) -> Answer:
             a.warnings.append(
                 Warn(severity="info", text=t.disagreement, sources=sorted({s for f in t.figures for s in f.sources}))
             )
+    # "suspected insulinoma ... can I start octreotide?": a critical caution for the tumour in question answers
+    # first (round 48 #31); asked its dose, the dose leads under the caution's banner
+    critical = [w for w in a.warnings if w.severity == "critical" and q.entities.get("subtype")]
+    if critical and "dose" not in q.aspects:
+        a.summary, a.summary_sources = critical[0].text, list(critical[0].sources)
+        a.warnings.remove(critical[0])
     return a
 
 
