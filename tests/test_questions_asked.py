@@ -313,13 +313,3 @@ def test_where_a_subtype_arises_leads_the_answer(engine):
 def test_what_the_sources_say_about_a_thing_asks_about_the_thing(engine):
     a = engine.ask("PRRT pt worried about their kidneys - what do the sources say about Lu-DOTA-EB-TATE uptake?").answer
     assert a.intent != "sources" and "kidneys" in " ".join([a.summary, *(w.text for w in a.warnings)])
-
-
-def test_starting_a_drug_the_tumour_forbids_is_answered_with_the_caution_first(engine):
-    """Round 48 #31 (major): "Can I start octreotide ...?" of a suspected insulinoma got the help menu ("start" was a
-    help word); the first line is the critical caution, before any dose."""
-    a = engine.ask(
-        "Endo: suspected insulinoma (72h fast +, insulin/C-pep high), localisation pending, no SSTR imaging yet. "
-        "Can I start octreotide for the hypos meanwhile?"
-    ).answer
-    assert a.intent != "help" and a.summary.startswith("Insulinoma: never use octreotide")

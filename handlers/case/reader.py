@@ -110,7 +110,7 @@ _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tra
 _SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b")
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
-    r"|\b(?:faint|weak)(?:ly)?\b(?!\s+focal)|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
+    r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
 )
 _STAGED_ON = re.compile(
     r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
@@ -164,8 +164,9 @@ _SPLENIC_SPARED = re.compile(
     r"\b(?:not|no|without)\s+(?:\w+\s+)?(?:involv|encas|invad|invasion|abut|contact)|\bfree\b|\bspared\b|\bpatent\b|\bclear\b"
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
-_STARTED_FOR = re.compile(
-    r"\bfor\s+(?:a\s+|her\s+|his\s+|their\s+)?progressive\s+(?:[\w-]+\s+){0,2}?(?:p?nets?|pannets?|disease|tumou?rs?|neuroendocrine)\b"
+_STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referred to MDT for progressive disease"
+    r"(?:^\s*|\b(?:on|started|starting|commenced|given|receiving|having)\b[^;]{0,60}?\b)"
+    r"for\s+(?:a\s+|her\s+|his\s+|their\s+)?progressive\s+(?:[\w-]+\s+){0,2}?(?:p?nets?|pannets?|disease|tumou?rs?|neuroendocrine)\b"
 )
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
     r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
@@ -240,13 +241,15 @@ _PRE_NEG = re.compile(
     r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0"
     r"|none|nothing)\b"
 )  # "no sorry, ~6 L/day" corrects a figure; it negates nothing
-_NEW_SUBJECT = re.compile(r"\bbut\b|\band\s+(?:my|his|her|their|he|she|i|we)\b")  # never "and the": a list
+_NEW_SUBJECT = re.compile(
+    r"\bbut\b|\band\s+(?:my|his|her|their|he|she|i|we)\b"
+    r"|\band\s+(?:the|it)\s+(?:\w+\s+){0,2}?(?:shows?|showed|has|have|had|is|are|was|were)\b"
+)  # "and the lungs" continues a list; "and the DOTATATE shows" says something new
 _POST_NEG = re.compile(
     r"(?<!sstr[-\s])(?<!fdg[-\s])(?<!dotatate[-\s])(?<!receptor[-\s])(?<!octreoscan[-\s])\b(?:negative|neg)\b"  # not "lesions SSTR-negative"
     r"|\b(?:ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
     r"|\b(?:ok|okay)\b(?!\s+(?:to|for)\b)"  # "lungs - ok" negates; "cycle 2 next week - ok to proceed?" asks
     r"|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:started|given|begun|commenced)\b"  # "diazoxide not started yet"
-    r"|(?<!poorly\s)(?<!badly\s)(?<!not\s)\bcontrolled\b(?!-?ish)"  # "hypos controlled"; never "poorly controlled"
 )
 _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
@@ -445,7 +448,7 @@ _COURSE = re.compile(
     # "booked for the 4th cycle", "his 3rd Lu-177 cycle": an earlier cycle was given, so the course is under way
     r"|\b(?:[2-9]|2nd|3rd|[4-9]th|second|third|fourth|fifth|sixth)\s+(?:[\w-]+\s+){0,2}?(?:cycle|dose|infusion)\b"
     # "everolimus 10mg for met PNET, ~6 wks in: dry cough": weeks into the line, so it is given now
-    r"|\b\d+\s*(?:wks?|weeks?|months?|mos?)\s+in\b(?=\s*(?:[:,;.)]|$|now\b|and\b|with\b))"
+    r"|\b\d+\s*(?:wks?|weeks?|months?|mos?)\s+in\b(?=\s*(?:[:,;.)-]|$|now\b|and\b|with\b))"
     r"|\b(?:cycle|dose|infusion)\s*#?\s*[2-9]\b(?![.\d])(?!\s*(?:cm|mm|%|mg|g\b))"  # "booked for PRRT cycle 2"
     # "C2 due": a cycle; never a cervical vertebra ("C5 and T9 deposits", "C5 lesion", "C3/4")
     r"|\bc\s*[2-9]\b(?![-/\s]*(?:c?\d|[tl]\d|and\s+[ctl]\d|vertebr|spin|lesion|deposit|met|disc|cord|level|body))"
@@ -494,8 +497,9 @@ def _affirms_metastasis(clause: str) -> bool:
 
 def _negated(clause: str, start: int, end: int) -> bool:
     before, after = clause[:start], clause[end:]
-    # a negation does not reach past "but" or "and" with a new person ("breathless without walking far and my temp
-    # was 38.6"); it does past "and the" ("no mets in the liver and the lungs")
+    # a negation does not reach past "but", "and" with a new person ("breathless without walking far and my temp
+    # was 38.6") or a new statement ("no nodes and the DOTATATE shows ..."); it does along a list ("no mets in the
+    # liver and the lungs")
     if _PRE_NEG.search(_NEW_SUBJECT.split(before[-40:])[-1]):
         return True
     return bool(_POST_NEG.search(after[:30]))
@@ -1085,7 +1089,11 @@ class CaseParser:
                 case.size_cm is None
                 or re.search(r"\bnow\s+(?:measures\s+|measuring\s+|is\s+)?$|\b(?:grown|increased)\s+to\s+$", before)
                 # "two NF pancreatic lesions, 0.8 cm and 2.6 cm": of several tumours, the largest
-                or (_cm(m) > case.size_cm and re.search(r"\b(?:lesions|tumou?rs|masses|nodules|p?nets)\b", before))
+                or (
+                    _cm(m) > case.size_cm
+                    and re.search(r"\b(?:lesions|tumou?rs|masses|nodules|p?nets)\b", before)
+                    and re.search(r"pancrea|p?nets?\b|men1", before)
+                )
             ):
                 case.size_cm = _cm(m)
                 case.evidence["size_cm"] = m.group(0).strip()
@@ -1353,8 +1361,8 @@ class CaseParser:
             r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b", clause
         ) or re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()]):
             return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative
-        if re.search(r"\b(?:faint|weak)(?:ly)?\s+focal", clause):
-            return  # "faint focal uptake right iliac bone": a lesion's low uptake, neither receptor status
+        # "faint focal uptake right iliac bone": a lesion's low uptake, neither receptor status (the rest is read)
+        clause = re.sub(r"\b(?:faint|weak)(?:ly)?\s+focal\s+(?:\w+\s+){0,1}(?:uptake|avidity)", " ", clause)
         if _STAGED_ON.search(clause) and not _SSTR_POS.search(clause) and not _SSTR_NEG.search(clause):
             case.sstr_test = "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
             return  # "cN0M0 on CT and DOTATATE", "nothing else on DOTATATE": the test is done, its receptor status not said
@@ -1731,7 +1739,9 @@ class CaseParser:
                     case.subtype = subtype
                     case.evidence["subtype"] = evidence
                     # "recurrent fasting hypos, glucose 43, better after food": suggested, not yet diagnosed
-                    case.diagnosis_pending = case.diagnosis_pending or (suspected and not _NET_NAMED.search(text))
+                    # (not beside a diagnosed NET: spread, a grade or a Ki-67 said)
+                    diagnosed = case.metastatic or case.grade or case.ki67 is not None
+                    case.diagnosis_pending = case.diagnosis_pending or (suspected and not diagnosed)
                 used.extend(read)
                 return
 

@@ -109,10 +109,13 @@ def therapy(q: Query, k: Knowledge) -> Answer:
     # "suspected insulinoma ... can I start octreotide?": a critical caution for the tumour in question answers
     # first (round 48 #31); asked its dose, the dose leads under the caution's banner
     critical = [w for w in a.warnings if w.severity == "critical" and q.entities.get("subtype")]
-    if critical and "dose" not in q.aspects:
+    if critical and "dose" not in q.aspects and _STARTS.search(fold(q.text)):
         a.summary, a.summary_sources = critical[0].text, list(critical[0].sources)
         a.warnings.remove(critical[0])
     return a
+
+
+_STARTS = re.compile(r"\b(?:start|starting|give|giving|use|using|try|prescribe)\b")  # the drug asked to be given
 
 
 def _side_by_side(asked: list[Therapy]) -> list:
