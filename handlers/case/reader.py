@@ -104,10 +104,17 @@ _LOCATION = re.compile(
 )
 _NOT_LOCATION = re.compile(r"(?:whole|total)[- ]?$|\bneck\s*$")  # "whole-body PET", "head and neck"
 _VERTEBRA = re.compile(r"\b(?:[ctls]\d{1,2}|vertebral|vertebra)\s*$")  # "lytic lesion T10 body": a vertebra's body
-# the receptor scan's names: a test is read from them (a bare "PET" or "SST" too), a topic only from the
-# receptor's own (or a Krenning score)
-_SSTR_NAMES = r"\bga(?=[- ]?(?:avid|pet|68|positive|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan|octreoscan|sstr\d?|somatostatin receptor|ga68|\bsrs\b|\bsrt\b|\bsri\b"
+# the receptor scan's imaging names, all a booking is read from: never a stain ("SSTR2 immunostaining pending") or
+# radiotherapy ("SRT to the T10 met booked")
+_SSTR_SCAN = (
+    r"\bga(?=[- ]?(?:pet|68|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan"
+    r"|octreoscan|ga68|(?:sstr\d?|somatostatin receptor)\s+(?:imaging|scan|pet)"
+)
+# the receptor's names, the scan's and the receptor's own: a test is read from them (a bare "PET" or "SST" too), a
+# topic only from these (or a Krenning score)
+_SSTR_NAMES = r"\bga(?=[- ]?(?:avid|positive))|sstr\d?|somatostatin receptor|\bsrs\b|\bsrt\b|\bsri\b|" + _SSTR_SCAN
 _SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b")
+_SCAN_NAME = re.compile(_SSTR_SCAN)
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
     r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
@@ -133,12 +140,6 @@ _SSTR_POS = re.compile(
     r"(?:(?:avid|intense|hot|small|solitary|single|focal)\s+)?(?:lesion|mass|tumou?r|primary)"
 )
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
-# the receptor scan's imaging names, for a booking: never a stain ("SSTR2 immunostaining pending") or radiotherapy
-# ("SRT to the T10 met booked")
-_SSTR_SCAN = (
-    r"\bga(?=[- ]?(?:pet|68|scan))|special\s+(?:scan|tracer|pet)|dotatate|dotatoc|dotanoc|\bdota\b|octreotide\s+scan"
-    r"|octreoscan|ga68|(?:sstr\d?|somatostatin receptor)\s+(?:imaging|scan|pet)"
-)
 # between the scan's name and its booking word, another test's name says the booking is that test's
 # ("DOTATATE avid but RBC scan pending"); a PET/CT is the scan itself
 _OTHER_TEST = re.compile(r"\b(?:rbc|mri|(?<!/)ct|eus|bx|biopsy|fdg|us|bone\s+scan|ultrasound)\b")
@@ -806,12 +807,11 @@ class CaseParser:
             for m in pattern.finditer(text):
                 # the words said with the reading ("checked ketones with her meter: 2.6", "2.4 mmol/L lactate"), never
                 # another clause's ("my meter read 1.8 and my BP was low")
-                near = (
+                if other_test is not None and other_test.search(
                     re.split(r"[,;.(\n]", text[max(0, m.start() - 25) : m.start()])[-1]
                     + m.group(0)
                     + re.split(r"[,;.(\n]|\band\b", text[m.end() : m.end() + 20])[0]
-                )
-                if other_test is not None and other_test.search(near):
+                ):
                     continue
                 value = float(m.group(1))
                 r = _range_for(ranges, value, text[m.end() : m.end() + 8].lstrip())
@@ -1387,7 +1387,7 @@ class CaseParser:
         the post is the scan reported, unless a repeat scan is named."""
         for s in re.finditer(r"[^.;\n?!]+[?!]?", text):
             sentence = s.group(0)
-            name = re.search(_SSTR_SCAN, sentence)
+            name = _SCAN_NAME.search(sentence)
             if name is None or sentence.endswith("?") or self.scan_not_booked.search(sentence):
                 continue
             if self.prrt_course.search(sentence):
