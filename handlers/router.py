@@ -36,6 +36,7 @@ CLOSEST_MIN_SCORE = 4.0  # BM25 score of the best fact
 PART_MIN_CUES = 3.0  # a clause of a compound question must carry this much cue weight of its own
 ASPECT_SHOW_WEIGHT = 3.0  # an aspect asked whose facts one answer holds (vocabulary.yaml aspects show) cues it
 HEAD_BONUS = 1.5  # each cue group in the head of the question (what is asked) counts this much more
+HEAD_ENTITY_BONUS = 0.5  # an entity named in the sentence that asks: breaks a tie between what it and the context cue
 MAX_HEAD_SENTENCES = 4  # a longer post is a case description, not a question with a head
 # "Radiologist: new G1 PNET on biopsy - is CT enough?": the question after a dash between words (never "G1 - G2",
 # nor an afterthought "- roughly?")
@@ -236,6 +237,10 @@ class Router:
             scores[name] += self.cue_weights[(name, n)]
         for name, _ in {g for gram in ngrams(self._head(cleaned, words)) for g in self.cue_groups.get(gram, ())}:
             scores[name] += HEAD_BONUS  # what the question asks, not the nouns around it
+        asked = self._head_kinds(cleaned)
+        for i in self.intents:  # "..., no SSTR imaging yet. Can I start octreotide?": the drug is what is asked
+            if asked & set(i.entity_weights):
+                scores[i.name] += HEAD_ENTITY_BONUS
         best = process.extractOne(" ".join(words), self.examples, scorer=fuzz.token_sort_ratio)
         if best and best[1] > EXAMPLE_FLOOR:
             scores[self.example_intent[best[2]]] += EXAMPLE_BONUS * (best[1] - EXAMPLE_FLOOR) / (100 - EXAMPLE_FLOOR)
@@ -405,6 +410,13 @@ class Router:
                 return True
         return False
 
+    def _head_kinds(self, text: str) -> set[str]:
+        """The kinds of entity named in the sentence that asks, in a message of a few sentences."""
+        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        if not 1 < len(sentences) <= MAX_HEAD_SENTENCES:
+            return set()
+        return {s.kind for s in self.lex.find(tokens(fold(_asking(sentences))))} - {"oos", "domain"}
+
     def _unknown(self, words: list[str]) -> int:
         """How many words of the question the bot's vocabulary does not know (stopwords aside)."""
         return sum(1 for w in words if w not in self.lex.vocab and w not in self.stop)
@@ -416,8 +428,7 @@ class Router:
         if len(sentences) > MAX_HEAD_SENTENCES:
             return []
         if len(sentences) > 1:
-            asks = [s for s in sentences if "?" in s] or sentences[-1:]
-            words = self.lex.text_words(asks[-1])
+            words = self.lex.text_words(_asking(sentences))
         for i, w in enumerate(words):
             if i and w in _SUBORDINATORS:
                 return words[:i]
@@ -471,6 +482,11 @@ class Router:
             ):
                 parts.append(name)
         return parts
+
+
+def _asking(sentences: list[str]) -> str:
+    """The sentence of a message that asks: its last question, else its last sentence."""
+    return ([s for s in sentences if "?" in s] or sentences[-1:])[-1]
 
 
 def _entities(spans: list[Span], trial_therapy: dict[str, str]) -> dict[str, list[str]]:

@@ -336,3 +336,18 @@ def test_a_sore_back_is_cord_compression_only_beside_bone_or_spinal_disease(engi
 )
 def test_a_second_ki67_said_after_the_first_is_read_and_the_grade_follows_the_highest(engine, text, ki67):
     assert engine.read("pNET liver mets, " + text).case.ki67 == ki67
+
+
+def test_a_drug_asked_about_after_a_sentence_of_context_is_answered_about_the_drug(engine):
+    """Round 48 #31 (major): 'suspected insulinoma ..., no SSTR imaging yet. Can I start octreotide for the hypos
+    meanwhile?' got the imaging page; the sentence that asks names the drug, so the drug's caution leads."""
+    a = engine.ask(
+        "Endo: suspected insulinoma (72h fast +, insulin/C-pep high), localisation pending, no SSTR imaging yet. "
+        "Can I start octreotide for the hypos meanwhile?"
+    ).answer
+    assert a.summary.startswith("Insulinoma: never use octreotide"), a.summary
+
+
+def test_the_octreotide_scan_is_a_scan_not_the_drug(engine):
+    q = engine.ask("why did they send my wife for an octreotide scan? what does it show them").query
+    assert q.intent == "imaging" and "therapy" not in q.entities
