@@ -496,6 +496,9 @@ class UrgentFinding(Strict):
     otherwise: str | None = None  # the line where `when` does not hold, so the finding is never dropped unseen
     # a lab value said just after these words is a test's result, not a finding now ("72h fast +ve at 14h (glc 2.1")
     unless_before: list[str] = []
+    # a clause saying this finding is controlled or past ("hypos controlled on diazoxide") raises nothing from its
+    # words; a lab value outside its range still does
+    settled: list[str] = []
     line: str  # what to do now
     severity: Literal["critical", "warning"] = "critical"  # warning: matters now, but not an emergency
     sources: list[str] = []
@@ -514,10 +517,8 @@ class UrgentFinding(Strict):
             _check_condition(self.when, f"findings.{self.id}.when")
         elif self.otherwise is not None:
             raise ValueError(f"findings.{self.id}: `otherwise` needs `when`")
-        for entry in self.all_of:
-            for group in entry:
-                for term in group:
-                    re.compile(term)
+        for term in [t for entry in self.all_of for group in entry for t in group] + self.settled:
+            re.compile(term)
         return self
 
 

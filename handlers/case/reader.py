@@ -198,6 +198,8 @@ _STOPPED = re.compile(r"\b(?:stopped|discontinued|ceased|withdrawn)\b")
 _PAST_TOXICITY = re.compile(
     r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
     r"|\b(?:stopped|discontinued|ceased)\s+(?:after|at)\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
+    # "line 2 everolimus stopped after G3 pneumonitis. Now PD": the line that ended, unless "now"/"today" is said with it
+    r"|\b(?:stopped|discontinued|ceased)\s+(?:after|for|due\s+to|because\s+of)\s+(?:a\s+)?(?:ctcae\s*)?(?:grade|gr\.?|g)\s*[1-5]\b"
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
@@ -592,6 +594,7 @@ class CaseParser:
                 [[terms_pattern(group) for group in entry] for entry in f.all_of],
                 terms_pattern(f.unless_before) if f.unless_before else None,
                 {(lab, side) for lab in f.quotes for side in ("low", "high")},  # quoted whichever side is abnormal
+                terms_pattern(f.settled) if f.settled else None,
             )
             for f in u.findings
         ]
@@ -818,7 +821,7 @@ class CaseParser:
                 side = "low" if value < r.low else "high"
                 if not r.low <= value <= r.high:
                     before = text[max(0, m.start() - _TEST_CONTEXT) : m.start()]
-                    abnormal.setdefault((lab, side), []).append((_clause_at(clauses, m.start()), before, m.span()))
+                    abnormal.setdefault((lab, side), []).append((_clause_at(clauses, *m.span()), before, m.span()))
 
         def lab_words(pairs: set[tuple[str, str]], unless: re.Pattern[str] | None) -> list[str]:
             shown = [
@@ -830,33 +833,27 @@ class CaseParser:
             used.extend(span for _, span in shown)
             return [w for w, _ in shown]
 
-        for fid, labs, entries, unless, quotes in self.findings:
+        for fid, labs, entries, unless, quotes, settled in self.findings:
             words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
+
+            def kept(i: int, _m: re.Match[str], settled: re.Pattern[str] | None = settled) -> bool:
+                return settled is None or not settled.search(clauses[i].text)  # "hypos controlled" raises nothing
+
             for groups in entries:  # its words are read even where a lab value already raised it
                 if not all(p.search(text) for p in groups):
                     continue
-                hits = [_first_affirmed(p, clauses) for p in groups]
+                hits = [_first_affirmed(p, clauses, kept) for p in groups]
                 if all(hits):
-                    used.extend(h for h in hits if h)
-                    used.extend(
-                        (c.start + m.start(), c.start + m.end())
+                    said = [
+                        (c, m)
                         for p in groups
-                        for c in clauses
+                        for i, c in enumerate(clauses)
                         for m in p.finditer(c.text)
-                        if not _negated(c.text, m.start(), m.end())
-                    )  # every term of the finding was read, not only the first
-                    words = (
-                        words
-                        or list(
-                            dict.fromkeys(
-                                _around(c.text, m)
-                                for p in groups
-                                for c in clauses
-                                for m in p.finditer(c.text)
-                                if not _negated(c.text, m.start(), m.end())
-                            )
-                        )[:4]
-                    )
+                        if not _negated(c.text, m.start(), m.end()) and kept(i, m)
+                    ]  # every term of the finding was read, not only the first
+                    used.extend(h for h in hits if h)
+                    used.extend((c.start + m.start(), c.start + m.end()) for c, m in said)
+                    words = words or list(dict.fromkeys(_around(c.text, m.start(), m.end()) for c, m in said))[:4]
             if words:  # a lab it quotes (never raised by alone) is shown beside the words that raised it
                 words = list(dict.fromkeys(words + lab_words(quotes, unless)))[:5]
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
@@ -1034,7 +1031,7 @@ class CaseParser:
     @staticmethod
     def _past_toxicity(text: str, m: re.Match[str]) -> bool:
         """A graded toxicity said as history ("stopped 2021 for pneumonitis", "now resolved"), not one now."""
-        sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
+        sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + m.group(0) + re.split(r"[.;\n]", text[m.end() :])[0]
         return (bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)) or bool(
             _RESOLVED.match(text[m.end() :])  # "grade 3 pneumonitis, now resolved) -> now progressing"
         )
@@ -1801,21 +1798,22 @@ def antitumour(k: Knowledge) -> Antitumour:
     return Antitumour(frozenset(ids), terms_pattern(k.case.antitumour_other))
 
 
-def _around(clause: str, m: re.Match[str], width: int = 80) -> str:
-    """The clause as written, or where it is long, the words around the match ("... and hasn't passed urine
-    since last night"), so that the act-first line quotes what it acts on."""
+def _around(clause: str, start: int, end: int, width: int = 80) -> str:
+    """The clause as written, or where it is long, the words around clause[start:end] ("... and hasn't passed
+    urine since last night"), so that the act-first line quotes what it acts on."""
     text = " ".join(clause.split())
     if len(text) <= width:
         return text
-    start = clause.rfind(" ", 0, max(0, m.start() - 25)) + 1
-    end = clause.find(" ", min(len(clause), m.end() + 30))
-    return " ".join(clause[start : end if end != -1 else len(clause)].split())
+    first = clause.rfind(" ", 0, max(0, min(start, end + 30 - width))) + 1  # `width` characters holding it
+    last = clause.find(" ", min(len(clause), max(end, first + width)))
+    return " ".join(clause[first : last if last != -1 else len(clause)].split())
 
 
-def _clause_at(clauses: list[_Clause], pos: int) -> str:
-    """The words of the clause holding this offset of the folded text: what an act-first line quotes."""
-    c = next((c for c in clauses if c.start <= pos < c.start + len(c.text)), None)
-    return " ".join(c.text.split())[:80] if c else ""
+def _clause_at(clauses: list[_Clause], start: int, end: int) -> str:
+    """The words around this span of the folded text, in its clause: what an act-first line quotes ("the GP
+    rang to say her potassium was 2.4"), never a word cut in half."""
+    c = next((c for c in clauses if c.start <= start < c.start + len(c.text)), None)
+    return _around(c.text, start - c.start, end - c.start) if c else ""
 
 
 def _owner(clause: str, starts: list[int], at: int) -> int:
