@@ -26,6 +26,7 @@ _DOMAIN_TOKENS = [
     (re.compile(r" ?\+\s*ve\b|(?<=\w)\+(?=\s|$|[,.;)\"'])"), " positive"),
     (re.compile(r" ?(?<![a-z0-9])-\s*ve\b|(?<=[a-z])-ve\b"), " negative"),
     (re.compile(r"\bf/u\b"), "follow-up"),
+    (re.compile(r"\bdz\b"), "disease"),  # "no extrahep dz on Ga68"
     (re.compile(r"\bw/(?=\s|$)"), "with "),
     (re.compile(r"\bw/o\b"), "without"),
     (re.compile(r"(?<=\d)\s*[×\*]\s*(?=\d)"), " x "),
@@ -48,6 +49,7 @@ _UNFOLD = {
     "positive": r"(?:positive|\+\s*(?:ve)?)",
     "negative": r"(?:negative|-\s*ve)",
     "ki67": r"(?:ki\s*-?\s*67|mib\s*-?\s*1)",
+    "disease": r"(?:disease|dz)",
 }
 
 

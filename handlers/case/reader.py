@@ -113,7 +113,7 @@ _SSTR_SCAN = (
 # the receptor's names, the scan's and the receptor's own: a test is read from them (a bare "PET" or "SST" too), a
 # topic only from these (or a Krenning score)
 _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|positive))|sstr\d?|somatostatin receptor|\bsrs\b|\bsrt\b|\bsri\b|" + _SSTR_SCAN
-_SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b")
+_SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b|\bkrenning\b")
 _SCAN_NAME = re.compile(_SSTR_SCAN)
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
@@ -138,6 +138,9 @@ _SSTR_POS = re.compile(
     # "Ga68: 1.8cm lesion in pancreatic head": the scan shows the tumour
     r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?"
     r"(?:(?:avid|intense|hot|small|solitary|single|focal)\s+)?(?:lesion|mass|tumou?r|primary)"
+    # "Ga68 PET reported yesterday: 3 new liver lesions": lesions found on the receptor scan
+    r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?[\s:]+(?:\w+[\s:]+){0,3}?(?:\d+|two|three|several|multiple)\s+"
+    r"(?:new\s+)?(?:\w+\s+)?(?:lesions|mets|metastases|deposits|foci)\b"
 )
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
 # between the scan's name and its booking word, another test's name says the booking is that test's
@@ -1354,9 +1357,15 @@ class CaseParser:
             if not re.search(r"pending|awaited|planned|requested|not\s+(?:yet\s+)?(?:done|performed)", clause):
                 case.sstr_test = "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
             return  # "no mets on DOTATATE PET" is a staging result (the test is done), not the receptor status
-        if re.search(
+        pending = re.search(
             r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b", clause
-        ) or re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()]):
+        )
+        if not pending and re.search(r"\bno\s+(?:uptake|avidity)\s+(?:on|at)\s+(?:the\s+)?$", clause[: m.start()]):
+            # "?liver lesion - likely haemangioma, no uptake on Ga68": the scan is done; whose uptake it was
+            # (the lesion's or the tumour's) is not said, so the receptor result is asked for, not the scan again
+            case.sstr_test = "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
+            return
+        if pending or re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()]):
             return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative
         # "faint focal uptake right iliac bone": a lesion's low uptake, neither receptor status (the rest is read)
         clause = re.sub(r"\b(?:faint|weak)(?:ly)?\s+focal\s+(?:\w+\s+){0,1}(?:uptake|avidity)", " ", clause)
