@@ -313,6 +313,10 @@ class Router:
             (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
             key=self.aspect_order.__getitem__,
         )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
+        if described and intent == "therapy" and scores["treatment_plan"] >= self.min_score and not matches:
+            # "2y post DP, 2/14 LN+, NED. Adjuvant SSA or capecitabine? And how often scans?": a drug asked for this
+            # patient after the operation is answered by the plan (its adjuvant line and surveillance), not the card
+            intent = "treatment_plan"
         if intent == "treatment_plan" and case.details() >= 2 or context:
             silent = []  # a described case is planned; "stage IV" in a post is not a question about TNM
         if (

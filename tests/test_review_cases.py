@@ -351,3 +351,14 @@ def test_a_drug_asked_about_after_a_sentence_of_context_is_answered_about_the_dr
 def test_the_octreotide_scan_is_a_scan_not_the_drug(engine):
     q = engine.ask("why did they send my wife for an octreotide scan? what does it show them").query
     assert q.intent == "imaging" and "therapy" not in q.entities
+
+
+def test_a_drug_asked_for_a_patient_after_the_operation_is_answered_by_the_plan(engine):
+    """Round 49 #23: '2y post DP ... NED. Should she have adjuvant SSA or capecitabine? And how often scans?' got the
+    surveillance page with no word on adjuvant therapy; the plan answers both."""
+    a = engine.ask(
+        "2y post DP for G2 pNET 3.5cm, 2/14 LN+, Ki67 9%, CT reported last week: NED. Should she have adjuvant SSA "
+        "or capecitabine? And how often scans from here?"
+    ).answer
+    assert a.plan is not None and a.plan.phase == "resected_ned"
+    assert "the sources give no adjuvant systemic therapy" in to_text(a).split("─── Details")[0]

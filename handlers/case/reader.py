@@ -361,8 +361,12 @@ def _clauses(text: str) -> list[_Clause]:
     for c, nxt in zip(out, out[1:], strict=False):
         # "Is that a different drug that would work better, or should something else be tried?": the question
         # opened by its verb goes on to the "?" of its sentence
-        if not c.question and nxt.question and _OPENS_QUESTION.match(c.text) and _OR_GOES_ON.match(nxt.text):
+        # ("fed up with the injections - can we space them to every 8 weeks, or stop altogether?": after a dash)
+        opens = _OPENS_QUESTION.match(c.text) or _OPENS_QUESTION.match(re.split(r"\s-\s|:", c.text)[-1])
+        if not c.question and nxt.question and opens and _OR_GOES_ON.match(nxt.text):
             c.question = True
+    if out and not any(c.question for c in out) and re.search(r"(?:^|\s)" + _OPENS_QUESTION.pattern, out[-1].text):
+        out[-1].question = True  # "her appointment is in 2 weeks is that soon enough or not": asked, with no "?"
     return out
 
 
