@@ -125,10 +125,10 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
         or (not facts["on_treatment"] and any(t.outcome in ("stopped_toxicity", "intolerant") for t in systemic))
     )
     hormonal = {f.id for f in k.urgent.findings if f.hormonal}
-    # a hormonal finding on treatment shows the syndrome, unless the post says the tumour is non-functioning
-    facts["syndrome_uncontrolled"] = bool(
-        facts["functional"] is not False and facts["on_treatment"] and any(f.id in hormonal for f in case.urgent)
-    )
+    # a hormonal finding shows the syndrome now, unless the post says the tumour is non-functioning; on treatment, it
+    # is not controlled by it
+    facts["syndrome_now"] = facts["functional"] is not False and any(f.id in hormonal for f in case.urgent)
+    facts["syndrome_uncontrolled"] = facts["syndrome_now"] and bool(facts["on_treatment"])
     # a finding that needs a doctor today: critical, with its own line shown (its `when` holds), not its `otherwise`
     found = {f.id for f in case.urgent}
     facts["act_now"] = any(

@@ -254,7 +254,7 @@ class Router:
             if needs and not (needs & present or ("domain" in needs and has_domain)):
                 scores[declared.name] = 0.0
 
-        described = case.details() >= 2 and bool(case.prior_surgery)
+        described = bool(case.prior_surgery) and (case.details() >= 2 or case.subtype is not None)
         # a tie goes to the plan for a patient after an operation ("DP 2021, G1, R0, N0, NED: how often imaging?"):
         # the plan answers the follow-up for this patient, the topic page only in general
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], not (described and kv[0] == "treatment_plan"), kv[0]))
@@ -286,6 +286,7 @@ class Router:
             and self.subtype_aspects & set(aspects)
             and case.details() <= NEXT_LINE_MAX_DETAILS
             and not (entities.get("therapy") and {"dose", "schedule"} & set(aspects))  # "diazoxide dose pre-op"
+            and not case.prior_surgery  # "Glucagonoma s/p DP + splenectomy 2/52 ago ... What now + f/u?": planned
         ):
             # "gastrinoma pt pre-op, what do we give?", "vipoma symptoms": the subtype's page, led by the aspect
             intent, conf = "overview", OVERVIEW_CONFIDENCE
@@ -313,6 +314,10 @@ class Router:
             (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
             key=self.aspect_order.__getitem__,
         )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
+        if intent == "nec" and case.details() >= 2 and scores["treatment_plan"] >= self.min_score:
+            # "Poorly diff pancreatic NEC, Ki67 80%, liver mets + nodes. Colleague suggests lanreotide first. Agree?":
+            # a described patient with a carcinoma is planned (the plan refers for NEC care and says why not the drug)
+            intent = "treatment_plan"
         if described and intent == "therapy" and scores["treatment_plan"] >= self.min_score and not matches:
             # "2y post DP, 2/14 LN+, NED. Adjuvant SSA or capecitabine? And how often scans?": a drug asked for this
             # patient after the operation is answered by the plan (its adjuvant line and surveillance), not the card

@@ -362,3 +362,18 @@ def test_a_drug_asked_for_a_patient_after_the_operation_is_answered_by_the_plan(
     ).answer
     assert a.plan is not None and a.plan.phase == "resected_ned"
     assert "the sources give no adjuvant systemic therapy" in to_text(a).split("─── Details")[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # round 49 #11 (major): the carcinoma's topic page never said no to 'lanreotide first'
+        "Poorly diff pancreatic NEC, small cell morphology, Ki67 80%, multiple liver mets + nodes. Med onc colleague "
+        "suggests starting lanreotide first as it's gentler, then chemo if progresses. Agree?",
+        # round 49 #16 (major): the subtype's preoperative page for a patient two weeks after the operation
+        "Glucagonoma s/p DP + splenectomy 2/52 ago. NME rash has now resolved, glucose ok. Realised vaccines weren't "
+        "given pre-op. What now + f/u?",
+    ],
+)
+def test_a_described_patient_is_planned_not_given_a_topic_page(engine, text):
+    assert engine.ask(text).query.intent == "treatment_plan"
