@@ -36,7 +36,13 @@ def treatment_plan(q: Query, k: Knowledge) -> Answer:
     if q.entities.get("therapy") and DRUG_ASPECTS & set(q.aspects) and not patient and c.details() <= 2:
         # "PNET with liver mets: what burden justifies cytoreduction?": the therapy asked, not a patient on it
         return therapy(q, k)
-    if c.details() == 0 and c.metastatic is None and not c.diagnosis_pending and c.primary in (None, "pancreas"):
+    if (
+        c.details() == 0
+        and c.metastatic is None
+        and not c.diagnosis_pending
+        and c.primary in (None, "pancreas")
+        and not (patient and c.uncertain_sites)  # "mum had it removed 3 years ago; a spot on her hip 'might be' it"
+    ):
         a = topic_answer("treatment_plan", "treatment_algorithm", k, q.aspects)  # "vaccines before the op?" leads
         a.sections += section(
             "For a plan tailored to a patient",
