@@ -260,6 +260,7 @@ _POST_NEG = re.compile(
 _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
     r"lymphadenopathy|enlarged|suspicious|implant|carcinomatosis|seeding|\bn1\b|(?<=\w)\+|progress|\bpd\b|\bnew\b|recurr|relaps"
+    r"|\ball\s+(?:through|over)\b|\blining\s+of\b"  # "it's all through his liver and the lining of his tummy"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
 )
 _NODES_POS = re.compile(
