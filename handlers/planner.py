@@ -679,10 +679,13 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     branches = [label for label in groups if label]
     if facts["progression"] is True:  # progressing: the non-surgical branches first
         branches.sort(key=lambda b: any(s.step.phase == "surgery" for s, _ in groups[b]))
+    waited = False  # the first treatment step has said that it waits for the acute illness
     for s, where in groups.get("", []):
         if any(s.acts < o.acts and s.step.phase == o.step.phase for o, _ in groups[""]):
             continue  # "resection of the primary" beside the operation that does it: one step, not two
         text = planner.short_text(s) + (f" (if {where})" if where else "")
+        if not waited and _waits_for_acute(text, s, facts, planner):
+            text, waited = f"{planner.k.urgent.acute_first}: {_lower_first(text)}", True
         keeps = any(planner.acts[a].continues for a in s.acts)  # the line kept needs no reason for the order
         why = _order_reason(d) if s is first_systemic and s.cond == TRUE and not keeps else None
         out.append(Item(text=text, sources=list(s.sources), detail=why))
@@ -697,7 +700,10 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
         parts = list(dict.fromkeys(planner.act_text(s) + (f" ({w})" if w else "") for s, w in kept))
         text = "; ".join(_lower_first(x) for x in parts)
         sources = list(dict.fromkeys(x for s, _ in kept for x in s.sources))
-        out.append(Item(text=f"If {label}: {text}", sources=sources))
+        lead = "If"
+        if not waited and any(_waits_for_acute(text, s, facts, planner) for s, _ in kept):
+            lead, waited = f"{planner.k.urgent.acute_first}, if", True
+        out.append(Item(text=f"{lead} {label}: {text}", sources=sources))
     severe = any((t.grade or 0) >= 3 for t in lay.case.toxicities if t.current)
     names = [planner.step_label(s.step) for s in waiting]
     held = [planner.acts[x].label if x in planner.acts else x for x in facts["held_for_toxicity"]]
@@ -718,6 +724,17 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
 
 
 _PAUSED = {"systemic", "liver_directed"}  # what waits while a toxicity of the current drug settles
+_WAITS_FOR_ACUTE = {"systemic", "liver_directed", "surgery"}  # what starts only once an acute illness is treated
+
+
+def _waits_for_acute(text: str, s: DraftStep, facts: dict[str, Any], planner: Planner) -> bool:
+    """A treatment step that waits for an acute illness now: the first one says so ("Once the acute illness is
+    treated: PRRT ..."), the rest follow it."""
+    return (
+        facts["acute_illness"]
+        and s.step.phase in _WAITS_FOR_ACUTE
+        and not text.startswith(planner.k.urgent.acute_first)
+    )
 
 
 def _order_reason(d: Draft) -> str | None:

@@ -537,6 +537,7 @@ class UrgentFile(Strict):
     labs: list[Lab]
     findings: list[UrgentFinding]
     toxicity: ToxicityLine
+    acute_first: str  # said before each treatment step of a plan while an acute finding is present
 
     @model_validator(mode="after")
     def _links(self) -> UrgentFile:

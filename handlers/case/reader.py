@@ -162,6 +162,8 @@ _RESECT_MAYBE = re.compile(
 _RESECT_YES = re.compile(
     r"\b(?:resectable|operable|amenable\s+to\s+(?:surgery|resection))\b"
     r"|\b(?:future\s+liver\s+remnant|flr)\s+(?:is\s+)?(?:fine|adequate|ok|okay|sufficient|good)\b"
+    # the surgeons' aim: "aim is to clear everything with curative intent", "plan is to resect it all"
+    r"|\b(?:aim|plan|intention)\s+(?:is\s+)?to\s+(?:clear|resect|remove|excise)\s+(?:everything|it\s+all|all\s+(?:of\s+)?(?:the\s+)?(?:disease|it))\b"
 )
 _SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b|\bsv\b|\bsma\b|\bsmv\b")
 _SPLENIC_SPARED = re.compile(
@@ -187,6 +189,7 @@ _PD_OPERATION = re.compile(
     r"(?:\bs/?p|\bstatus\s+post|\bpost|\bafter|\bsince|\bprior|\bprevious|\bunderwent|\bhad\s+(?:a\s+)?|\bh/o|\(?(?:19|20)\d\d\)?)[\s-]*(?:lap(?:aroscopic)?\s+|open\s+|robotic\s+)?(?:pd|dp|tp)\b"
     r"|(?<!->\s)(?<!->)(?<!→\s)(?<!→)\b(?:pd|dp|tp)\b(?=\s*(?:\+|and|with|for|in\s+(?:19|20)\d\d|\(?(?:19|20)\d\d|\d{1,2}/(?:19|20)?\d\d|\+\s*s\b))"
     r"|\b(?:vs\.?|versus|or)\s+(?:pd|dp|tp)\b|\b(?:pd|dp|tp)\s+(?:vs\.?|versus|or)\b"  # "enucleation vs PD": an option
+    r"|(?:(?<=\+)|(?<=\+\s))(?:pd|dp|tp)\b"  # "left hemihepatectomy + PD": an operation beside another
 )
 _TOXICITY = (
     re.compile(
