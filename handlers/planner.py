@@ -884,12 +884,13 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
         words = said.setdefault(line, (rule, []))[1]
         words += [w for w in f.words.split("; ") if w not in words]
     for line, (rule, words) in said.items():
-        text = f"Act first: {'; '.join(words)}: {line}."
+        # a line for another phase (`otherwise`: weigh it in fitness for surgery) is noted, not acted on first
+        text = f"{'Act first' if line == rule.line else 'Note'}: {'; '.join(words)}: {line}."
         if rule.said:
             text += f" {rule.said[0].upper() + rule.said[1:]}."
         if rule.silent:
             text += f" Sources silent: {rule.silent}."
-        # a line for another phase (`otherwise`: before a splenectomy, beside a resectable tumour) is no emergency
+        # nor is it an emergency (`otherwise`: before a splenectomy, beside a resectable tumour)
         out.append(
             Warn(severity=rule.severity if line == rule.line else "warning", text=text, sources=list(rule.sources))
         )

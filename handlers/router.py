@@ -314,7 +314,12 @@ class Router:
             (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
             key=self.aspect_order.__getitem__,
         )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
-        if intent == "nec" and case.details() >= 2 and scores["treatment_plan"] >= self.min_score:
+        if (
+            intent == "nec"
+            and case.details() >= 2
+            and scores["treatment_plan"] >= self.min_score
+            and (entities.get("therapy") or entities.get("therapy_class"))  # what to give, not its survival or name
+        ):
             # "Poorly diff pancreatic NEC, Ki67 80%, liver mets + nodes. Colleague suggests lanreotide first. Agree?":
             # a described patient with a carcinoma is planned (the plan refers for NEC care and says why not the drug)
             intent = "treatment_plan"

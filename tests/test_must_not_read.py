@@ -151,7 +151,7 @@ def test_no_vaccination_before_a_splenectomy_is_a_reminder_not_an_emergency(engi
         "any vaccines yet, when should they be given?",
         intent="treatment_plan",
     ).answer
-    line = next(w for w in a.warnings if "vaccin" in w.text and w.text.startswith("Act first"))
+    line = next(w for w in a.warnings if "vaccin" in w.text and w.text.startswith("Note:"))
     assert line.severity == "warning" and "before any splenectomy" in line.text, line
 
 

@@ -138,9 +138,10 @@ _SSTR_POS = re.compile(
     # "Ga68: 1.8cm lesion in pancreatic head": the scan shows the tumour
     r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?"
     r"(?:(?:avid|intense|hot|small|solitary|single|focal)\s+)?(?:lesion|mass|tumou?r|primary)"
-    # "Ga68 PET reported yesterday: 3 new liver lesions": lesions found on the receptor scan
-    r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?[\s:]+(?:\w+[\s:]+){0,3}?(?:\d+|two|three|several|multiple)\s+"
-    r"(?:new\s+)?(?:\w+\s+)?(?:lesions|mets|metastases|deposits|foci)\b"
+)
+# "Ga68 PET reported yesterday: 3 new liver lesions": the scan is done; its receptor status is not said
+_SCAN_REPORTED = re.compile(
+    r"(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s+(?:was\s+|is\s+)?(?:reported|done|performed)\b"
 )
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
 # between the scan's name and its booking word, another test's name says the booking is that test's
@@ -204,11 +205,13 @@ _STOPPED = re.compile(r"\b(?:stopped|discontinued|ceased|withdrawn)\b")
 _PAST_TOXICITY = re.compile(
     r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
     r"|\b(?:stopped|discontinued|ceased)\s+(?:after|at)\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
-    # "line 2 everolimus stopped after G3 pneumonitis. Now PD": the line that ended, unless "now"/"today" is said with it
-    r"|\b(?:stopped|discontinued|ceased)\s+(?:after|for|due\s+to|because\s+of)\s+(?:a\s+)?(?:ctcae\s*)?(?:grade|gr\.?|g)\s*[1-5]\b"
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
+_RELAPSE = re.compile(r"\b(?:now|again|recurr\w*|despite|still|back|returned)\b")  # a settled finding come back
+_LATER_PD = re.compile(
+    r"^\s*(?:now\s+)?(?:pd|progress\w*|rp\b|recist\s+pd)"
+)  # a later sentence opening with progression
 _NOW = re.compile(
     r"\bnow\b(?!\s+(?:resolved|settled|recovered|better|gone))|\btoday\b|\bcurrent(?:ly)?\b|\bthis (?:week|morning|month)\b|\bheld\b|\bongoing\b|\bnew\b"
 )
@@ -263,7 +266,8 @@ _POST_NEG = re.compile(
 _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
     r"lymphadenopathy|enlarged|suspicious|implant|carcinomatosis|seeding|\bn1\b|(?<=\w)\+|progress|\bpd\b|\bnew\b|recurr|relaps"
-    r"|\ball\s+(?:through|over)\b|\blining\s+of\b"  # "it's all through his liver and the lining of his tummy"
+    # "it's all through his liver": the tumour all through an organ (never "fatty infiltration all through the liver")
+    r"|\b(?:it'?s|it\s+is|cancer|tumou?r|disease)\s+(?:\w+\s+)?all\s+(?:through|over)\b"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
 )
 _NODES_POS = re.compile(
@@ -328,6 +332,8 @@ _PENDING_AFTER = re.compile(
 _OTHER_PERSON = re.compile(
     r"\b(?:my|a|her|his|our)\s+(?:friend|friends|neighbou?r|colleague|workmate)\b|\banother\s+patient\b|\bsomeone\s+(?:else|i\s+know)\b"
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
+    # the patient's relative's history ("her sister had cancer all through her liver"); not "my dad had a Whipple"
+    r"|\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+)\s+(?:had|died)\b"
 )
 _IMAGING_OF = re.compile(r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?$")
 _QUALIFIER = re.compile(r"possibl[ey]|probable")  # hedges that doubt what follows them
@@ -369,7 +375,7 @@ def _clauses(text: str) -> list[_Clause]:
         opens = _OPENS_QUESTION.match(c.text) or _OPENS_QUESTION.match(re.split(r"\s-\s|:", c.text)[-1])
         if not c.question and nxt.question and opens and _OR_GOES_ON.match(nxt.text):
             c.question = True
-    if out and not any(c.question for c in out) and re.search(r"(?:^|\s)" + _OPENS_QUESTION.pattern, out[-1].text):
+    if out and not any(c.question for c in out) and re.search(r"\bor\s+not\s*$", out[-1].text):
         out[-1].question = True  # "her appointment is in 2 weeks is that soon enough or not": asked, with no "?"
     return out
 
@@ -848,7 +854,11 @@ class CaseParser:
             words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
 
             def kept(i: int, _m: re.Match[str], settled: re.Pattern[str] | None = settled) -> bool:
-                return settled is None or not settled.search(clauses[i].text)  # "hypos controlled" raises nothing
+                """ "hypos controlled" raises nothing; "hypos settled initially but now recurrent" still does."""
+                if settled is None or not settled.search(clauses[i].text):
+                    return True
+                end = clauses[i].start + len(clauses[i].text)
+                return bool(_RELAPSE.search(re.split(r"[.;\n?!]", text[end:], maxsplit=1)[0]))
 
             for groups in entries:  # its words are read even where a lab value already raised it
                 if not all(p.search(text) for p in groups):
@@ -971,8 +981,15 @@ class CaseParser:
             later = bool(at) and any(t.drug not in self.ssa_drugs for t in case.treatments[at[-1] + 1 :])
             return (bool(at) and bool(now_on - {drug})) or later
 
+        def stopped_then_progressed(m: re.Match[str]) -> bool:
+            """ "line 2 everolimus stopped after G3 pneumonitis. Now PD in liver": the line ended, and the disease
+            progressed after it (said in a later sentence); not "stopped last week, still on oxygen"."""
+            before = re.split(r"[.;\n]", text[: m.start()])[-1]
+            after = re.split(r"[.;\n]", text[m.end() :], maxsplit=1)
+            return bool(_STOPPED.search(before)) and len(after) > 1 and bool(_LATER_PD.search(after[1]))
+
         def past(m: re.Match[str], drug: str | None) -> bool:
-            return self._past_toxicity(text, m) or superseded(drug)
+            return self._past_toxicity(text, m) or superseded(drug) or stopped_then_progressed(m)
 
         attributed = [(m, drug, past(m, drug)) for m in matches for drug in [drug_of(m)]]
         if current and current[0] not in self.ssa_drugs:
@@ -1042,7 +1059,7 @@ class CaseParser:
     @staticmethod
     def _past_toxicity(text: str, m: re.Match[str]) -> bool:
         """A graded toxicity said as history ("stopped 2021 for pneumonitis", "now resolved"), not one now."""
-        sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + m.group(0) + re.split(r"[.;\n]", text[m.end() :])[0]
+        sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
         return (bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)) or bool(
             _RESOLVED.match(text[m.end() :])  # "grade 3 pneumonitis, now resolved) -> now progressing"
         )
@@ -1264,7 +1281,7 @@ class CaseParser:
         spans = self.lex.find(tokens(clause))
         self._entities(clause, spans, case, after_mets, hedged, nxt if len(tokens(nxt)) <= 4 else "")
         self._nodes(clause, case)
-        self._sstr(clause, case)
+        self._sstr(clause, case, prev)
         if not hedged or _SUPPOSED.search(clause):  # "... resectable?" asks; "and if unresectable?" supposes it
             self._resectable(clause, case)
         self._splenic(clause, case)
@@ -1349,7 +1366,7 @@ class CaseParser:
         elif _NODES_POS.search(clause) and "lymph_nodes" not in case.metastases:
             case.metastases.append("lymph_nodes")
 
-    def _sstr(self, clause: str, case: Case) -> None:
+    def _sstr(self, clause: str, case: Case, prev: str = "") -> None:
         m = _SSTR_TERM.search(clause)
         if not m:
             return
@@ -1363,24 +1380,37 @@ class CaseParser:
             r"\b(?:primary|tumou?r|mass|lesion)\s+(?:is\s+|was\s+)?(?:avid|positive)|avid\s+primary", clause
         ):
             if not re.search(r"pending|awaited|planned|requested|not\s+(?:yet\s+)?(?:done|performed)", clause):
-                case.sstr_test = "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
+                case.sstr_test = _scan_of(clause)
             return  # "no mets on DOTATATE PET" is a staging result (the test is done), not the receptor status
         pending = re.search(
-            r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b", clause
+            r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b"
+            r"|booked(?![^.;,]*\b(?:showed|shows|came\s+back|reported|avid|uptake|positive|negative))",
+            clause,
         )
-        if not pending and re.search(r"\bno\s+(?:uptake|avidity)\s+(?:on|at)\s+(?:the\s+)?$", clause[: m.start()]):
-            # "?liver lesion - likely haemangioma, no uptake on Ga68": the scan is done; whose uptake it was
-            # (the lesion's or the tumour's) is not said, so the receptor result is asked for, not the scan again
-            case.sstr_test = "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
+        no_uptake = re.search(r"\bno\s+(?:uptake|avidity)\s+(?:on|at)\s+(?:the\s+)?$", clause[: m.start()])
+        if pending or (not no_uptake and re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()])):
+            return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative ("no uptake on Ga68" is read)
+        if krenning := re.search(r"krenning\s*(?:score\s*)?(?:of\s*)?([0-4])\b", clause):
+            # the score decides, never the bare "uptake" beside it: 3-4 (above the liver) positive, 0-1 negative; 2
+            # (as the liver) is for the board, the scan done
+            score = int(krenning.group(1))
+            if score != 2:
+                case.sstr = "positive" if score >= 3 else "negative"
+                case.evidence["sstr"] = clause.strip()[:80]
+            case.sstr_test = _scan_of(clause)
             return
-        if pending or re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()]):
-            return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative
         # "faint focal uptake right iliac bone": a lesion's low uptake, neither receptor status (the rest is read)
         clause = re.sub(r"\b(?:faint|weak)(?:ly)?\s+focal\s+(?:\w+\s+){0,1}(?:uptake|avidity)", " ", clause)
-        if _STAGED_ON.search(clause) and not _SSTR_POS.search(clause) and not _SSTR_NEG.search(clause):
-            case.sstr_test = "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
+        if (_STAGED_ON.search(clause) or _SCAN_REPORTED.search(clause)) and not (
+            _SSTR_POS.search(clause) or _SSTR_NEG.search(clause)
+        ):
+            case.sstr_test = _scan_of(clause)
             return  # "cN0M0 on CT and DOTATATE", "nothing else on DOTATATE": the test is done, its receptor status not said
         if _SSTR_NEG.search(re.sub(r"negative\s+for\s+(?:a\s+|the\s+)?primary", " ", clause)):
+            if self.benign.search(prev) or self.benign.search(clause):
+                # "this is a typical haemangioma, not avid on DOTATATE": the benign lesion's uptake, not the tumour's
+                case.sstr_test = _scan_of(clause)
+                return
             case.sstr = "negative"
         elif _SSTR_POS.search(clause):
             case.sstr = "positive"
@@ -1851,6 +1881,11 @@ def _range_for(ranges: list[LabRange], value: float, written: str) -> LabRange:
     part = [r for r in ranges if written.startswith(r.unit.split("/")[0].lower())]
     chosen = whole or (part if len(part) == 1 else [])
     return chosen[0] if chosen else next(r for r in ranges if r.below is None or value < r.below)
+
+
+def _scan_of(clause: str) -> str:
+    """Which receptor scan a clause names: an Octreoscan (scintigraphy), else a PET."""
+    return "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
 
 
 def _first_affirmed(
