@@ -323,6 +323,15 @@ class Router:
             # "Poorly diff pancreatic NEC, Ki67 80%, liver mets + nodes. Colleague suggests lanreotide first. Agree?":
             # a described patient with a carcinoma is planned (the plan refers for NEC care and says why not the drug)
             intent = "treatment_plan"
+        if (
+            intent == "therapy"
+            and case.details() >= 3
+            and len(set(entities.get("therapy", [])) | set(entities.get("therapy_class", []))) >= 2
+            and scores["treatment_plan"] >= self.min_score
+        ):
+            # "WD G3, Ki67 35%, FDG avid, liver + bone mets. Which line first - SSA, PRRT, or chemo?": options weighed for
+            # a described patient are the plan's order, not a drug card
+            intent = "treatment_plan"
         if described and intent == "therapy" and scores["treatment_plan"] >= self.min_score and not matches:
             # "2y post DP, 2/14 LN+, NED. Adjuvant SSA or capecitabine? And how often scans?": a drug asked for this
             # patient after the operation is answered by the plan (its adjuvant line and surveillance), not the card

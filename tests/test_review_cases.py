@@ -377,3 +377,14 @@ def test_a_drug_asked_for_a_patient_after_the_operation_is_answered_by_the_plan(
 )
 def test_a_described_patient_is_planned_not_given_a_topic_page(engine, text):
     assert engine.ask(text).query.intent == "treatment_plan"
+
+
+def test_options_weighed_for_a_described_patient_are_the_plans_order(engine):
+    """Round 50 #9: 'WD pNET G3, Ki67 35% ... Liver + bone mets. Which line first - SSA, PRRT, or chemo?' got a
+    'not in my sources' drug catalogue with no order; the plan orders them for this patient."""
+    a = engine.ask(
+        "WD pNET G3, Ki67 35%, morphology well differentiated per 2nd path opinion, FDG avid, SSTR uptake "
+        "heterogeneous. Liver + bone mets. Which line first - SSA, PRRT, or chemo?"
+    ).answer
+    assert a.plan is not None and a.plan.sequence is not None
+    assert "First: streptozocin + 5-FU" in a.summary
