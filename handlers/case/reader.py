@@ -335,7 +335,9 @@ _OTHER_PERSON = re.compile(
     # the patient's relative's history ("her sister had cancer all through her liver"); not "my dad had a Whipple"
     r"|\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+)\s+(?:had|died)\b"
 )
-_IMAGING_OF = re.compile(r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?$")
+_IMAGING_OF = re.compile(
+    r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?(?:whole\s+|[ctl]-?\s?)?$"
+)
 _QUALIFIER = re.compile(r"possibl[ey]|probable")  # hedges that doubt what follows them
 _QUERIED = re.compile(r"\?\s*([a-z0-9][\w/-]*)")
 _LESION_WORD = re.compile(
@@ -1337,7 +1339,11 @@ class CaseParser:
             elif (
                 span.kind == "site"
                 and _IMAGING_OF.search(clause[:start])
-                and not re.search(r"\bmets?\b|metasta|lesion|deposit|nodule|mass|avid", clause)
+                # a lesion said of the pancreas is the primary's ("MRI L-spine for back pain picked up 0.9cm lesion
+                # panc tail"), no deposit in the scanned organ
+                and not re.search(
+                    r"(?:\bmets?\b|metasta|lesion|deposit|nodule|mass|avid)(?![^,;.]{0,12}\bpanc)", clause
+                )
             ):
                 continue  # "MRI liver and Ga-68 PET show no distant disease": the scan, not a deposit
             elif span.kind == "site" and span.id != "multiple":
