@@ -412,6 +412,7 @@ class CaseVocabulary(Strict):
     toxicity_grade_context: Terms
     unfit: Terms
     frail: Terms
+    syndrome_settled: Terms  # the syndrome said to have settled: 'no hypos since', 'normal glucose', 'rash resolved'
     fit: Terms
     fitness_uncertain: Terms
     comorbidity: Terms

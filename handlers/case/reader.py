@@ -116,8 +116,8 @@ _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|positive))|sstr\d?|somatostatin receptor|\bs
 _SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b|\bkrenning\b")
 _SCAN_NAME = re.compile(_SSTR_SCAN)
 _SSTR_NEG = re.compile(
-    r"\bnegative\b|\bneg\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
-    r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
+    r"\bnegative\b|\bneg\b|\bnone\s+(?:\w+\s+)?(?:avid|positive)\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
+    r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:normal\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
 )
 _STAGED_ON = re.compile(
     r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
@@ -140,6 +140,8 @@ _SSTR_POS = re.compile(
     r"(?:(?:avid|intense|hot|small|solitary|single|focal)\s+)?(?:lesion|mass|tumou?r|primary)"
 )
 # "Ga68 PET reported yesterday: 3 new liver lesions": the scan is done; its receptor status is not said
+# a benign lesion whose own uptake a scan reports ("typical haemangioma, not avid on DOTATATE")
+_BENIGN_LESION = re.compile(r"ha?emangioma|\bcysts?\b|\bfnh\b|focal\s+nodular|bone\s+islands?|enostos")
 _SCAN_REPORTED = re.compile(
     r"(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s+(?:was\s+|is\s+)?(?:reported|done|performed)\b"
 )
@@ -208,6 +210,10 @@ _PAST_TOXICITY = re.compile(
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
+_STOPPED_FOR = re.compile(r"\b(?:stopped|discontinued|ceased)\s+(?:after|for|due\s+to|because\s+of)\s+(?:a\s+)?$")
+_STILL = re.compile(
+    r"\b(?:still|icu|itu|yesterday|last\s+(?:night|week)|days?\s+ago|on\s+(?:steroids|pred\w*|oxygen))\b"
+)
 _RELAPSE = re.compile(r"\b(?:now|again|recurr\w*|despite|still|back|returned)\b")  # a settled finding come back
 _LATER_PD = re.compile(
     r"^\s*(?:now\s+)?(?:pd|progress\w*|rp\b|recist\s+pd)"
@@ -333,7 +339,8 @@ _OTHER_PERSON = re.compile(
     r"\b(?:my|a|her|his|our)\s+(?:friend|friends|neighbou?r|colleague|workmate)\b|\banother\s+patient\b|\bsomeone\s+(?:else|i\s+know)\b"
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
     # the patient's relative's history ("her sister had cancer all through her liver"); not "my dad had a Whipple"
-    r"|\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+)\s+(?:had|died)\b"
+    r"|(?<!like\s)(?<!as\s)\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+)"
+    r"(?:'s\s+cancer\s+was|\s+(?:had|has|died))\b"
 )
 _IMAGING_OF = re.compile(
     r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?(?:whole\s+|[ctl]-?\s?)?$"
@@ -575,6 +582,7 @@ class CaseParser:
         self.toxicity = terms_pattern(v.toxicity_grade_context)
         self.unfit = terms_pattern(v.unfit)
         self.frail = terms_pattern(v.frail)
+        self.syndrome_settled = terms_pattern(v.syndrome_settled)
         self.fit = terms_pattern(v.fit)
         self.fit_uncertain = terms_pattern(v.fitness_uncertain)
         self.comorbidity = terms_pattern(v.comorbidity)
@@ -795,6 +803,9 @@ class CaseParser:
             or (i > 0 and _ASKING.search(clauses[i - 1].text) and _ASK_GOES_ON.match(c.text))
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
+        if m := self.syndrome_settled.search(folded):
+            case.syndrome_settled = True
+            case.evidence["syndrome_settled"] = m.group(0)
         case.ignored = _ignored(clauses, used)
         case.unread = [unfold(text, x) for x in case.ignored if re.search(r"\d", x) or self.clinical.search(x)]
         for f in case.urgent:  # act-first lines quote the post as written
@@ -860,7 +871,8 @@ class CaseParser:
                 if settled is None or not settled.search(clauses[i].text):
                     return True
                 end = clauses[i].start + len(clauses[i].text)
-                return bool(_RELAPSE.search(re.split(r"[.;\n?!]", text[end:], maxsplit=1)[0]))
+                # the rest of its sentence and the next ("settled on diazoxide at first. Now recurrent nightly")
+                return bool(_RELAPSE.search(" ".join(re.split(r"[.;\n?!]", text[end:], maxsplit=2)[:2])))
 
             for groups in entries:  # its words are read even where a lab value already raised it
                 if not all(p.search(text) for p in groups):
@@ -941,11 +953,16 @@ class CaseParser:
         """ "Grade 3 pneumonitis on everolimus": a toxicity of a named drug (the one named beside it, or the
         only drug of the case), with its CTCAE grade; never the tumour's grade. An event with no grade is
         quoted from the `original` post."""
-        matches = [m for m in _TOXICITY[0].finditer(text) if self.toxicity.search(m.group(2))]
+
+        def own(m: re.Match[str]) -> bool:  # "Her sister had G3 pneumonitis on everolimus": another person's
+            return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1])
+
+        matches = [m for m in _TOXICITY[0].finditer(text) if self.toxicity.search(m.group(2)) and own(m)]
         matches += [
             m
             for m in _TOXICITY[1].finditer(text)
             if self.toxicity.search(m.group(1))
+            and own(m)
             and not any(o.start() < m.end() and m.start() < o.end() for o in matches)
         ]
         # Only an antitumour drug can carry a toxicity here (never "AF on apixaban"), and a somatostatin
@@ -988,7 +1005,14 @@ class CaseParser:
             progressed after it (said in a later sentence); not "stopped last week, still on oxygen"."""
             before = re.split(r"[.;\n]", text[: m.start()])[-1]
             after = re.split(r"[.;\n]", text[m.end() :], maxsplit=1)
-            return bool(_STOPPED.search(before)) and len(after) > 1 and bool(_LATER_PD.search(after[1]))
+            sentence = before + m.group(0) + after[0]
+            return (
+                bool(_STOPPED_FOR.search(before))
+                and not _NOW.search(sentence)
+                and not _STILL.search(sentence)
+                and len(after) > 1
+                and bool(_LATER_PD.search(after[1]))
+            )
 
         def past(m: re.Match[str], drug: str | None) -> bool:
             return self._past_toxicity(text, m) or superseded(drug) or stopped_then_progressed(m)
@@ -1029,6 +1053,7 @@ class CaseParser:
                 for c in clauses
                 if (organs := self._organs(said := rest(c)))
                 and not organs <= taken
+                and not _OTHER_PERSON.search(c.text)
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
                 and not any(s < c.start + len(c.text) and c.start < e for s, e in history)
             ]
@@ -1390,18 +1415,22 @@ class CaseParser:
             return  # "no mets on DOTATATE PET" is a staging result (the test is done), not the receptor status
         pending = re.search(
             r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b"
-            r"|booked(?![^.;,]*\b(?:showed|shows|came\s+back|reported|avid|uptake|positive|negative))",
+            r"|booked(?![^.;,]*\b(?:showed|shows|came\s+back|reported))"
+            r"|\bto\s+(?:see|check|assess|look|confirm|find\s+out)\b|\bwhether\b|\bif\s+(?:it\s+is\s+|it'?s\s+)?(?:positive|avid)",
             clause,
         )
         no_uptake = re.search(r"\bno\s+(?:uptake|avidity)\s+(?:on|at)\s+(?:the\s+)?$", clause[: m.start()])
         if pending or (not no_uptake and re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()])):
             return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative ("no uptake on Ga68" is read)
-        if krenning := re.search(r"krenning\s*(?:score\s*)?(?:of\s*)?([0-4])\b", clause):
-            # the score decides, never the bare "uptake" beside it: 3-4 (above the liver) positive, 0-1 negative; 2
-            # (as the liver) is for the board, the scan done
-            score = int(krenning.group(1))
-            if score != 2:
-                case.sstr = "positive" if score >= 3 else "negative"
+        if scores := [_krenning(k) for k in _KRENNING.finditer(clause)]:
+            # the score decides, never the bare "uptake" beside it: 3-4 (above the liver) positive, 0-1 negative, 2
+            # (as the liver) for the board; a range ("1/2", "3-4") by its top; lesions scored both ways are mixed
+            reading = "positive" if max(scores) >= 3 else "negative" if max(scores) <= 1 else None
+            scored_before = case.sstr is not None and "krenning" in case.evidence.get("sstr", "")
+            if (reading and scored_before and case.sstr != reading) or (max(scores) >= 3 and min(scores) <= 1):
+                reading, case.sstr_heterogeneous = "positive", True  # "primary Krenning 4, liver mets Krenning 1"
+            if reading:
+                case.sstr = reading
                 case.evidence["sstr"] = clause.strip()[:80]
             case.sstr_test = _scan_of(clause)
             return
@@ -1413,7 +1442,7 @@ class CaseParser:
             case.sstr_test = _scan_of(clause)
             return  # "cN0M0 on CT and DOTATATE", "nothing else on DOTATATE": the test is done, its receptor status not said
         if _SSTR_NEG.search(re.sub(r"negative\s+for\s+(?:a\s+|the\s+)?primary", " ", clause)):
-            if self.benign.search(prev) or self.benign.search(clause):
+            if _BENIGN_LESION.search(f"{prev} {clause}"):
                 # "this is a typical haemangioma, not avid on DOTATATE": the benign lesion's uptake, not the tumour's
                 case.sstr_test = _scan_of(clause)
                 return
@@ -1887,6 +1916,17 @@ def _range_for(ranges: list[LabRange], value: float, written: str) -> LabRange:
     part = [r for r in ranges if written.startswith(r.unit.split("/")[0].lower())]
     chosen = whole or (part if len(part) == 1 else [])
     return chosen[0] if chosen else next(r for r in ranges if r.below is None or value < r.below)
+
+
+_KRENNING = re.compile(
+    r"\bkrenning\s*(?:score|grade)?\s*(?:of\s*)?([0-4]|iv|i{1,3})(?:\s*(?:/|-|to)\s*([0-4]|iv|i{1,3}))?\b"
+)
+_KRENNING_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def _krenning(m: re.Match[str]) -> int:
+    """A Krenning score as written ("4", "IV", "1/2": the top of a range)."""
+    return max(int(g) if g.isdigit() else _KRENNING_ROMAN[g] for g in m.groups() if g)
 
 
 def _scan_of(clause: str) -> str:
