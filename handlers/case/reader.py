@@ -143,7 +143,7 @@ _SSTR_POS = re.compile(
 # a benign lesion whose own uptake a scan reports ("typical haemangioma, not avid on DOTATATE")
 _BENIGN_LESION = re.compile(r"ha?emangioma|\bcysts?\b|\bfnh\b|focal\s+nodular|bone\s+islands?|enostos")
 _SCAN_REPORTED = re.compile(
-    r"(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s+(?:was\s+|is\s+)?(?:reported|done|performed)\b"
+    r"(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s+(?:was\s+|is\s+)?reported\b(?!\s+(?:awaited|pending))"
 )
 _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
 # between the scan's name and its booking word, another test's name says the booking is that test's
@@ -214,7 +214,15 @@ _STOPPED_FOR = re.compile(r"\b(?:stopped|discontinued|ceased)\s+(?:after|for|due
 _STILL = re.compile(
     r"\b(?:still|icu|itu|yesterday|last\s+(?:night|week)|days?\s+ago|on\s+(?:steroids|pred\w*|oxygen))\b"
 )
-_RELAPSE = re.compile(r"\b(?:now|again|recurr\w*|despite|still|back|returned)\b")  # a settled finding come back
+# a settled finding come back ("now recurrent nightly despite max dose"), not "still awaiting the operation"
+_RELAPSE = re.compile(
+    r"\b(?:again|recurr\w*|despite|back|returned)\b|\bstill\s+(?:having|getting|low|hypo\w*|dropping)"
+)
+# an urgent finding's words said of the past ("previous perforated DU, oversewn", "hypos back before the op")
+_PAST_FINDING = re.compile(
+    r"\b(?:previous(?:ly)?|past\s+history|history\s+of|h/o|oversewn|as\s+a\s+child|before\s+(?:the|her|his)\s+op\w*)\b"
+)
+_ASKS_WHETHER = re.compile(r"\s*(?:is|are|was|were|could|might)\s+(?:there|it|this|that)\b")  # "is there free gas?"
 _LATER_PD = re.compile(
     r"^\s*(?:now\s+)?(?:pd|progress\w*|rp\b|recist\s+pd)"
 )  # a later sentence opening with progression
@@ -359,6 +367,10 @@ _OPENS_QUESTION = re.compile(
     r"\s*(?:is|are|was|were|should|shall|can|could|would|will|does|do|did|has|have)\s+(?:that|this|it|there|she|he|they|we|i)\b"
 )
 _OR_GOES_ON = re.compile(r"\s*(?:or|and)\b")
+# the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
+_ASKED_WITHOUT_MARK = re.compile(
+    r"(?:\bor\s+not|\b(?:is|would)\s+(?:that|it|this)\s+(?:ok|okay|alright|soon\s+enough|too\s+late))\s*$"
+)
 # "Is that a different drug ...?": a question whose subject is what the sentence before named
 _REFERS_BACK = re.compile(r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b")
 
@@ -384,7 +396,7 @@ def _clauses(text: str) -> list[_Clause]:
         opens = _OPENS_QUESTION.match(c.text) or _OPENS_QUESTION.match(re.split(r"\s-\s|:", c.text)[-1])
         if not c.question and nxt.question and opens and _OR_GOES_ON.match(nxt.text):
             c.question = True
-    if out and not any(c.question for c in out) and re.search(r"\bor\s+not\s*$", out[-1].text):
+    if out and not any(c.question for c in out) and _ASKED_WITHOUT_MARK.search(out[-1].text):
         out[-1].question = True  # "her appointment is in 2 weeks is that soon enough or not": asked, with no "?"
     return out
 
@@ -867,8 +879,15 @@ class CaseParser:
             words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
 
             def kept(i: int, _m: re.Match[str], settled: re.Pattern[str] | None = settled) -> bool:
-                """ "hypos controlled" raises nothing; "hypos settled initially but now recurrent" still does."""
-                if settled is None or not settled.search(clauses[i].text):
+                """ "hypos controlled" raises nothing; "hypos settled initially but now recurrent" still does. Nor
+                does a finding said as history ("previous perforated DU, oversewn") or asked about ("is there free
+                gas on the CXR?")."""
+                c = clauses[i]
+                nxt = clauses[i + 1].text if i + 1 < len(clauses) else ""
+                said = c.text + (f" {nxt}" if len(tokens(nxt)) <= 2 else "")  # "perforated DU 2015, oversewn"
+                if _PAST_FINDING.search(said) or (c.question and _ASKS_WHETHER.match(c.text)):
+                    return False
+                if settled is None or not settled.search(c.text):
                     return True
                 end = clauses[i].start + len(clauses[i].text)
                 # the rest of its sentence and the next ("settled on diazoxide at first. Now recurrent nightly")
@@ -1415,7 +1434,8 @@ class CaseParser:
             return  # "no mets on DOTATATE PET" is a staging result (the test is done), not the receptor status
         pending = re.search(
             r"not\s+(?:yet\s+)?(?:done|performed|available)|pending|awaited|planned|requested|\byet\b"
-            r"|booked(?![^.;,]*\b(?:showed|shows|came\s+back|reported))"
+            # booked, unless its result follows before another test is named ("booked last month, came back positive")
+            r"|booked(?!(?:(?!\b(?:ct|mri|eus|us|fdg)\b)[^.;])*\b(?:showed|shows|came\s+back|reported))"
             r"|\bto\s+(?:see|check|assess|look|confirm|find\s+out)\b|\bwhether\b|\bif\s+(?:it\s+is\s+|it'?s\s+)?(?:positive|avid)",
             clause,
         )
