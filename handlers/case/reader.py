@@ -204,8 +204,9 @@ _TOXICITY = (
 _RESOLVED_WORDS = r"\b(?:now\s+|since\s+|has\s+|have\s+)?(?:resolved|settled|recovered)\b"
 _CONNECTOR_ENDS = re.compile(r"^(?:and|with|plus|,)\s+|\s+(?:and|with|plus|,)$")  # left where a part was cut out
 _STOPPED = re.compile(r"\b(?:stopped|discontinued|ceased|withdrawn)\b")
+_HISTORY_WORDS = r"previous(?:ly)?|history\s+of|h/o"  # what was, for toxicities and urgent findings alike
 _PAST_TOXICITY = re.compile(
-    r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
+    rf"\b(?:19|20)\d\d\b|\b(?:{_HISTORY_WORDS})\b|\bprior\b|\bago\b"
     r"|\b(?:stopped|discontinued|ceased)\s+(?:after|at)\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
@@ -220,7 +221,7 @@ _RELAPSE = re.compile(
 )
 # an urgent finding's words said of the past ("previous perforated DU, oversewn", "hypos back before the op")
 _PAST_FINDING = re.compile(
-    r"\b(?:previous(?:ly)?|past\s+history|history\s+of|h/o|oversewn|as\s+a\s+child|before\s+(?:the|her|his)\s+op\w*)\b"
+    rf"\b(?:{_HISTORY_WORDS}|past\s+history|oversewn|as\s+a\s+child|before\s+(?:the|her|his)\s+op\w*)\b"
 )
 _ASKS_WHETHER = re.compile(r"\s*(?:is|are|was|were|could|might)\s+(?:there|it|this|that)\b")  # "is there free gas?"
 _LATER_PD = re.compile(
