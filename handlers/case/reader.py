@@ -204,9 +204,8 @@ _TOXICITY = (
 _RESOLVED_WORDS = r"\b(?:now\s+|since\s+|has\s+|have\s+)?(?:resolved|settled|recovered)\b"
 _CONNECTOR_ENDS = re.compile(r"^(?:and|with|plus|,)\s+|\s+(?:and|with|plus|,)$")  # left where a part was cut out
 _STOPPED = re.compile(r"\b(?:stopped|discontinued|ceased|withdrawn)\b")
-_HISTORY_WORDS = r"previous(?:ly)?|history\s+of|h/o"  # what was, for toxicities and urgent findings alike
 _PAST_TOXICITY = re.compile(
-    rf"\b(?:19|20)\d\d\b|\b(?:{_HISTORY_WORDS})\b|\bprior\b|\bago\b"
+    r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
     r"|\b(?:stopped|discontinued|ceased)\s+(?:after|at)\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
@@ -217,13 +216,14 @@ _STILL = re.compile(
 )
 # a settled finding come back ("now recurrent nightly despite max dose"), not "still awaiting the operation"
 _RELAPSE = re.compile(
-    r"\b(?:again|recurr\w*|despite|back|returned)\b|\bstill\s+(?:having|getting|low|hypo\w*|dropping)"
+    r"\b(?:again|recurr\w*|despite|back|returned|nightly|daily)\b|\bstill\s+(?:having|getting|low|hypo\w*|dropping)"
+    r"|\bnow\s+(?:\w+\s+)?(?:every|most|frequent|several|worse|having|getting)\b"
 )
-# an urgent finding's words said of the past ("previous perforated DU, oversewn", "hypos back before the op")
-_PAST_FINDING = re.compile(
-    rf"\b(?:{_HISTORY_WORDS}|past\s+history|oversewn|as\s+a\s+child|before\s+(?:the|her|his)\s+op\w*)\b"
+# the syndrome come back after words that said it settled ("rash resolved after surgery, but now the rash is back")
+_SYNDROME_BACK = re.compile(
+    r"\b(?:hypos?|hypoglyc\w*|rash|nme|diarrh\w*|symptoms?|sugars?|glucose)\b[^.;]{0,25}?"
+    r"\b(?:again|back|returned|recurr\w*|nightly|daily|worse)\b|\bnow\s+(?:\w+\s+)?(?:nightly|daily|every)\b"
 )
-_ASKS_WHETHER = re.compile(r"\s*(?:is|are|was|were|could|might)\s+(?:there|it|this|that)\b")  # "is there free gas?"
 _LATER_PD = re.compile(
     r"^\s*(?:now\s+)?(?:pd|progress\w*|rp\b|recist\s+pd)"
 )  # a later sentence opening with progression
@@ -349,7 +349,7 @@ _OTHER_PERSON = re.compile(
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
     # the patient's relative's history ("her sister had cancer all through her liver"); not "my dad had a Whipple"
     r"|(?<!like\s)(?<!as\s)\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+)"
-    r"(?:'s\s+cancer\s+was|\s+(?:had|has|died))\b"
+    r"(?:'s\s+cancer\s+was|\s+(?:had|died))\b"
 )
 _IMAGING_OF = re.compile(
     r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?(?:whole\s+|[ctl]-?\s?)?$"
@@ -816,7 +816,8 @@ class CaseParser:
             or (i > 0 and _ASKING.search(clauses[i - 1].text) and _ASK_GOES_ON.match(c.text))
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
-        if m := self.syndrome_settled.search(folded):
+        if (m := self.syndrome_settled.search(folded)) and not _SYNDROME_BACK.search(folded[m.end() :]):
+            # "rash resolved after surgery ... now rash back": settled only where nothing after says it came back
             case.syndrome_settled = True
             case.evidence["syndrome_settled"] = m.group(0)
         case.ignored = _ignored(clauses, used)
@@ -880,14 +881,8 @@ class CaseParser:
             words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
 
             def kept(i: int, _m: re.Match[str], settled: re.Pattern[str] | None = settled) -> bool:
-                """ "hypos controlled" raises nothing; "hypos settled initially but now recurrent" still does. Nor
-                does a finding said as history ("previous perforated DU, oversewn") or asked about ("is there free
-                gas on the CXR?")."""
+                """ "hypos controlled" raises nothing; "hypos settled initially but now recurrent" still does."""
                 c = clauses[i]
-                nxt = clauses[i + 1].text if i + 1 < len(clauses) else ""
-                said = c.text + (f" {nxt}" if len(tokens(nxt)) <= 2 else "")  # "perforated DU 2015, oversewn"
-                if _PAST_FINDING.search(said) or (c.question and _ASKS_WHETHER.match(c.text)):
-                    return False
                 if settled is None or not settled.search(c.text):
                     return True
                 end = clauses[i].start + len(clauses[i].text)
@@ -1445,12 +1440,9 @@ class CaseParser:
             return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative ("no uptake on Ga68" is read)
         if scores := [_krenning(k) for k in _KRENNING.finditer(clause)]:
             # the score decides, never the bare "uptake" beside it: 3-4 (above the liver) positive, 0-1 negative, 2
-            # (as the liver) for the board; a range ("1/2", "3-4") by its top; lesions scored both ways are mixed
-            reading = "positive" if max(scores) >= 3 else "negative" if max(scores) <= 1 else None
-            scored_before = case.sstr is not None and "krenning" in case.evidence.get("sstr", "")
-            if (reading and scored_before and case.sstr != reading) or (max(scores) >= 3 and min(scores) <= 1):
-                reading, case.sstr_heterogeneous = "positive", True  # "primary Krenning 4, liver mets Krenning 1"
-            if reading:
+            # (as the liver) for the board; a range ("1/2", "3-4") by its top
+            reading = "positive" if scores[-1] >= 3 else "negative" if scores[-1] <= 1 else None
+            if reading:  # the last score said wins: a later scan's, or the metastases' after the primary's
                 case.sstr = reading
                 case.evidence["sstr"] = clause.strip()[:80]
             case.sstr_test = _scan_of(clause)
