@@ -314,27 +314,9 @@ class Router:
             (n for kind, n in marks if kind == "silent" and n not in unless and has_domain),
             key=self.aspect_order.__getitem__,
         )  # an aspect the sources do not cover, of a topic they do: a question with no NET topic is declined
-        if (
-            intent == "nec"
-            and case.details() >= 2
-            and scores["treatment_plan"] >= self.min_score
-            and (entities.get("therapy") or entities.get("therapy_class"))  # what to give, not its survival or name
+        if scores["treatment_plan"] >= self.min_score and _plans_the_patient(
+            intent, case, entities, described, matches
         ):
-            # "Poorly diff pancreatic NEC, Ki67 80%, liver mets + nodes. Colleague suggests lanreotide first. Agree?":
-            # a described patient with a carcinoma is planned (the plan refers for NEC care and says why not the drug)
-            intent = "treatment_plan"
-        if (
-            intent == "therapy"
-            and case.details() >= 3
-            and len(set(entities.get("therapy", [])) | set(entities.get("therapy_class", []))) >= 2
-            and scores["treatment_plan"] >= self.min_score
-        ):
-            # "WD G3, Ki67 35%, FDG avid, liver + bone mets. Which line first - SSA, PRRT, or chemo?": options weighed for
-            # a described patient are the plan's order, not a drug card
-            intent = "treatment_plan"
-        if described and intent == "therapy" and scores["treatment_plan"] >= self.min_score and not matches:
-            # "2y post DP, 2/14 LN+, NED. Adjuvant SSA or capecitabine? And how often scans?": a drug asked for this
-            # patient after the operation is answered by the plan (its adjuvant line and surveillance), not the card
             intent = "treatment_plan"
         if intent == "treatment_plan" and case.details() >= 2 or context:
             silent = []  # a described case is planned; "stage IV" in a post is not a question about TNM
@@ -505,6 +487,23 @@ class Router:
             ):
                 parts.append(name)
         return parts
+
+
+def _plans_the_patient(
+    intent: str, case: Case, entities: dict[str, list[str]], described: bool, matches: list[Hit]
+) -> bool:
+    """A topic or drug answer that a described patient's plan answers better."""
+    drugs = set(entities.get("therapy", [])) | set(entities.get("therapy_class", []))
+    return (
+        # "Poorly diff pancreatic NEC, Ki67 80%, liver mets + nodes. Colleague suggests lanreotide first. Agree?": the
+        # plan refers for NEC care and says why not the drug (not "what is the survival?", the NEC page's)
+        (intent == "nec" and case.details() >= 2 and bool(drugs))
+        # "WD G3, Ki67 35%, FDG avid, liver + bone mets. Which line first - SSA, PRRT, or chemo?": the plan's order
+        or (intent == "therapy" and case.details() >= 3 and len(drugs) >= 2)
+        # "2y post DP, 2/14 LN+, NED. Adjuvant SSA or capecitabine? And how often scans?": its adjuvant line and
+        # surveillance, for this patient after the operation
+        or (intent == "therapy" and described and not matches)
+    )
 
 
 def _asking(sentences: list[str]) -> str:
