@@ -395,6 +395,14 @@ class Outcomes(Strict):
     ongoing: Terms
 
 
+class KrenningScale(Strict):
+    """Receptor uptake by Krenning score: from `positive_from` positive, up to `negative_to` negative, between for
+    the board."""
+
+    positive_from: int = Field(ge=0, le=4)
+    negative_to: int = Field(ge=0, le=4)
+
+
 class CaseVocabulary(Strict):
     """knowledge/data/case.yaml: how the case reader recognises presentations, primaries, history."""
 
@@ -418,6 +426,8 @@ class CaseVocabulary(Strict):
     comorbidity: Terms
     hedges: Terms
     benign: Terms
+    benign_lesions: Terms  # a benign lesion whose own uptake a scan reports ('typical haemangioma, not avid')
+    krenning: KrenningScale
     liver_widespread: Terms
     diffuse_liver_burden_pct: float
     liver_treatments: list[str]  # treatments given only to liver metastases: once given, the liver is a site

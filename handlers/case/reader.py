@@ -84,7 +84,7 @@ _MITOSES = re.compile(
     r"|\bno\s+mitos[ie]s|\bmitos[ie]s\s+(?:absent|not\s+seen|nil)"
 )
 _GRADE = re.compile(r"\b(?:who\s*)?(?:grade\s*([123]|iii|ii|i)\b|g([123])\b)")
-_ROMAN = {"i": "1", "ii": "2", "iii": "3"}
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # a grade's ("grade ii") or a Krenning score's
 _BURDEN_HALF = re.compile(
     r"\b(?:more\s+than|over|>)\s*half\s+(?:of\s+)?(?:the|his|her)\s+liver\b"
 )  # "more than half the liver replaced"
@@ -133,15 +133,13 @@ _SSTR_MIXED = re.compile(
 _SSTR_UNEVEN = re.compile(r"heterogene\w+")  # uneven, no lesion said negative ("mixed uptake" says some are)
 _SSTR_POS = re.compile(
     r"(?<!possible\s)(?<!possible\sbone\s)(?:mets?|metastas[ie]s|deposits?|lesions?)\s+(?:\w+\s+){0,2}(?:on|at)\s+(?:the\s+)?(?:\w+\s+)?(?:dotat|ga-?68|ga-?pet|octreoscan|sstr)|"
-    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\b(?:strong|intense|marked|high)(?:ly)?\s+(?:sstr\d?|somatostatin|uptake|avid)|(?:dotat\w*|ga-?68|octreoscan|sstr\d?)\s+(?:still|remains?|is|was|now)\s+\+(?!\w)|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|(?:dotat\w*|ga-?68|octreoscan)\s+pos\b|(?:dotat\w*|ga-?68|octreoscan)\s*\+(?=\s*(?:[.,;:()\n]|$))|krenning\s*(?:score\s*)?[34]"
+    r"\bshow(?:s|ed)?\s+(?:\w+\s+){0,3}(?:mets?|lesions?|deposits?|uptake|disease)|avid|positive|uptake|\blit\s+(?:\w+\s+){0,2}up|lights?\s+(?:\w+\s+){0,2}up|\bexpress|\b(?:strong|intense|marked|high)(?:ly)?\s+(?:sstr\d?|somatostatin|uptake|avid)|(?:dotat\w*|ga-?68|octreoscan|sstr\d?)\s+(?:still|remains?|is|was|now)\s+\+(?!\w)|\bsstr\d?\s*\+|\+\s*ve\b|\bsstr\d?\s*pos|(?:dotat\w*|ga-?68|octreoscan)\s+pos\b|(?:dotat\w*|ga-?68|octreoscan)\s*\+(?=\s*(?:[.,;:()\n]|$))"
     r"|\b(?:says|shows|showed|confirms|confirmed|c/w|consistent\s+with|in\s+keeping\s+with)\s+(?:an?\s+)?(?:p?net|neuroendocrine)\b"
     # "Ga68: 1.8cm lesion in pancreatic head": the scan shows the tumour
     r"|(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s*:\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*(?:cm|mm)\s+)?"
     r"(?:(?:avid|intense|hot|small|solitary|single|focal)\s+)?(?:lesion|mass|tumou?r|primary)"
 )
 # "Ga68 PET reported yesterday: 3 new liver lesions": the scan is done; its receptor status is not said
-# a benign lesion whose own uptake a scan reports ("typical haemangioma, not avid on DOTATATE")
-_BENIGN_LESION = re.compile(r"ha?emangioma|\bcysts?\b|\bfnh\b|focal\s+nodular|bone\s+islands?|enostos")
 _SCAN_REPORTED = re.compile(
     r"(?:dotat\w*|ga-?68|octreoscan)(?:\s+pet(?:/ct)?)?\s+(?:was\s+|is\s+)?reported\b(?!\s+(?:awaited|pending))"
 )
@@ -215,14 +213,15 @@ _STILL = re.compile(
     r"\b(?:still|icu|itu|yesterday|last\s+(?:night|week)|days?\s+ago|on\s+(?:steroids|pred\w*|oxygen))\b"
 )
 # a settled finding come back ("now recurrent nightly despite max dose"), not "still awaiting the operation"
+_CAME_BACK = r"again|recurr\w*|back|returned|nightly|daily"  # a finding or syndrome come back
 _RELAPSE = re.compile(
-    r"\b(?:again|recurr\w*|despite|back|returned|nightly|daily)\b|\bstill\s+(?:having|getting|low|hypo\w*|dropping)"
+    rf"\b(?:{_CAME_BACK}|despite)\b|\bstill\s+(?:having|getting|low|hypo\w*|dropping)"
     r"|\bnow\s+(?:\w+\s+)?(?:every|most|frequent|several|worse|having|getting)\b"
 )
 # the syndrome come back after words that said it settled ("rash resolved after surgery, but now the rash is back")
 _SYNDROME_BACK = re.compile(
     r"\b(?:hypos?|hypoglyc\w*|rash|nme|diarrh\w*|symptoms?|sugars?|glucose)\b[^.;]{0,25}?"
-    r"\b(?:again|back|returned|recurr\w*|nightly|daily|worse)\b|\bnow\s+(?:\w+\s+)?(?:nightly|daily|every)\b"
+    rf"\b(?:{_CAME_BACK}|worse)\b|\bnow\s+(?:\w+\s+)?(?:nightly|daily|every)\b"
 )
 _LATER_PD = re.compile(
     r"^\s*(?:now\s+)?(?:pd|progress\w*|rp\b|recist\s+pd)"
@@ -601,6 +600,7 @@ class CaseParser:
         self.comorbidity = terms_pattern(v.comorbidity)
         self.hedge = terms_pattern(v.hedges)
         self.benign = terms_pattern(v.benign)
+        self.benign_lesion = terms_pattern(v.benign_lesions)
         self.widespread = terms_pattern(v.liver_widespread)
         self.in_situ = terms_pattern(v.primary_in_situ)
         self.vascular = terms_pattern(v.vascular)
@@ -1439,9 +1439,12 @@ class CaseParser:
         if pending or (not no_uptake and re.search(r"\bno\s+(?:\w+\s+){0,2}$", clause[: m.start()])):
             return  # "no DOTATATE yet", "SSTR imaging not done": unknown, not negative ("no uptake on Ga68" is read)
         if scores := [_krenning(k) for k in _KRENNING.finditer(clause)]:
-            # the score decides, never the bare "uptake" beside it: 3-4 (above the liver) positive, 0-1 negative, 2
-            # (as the liver) for the board; a range ("1/2", "3-4") by its top
-            reading = "positive" if scores[-1] >= 3 else "negative" if scores[-1] <= 1 else None
+            # the score decides, never the bare "uptake" beside it (case.yaml krenning: above the liver positive, below
+            # it negative, as the liver for the board); a range ("1/2", "3-4") by its top
+            k = self.k.case.krenning
+            reading = (
+                "positive" if scores[-1] >= k.positive_from else "negative" if scores[-1] <= k.negative_to else None
+            )
             if reading:  # the last score said wins: a later scan's, or the metastases' after the primary's
                 case.sstr = reading
                 case.evidence["sstr"] = clause.strip()[:80]
@@ -1455,7 +1458,7 @@ class CaseParser:
             case.sstr_test = _scan_of(clause)
             return  # "cN0M0 on CT and DOTATATE", "nothing else on DOTATATE": the test is done, its receptor status not said
         if _SSTR_NEG.search(re.sub(r"negative\s+for\s+(?:a\s+|the\s+)?primary", " ", clause)):
-            if _BENIGN_LESION.search(f"{prev} {clause}"):
+            if self.benign_lesion.search(f"{prev} {clause}"):
                 # "this is a typical haemangioma, not avid on DOTATATE": the benign lesion's uptake, not the tumour's
                 case.sstr_test = _scan_of(clause)
                 return
@@ -1934,12 +1937,11 @@ def _range_for(ranges: list[LabRange], value: float, written: str) -> LabRange:
 _KRENNING = re.compile(
     r"\bkrenning\s*(?:score|grade)?\s*(?:of\s*)?([0-4]|iv|i{1,3})(?:\s*(?:/|-|to)\s*([0-4]|iv|i{1,3}))?\b"
 )
-_KRENNING_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def _krenning(m: re.Match[str]) -> int:
     """A Krenning score as written ("4", "IV", "1/2": the top of a range)."""
-    return max(int(g) if g.isdigit() else _KRENNING_ROMAN[g] for g in m.groups() if g)
+    return max(int(_ROMAN.get(g, g)) for g in m.groups() if g)
 
 
 def _scan_of(clause: str) -> str:
