@@ -692,10 +692,11 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
     for label in branches:
         kept = groups[label]
         all_acts = [s.acts for s, _ in kept]
-        kept = [  # a step whose acts the others already hold is said once
+        kept = [  # a step whose acts the others already hold is said once (of two with the same acts, the first)
             (s, w)
             for i, (s, w) in enumerate(kept)
-            if s.step.therapy or not s.acts <= set().union(*(a for j, a in enumerate(all_acts) if j != i))
+            if s.step.therapy
+            or not s.acts <= set().union(*(a for j, a in enumerate(all_acts) if j != i and (a != s.acts or j < i)))
         ] or kept
         parts = list(dict.fromkeys(planner.act_text(s) + (f" ({w})" if w else "") for s, w in kept))
         text = "; ".join(_lower_first(x) for x in parts)

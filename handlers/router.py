@@ -69,6 +69,7 @@ _CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\
 
 OVERVIEW_CONFIDENCE = 90  # the question is a tumour's name and overview words only: the match is near certain
 NEXT_LINE_MAX_DETAILS = 2  # a next-line question with more case facts than this is a described case, for the planner
+NOT_AFTER_WINDOW = 6  # words before an out-of-scope term searched for another organ ("liver focus ... ?cyst")
 HELP_MAX_UNKNOWN = 2  # a help request with this many words the bot does not know asks help with something else
 INCIDENTAL_GROUPS = (
     "other drugs",
@@ -185,6 +186,11 @@ class Router:
                 self.examples.append(" ".join(lexicon.text_words(clean_slack(ex))))
                 self.example_intent.append(intent.name)
 
+    def _other_organs(self, raw: list[str], span: Span) -> bool:
+        """An out-of-scope term said of another organ ("seg VI focus, ?cyst ?met"): not the look-alike lesion."""
+        after = self.k.vocabulary.out_of_scope[span.id].not_after
+        return bool(after) and bool(set(raw[max(0, span.start - NOT_AFTER_WINDOW) : span.start]) & set(after))
+
     def route(self, text: str) -> Query:
         cleaned = clean_slack(text)
         raw = tokens(fold(cleaned))
@@ -194,7 +200,8 @@ class Router:
             return Query(cleaned, "help", 100, {}, words, case)
         spans = self.lex.find(raw)
         entities = _entities(spans, self.lex.trial_therapy)
-        oos_spans = [s for s in spans if s.kind == "oos"]
+        oos_spans = [s for s in spans if s.kind == "oos" and not self._other_organs(raw, s)]
+        spans = [s for s in spans if s.kind != "oos" or s in oos_spans]
         oos = [s.phrase for s in oos_spans]
         groups = [s.id for s in oos_spans]
         # A drug the question asks about ("is it safe to go on mounjaro?", "CAPTEM vs STZ?") is named first; one a

@@ -420,6 +420,7 @@ class CaseVocabulary(Strict):
     toxicity_grade_context: Terms
     unfit: Terms
     frail: Terms
+    shrinkage_needed: Terms  # the disease must shrink: 'needs shrinkage', 'bulky symptomatic', 'downsizing'
     syndrome_settled: Terms  # the syndrome said to have settled: 'no hypos since', 'normal glucose', 'rash resolved'
     fit: Terms
     fitness_uncertain: Terms
@@ -566,6 +567,8 @@ class OutOfScopeGroup(Strict):
     why: str  # said in the decline: why this is outside the five articles
     close: list[str] = []  # intent names whose example the decline offers first
     terms: list[str] = Field(min_length=1)
+    # words that, up to NOT_AFTER_WINDOW words before a term, make it another organ's ("liver focus ?cyst")
+    not_after: list[str] = []
 
 
 class Trial(Strict):

@@ -754,3 +754,23 @@ def test_holding_an_analogue_before_receptor_imaging_is_named_as_not_covered(eng
         "when should we time the scan?",
     )
     assert title == "Not in my sources: when to stop a somatostatin analogue before receptor imaging or PRRT"
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        # questions26 qz083: the operation asked of a subtype leads its page
+        ("MEN1 ZES - op of choice?", "duodenotomy"),
+        ("which operation for a VIPoma", "distal pancreatectomy"),
+        # qz070: a marker asked about by name leads with the monitoring the sources give
+        ("pt asking what CgA is and why we check it every visit - what do i tell her?", "chromogranin A"),
+        # qz062: 'biopsy shows NET' is a diagnosis made, not a question about diagnostic tests
+        (
+            "Liver mets found on CT, biopsy shows NET but no primary seen - where should we look first?",
+            "small intestine",
+        ),
+    ],
+)
+def test_the_asked_aspect_leads(engine, text, lead):
+    title, first = first_lines(engine, text)
+    assert lead in first and "not cover" not in first, (title, first)

@@ -373,6 +373,9 @@ def test_a_drug_asked_for_a_patient_after_the_operation_is_answered_by_the_plan(
         # round 49 #16 (major): the subtype's preoperative page for a patient two weeks after the operation
         "Glucagonoma s/p DP + splenectomy 2/52 ago. NME rash has now resolved, glucose ok. Realised vaccines weren't "
         "given pre-op. What now + f/u?",
+        # round 52 #1 (dangerous): a relative's greeting ("hi, ...") gave the help menu for a low glucose at home
+        "hi, my dad has the pancreas tumour (they said insulin one?) and this morning he was sweaty, shaking and "
+        "talking nonsense, we did his sugar with my mums meter it was 2.1. can it wait till thursday?",
     ],
 )
 def test_a_described_patient_is_planned_not_given_a_topic_page(engine, text):

@@ -119,6 +119,20 @@ _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|\bnone\s+(?:\w+\s+)?(?:avid|positive)\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
     r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:normal\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
 )
+# "lesion on EUS, not seen on Ga-PET": the tumour not shown by the receptor scan itself; never a site not shown
+# ("bone not seen on DOTATATE PET (liver avid)" is staging)
+_NOT_SHOWN = re.compile(
+    r"\bnot\s+(?:seen|visible|shown|detected|identified|demonstrated)\s+(?:on|at|by)\s+(?:the\s+)?"
+    r"(?:ga|dotat|octreo|sstr|somatostatin|68ga)"
+)
+_SITE_WORD = re.compile(
+    r"\b(?:bones?|liver|lungs?|nodes?|nodal|mets?|metastas\w+|disease|spread|extra-?hepatic|peritone\w*|brain|deposits?)\b"
+)
+# "negative" said of another test ("genetics neg", "FNA negative for malignancy"): never the receptor scan's
+_OTHER_TEST_NEG = re.compile(
+    r"\b(?:genetics?|genetic\s+test(?:ing)?|men1|mutation|germline|cytology|biopsy|fna|bx|histology|ihc|cultures?"
+    r"|serology|(?:72\s*h(?:ou)?r?s?\s+)?fast|covid|hiv|gastrin|secretin|insulin|c-?pep\w*)\s+(?:\w+\s+)?(?:neg(?:ative)?|-ve)\b"
+)
 _STAGED_ON = re.compile(
     r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
 )
@@ -536,7 +550,15 @@ def _affirms_metastasis(clause: str) -> bool:
     return m is not None and not _negated(clause, m.start(), m.end())
 
 
+# "cannot exclude a node", "a node can't be ruled out": a hedge (case.yaml `hedges`), never a negation
+_NOT_EXCLUDED = re.compile(
+    r"\b(?:can\s*not|can'?t|could\s*not|couldn'?t|unable\s+to|not\s+able\s+to|impossible\s+to)\s+"
+    r"(?:be\s+)?(?:exclude[ds]?|rul(?:e|ed)\s+out|confidently\s+exclude[ds]?)\b"
+)
+
+
 def _negated(clause: str, start: int, end: int) -> bool:
+    clause = _NOT_EXCLUDED.sub(lambda m: " " * len(m.group()), clause)
     before, after = clause[:start], clause[end:]
     # a negation does not reach past "but", "and" with a new person ("breathless without walking far and my temp
     # was 38.6") or a new statement ("no nodes and the DOTATATE shows ..."); it does along a list ("no mets in the
@@ -595,6 +617,7 @@ class CaseParser:
         self.unfit = terms_pattern(v.unfit)
         self.frail = terms_pattern(v.frail)
         self.syndrome_settled = terms_pattern(v.syndrome_settled)
+        self.shrinkage_needed = terms_pattern(v.shrinkage_needed)
         self.fit = terms_pattern(v.fit)
         self.fit_uncertain = terms_pattern(v.fitness_uncertain)
         self.comorbidity = terms_pattern(v.comorbidity)
@@ -670,7 +693,7 @@ class CaseParser:
                     "no " + text_
                 )  # "no evidence of hepatic, osseous or pulmonary disease": the list shares the "no"
             gap = folded[clauses[i - 1].start + len(prev) : clause.start] if i else ""
-            if clause.question and _only_drugs(text_, self._drugs(self.lex.find(tokens(text_)))):
+            if clause.question and _only_drugs(text_, self._drugs(self.lex.find(tokens(text_))), _CHOICE_WORDS):
                 continue  # "Next line? PRRT?": a drug asked about, not a line given
             self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), clause.question)
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
@@ -737,11 +760,9 @@ class CaseParser:
                 # of the receptor scan's words only: "DOTATATE heterogeneous, FDG avid in the liver" is mixed uptake
                 own = next((x for x in sentence.split("fdg") if _SSTR_TOPIC.search(x)), None)
                 if (m := _SSTR_MIXED.search(own) if own else None) or part:
-                    fdg_avid = _first_affirmed(self.fdg_pos, clauses) is not None
-                    if m is not None and _SSTR_UNEVEN.fullmatch(m.group(0)) and not fdg_avid:
-                        # "DOTATATE uptake heterogeneous": receptor-positive, unevenly; the board weighs PRRT. With
-                        # FDG-avid disease beside it ("SSTR+ but heterogeneous, FDG+ in 2 lesions"), receptor-poor
-                        # disease is shown: mixed, as a lesion said not avid is
+                    if m is not None and _SSTR_UNEVEN.fullmatch(m.group(0)):
+                        # "DOTATATE uptake heterogeneous", "SSTR+ but heterogeneous, FDG+ in 3 lesions": receptor-
+                        # positive, unevenly (no lesion is said negative); the board weighs PRRT and the analogue
                         case.sstr_heterogeneous = True
                         case.evidence["sstr"] = "heterogeneous uptake: " + m.group(0)
                         continue
@@ -820,6 +841,11 @@ class CaseParser:
             # "rash resolved after surgery ... now rash back": settled only where nothing after says it came back
             case.syndrome_settled = True
             case.evidence["syndrome_settled"] = m.group(0)
+        for c in clauses:  # "needs shrinkage" (not "no need for shrinkage")
+            if (m := self.shrinkage_needed.search(c.text)) and not _negated(c.text, m.start(), m.end()):
+                case.shrinkage_needed = True
+                case.evidence["shrinkage_needed"] = m.group(0)
+                used.append((c.start + m.start(), c.start + m.end()))
         case.ignored = _ignored(clauses, used)
         case.unread = [unfold(text, x) for x in case.ignored if re.search(r"\d", x) or self.clinical.search(x)]
         for f in case.urgent:  # act-first lines quote the post as written
@@ -1393,6 +1419,8 @@ class CaseParser:
                     any(not _negated(clause, c.start(), c.end()) for c in _MET_CONTEXT.finditer(clause))
                     or (after_mets and len(tokens(clause)) <= 4)
                     or (nxt_short and _MET_CONTEXT.search(nxt_short))
+                    # "hypodense focus seg VI, too small to characterise, ?cyst ?met": a focus is a lesion only when hedged
+                    or (hedged and re.search(r"\bfoc(?:us|i)\b", clause))
                 )
                 if negated or (self.benign.search(clause) and not _affirms_metastasis(clause)):
                     case.metastases_ruled_out.append(site)
@@ -1413,6 +1441,7 @@ class CaseParser:
             case.metastases.append("lymph_nodes")
 
     def _sstr(self, clause: str, case: Case, prev: str = "") -> None:
+        clause = _OTHER_TEST_NEG.sub(lambda o: " " * len(o.group(0)), clause)  # "no MEN1 (genetics neg)"
         m = _SSTR_TERM.search(clause)
         if not m:
             return
@@ -1457,7 +1486,10 @@ class CaseParser:
         ):
             case.sstr_test = _scan_of(clause)
             return  # "cN0M0 on CT and DOTATATE", "nothing else on DOTATATE": the test is done, its receptor status not said
-        if _SSTR_NEG.search(re.sub(r"negative\s+for\s+(?:a\s+|the\s+)?primary", " ", clause)):
+        shown = _NOT_SHOWN.search(clause)
+        if _SSTR_NEG.search(re.sub(r"negative\s+for\s+(?:a\s+|the\s+)?primary", " ", clause)) or (
+            shown and not _SITE_WORD.search(clause[: shown.start()])
+        ):
             if self.benign_lesion.search(f"{prev} {clause}"):
                 # "this is a typical haemangioma, not avid on DOTATATE": the benign lesion's uptake, not the tumour's
                 case.sstr_test = _scan_of(clause)
@@ -1993,11 +2025,18 @@ def _distance(pattern: str, before: str, after: str) -> int:
     return min(back + ahead, default=10**6)
 
 
-def _only_drugs(clause: str, drugs: list[Span]) -> bool:
-    """The clause is only an item of a list of drugs ("everolimus", "and sunitinib", "then everolimus 10mg")."""
+def _only_drugs(clause: str, drugs: list[Span], also: frozenset[str] = frozenset()) -> bool:
+    """The clause is only an item of a list of drugs ("everolimus", "and sunitinib", "then everolimus 10mg"); `also`:
+    other words it may hold."""
     named = {t for d in drugs for t in d.tokens}
-    rest = [t for t in tokens(clause) if t not in named and t not in _LIST_WORDS and not re.match(r"\d|x\d", t)]
+    rest = [t for t in tokens(clause) if t not in named | _LIST_WORDS | also and not re.match(r"\d|x\d", t)]
     return bool(drugs) and not rest
+
+
+# a question weighing options: "lan then PRRT vs CAPTEM upfront?" asks which, it gives no line
+_CHOICE_WORDS = frozenset(
+    {"vs", "versus", "v", "upfront", "first", "instead", "or", "which", "better", "before", "after"}
+)
 
 
 # words a list item may carry beside its drug: "then everolimus 10mg", "4 cycles Lu-PRRT", "everolimus (10 mo)"
