@@ -420,6 +420,7 @@ class CaseVocabulary(Strict):
     toxicity_grade_context: Terms
     unfit: Terms
     frail: Terms
+    treatment_naive: Terms  # no anti-tumour treatment given: 'treatment naive', 'no prior tx'
     shrinkage_needed: Terms  # the disease must shrink: 'needs shrinkage', 'bulky symptomatic', 'downsizing'
     syndrome_settled: Terms  # the syndrome said to have settled: 'no hypos since', 'normal glucose', 'rash resolved'
     fit: Terms
@@ -506,6 +507,7 @@ class UrgentFinding(Strict):
     all_of: list[list[Terms]] = []  # or: every group of one entry has a term in the post
     when: dict[str, Any] | None = None  # only where these plan facts hold
     otherwise: str | None = None  # the line where `when` does not hold, so the finding is never dropped unseen
+    beside_current: list[str] = []  # read only beside one of these drugs given now (an interaction of that drug)
     # a lab value said just after these words is a test's result, not a finding now ("72h fast +ve at 14h (glc 2.1")
     unless_before: list[str] = []
     # a clause saying this finding is controlled or past ("hypos controlled on diazoxide") raises nothing from its

@@ -774,3 +774,23 @@ def test_holding_an_analogue_before_receptor_imaging_is_named_as_not_covered(eng
 def test_the_asked_aspect_leads(engine, text, lead):
     title, first = first_lines(engine, text)
     assert lead in first and "not cover" not in first, (title, first)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # questions27 qaa035: side effects asked in general were read as a patient's toxicity ("hold the drug now")
+        "what side effects should i warn pts about when starting everolimus - mouth ulcers? pneumonitis?",
+        "can everolimus cause pneumonitis?",
+    ],
+)
+def test_side_effects_asked_in_general_are_the_drugs_gap_not_a_patients_toxicity(engine, text):
+    result = engine.ask(text)
+    assert result.query.intent == "therapy" and not result.query.case.toxicities
+    assert "do not cover its side effects" in result.answer.summary
+
+
+def test_survival_after_resecting_the_primary_and_liver_metastases_leads_with_that_resection(engine):
+    """questions27 qaa044: 'after resecting primary + liver mets' led with the localised resection's figure."""
+    title, first = first_lines(engine, "5y OS after resecting primary + liver mets in PNET")
+    assert first.startswith("Resection of primary and liver metastases") and "41-100%" in first

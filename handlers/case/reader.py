@@ -208,7 +208,7 @@ _PD_OPERATION = re.compile(
 )
 _TOXICITY = (
     re.compile(
-        r"(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\s+([a-z][a-z/ -]{2,40}?)(?=\s*(?:[.;,):\n]|\s-\s|$|\bon\b|\bdespite\b|\bfrom\b|\bwith\b|\bafter\b|\bwhile\b|\bdue\b|\band\b))"
+        r"(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\s+([a-z][a-z/ -]{2,40}?)(?=\s*(?:[.;,):\n+&]|\s-\s|$|\bon\b|\bdespite\b|\bfrom\b|\bwith\b|\bafter\b|\bwhile\b|\bdue\b|\band\b))"
     ),
     re.compile(r"\b([a-z][a-z/-]{2,30})\s*(?:\(|,)?\s*(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\b"),
 )
@@ -287,7 +287,7 @@ _NEW_SUBJECT = re.compile(
 )  # "and the lungs" continues a list; "and the DOTATATE shows" says something new
 _POST_NEG = re.compile(
     r"(?<!sstr[-\s])(?<!fdg[-\s])(?<!dotatate[-\s])(?<!receptor[-\s])(?<!octreoscan[-\s])\b(?:negative|neg)\b"  # not "lesions SSTR-negative"
-    r"|\b(?:ruled\s+out|excluded|absent|clear|free|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
+    r"|\b(?:ruled\s+out|excluded|absent|clear|free(?!\s+(?:intra-?\w*\s+)?(?:gas|air|fluid))|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
     r"|\b(?:ok|okay)\b(?!\s+(?:to|for)\b)"  # "lungs - ok" negates; "cycle 2 next week - ok to proceed?" asks
     r"|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:started|given|begun|commenced)\b"  # "diazoxide not started yet"
 )
@@ -363,6 +363,15 @@ _OTHER_PERSON = re.compile(
     # the patient's relative's history ("her sister had cancer all through her liver"); not "my dad had a Whipple"
     r"|(?<!like\s)(?<!as\s)\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+)"
     r"(?:'s\s+cancer\s+was|\s+(?:had|died))\b"
+)
+# a toxicity asked about in general ("what side effects should i warn pts about when starting everolimus - mouth
+# ulcers? pneumonitis?"): no event, unless the sentence says one happened ("has grade 2 pneumonitis", "new cough")
+_GENERAL_ASK = re.compile(
+    r"\bside[- ]?effects?\b|\bwarn\w*\b|\b(?:watch|look)\s+(?:out\s+)?for\b|\bcounsel\w*|\bwhat\s+to\s+expect\b"
+    r"|\b(?:can|does|do|will|could)\s+(?:it|this|that|they|\w+)\s+cause\b|\bcommon\b|\brisks?\s+of\b"
+)
+_EVENT = re.compile(
+    r"\b(?:has|have|had|having|got|getting|developed|develops|now|new|since|today|yesterday|started|grade|g[1-4]|ctcae)\b"
 )
 _IMAGING_OF = re.compile(
     r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?(?:whole\s+|[ctl]-?\s?)?$"
@@ -565,7 +574,8 @@ def _negated(clause: str, start: int, end: int) -> bool:
     # liver and the lungs")
     if _PRE_NEG.search(_NEW_SUBJECT.split(before[-40:])[-1]):
         return True
-    return bool(_POST_NEG.search(after[:30]))
+    post = _POST_NEG.search(after[:60])  # the window is 30 characters; the words after it only decide its lookaheads
+    return post is not None and post.end() <= 30
 
 
 def _cm(m: re.Match[str]) -> float:
@@ -618,6 +628,7 @@ class CaseParser:
         self.frail = terms_pattern(v.frail)
         self.syndrome_settled = terms_pattern(v.syndrome_settled)
         self.shrinkage_needed = terms_pattern(v.shrinkage_needed)
+        self.treatment_naive = terms_pattern(v.treatment_naive)
         self.fit = terms_pattern(v.fit)
         self.fit_uncertain = terms_pattern(v.fitness_uncertain)
         self.comorbidity = terms_pattern(v.comorbidity)
@@ -658,6 +669,7 @@ class CaseParser:
                 terms_pattern(f.unless_before) if f.unless_before else None,
                 {(lab, side) for lab in f.quotes for side in ("low", "high")},  # quoted whichever side is abnormal
                 terms_pattern(f.settled) if f.settled else None,
+                set(f.beside_current),
             )
             for f in u.findings
         ]
@@ -693,7 +705,8 @@ class CaseParser:
                     "no " + text_
                 )  # "no evidence of hepatic, osseous or pulmonary disease": the list shares the "no"
             gap = folded[clauses[i - 1].start + len(prev) : clause.start] if i else ""
-            if clause.question and _only_drugs(text_, self._drugs(self.lex.find(tokens(text_))), _CHOICE_WORDS):
+            asked = re.split(r"\s-\s|:", text_)[-1]  # "we need a response - SSA first or chemo first?": what is asked
+            if clause.question and _only_drugs(asked, self._drugs(self.lex.find(tokens(asked))), _CHOICE_WORDS):
                 continue  # "Next line? PRRT?": a drug asked about, not a line given
             self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), clause.question)
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
@@ -770,6 +783,10 @@ class CaseParser:
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
+        if (m := self.treatment_naive.search(folded)) and not _negated(folded, m.start(), m.end()):
+            # "Treatment naive. We need a response - SSA first or chemo first?": no line was given
+            case.treatments = [t for t in case.treatments if not self.antitumour(t.drug)]
+            case.evidence["treatments"] = m.group(0)
         lines = [t for t in case.treatments if self.antitumour(t.drug)]
         # "PD on lanreotide -> everolimus since Feb": the progression was the earlier line's, not the current one's
         if case.progression is None and any(t.outcome == "progressed" for t in lines[-1:]):
@@ -903,13 +920,18 @@ class CaseParser:
             used.extend(span for _, span in shown)
             return [w for w, _ in shown]
 
-        for fid, labs, entries, unless, quotes, settled in self.findings:
+        current = {t.drug for t in case.treatments if t.outcome in CURRENT}
+        for fid, labs, entries, unless, quotes, settled, beside in self.findings:
+            if beside and not beside & current:
+                continue  # "clarithromycin ... they want to start everolimus": no interaction now
             words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
 
             def kept(i: int, _m: re.Match[str], settled: re.Pattern[str] | None = settled) -> bool:
                 """ "hypos controlled" raises nothing; "hypos settled initially but now recurrent" still does."""
                 c = clauses[i]
-                if settled is None or not settled.search(c.text):
+                # its clause, with a short one after it ("POPF then, resolved")
+                after = clauses[i + 1].text if i + 1 < len(clauses) and len(tokens(clauses[i + 1].text)) <= 3 else ""
+                if settled is None or not settled.search(f"{c.text} {after}"):
                     return True
                 end = clauses[i].start + len(clauses[i].text)
                 # the rest of its sentence and the next ("settled on diazoxide at first. Now recurrent nightly")
@@ -996,7 +1018,9 @@ class CaseParser:
         quoted from the `original` post."""
 
         def own(m: re.Match[str]) -> bool:  # "Her sister had G3 pneumonitis on everolimus": another person's
-            return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1])
+            return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1]) and not _asked_in_general(
+                text, m.start()
+            )
 
         matches = [m for m in _TOXICITY[0].finditer(text) if self.toxicity.search(m.group(2)) and own(m)]
         matches += [
@@ -1095,6 +1119,7 @@ class CaseParser:
                 if (organs := self._organs(said := rest(c)))
                 and not organs <= taken
                 and not _OTHER_PERSON.search(c.text)
+                and not _asked_in_general(text, c.start)
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
                 and not any(s < c.start + len(c.text) and c.start < e for s, e in history)
             ]
@@ -2023,6 +2048,13 @@ def _distance(pattern: str, before: str, after: str) -> int:
     back = [len(before) - m.end() for m in re.finditer(pattern, before)]
     ahead = [m.start() for m in re.finditer(pattern, after)]
     return min(back + ahead, default=10**6)
+
+
+def _asked_in_general(text: str, at: int) -> bool:
+    """The sentence at `at` asks about side effects in general ("what side effects should i warn pts about when
+    starting everolimus - mouth ulcers? pneumonitis?"), and says no event happened."""
+    sentence = re.split(r"[.;\n]", text[:at])[-1] + re.split(r"[.;\n]", text[at:])[0]
+    return bool(_GENERAL_ASK.search(sentence)) and not _EVENT.search(sentence)
 
 
 def _only_drugs(clause: str, drugs: list[Span], also: frozenset[str] = frozenset()) -> bool:

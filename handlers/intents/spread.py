@@ -414,12 +414,14 @@ def survival(q: Query, k: Knowledge) -> Answer:
     sv = k.survival
     grams = ngrams(q.words)
 
-    def named(aliases: list[str]) -> bool:
-        return any(alias_key(a) in grams for a in aliases)
+    def named(aliases: list[str]) -> int:
+        """The length of the longest alias the question names (0: none)."""
+        return max((len(key) for a in aliases if (key := alias_key(a)) in grams), default=0)
 
     asked_sites = q.entities.get("site", [])
     rows = [p for p in sv.patterns if set(p.site_ids) & set(asked_sites) or named(p.aliases)]
-    others = [o for o in sv.other if named(o.aliases)]
+    # the setting named most fully first: "after resecting primary + liver mets" is that resection's, not "after resection"
+    others = sorted((o for o in sv.other if named(o.aliases)), key=lambda o: -named(o.aliases))
 
     def pattern_items(p, whose: bool = True) -> list[Item]:
         items = []
