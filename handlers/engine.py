@@ -23,7 +23,7 @@ from knowledge.text import fold, tokens
 CASE_FACTS = 3  # a post giving this many facts of a patient is a case to plan, whatever topic it names
 # ... unless it opens as a general question ("What is the lanreotide dose for G2 PNET with liver mets?")
 _ASKS_FIRST = re.compile(
-    r"\s*(?:what|which|how|when|why|where|who|is|are|does|do|can|could|should|would|will|tell|explain)\b"
+    r"\s*(?:what|which|how|when|why|where|who|is|are|does|do|can|could|should|would|will|tell|explain|grade\s+(?:this|it|these)|classify)\b"
 )
 MAX_INPUT_CHARS = 6000  # a long tumour-board post fits; beyond this only the start is read
 

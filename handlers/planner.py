@@ -632,7 +632,13 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     )
     details = section("What I understood", with_evidence(understood(case, k), case))
     details += section("Missing, and how it would change the plan", [Item(text=t, sources=s) for _, t, s in lay.asks])
-    details += option_sections(lay, "The plan in full, with the reasons")
+    # a phase whose new lines wait (a toxicity, controlled disease): the options are for a change, not a first line
+    details += option_sections(
+        lay,
+        "If the treatment is changed: the options, with the reasons"
+        if paused
+        else "The plan in full, with the reasons",
+    )
     details += section("Cautions", [Item(text=w.text, sources=w.sources) for w in cautions if w not in critical])
     details += prognosis(d.logic, k)
     details += section("Surveillance", [_item(s) for s in lay.follow])

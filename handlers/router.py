@@ -69,7 +69,7 @@ _CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\
 
 OVERVIEW_CONFIDENCE = 90  # the question is a tumour's name and overview words only: the match is near certain
 NEXT_LINE_MAX_DETAILS = 2  # a next-line question with more case facts than this is a described case, for the planner
-NOT_AFTER_WINDOW = 6  # words before an out-of-scope term searched for another organ ("liver focus ... ?cyst")
+NOT_AFTER_WINDOW = 8  # words before an out-of-scope term searched for another organ ("liver focus ... ?cyst")
 HELP_MAX_UNKNOWN = 2  # a help request with this many words the bot does not know asks help with something else
 INCIDENTAL_GROUPS = (
     "other drugs",

@@ -192,6 +192,28 @@ _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referr
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
     r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
 )
+# growth said by two sizes: "primary 11cm (was 9cm)", "from 2.1 to 3.4 cm", "1.8 -> 2.6 cm"
+_SIZE_NOW_WAS = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(cm|mm)\s*\(?\s*(?:was|from|previously|prev\.?|(?:up|increased)\s+from)\s*(\d+(?:\.\d+)?)\s*(cm|mm)?"
+)
+_SIZE_FROM_TO = re.compile(r"(?:\bfrom\s+)?(\d+(?:\.\d+)?)\s*(cm|mm)?\s*(?:->|→|\bto\b)\s*(\d+(?:\.\d+)?)\s*(cm|mm)\b")
+
+
+def _grew(clause: str) -> bool:
+    """Two sizes of one lesion, the later larger ("11cm (was 9cm)", "from 2.1 to 3.4 cm"); never a range ("2-3 cm")."""
+
+    def cm(value: str, unit: str | None) -> float:
+        return float(value) / (10 if unit == "mm" else 1)
+
+    if m := _SIZE_NOW_WAS.search(clause):
+        return cm(m.group(1), m.group(2)) > cm(m.group(3), m.group(4) or m.group(2))
+    if (m := _SIZE_FROM_TO.search(clause)) and (
+        m.group(0).startswith("from") or "->" in m.group(0) or "→" in m.group(0)
+    ):
+        return cm(m.group(3), m.group(4)) > cm(m.group(1), m.group(2) or m.group(4))
+    return False
+
+
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
 _STABLE = re.compile(r"(?<!un)\bstable\b(?!\s+angina)|\bno\s+(?:further\s+)?progress|\bsd\b")
@@ -391,8 +413,14 @@ _OPENS_QUESTION = re.compile(
 )
 _OR_GOES_ON = re.compile(r"\s*(?:or|and)\b")
 # the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
+# a NET already known: "known met pNET", "known metastatic NET", "known gastrinoma"
+_KNOWN_NET = re.compile(
+    r"\bknown\s+(?:met(?:astatic)?\s+)?(?:nf-?\s*)?(?:p?nets?|pnen|pannet|neuroendocrine|insulinoma|gastrinoma|glucagonoma|vipoma)\b"
+)
 _ASKED_WITHOUT_MARK = re.compile(
     r"(?:\bor\s+not|\b(?:is|would)\s+(?:that|it|this)\s+(?:ok|okay|alright|soon\s+enough|too\s+late))\s*$"
+    # "his scan is booked for friday anyway - should we just wait for that": a question opened by its verb at the end
+    r"|(?:^|\s-\s|,\s*|\bso\s+)(?:should|can|could|shall|must|do)\s+(?:we|i|he|she|they)\b[^.;]*$"
 )
 # "Is that a different drug ...?": a question whose subject is what the sentence before named
 _REFERS_BACK = re.compile(r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b")
@@ -783,6 +811,11 @@ class CaseParser:
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
+        for sentence in re.finditer(r"[^.;\n]+", folded):
+            if _grew(sentence.group(0)):
+                # "primary 11cm (was 9cm) ..., liver mets unchanged": growth said by two sizes, whatever else is stable
+                case.progression = True
+                used.append(sentence.span())
         if (m := self.treatment_naive.search(folded)) and not _negated(folded, m.start(), m.end()):
             # "Treatment naive. We need a response - SSA first or chemo first?": no line was given
             case.treatments = [t for t in case.treatments if not self.antitumour(t.drug)]
@@ -815,8 +848,10 @@ class CaseParser:
         # a line given: a diagnosis was made
         if not case.diagnosis_pending and not _NET_NAMED.search(folded) and not lines:
             case.diagnosis_pending = _first_affirmed(self.weak_pending, clauses) is not None
-        if case.diagnosis_pending and case.ki67 is not None:
-            case.diagnosis_pending = False  # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed
+        if case.diagnosis_pending and (case.ki67 is not None or _KNOWN_NET.search(folded)):
+            # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed; "known met pNET (?functional),
+            # VIP sent": the tumour is known, only its hormone is pending
+            case.diagnosis_pending = False
         self._urgent(folded, clauses, case, used)
         self._fdg(folded, clauses, case, used)
         self._toxicities(folded, clauses, case, used, text)

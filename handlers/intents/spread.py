@@ -95,6 +95,10 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         ),
         sorted({sid for s in asked for sid in s.metastatic_rate.sources}),
     )
+    if "lifetime" in q.aspects:  # "small NF-PNET, not spread: chances it spreads later?": the lifetime figure first
+        life = next(f for f in k.risk.risk_factors if f.name == "Lifetime risk")
+        a.summary = f"{life.text[:-1]} (all PNETs; the sources give no lifetime figure by subtype). {a.summary}"
+        a.summary_sources = sorted({*a.summary_sources, *life.sources})
     extreme = superlative(q, higher_is_worse=True)
     top = (ranked[0] if extreme == "highest" else ranked[-1]) if extreme else None
     if top and top not in asked:  # "which subtype spreads the most? where do NF-PNETs sit?": the extreme first
@@ -199,18 +203,23 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
         liver = site_figure(k, "liver", "pnet_at_diagnosis")
         overall = site_figure(k, "liver", "metastatic_net_any_primary")
         nodes = site_figure(k, "lymph_nodes", "pnet_at_diagnosis")
+        pnets = _about_pnets(q, k)  # "where do pancreatic NETs spread?": the PNET figures, no other NETs' figure
         a = answer.new(
             "metastatic_sites",
-            "Where PNETs and other NETs spread",
-            f"Liver first: {liver.formatted()} of PNETs at diagnosis (and {overall.formatted()} of "
-            f"metastatic NETs overall); regional lymph nodes in about {nodes.formatted()}.",
-            sorted({*liver.sources, *overall.sources, *nodes.sources}),
+            "Where PNETs spread" if pnets else "Where PNETs and other NETs spread",
+            f"Liver first: {liver.formatted()} of PNETs at diagnosis"
+            + ("" if pnets else f" (and {overall.formatted()} of metastatic NETs overall)")
+            + f"; regional lymph nodes in about {nodes.formatted()}.",
+            sorted({*liver.sources, *nodes.sources, *([] if pnets else overall.sources)}),
         )
         a.sections += section(
             "Sites, most common first",
             [Item(text=f"{s.name}: {s.summary}", sources=_site_sources(s)) for s in k.sites.sites],
         )
-        a.sections += section("Key figures", [figure(f) for s in k.sites.sites for f in s.figures])
+        a.sections += section(
+            "Key figures",
+            [figure(f) for s in k.sites.sites for f in s.figures if not (pnets and f.cohort == "other")],
+        )
     else:
         pnets = _about_pnets(q, k)
         a = answer.new(
