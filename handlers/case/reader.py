@@ -413,6 +413,12 @@ _OPENS_QUESTION = re.compile(
 )
 _OR_GOES_ON = re.compile(r"\s*(?:or|and)\b")
 # the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
+# deposits said to be seen on a receptor scan, past a list in brackets: "2 bone mets (T8, iliac) on DOTATATE"
+_SEEN_ON_SCAN = re.compile(
+    r"\b(?:mets?|metastas[ie]s|deposits?)\b(?:(?!possible|probable|query|equivocal|indeterminate|\?)[^.;]){0,40}?"
+    r"\b(?:on|at)\s+(?:the\s+)?(?:ga-?68\s+)?"
+    r"(?:dotat\w*|ga-?68|ga-?pet|octreoscan)"
+)
 # a NET already known: "known met pNET", "known metastatic NET", "known gastrinoma"
 _KNOWN_NET = re.compile(
     r"\bknown\s+(?:met(?:astatic)?\s+)?(?:nf-?\s*)?(?:p?nets?|pnen|pannet|neuroendocrine|insulinoma|gastrinoma|glucagonoma|vipoma)\b"
@@ -792,6 +798,14 @@ class CaseParser:
             for sentence in re.split(r"[.;\n]+", folded):
                 if (m := _SSTR_TOPIC.search(sentence)) and "fdg" not in sentence:
                     self._sstr(sentence[m.start() : m.end() + 80], case)
+        if case.sstr is None and case.metastases:
+            # "liver mets + 2 bone mets (T8, iliac) on DOTATATE": deposits shown by the receptor scan are avid on it
+            for sentence in re.split(r"[.;\n]+", folded):
+                seen = _SEEN_ON_SCAN.search(sentence)
+                if seen and not _negated(sentence, seen.start(), seen.end()) and not _SSTR_NEG.search(sentence):
+                    case.sstr, case.sstr_test = "positive", _scan_of(seen.group(0))
+                    case.evidence["sstr"] = seen.group(0)[:80]
+                    break
         self._scan_booked(folded, case, used)
         if case.sstr == "positive":  # "primary avid, liver lesions NOT avid": mixed uptake is not SSTR-positive
             for sentence in re.split(r"[.;\n]+", folded):
