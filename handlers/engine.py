@@ -125,7 +125,7 @@ class Engine:
                 for t, g in zip(query.oos_terms, query.oos_groups, strict=True)
                 if g not in INCIDENTAL_GROUPS or t in query.oos_asked
             ]
-            why = "; ".join(groups[g].why for g in dict.fromkeys(shown))
+            why = "; ".join(dict.fromkeys(groups[g].why for g in shown))  # two groups with one reason: said once
             result.not_covered += [t for t in terms if t not in result.not_covered]
             if why:  # set against a NET ("is this the same as pancreatic cancer?"): the answer says so first
                 result.summary = f"My sources do not cover {named}: {why}. {result.summary}"

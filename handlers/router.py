@@ -187,9 +187,16 @@ class Router:
                 self.example_intent.append(intent.name)
 
     def _other_organs(self, raw: list[str], span: Span) -> bool:
-        """An out-of-scope term said of another organ ("seg VI focus, ?cyst ?met"): not the look-alike lesion."""
-        after = self.k.vocabulary.out_of_scope[span.id].not_after
-        return bool(after) and bool(set(raw[max(0, span.start - NOT_AFTER_WINDOW) : span.start]) & set(after))
+        """An out-of-scope term said of another organ ("seg VI focus, ?cyst ?met"): not the look-alike lesion,
+        unless the pancreas is named nearer to it ("liver clear; also 3cm cyst in pancreatic head")."""
+        after = set(self.k.vocabulary.out_of_scope[span.id].not_after)
+        window = raw[max(0, span.start - NOT_AFTER_WINDOW) : span.start]
+        near = [i for i, w in enumerate(window) if w in after]
+        pancreas = [i for i, w in enumerate(window) if w.startswith("pancrea")]
+        said_after = raw[span.end : span.end + 3]  # "cyst in (the) pancreatic head"
+        if any(w.startswith("pancrea") for w in said_after):
+            return False
+        return bool(near) and (not pancreas or max(near) > max(pancreas))
 
     def route(self, text: str) -> Query:
         cleaned = clean_slack(text)

@@ -420,6 +420,9 @@ class CaseVocabulary(Strict):
     toxicity_grade_context: Terms
     unfit: Terms
     frail: Terms
+    other_test_negative: Terms  # 'negative' said of another test than the receptor scan
+    side_effects_asked: Terms  # side effects asked about in general, not an event
+    side_effect_now: Terms  # words of an event now or of a patient beside them
     treatment_naive: Terms  # no anti-tumour treatment given: 'treatment naive', 'no prior tx'
     shrinkage_needed: Terms  # the disease must shrink: 'needs shrinkage', 'bulky symptomatic', 'downsizing'
     syndrome_settled: Terms  # the syndrome said to have settled: 'no hypos since', 'normal glucose', 'rash resolved'

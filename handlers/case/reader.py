@@ -125,13 +125,10 @@ _NOT_SHOWN = re.compile(
     r"\bnot\s+(?:seen|visible|shown|detected|identified|demonstrated)\s+(?:on|at|by)\s+(?:the\s+)?"
     r"(?:ga|dotat|octreo|sstr|somatostatin|68ga)"
 )
-_SITE_WORD = re.compile(
-    r"\b(?:bones?|liver|lungs?|nodes?|nodal|mets?|metastas\w+|disease|spread|extra-?hepatic|peritone\w*|brain|deposits?)\b"
-)
-# "negative" said of another test ("genetics neg", "FNA negative for malignancy"): never the receptor scan's
-_OTHER_TEST_NEG = re.compile(
-    r"\b(?:genetics?|genetic\s+test(?:ing)?|men1|mutation|germline|cytology|biopsy|fna|bx|histology|ihc|cultures?"
-    r"|serology|(?:72\s*h(?:ou)?r?s?\s+)?fast|covid|hiv|gastrin|secretin|insulin|c-?pep\w*)\s+(?:\w+\s+)?(?:neg(?:ative)?|-ve)\b"
+# said of what is not the tumour itself: deposits, an occult primary, a limit of resolution ("primary not seen on Ga-PET",
+# "too small, not seen on Ga-PET"): staging, never a receptor status (a named site is found by the lexicon)
+_NOT_THE_TUMOUR = re.compile(
+    r"\b(?:mets?|metastas\w+|deposits?|disease|spread|primary|too\s+small|resolution|sub-?centimet\w*)\b"
 )
 _STAGED_ON = re.compile(
     r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
@@ -244,6 +241,14 @@ _PAST_TOXICITY = re.compile(
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
+_NOT_NEEDED = re.compile(
+    r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+need|not)\b[^.;,]{0,15}$"
+)  # "doesn't need ..."
+SETTLED_REACH = 40  # characters either side of an urgent finding's words that its settled words must lie within
+# a word of now beside an urgent finding's words: "CTPA 3 Dec 2026 confirms PE", "new left leg DVT today"
+_SAID_NOW = re.compile(
+    r"\b(?:new|today|tonight|confirm(?:s|ed)?|acute|ongoing)\b|\bon\s+(?:staging|restaging)\s+(?:ct|mri|scan)\b"
+)
 _STOPPED_FOR = re.compile(r"\b(?:stopped|discontinued|ceased)\s+(?:after|for|due\s+to|because\s+of)\s+(?:a\s+)?$")
 _STILL = re.compile(
     r"\b(?:still|icu|itu|yesterday|last\s+(?:night|week)|days?\s+ago|on\s+(?:steroids|pred\w*|oxygen))\b"
@@ -384,16 +389,7 @@ _OTHER_PERSON = re.compile(
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
     # the patient's relative's history ("her sister had cancer all through her liver"); not "my dad had a Whipple"
     r"|(?<!like\s)(?<!as\s)\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+)"
-    r"(?:'s\s+cancer\s+was|\s+(?:had|died))\b"
-)
-# a toxicity asked about in general ("what side effects should i warn pts about when starting everolimus - mouth
-# ulcers? pneumonitis?"): no event, unless the sentence says one happened ("has grade 2 pneumonitis", "new cough")
-_GENERAL_ASK = re.compile(
-    r"\bside[- ]?effects?\b|\bwarn\w*\b|\b(?:watch|look)\s+(?:out\s+)?for\b|\bcounsel\w*|\bwhat\s+to\s+expect\b"
-    r"|\b(?:can|does|do|will|could)\s+(?:it|this|that|they|\w+)\s+cause\b|\bcommon\b|\brisks?\s+of\b"
-)
-_EVENT = re.compile(
-    r"\b(?:has|have|had|having|got|getting|developed|develops|now|new|since|today|yesterday|started|grade|g[1-4]|ctcae)\b"
+    r"(?:'s\s+cancer\s+was|\s+(?:had|died)|'s\s+(?:lips|face|legs?|chest|breathing|sugars?|glucose|asthma|copd|heart))\b"
 )
 _IMAGING_OF = re.compile(
     r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?(?:whole\s+|[ctl]-?\s?)?$"
@@ -595,7 +591,7 @@ def _affirms_metastasis(clause: str) -> bool:
 
 # "cannot exclude a node", "a node can't be ruled out": a hedge (case.yaml `hedges`), never a negation
 _NOT_EXCLUDED = re.compile(
-    r"\b(?:can\s*not|can'?t|could\s*not|couldn'?t|unable\s+to|not\s+able\s+to|impossible\s+to)\s+"
+    r"\b(?:can\s*not|can'?t|could\s*not|couldn'?t|unable\s+to|not\s+able\s+to|impossible\s+to|not)\s+"
     r"(?:be\s+)?(?:exclude[ds]?|rul(?:e|ed)\s+out|confidently\s+exclude[ds]?)\b"
 )
 
@@ -662,6 +658,9 @@ class CaseParser:
         self.frail = terms_pattern(v.frail)
         self.syndrome_settled = terms_pattern(v.syndrome_settled)
         self.shrinkage_needed = terms_pattern(v.shrinkage_needed)
+        self.other_test_negative = terms_pattern(v.other_test_negative)
+        self.side_effects_asked = terms_pattern(v.side_effects_asked)
+        self.side_effect_now = terms_pattern(v.side_effect_now)
         self.treatment_naive = terms_pattern(v.treatment_naive)
         self.fit = terms_pattern(v.fit)
         self.fit_uncertain = terms_pattern(v.fitness_uncertain)
@@ -731,18 +730,22 @@ class CaseParser:
             hedged = self._hedged(clause.text) or (
                 not _affirms_metastasis(clause.text) and any(self._hedged(t) for t in following)
             )  # "liver lesion, ?haemangioma" is unconfirmed; "liver mets, plus a small haemangioma" is not
-            if clause.question:  # "aren't these 90% metastatic?" asks; it does not say the case is
+            text_, question = clause.text, clause.question
+            # "Progressed on everolimus - PRRT or sunitinib?": the options asked give no line; what is said before
+            # them is read as said (not asked)
+            asked = re.split(r"\s-\s|:", text_)[-1]
+            if question and _only_drugs(asked, self._drugs(self.lex.find(tokens(asked))), _CHOICE_WORDS):
+                if asked == text_:
+                    continue  # "Next line? PRRT?": a drug asked about, not a line given
+                text_, question = text_[: len(text_) - len(asked)], False
+            if question:  # "aren't these 90% metastatic?" asks; it does not say the case is
                 after_mets, hedged = False, True
-            text_ = clause.text
             if _LIST_NEGATION.search(prev) and _LIST_TAIL.search(text_) and len(tokens(text_)) <= 6:
                 text_ = (
                     "no " + text_
                 )  # "no evidence of hepatic, osseous or pulmonary disease": the list shares the "no"
             gap = folded[clauses[i - 1].start + len(prev) : clause.start] if i else ""
-            asked = re.split(r"\s-\s|:", text_)[-1]  # "we need a response - SSA first or chemo first?": what is asked
-            if clause.question and _only_drugs(asked, self._drugs(self.lex.find(tokens(asked))), _CHOICE_WORDS):
-                continue  # "Next line? PRRT?": a drug asked about, not a line given
-            self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), clause.question)
+            self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), question)
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
             if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
                 used.append((clause.start, clause.start + len(clause.text)))
@@ -815,7 +818,12 @@ class CaseParser:
                 # of the receptor scan's words only: "DOTATATE heterogeneous, FDG avid in the liver" is mixed uptake
                 own = next((x for x in sentence.split("fdg") if _SSTR_TOPIC.search(x)), None)
                 if (m := _SSTR_MIXED.search(own) if own else None) or part:
-                    if m is not None and _SSTR_UNEVEN.fullmatch(m.group(0)):
+                    if (
+                        m is not None
+                        and _SSTR_UNEVEN.fullmatch(m.group(0))
+                        and not part
+                        and not _SSTR_NEG.search(own or "")
+                    ):
                         # "DOTATATE uptake heterogeneous", "SSTR+ but heterogeneous, FDG+ in 3 lesions": receptor-
                         # positive, unevenly (no lesion is said negative); the board weighs PRRT and the analogue
                         case.sstr_heterogeneous = True
@@ -831,8 +839,9 @@ class CaseParser:
                 case.progression = True
                 used.append(sentence.span())
         if (m := self.treatment_naive.search(folded)) and not _negated(folded, m.start(), m.end()):
-            # "Treatment naive. We need a response - SSA first or chemo first?": no line was given
-            case.treatments = [t for t in case.treatments if not self.antitumour(t.drug)]
+            # "Treatment naive. We need a response - SSA first or chemo first?": no line was given; a line said with
+            # its outcome ("PD on lanreotide. Treatment-naive otherwise") stands
+            case.treatments = [t for t in case.treatments if not self.antitumour(t.drug) or t.outcome != "unknown"]
             case.evidence["treatments"] = m.group(0)
         lines = [t for t in case.treatments if self.antitumour(t.drug)]
         # "PD on lanreotide -> everolimus since Feb": the progression was the earlier line's, not the current one's
@@ -908,7 +917,12 @@ class CaseParser:
             case.syndrome_settled = True
             case.evidence["syndrome_settled"] = m.group(0)
         for c in clauses:  # "needs shrinkage" (not "no need for shrinkage")
-            if (m := self.shrinkage_needed.search(c.text)) and not _negated(c.text, m.start(), m.end()):
+            if (
+                (m := self.shrinkage_needed.search(c.text))
+                and not _negated(c.text, m.start(), m.end())
+                and not _NOT_NEEDED.search(c.text[: m.start()])
+                and not re.search(r"\bnot\b", m.group(0))
+            ):
                 case.shrinkage_needed = True
                 case.evidence["shrinkage_needed"] = m.group(0)
                 used.append((c.start + m.start(), c.start + m.end()))
@@ -975,12 +989,25 @@ class CaseParser:
                 continue  # "clarithromycin ... they want to start everolimus": no interaction now
             words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
 
-            def kept(i: int, _m: re.Match[str], settled: re.Pattern[str] | None = settled) -> bool:
-                """ "hypos controlled" raises nothing; "hypos settled initially but now recurrent" still does."""
+            def kept(i: int, m: re.Match[str], settled: re.Pattern[str] | None = settled) -> bool:
+                """ "hypos controlled" raises nothing; "hypos settled initially but now recurrent" still does; "her
+                sister's lips went blue" is another person's. Settled words count where they are said of the
+                finding: near its words in its clause ("DVT last yr on apixaban"), or a short clause right after it
+                in the same sentence that is only that ("POPF then, resolved"), never beside a word of now."""
                 c = clauses[i]
-                # its clause, with a short one after it ("POPF then, resolved")
-                after = clauses[i + 1].text if i + 1 < len(clauses) and len(tokens(clauses[i + 1].text)) <= 3 else ""
-                if settled is None or not settled.search(f"{c.text} {after}"):
+                if _OTHER_PERSON.search(re.split(r"[.;\n]", text[: c.start + m.end()])[-1]):
+                    return False
+                if settled is None:
+                    return True
+                near = c.text[max(0, m.start() - SETTLED_REACH) : m.end() + SETTLED_REACH]
+                nxt = clauses[i + 1] if i + 1 < len(clauses) else None
+                short = (
+                    nxt is not None
+                    and len(tokens(nxt.text)) <= 3
+                    and not re.search(r"[.;\n]", text[c.start + len(c.text) : nxt.start])
+                    and settled.match(nxt.text.strip()) is not None
+                )
+                if (not settled.search(near) and not short) or _SAID_NOW.search(near):
                     return True
                 end = clauses[i].start + len(clauses[i].text)
                 # the rest of its sentence and the next ("settled on diazoxide at first. Now recurrent nightly")
@@ -1059,6 +1086,13 @@ class CaseParser:
                 used.append(span)
                 return
 
+    def _asked_in_general(self, text: str, at: int) -> bool:
+        """The sentence at `at` asks about side effects in general ("what side effects should i warn pts about when
+        starting everolimus - mouth ulcers? pneumonitis?"): case.yaml `side_effects_asked`, with none of the words of
+        an event now or of a patient (`side_effect_now`)."""
+        sentence = re.split(r"[.;\n]", text[:at])[-1] + re.split(r"[.;\n]", text[at:])[0]
+        return bool(self.side_effects_asked.search(sentence)) and not self.side_effect_now.search(sentence)
+
     def _toxicities(
         self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]], original: str
     ) -> None:
@@ -1067,7 +1101,7 @@ class CaseParser:
         quoted from the `original` post."""
 
         def own(m: re.Match[str]) -> bool:  # "Her sister had G3 pneumonitis on everolimus": another person's
-            return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1]) and not _asked_in_general(
+            return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1]) and not self._asked_in_general(
                 text, m.start()
             )
 
@@ -1168,7 +1202,7 @@ class CaseParser:
                 if (organs := self._organs(said := rest(c)))
                 and not organs <= taken
                 and not _OTHER_PERSON.search(c.text)
-                and not _asked_in_general(text, c.start)
+                and not self._asked_in_general(text, c.start)
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
                 and not any(s < c.start + len(c.text) and c.start < e for s, e in history)
             ]
@@ -1515,7 +1549,7 @@ class CaseParser:
             case.metastases.append("lymph_nodes")
 
     def _sstr(self, clause: str, case: Case, prev: str = "") -> None:
-        clause = _OTHER_TEST_NEG.sub(lambda o: " " * len(o.group(0)), clause)  # "no MEN1 (genetics neg)"
+        clause = self.other_test_negative.sub(lambda o: " " * len(o.group(0)), clause)  # "no MEN1 (genetics neg)"
         m = _SSTR_TERM.search(clause)
         if not m:
             return
@@ -1561,9 +1595,16 @@ class CaseParser:
             case.sstr_test = _scan_of(clause)
             return  # "cN0M0 on CT and DOTATATE", "nothing else on DOTATATE": the test is done, its receptor status not said
         shown = _NOT_SHOWN.search(clause)
-        if _SSTR_NEG.search(re.sub(r"negative\s+for\s+(?:a\s+|the\s+)?primary", " ", clause)) or (
-            shown and not _SITE_WORD.search(clause[: shown.start()])
+        if (
+            shown
+            and (
+                case.sstr == "positive"  # an avid site said before wins over "X not seen"
+                or _NOT_THE_TUMOUR.search(f"{prev} {clause}")
+                or any(sp.kind == "site" for sp in self.lex.find(tokens(clause[: shown.start()])))
+            )
         ):
+            shown = None
+        if _SSTR_NEG.search(re.sub(r"negative\s+for\s+(?:a\s+|the\s+)?primary", " ", clause)) or shown:
             if self.benign_lesion.search(f"{prev} {clause}"):
                 # "this is a typical haemangioma, not avid on DOTATATE": the benign lesion's uptake, not the tumour's
                 case.sstr_test = _scan_of(clause)
@@ -2097,13 +2138,6 @@ def _distance(pattern: str, before: str, after: str) -> int:
     back = [len(before) - m.end() for m in re.finditer(pattern, before)]
     ahead = [m.start() for m in re.finditer(pattern, after)]
     return min(back + ahead, default=10**6)
-
-
-def _asked_in_general(text: str, at: int) -> bool:
-    """The sentence at `at` asks about side effects in general ("what side effects should i warn pts about when
-    starting everolimus - mouth ulcers? pneumonitis?"), and says no event happened."""
-    sentence = re.split(r"[.;\n]", text[:at])[-1] + re.split(r"[.;\n]", text[at:])[0]
-    return bool(_GENERAL_ASK.search(sentence)) and not _EVENT.search(sentence)
 
 
 def _only_drugs(clause: str, drugs: list[Span], also: frozenset[str] = frozenset()) -> bool:

@@ -66,7 +66,7 @@ def out_of_scope(q: Query, k: Knowledge) -> Answer:
     named = [g for g in dict.fromkeys(q.oos_groups) if g != _CHAT_GROUP]
     if q.oos_terms and named:
         what = ", ".join(f"“{t}”" for t in q.oos_terms[:3])
-        why = "; ".join(groups[g].why for g in named)
+        why = "; ".join(dict.fromkeys(groups[g].why for g in named))  # two groups with one reason: said once
         summary = f"My sources do not cover {what}: {why}. They are five articles on neuroendocrine tumours."
         close = [c for g in named for c in groups[g].close]
     else:
