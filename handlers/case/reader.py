@@ -237,10 +237,24 @@ _CONNECTOR_ENDS = re.compile(r"^(?:and|with|plus|,)\s+|\s+(?:and|with|plus|,)$")
 _STOPPED = re.compile(r"\b(?:stopped|discontinued|ceased|withdrawn)\b")
 _PAST_TOXICITY = re.compile(
     r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
+    # "Had everolimus 1st line at another centre - stopped after G3 pneumonitis (needed steroids)": a past line
+    r"|\bat\s+another\s+(?:centre|center|hospital|trust|unit)\b|\belsewhere\b|\bneeded\s+(?:steroids|pred\w*)\b"
     r"|\b(?:stopped|discontinued|ceased)\s+(?:after|at)\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
+# a lab value said as history: "had severe diarrhoea + K 2.1 back then", "Na 124 at diagnosis in 2018"
+_LAB_HISTORY = re.compile(
+    r"\bback\s+then\b|\bat\s+the\s+time\b|\bat\s+(?:diagnosis|presentation)\b|\bpre-?op(?:erative(?:ly)?)?\b"
+    r"|\bpreviously\b|\bbefore\s+(?:the|her|his|their)\s+(?:op|operation|surgery|resection)\b|\bin\s+(?:19|20)\d\d\b"
+)
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence holding position `at` (a decimal point ends none: "K 2.1 back then")."""
+    return re.split(r"[;\n]|\.(?!\d)", text[:at])[-1] + re.split(r"[;\n]|\.(?!\d)", text[at:])[0]
+
+
 _NOT_NEEDED = re.compile(
     r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+need|not)\b[^.;,]{0,15}$"
 )  # "doesn't need ..."
@@ -956,6 +970,7 @@ class CaseParser:
         abnormal: dict[tuple[str, str], list[tuple[str, str, tuple[int, int]]]] = {}
         # "calcium came back at 3.3": the words between a lab and its value, blanked to keep offsets
         text = _LAB_LINK.sub(lambda x: " " * len(x.group(0)), text)
+        in_range: set[str] = set()  # labs with a value in range said somewhere in the post
         for lab, pattern, ranges, other_test in self.labs:
             for m in pattern.finditer(text):
                 # the words said with the reading ("checked ketones with her meter: 2.6", "2.4 mmol/L lactate"), never
@@ -972,6 +987,13 @@ class CaseParser:
                 if not r.low <= value <= r.high:
                     before = text[max(0, m.start() - _TEST_CONTEXT) : m.start()]
                     abnormal.setdefault((lab, side), []).append((_clause_at(clauses, *m.span()), before, m.span()))
+                else:
+                    in_range.add(lab)
+        # "had K 2.1 back then, ICU stay. Now ... K 4.2 last wk": a value said as history, beside one of the same lab
+        # in range, is not a finding now
+        for (lab, side), readings in abnormal.items():
+            if lab in in_range:
+                abnormal[(lab, side)] = [x for x in readings if not _LAB_HISTORY.search(_sentence_at(text, x[2][0]))]
 
         def lab_words(pairs: set[tuple[str, str]], unless: re.Pattern[str] | None) -> list[str]:
             shown = [
