@@ -511,6 +511,7 @@ class UrgentFinding(Strict):
     when: dict[str, Any] | None = None  # only where these plan facts hold
     otherwise: str | None = None  # the line where `when` does not hold, so the finding is never dropped unseen
     beside_current: list[str] = []  # read only beside one of these drugs given now (an interaction of that drug)
+    read_with: list[str] = []  # read only where the post has one of these ("POD 6", "5 days ago": a recent operation)
     # a lab value said just after these words is a test's result, not a finding now ("72h fast +ve at 14h (glc 2.1")
     unless_before: list[str] = []
     # a clause saying this finding is controlled or past ("hypos controlled on diazoxide") raises nothing from its
@@ -551,6 +552,8 @@ class ToxicityLine(Strict):
 
 
 class UrgentFile(Strict):
+    # words several findings' `settled` or `read_with` lists share, each named by a YAML anchor (one home)
+    shared_words: dict[str, str] = {}
     labs: list[Lab]
     findings: list[UrgentFinding]
     toxicity: ToxicityLine

@@ -822,3 +822,17 @@ def test_where_pnets_spread_gives_no_other_nets_figure(engine):
     """questions28 qab007: the 82% of all metastatic NETs is not a PNET figure."""
     body = to_text(engine.ask("Where do pancreatic NETs most commonly metastasise to?").answer)
     assert "25%" in body and "82%" not in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # questions27 qaa065 and questions29 qac077 (dev): why the spleen goes with a tail PNET
+        "dad has a pancreatic NET in the tail and they say they'll take his spleen as well. why cant they keep it",
+        "my friend said they took his spleen out with his pancreas NET, why would they do that",
+    ],
+)
+def test_why_the_spleen_is_taken_is_answered_from_the_operation(engine, text):
+    a = engine.ask(text).answer
+    assert a.intent == "therapy" and a.title == "Distal pancreatectomy"
+    assert "splenic vessels" in to_text(a)

@@ -189,28 +189,6 @@ _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referr
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
     r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
 )
-# growth said by two sizes: "primary 11cm (was 9cm)", "from 2.1 to 3.4 cm", "1.8 -> 2.6 cm"
-_SIZE_NOW_WAS = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(cm|mm)\s*\(?\s*(?:was|from|previously|prev\.?|(?:up|increased)\s+from)\s*(\d+(?:\.\d+)?)\s*(cm|mm)?"
-)
-_SIZE_FROM_TO = re.compile(r"(?:\bfrom\s+)?(\d+(?:\.\d+)?)\s*(cm|mm)?\s*(?:->|→|\bto\b)\s*(\d+(?:\.\d+)?)\s*(cm|mm)\b")
-
-
-def _grew(clause: str) -> bool:
-    """Two sizes of one lesion, the later larger ("11cm (was 9cm)", "from 2.1 to 3.4 cm"); never a range ("2-3 cm")."""
-
-    def cm(value: str, unit: str | None) -> float:
-        return float(value) / (10 if unit == "mm" else 1)
-
-    if m := _SIZE_NOW_WAS.search(clause):
-        return cm(m.group(1), m.group(2)) > cm(m.group(3), m.group(4) or m.group(2))
-    if (m := _SIZE_FROM_TO.search(clause)) and (
-        m.group(0).startswith("from") or "->" in m.group(0) or "→" in m.group(0)
-    ):
-        return cm(m.group(3), m.group(4)) > cm(m.group(1), m.group(2) or m.group(4))
-    return False
-
-
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
 _STABLE = re.compile(r"(?<!un)\bstable\b(?!\s+angina)|\bno\s+(?:further\s+)?progress|\bsd\b")
@@ -258,10 +236,17 @@ def _sentence_at(text: str, at: int) -> str:
 _NOT_NEEDED = re.compile(
     r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+need|not)\b[^.;,]{0,15}$"
 )  # "doesn't need ..."
+# a sign said of another person just before it: "her son's lips went blue", "her husband is on clarithromycin"
+_SOMEONE_ELSES = re.compile(
+    r"\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+|son|daughter|husband"
+    r"|wife|partner|friend)(?:'?s\s+(?:\w+\s+)?|\s+(?:is|was|takes|took|has|had)\s+(?:on\s+)?(?:\w+\s+){0,2})$"
+)
 SETTLED_REACH = 40  # characters either side of an urgent finding's words that its settled words must lie within
-# a word of now beside an urgent finding's words: "CTPA 3 Dec 2026 confirms PE", "new left leg DVT today"
+# a word of now right beside an urgent finding's words: "CTPA 3 Dec 2026 confirms PE", "new left leg DVT today"
+NOW_REACH = 20
 _SAID_NOW = re.compile(
-    r"\b(?:new|today|tonight|confirm(?:s|ed)?|acute|ongoing)\b|\bon\s+(?:staging|restaging)\s+(?:ct|mri|scan)\b"
+    r"\b(?:new|today|tonight|this\s+morning|yesterday|confirm(?:s|ed)?|ongoing|shows?)\b"
+    r"|\bon\s+(?:staging\s+|restaging\s+)?(?:ct|ctpa|mri|scan)\s+(?:today|this|yesterday)\b"
 )
 _STOPPED_FOR = re.compile(r"\b(?:stopped|discontinued|ceased)\s+(?:after|for|due\s+to|because\s+of)\s+(?:a\s+)?$")
 _STILL = re.compile(
@@ -403,7 +388,7 @@ _OTHER_PERSON = re.compile(
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
     # the patient's relative's history ("her sister had cancer all through her liver"); not "my dad had a Whipple"
     r"|(?<!like\s)(?<!as\s)\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+)"
-    r"(?:'s\s+cancer\s+was|\s+(?:had|died)|'s\s+(?:lips|face|legs?|chest|breathing|sugars?|glucose|asthma|copd|heart))\b"
+    r"(?:'s\s+cancer\s+was|\s+(?:had|died))\b"
 )
 _IMAGING_OF = re.compile(
     r"\b(?:mri|ct|us|ultrasound|imaging|scan|mrcp)\s+(?:of\s+(?:the\s+)?)?(?:whole\s+|[ctl]-?\s?)?$"
@@ -423,20 +408,13 @@ _OPENS_QUESTION = re.compile(
 )
 _OR_GOES_ON = re.compile(r"\s*(?:or|and)\b")
 # the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
-# deposits said to be seen on a receptor scan, past a list in brackets: "2 bone mets (T8, iliac) on DOTATATE"
-_SEEN_ON_SCAN = re.compile(
-    r"\b(?:mets?|metastas[ie]s|deposits?)\b(?:(?!possible|probable|query|equivocal|indeterminate|\?)[^.;]){0,40}?"
-    r"\b(?:on|at)\s+(?:the\s+)?(?:ga-?68\s+)?"
-    r"(?:dotat\w*|ga-?68|ga-?pet|octreoscan)"
-)
-# a NET already known: "known met pNET", "known metastatic NET", "known gastrinoma"
+# a NET already known of the patient: "known met pNET", "known gastrinoma" (not "known gastrinoma in her brother")
 _KNOWN_NET = re.compile(
     r"\bknown\s+(?:met(?:astatic)?\s+)?(?:nf-?\s*)?(?:p?nets?|pnen|pannet|neuroendocrine|insulinoma|gastrinoma|glucagonoma|vipoma)\b"
+    r"(?![^.;]{0,30}\b(?:family|brother|sister|mother|father|mum|dad|son|daughter|relative))"
 )
 _ASKED_WITHOUT_MARK = re.compile(
     r"(?:\bor\s+not|\b(?:is|would)\s+(?:that|it|this)\s+(?:ok|okay|alright|soon\s+enough|too\s+late))\s*$"
-    # "his scan is booked for friday anyway - should we just wait for that": a question opened by its verb at the end
-    r"|(?:^|\s-\s|,\s*|\bso\s+)(?:should|can|could|shall|must|do)\s+(?:we|i|he|she|they)\b[^.;]*$"
 )
 # "Is that a different drug ...?": a question whose subject is what the sentence before named
 _REFERS_BACK = re.compile(r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b")
@@ -717,6 +695,7 @@ class CaseParser:
                 {(lab, side) for lab in f.quotes for side in ("low", "high")},  # quoted whichever side is abnormal
                 terms_pattern(f.settled) if f.settled else None,
                 set(f.beside_current),
+                terms_pattern(f.read_with) if f.read_with else None,
             )
             for f in u.findings
         ]
@@ -815,14 +794,6 @@ class CaseParser:
             for sentence in re.split(r"[.;\n]+", folded):
                 if (m := _SSTR_TOPIC.search(sentence)) and "fdg" not in sentence:
                     self._sstr(sentence[m.start() : m.end() + 80], case)
-        if case.sstr is None and case.metastases:
-            # "liver mets + 2 bone mets (T8, iliac) on DOTATATE": deposits shown by the receptor scan are avid on it
-            for sentence in re.split(r"[.;\n]+", folded):
-                seen = _SEEN_ON_SCAN.search(sentence)
-                if seen and not _negated(sentence, seen.start(), seen.end()) and not _SSTR_NEG.search(sentence):
-                    case.sstr, case.sstr_test = "positive", _scan_of(seen.group(0))
-                    case.evidence["sstr"] = seen.group(0)[:80]
-                    break
         self._scan_booked(folded, case, used)
         if case.sstr == "positive":  # "primary avid, liver lesions NOT avid": mixed uptake is not SSTR-positive
             for sentence in re.split(r"[.;\n]+", folded):
@@ -847,11 +818,6 @@ class CaseParser:
                     case.evidence["sstr"] = "mixed uptake: " + (m or part[0]).group(0)
         if case.biliary_obstruction and case.peripheral is None:
             case.peripheral = False  # a tumour obstructing the bile duct is not a peripheral lesion
-        for sentence in re.finditer(r"[^.;\n]+", folded):
-            if _grew(sentence.group(0)):
-                # "primary 11cm (was 9cm) ..., liver mets unchanged": growth said by two sizes, whatever else is stable
-                case.progression = True
-                used.append(sentence.span())
         if (m := self.treatment_naive.search(folded)) and not _negated(folded, m.start(), m.end()):
             # "Treatment naive. We need a response - SSA first or chemo first?": no line was given; a line said with
             # its outcome ("PD on lanreotide. Treatment-naive otherwise") stands
@@ -931,10 +897,14 @@ class CaseParser:
             case.syndrome_settled = True
             case.evidence["syndrome_settled"] = m.group(0)
         for c in clauses:  # "needs shrinkage" (not "no need for shrinkage")
+            # a question says no need ("does she need shrinkage?"), but what it states before its options does ("we
+            # need a response - SSA first or chemo first?")
+            stated = re.split(r"\s-\s|:", c.text)[0] if c.question and re.search(r"\s-\s|:", c.text) else c.text
             if (
-                (m := self.shrinkage_needed.search(c.text))
-                and not _negated(c.text, m.start(), m.end())
-                and not _NOT_NEEDED.search(c.text[: m.start()])
+                (stated is not c.text or not c.question)
+                and (m := self.shrinkage_needed.search(stated))
+                and not _negated(stated, m.start(), m.end())
+                and not _NOT_NEEDED.search(stated[: m.start()])
                 and not re.search(r"\bnot\b", m.group(0))
             ):
                 case.shrinkage_needed = True
@@ -1006,9 +976,11 @@ class CaseParser:
             return [w for w, _ in shown]
 
         current = {t.drug for t in case.treatments if t.outcome in CURRENT}
-        for fid, labs, entries, unless, quotes, settled, beside in self.findings:
+        for fid, labs, entries, unless, quotes, settled, beside, read_with in self.findings:
             if beside and not beside & current:
                 continue  # "clarithromycin ... they want to start everolimus": no interaction now
+            if read_with is not None and not read_with.search(text):
+                continue  # "POPF risk with a Whipple?": no recent operation, so no complication of one now
             words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
 
             def kept(i: int, m: re.Match[str], settled: re.Pattern[str] | None = settled) -> bool:
@@ -1017,8 +989,8 @@ class CaseParser:
                 finding: near its words in its clause ("DVT last yr on apixaban"), or a short clause right after it
                 in the same sentence that is only that ("POPF then, resolved"), never beside a word of now."""
                 c = clauses[i]
-                if _OTHER_PERSON.search(re.split(r"[.;\n]", text[: c.start + m.end()])[-1]):
-                    return False
+                if _SOMEONE_ELSES.search(c.text[max(0, m.start() - 40) : m.start()]):
+                    return False  # "her son's lips went blue", "her husband is on clarithromycin"
                 if settled is None:
                     return True
                 near = c.text[max(0, m.start() - SETTLED_REACH) : m.end() + SETTLED_REACH]
@@ -1027,9 +999,11 @@ class CaseParser:
                     nxt is not None
                     and len(tokens(nxt.text)) <= 3
                     and not re.search(r"[.;\n]", text[c.start + len(c.text) : nxt.start])
-                    and settled.match(nxt.text.strip()) is not None
+                    and (said := settled.match(nxt.text.strip())) is not None
+                    and not re.search(r"[a-z]{2,}", nxt.text.strip()[said.end() :])  # not "well controlled BP"
                 )
-                if (not settled.search(near) and not short) or _SAID_NOW.search(near):
+                beside = c.text[max(0, m.start() - NOW_REACH) : m.end() + NOW_REACH]
+                if (not settled.search(near) and not short) or _SAID_NOW.search(beside):
                     return True
                 end = clauses[i].start + len(clauses[i].text)
                 # the rest of its sentence and the next ("settled on diazoxide at first. Now recurrent nightly")
@@ -1122,9 +1096,16 @@ class CaseParser:
         only drug of the case), with its CTCAE grade; never the tumour's grade. An event with no grade is
         quoted from the `original` post."""
 
+        # a patient on a line now ("on everolimus. Can everolimus cause pneumonitis? CT shows ground glass") asks no
+        # general question: the event is theirs
+        on_a_line = any(t.outcome in CURRENT for t in case.treatments)
+
+        def asked_in_general(at: int) -> bool:
+            return not on_a_line and self._asked_in_general(text, at)
+
         def own(m: re.Match[str]) -> bool:  # "Her sister had G3 pneumonitis on everolimus": another person's
-            return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1]) and not self._asked_in_general(
-                text, m.start()
+            return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1]) and not asked_in_general(
+                m.start()
             )
 
         matches = [m for m in _TOXICITY[0].finditer(text) if self.toxicity.search(m.group(2)) and own(m)]
@@ -1224,7 +1205,7 @@ class CaseParser:
                 if (organs := self._organs(said := rest(c)))
                 and not organs <= taken
                 and not _OTHER_PERSON.search(c.text)
-                and not self._asked_in_general(text, c.start)
+                and not asked_in_general(c.start)
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
                 and not any(s < c.start + len(c.text) and c.start < e for s, e in history)
             ]
