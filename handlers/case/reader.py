@@ -216,7 +216,7 @@ _STOPPED = re.compile(r"\b(?:stopped|discontinued|ceased|withdrawn)\b")
 _PAST_TOXICITY = re.compile(
     r"\b(?:19|20)\d\d\b|\bprevious(?:ly)?\b|\bprior\b|\bhistory of\b|\bh/o\b|\bago\b"
     # "Had everolimus 1st line at another centre - stopped after G3 pneumonitis (needed steroids)": a past line
-    r"|\bat\s+another\s+(?:centre|center|hospital|trust|unit)\b|\belsewhere\b|\bneeded\s+(?:steroids|pred\w*)\b"
+    r"|\bat\s+another\s+(?:centre|center|hospital|trust|unit)\b|\belsewhere\b"
     r"|\b(?:stopped|discontinued|ceased)\s+(?:after|at)\s+\d"  # "everolimus stopped after 3 mo for pneumonitis": a past line
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
@@ -228,9 +228,11 @@ _LAB_HISTORY = re.compile(
 )
 
 
-def _sentence_at(text: str, at: int) -> str:
-    """The sentence holding position `at` (a decimal point ends none: "K 2.1 back then")."""
-    return re.split(r"[;\n]|\.(?!\d)", text[:at])[-1] + re.split(r"[;\n]|\.(?!\d)", text[at:])[0]
+def _said_as_history(text: str, end: int) -> bool:
+    """A lab value followed by words of the past before any other number ("K 2.1 back then"), not one that another,
+    older value follows ("K 2.4 today (K 4.1 previously)")."""
+    after = re.split(r"\d|[;\n]|\.(?!\d)", text[end : end + 30])[0]
+    return bool(_LAB_HISTORY.search(after))
 
 
 _NOT_NEEDED = re.compile(
@@ -238,14 +240,14 @@ _NOT_NEEDED = re.compile(
 )  # "doesn't need ..."
 # a sign said of another person just before it: "her son's lips went blue", "her husband is on clarithromycin"
 _SOMEONE_ELSES = re.compile(
-    r"\b(?:her|his|their)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+|son|daughter|husband"
-    r"|wife|partner|friend)(?:'?s\s+(?:\w+\s+)?|\s+(?:is|was|takes|took|has|had)\s+(?:on\s+)?(?:\w+\s+){0,2})$"
+    r"\b(?:her|his)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+|son|daughter|husband"
+    r"|wife|partner|friend)(?:'?s\s+(?:\w+\s+)?|\s+(?:is|was)\s+on\s+(?:\w+\s+)?|\s+takes\s+)$"
 )
 SETTLED_REACH = 40  # characters either side of an urgent finding's words that its settled words must lie within
 # a word of now right beside an urgent finding's words: "CTPA 3 Dec 2026 confirms PE", "new left leg DVT today"
 NOW_REACH = 20
 _SAID_NOW = re.compile(
-    r"\b(?:new|today|tonight|this\s+morning|yesterday|confirm(?:s|ed)?|ongoing|shows?)\b"
+    r"\b(?:new|today|tonight|this\s+morning|yesterday|confirm(?:s|ed)?|ongoing|shows?|acute|found)\b"
     r"|\bon\s+(?:staging\s+|restaging\s+)?(?:ct|ctpa|mri|scan)\s+(?:today|this|yesterday)\b"
 )
 _STOPPED_FOR = re.compile(r"\b(?:stopped|discontinued|ceased)\s+(?:after|for|due\s+to|because\s+of)\s+(?:a\s+)?$")
@@ -902,6 +904,7 @@ class CaseParser:
             stated = re.split(r"\s-\s|:", c.text)[0] if c.question and re.search(r"\s-\s|:", c.text) else c.text
             if (
                 (stated is not c.text or not c.question)
+                and not _OPENS_QUESTION.match(stated)  # "does she need shrinkage - SSA or chemo?" asks
                 and (m := self.shrinkage_needed.search(stated))
                 and not _negated(stated, m.start(), m.end())
                 and not _NOT_NEEDED.search(stated[: m.start()])
@@ -963,7 +966,7 @@ class CaseParser:
         # in range, is not a finding now
         for (lab, side), readings in abnormal.items():
             if lab in in_range:
-                abnormal[(lab, side)] = [x for x in readings if not _LAB_HISTORY.search(_sentence_at(text, x[2][0]))]
+                abnormal[(lab, side)] = [x for x in readings if not _said_as_history(text, x[2][1])]
 
         def lab_words(pairs: set[tuple[str, str]], unless: re.Pattern[str] | None) -> list[str]:
             shown = [
@@ -1096,12 +1099,8 @@ class CaseParser:
         only drug of the case), with its CTCAE grade; never the tumour's grade. An event with no grade is
         quoted from the `original` post."""
 
-        # a patient on a line now ("on everolimus. Can everolimus cause pneumonitis? CT shows ground glass") asks no
-        # general question: the event is theirs
-        on_a_line = any(t.outcome in CURRENT for t in case.treatments)
-
         def asked_in_general(at: int) -> bool:
-            return not on_a_line and self._asked_in_general(text, at)
+            return self._asked_in_general(text, at)
 
         def own(m: re.Match[str]) -> bool:  # "Her sister had G3 pneumonitis on everolimus": another person's
             return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1]) and not asked_in_general(
