@@ -74,7 +74,7 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         a.sections += section("All subtypes (ordered by highest figure)", table, table=rates)
         overall = [f for f in k.risk.risk_factors if f.name in ("Lifetime risk", "Small tumours are not safe")]
         if "lifetime" in q.aspects:  # "how many non-metastatic PNETs go on to develop metastases"
-            life = next(f for f in overall if f.name == "Lifetime risk")
+            life = _lifetime_risk(k)
             a.summary, a.summary_sources = life.text, list(life.sources)
         liver = site_figure(k, "liver", "pnet_at_diagnosis")
         nodes = site_figure(k, "lymph_nodes", "pnet_at_diagnosis")
@@ -96,7 +96,7 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         sorted({sid for s in asked for sid in s.metastatic_rate.sources}),
     )
     if "lifetime" in q.aspects:  # "small NF-PNET, not spread: chances it spreads later?": the lifetime figure first
-        life = next(f for f in k.risk.risk_factors if f.name == "Lifetime risk")
+        life = _lifetime_risk(k)
         a.summary = f"{life.text[:-1]} (all PNETs; the sources give no lifetime figure by subtype). {a.summary}"
         a.summary_sources = sorted({*a.summary_sources, *life.sources})
     extreme = superlative(q, higher_is_worse=True)
@@ -258,6 +258,11 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
 
 BY_PRIMARY = ("liver", "lymph_nodes")  # metastatic sites the sources give by primary site
 BY_PRIMARY_WORDS = {"primary", "primaries", "gastrointestinal", "gi"}  # a superlative asked across primary sites
+
+
+def _lifetime_risk(k: Knowledge):
+    """The sources' lifetime risk of metastases for non-metastatic PNETs (risk_factors.yaml)."""
+    return next(f for f in k.risk.risk_factors if f.name == "Lifetime risk")
 
 
 def _about_pnets(q: Query, k: Knowledge) -> bool:
