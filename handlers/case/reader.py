@@ -243,6 +243,8 @@ _SOMEONE_ELSES = re.compile(
     r"\b(?:her|his)\s+(?:sister|brother|mother|father|mum|mom|dad|aunt|uncle|cousin|grand\w+|son|daughter|husband"
     r"|wife|partner|friend)(?:'?s\s+(?:\w+\s+)?|\s+(?:is|was)\s+on\s+(?:\w+\s+)?|\s+takes\s+)$"
 )
+# what may follow a short clause's settled words: nothing, or how it settled ("resolved after 6mo apixaban")
+_SETTLED_TAIL = re.compile(r"\s*(?:(?:after|on|with|since|in|by)\b.*)?", re.S)
 SETTLED_REACH = 40  # characters either side of an urgent finding's words that its settled words must lie within
 # a word of now right beside an urgent finding's words: "CTPA 3 Dec 2026 confirms PE", "new left leg DVT today"
 NOW_REACH = 20
@@ -1000,10 +1002,11 @@ class CaseParser:
                 nxt = clauses[i + 1] if i + 1 < len(clauses) else None
                 short = (
                     nxt is not None
-                    and len(tokens(nxt.text)) <= 3
+                    and len(tokens(nxt.text)) <= 6
                     and not re.search(r"[.;\n]", text[c.start + len(c.text) : nxt.start])
                     and (said := settled.match(nxt.text.strip())) is not None
-                    and not re.search(r"[a-z]{2,}", nxt.text.strip()[said.end() :])  # not "well controlled BP"
+                    # only the settled words, or them with how ("resolved after 6mo apixaban"); not "well controlled BP"
+                    and _SETTLED_TAIL.fullmatch(nxt.text.strip()[said.end() :]) is not None
                 )
                 beside = c.text[max(0, m.start() - NOW_REACH) : m.end() + NOW_REACH]
                 if (not settled.search(near) and not short) or _SAID_NOW.search(beside):
