@@ -424,7 +424,7 @@ class CaseVocabulary(Strict):
     side_effects_asked: Terms  # side effects asked about in general, not an event
     side_effect_now: Terms  # words of an event now or of a patient beside them
     treatment_naive: Terms  # no anti-tumour treatment given: 'treatment naive', 'no prior tx'
-    shrinkage_needed: Terms  # the disease must shrink: 'needs shrinkage', 'bulky symptomatic', 'downsizing'
+    shrinkage_needed: Terms  # the disease must shrink: 'needs shrinkage', 'bulky symptomatic', 'need a response'
     syndrome_settled: Terms  # the syndrome said to have settled: 'no hypos since', 'normal glucose', 'rash resolved'
     fit: Terms
     fitness_uncertain: Terms

@@ -411,12 +411,14 @@ _OPENS_QUESTION = re.compile(
     r"\s*(?:is|are|was|were|should|shall|can|could|would|will|does|do|did|has|have)\s+(?:that|this|it|there|she|he|they|we|i)\b"
 )
 _OR_GOES_ON = re.compile(r"\s*(?:or|and)\b")
-# the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
+# where a question's statement ends and what it asks begins: "progressed on everolimus - PRRT or sunitinib?"
+_ASK_SEPARATOR = re.compile(r"\s-\s|:")
 # a NET already known of the patient: "known met pNET", "known gastrinoma" (not "known gastrinoma in her brother")
 _KNOWN_NET = re.compile(
     r"\bknown\s+(?:met(?:astatic)?\s+)?(?:nf-?\s*)?(?:p?nets?|pnen|pannet|neuroendocrine|insulinoma|gastrinoma|glucagonoma|vipoma)\b"
     r"(?![^.;]{0,30}\b(?:family|brother|sister|mother|father|mum|dad|son|daughter|relative))"
 )
+# the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
 _ASKED_WITHOUT_MARK = re.compile(
     r"(?:\bor\s+not|\b(?:is|would)\s+(?:that|it|this)\s+(?:ok|okay|alright|soon\s+enough|too\s+late))\s*$"
 )
@@ -442,7 +444,7 @@ def _clauses(text: str) -> list[_Clause]:
         # "Is that a different drug that would work better, or should something else be tried?": the question
         # opened by its verb goes on to the "?" of its sentence
         # ("fed up with the injections - can we space them to every 8 weeks, or stop altogether?": after a dash)
-        opens = _OPENS_QUESTION.match(c.text) or _OPENS_QUESTION.match(re.split(r"\s-\s|:", c.text)[-1])
+        opens = _OPENS_QUESTION.match(c.text) or _OPENS_QUESTION.match(_ASK_SEPARATOR.split(c.text)[-1])
         if not c.question and nxt.question and opens and _OR_GOES_ON.match(nxt.text):
             c.question = True
     if out and not any(c.question for c in out) and _ASKED_WITHOUT_MARK.search(out[-1].text):
@@ -730,7 +732,7 @@ class CaseParser:
             text_, question = clause.text, clause.question
             # "Progressed on everolimus - PRRT or sunitinib?": the options asked give no line; what is said before
             # them is read as said (not asked)
-            asked = re.split(r"\s-\s|:", text_)[-1]
+            asked = _ASK_SEPARATOR.split(text_)[-1]
             if question and _only_drugs(asked, self._drugs(self.lex.find(tokens(asked))), _CHOICE_WORDS):
                 if asked == text_:
                     continue  # "Next line? PRRT?": a drug asked about, not a line given
@@ -903,10 +905,11 @@ class CaseParser:
         for c in clauses:  # "needs shrinkage" (not "no need for shrinkage")
             # a question says no need ("does she need shrinkage?"), but what it states before its options does ("we
             # need a response - SSA first or chemo first?")
-            stated = re.split(r"\s-\s|:", c.text)[0] if c.question and re.search(r"\s-\s|:", c.text) else c.text
+            if c.question and not _ASK_SEPARATOR.search(c.text):
+                continue
+            stated = _ASK_SEPARATOR.split(c.text)[0] if c.question else c.text
             if (
-                (stated is not c.text or not c.question)
-                and not _OPENS_QUESTION.match(stated)  # "does she need shrinkage - SSA or chemo?" asks
+                not _OPENS_QUESTION.match(stated)  # "does she need shrinkage - SSA or chemo?" asks
                 and (m := self.shrinkage_needed.search(stated))
                 and not _negated(stated, m.start(), m.end())
                 and not _NOT_NEEDED.search(stated[: m.start()])
@@ -1011,7 +1014,7 @@ class CaseParser:
                 beside = c.text[max(0, m.start() - NOW_REACH) : m.end() + NOW_REACH]
                 if (not settled.search(near) and not short) or _SAID_NOW.search(beside):
                     return True
-                end = clauses[i].start + len(clauses[i].text)
+                end = c.start + len(c.text)
                 # the rest of its sentence and the next ("settled on diazoxide at first. Now recurrent nightly")
                 return bool(_RELAPSE.search(" ".join(re.split(r"[.;\n?!]", text[end:], maxsplit=2)[:2])))
 
@@ -1092,7 +1095,7 @@ class CaseParser:
         """The sentence at `at` asks about side effects in general ("what side effects should i warn pts about when
         starting everolimus - mouth ulcers? pneumonitis?"): case.yaml `side_effects_asked`, with none of the words of
         an event now or of a patient (`side_effect_now`)."""
-        sentence = re.split(r"[.;\n]", text[:at])[-1] + re.split(r"[.;\n]", text[at:])[0]
+        sentence = _sentence_around(text, at, at)
         return bool(self.side_effects_asked.search(sentence)) and not self.side_effect_now.search(sentence)
 
     def _toxicities(
@@ -1102,12 +1105,9 @@ class CaseParser:
         only drug of the case), with its CTCAE grade; never the tumour's grade. An event with no grade is
         quoted from the `original` post."""
 
-        def asked_in_general(at: int) -> bool:
-            return self._asked_in_general(text, at)
-
         def own(m: re.Match[str]) -> bool:  # "Her sister had G3 pneumonitis on everolimus": another person's
-            return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1]) and not asked_in_general(
-                m.start()
+            return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1]) and not self._asked_in_general(
+                text, m.start()
             )
 
         matches = [m for m in _TOXICITY[0].finditer(text) if self.toxicity.search(m.group(2)) and own(m)]
@@ -1207,7 +1207,7 @@ class CaseParser:
                 if (organs := self._organs(said := rest(c)))
                 and not organs <= taken
                 and not _OTHER_PERSON.search(c.text)
-                and not asked_in_general(c.start)
+                and not self._asked_in_general(text, c.start)
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
                 and not any(s < c.start + len(c.text) and c.start < e for s, e in history)
             ]
@@ -1240,7 +1240,7 @@ class CaseParser:
     @staticmethod
     def _past_toxicity(text: str, m: re.Match[str]) -> bool:
         """A graded toxicity said as history ("stopped 2021 for pneumonitis", "now resolved"), not one now."""
-        sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
+        sentence = _sentence_around(text, m.start(), m.end())
         return (bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)) or bool(
             _RESOLVED.match(text[m.end() :])  # "grade 3 pneumonitis, now resolved) -> now progressing"
         )
@@ -1421,7 +1421,7 @@ class CaseParser:
                 r"\s*(?:net|nen|primary|tumou?r|gastrinoma|carcinoid|lesion|mass|wall|submucos)", text[m.end() :]
             ):
                 continue
-            sentence = re.split(r"[.;\n]", text[: m.start()])[-1] + re.split(r"[.;\n]", text[m.end() :])[0]
+            sentence = _sentence_around(text, m.start(), m.end())
             whipple = self.procedures["pancreatoduodenectomy"].search(sentence) or any(
                 "pd" in o.group(0) for o in _PD_OPERATION.finditer(sentence)
             )
@@ -2096,6 +2096,11 @@ def _krenning(m: re.Match[str]) -> int:
     return max(int(_ROMAN.get(g, g)) for g in m.groups() if g)
 
 
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The words of the sentence around text[start:end], without that span."""
+    return re.split(r"[.;\n]", text[:start])[-1] + re.split(r"[.;\n]", text[end:])[0]
+
+
 def _scan_of(clause: str) -> str:
     """Which receptor scan a clause names: an Octreoscan (scintigraphy), else a PET."""
     return "octreoscan" if re.search(r"octreoscan|octreotide\s+scan|\bsrs\b", clause) else "pet"
@@ -2148,8 +2153,8 @@ def _distance(pattern: str, before: str, after: str) -> int:
 def _only_drugs(clause: str, drugs: list[Span], also: frozenset[str] = frozenset()) -> bool:
     """The clause is only an item of a list of drugs ("everolimus", "and sunitinib", "then everolimus 10mg"); `also`:
     other words it may hold."""
-    named = {t for d in drugs for t in d.tokens}
-    rest = [t for t in tokens(clause) if t not in named | _LIST_WORDS | also and not re.match(r"\d|x\d", t)]
+    allowed = {t for d in drugs for t in d.tokens} | _LIST_WORDS | also
+    rest = [t for t in tokens(clause) if t not in allowed and not re.match(r"\d|x\d", t)]
     return bool(drugs) and not rest
 
 
