@@ -494,6 +494,8 @@ class Lab(Strict):
     pattern: str  # one group: the value
     ranges: list[LabRange] = Field(min_length=1)
     unless: list[str] = []  # a value in a sentence naming one of these is another test's ("ketones on her meter 2.6")
+    # values of this lab read, none on this side, say a functioning tumour's syndrome has settled ("BMs 8-10, now 14.5")
+    settles: Literal["low", "high"] | None = None
 
     @model_validator(mode="after")
     def _compiles(self) -> Lab:
@@ -551,9 +553,18 @@ class ToxicityLine(Strict):
     switch: str  # that step's other option, the next lines ({lines})
 
 
+class HistorySection(Strict):
+    """The patient's past history ("PMH: ..."): an item there said to be over is a past event, not a finding now."""
+
+    header: str
+    past: list[str] = Field(min_length=1)  # an item with one of these is over
+    ongoing: list[str] = []  # unless it has one of these
+
+
 class UrgentFile(Strict):
     # words several findings' `settled` or `read_with` lists share, each named by a YAML anchor (one home)
     shared_words: dict[str, str] = {}
+    history_section: HistorySection
     labs: list[Lab]
     findings: list[UrgentFinding]
     toxicity: ToxicityLine

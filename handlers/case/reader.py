@@ -688,10 +688,14 @@ class CaseParser:
         ssa = next(c for c in knowledge.therapies.classes if c.id == "ssa")
         self.ssa_drugs = {"ssa", *ssa.members}
         u = knowledge.urgent
+        self.history_header = re.compile(u.history_section.header)
+        self.history_past = terms_pattern(u.history_section.past)
+        self.history_ongoing = terms_pattern(u.history_section.ongoing) if u.history_section.ongoing else None
         self.labs = [
             (lab.id, re.compile(lab.pattern), lab.ranges, terms_pattern(lab.unless) if lab.unless else None)
             for lab in u.labs
         ]
+        self.settling_labs = {lab.id: lab.settles for lab in u.labs if lab.settles}
         self.findings = [
             (
                 f.id,
@@ -861,9 +865,10 @@ class CaseParser:
             # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed; "known met pNET (?functional),
             # VIP sent": the tumour is known, only its hormone is pending
             case.diagnosis_pending = False
-        self._urgent(folded, clauses, case, used)
+        past = self._history_sections(folded)  # "PMH: DVT 2017": events of the past history, none of them now
+        self._urgent(folded, clauses, case, used, past)
         self._fdg(folded, clauses, case, used)
-        self._toxicities(folded, clauses, case, used, text)
+        self._toxicities(folded, clauses, case, used, text, past)
         if (span := self._several_pancreatic(clauses)) is not None:
             case.multiple_lesions = True
             self._dominant(folded, case)
@@ -941,14 +946,17 @@ class CaseParser:
 
     # urgent findings, FDG, toxicities -----------------------------------------------------------
 
-    def _urgent(self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]]) -> None:
-        """Labs outside their flagging range and the findings of knowledge/data/urgent.yaml."""
+    def _urgent(
+        self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]], past: list[tuple[int, int]]
+    ) -> None:
+        """Labs outside their flagging range and the findings of knowledge/data/urgent.yaml, none said in `past`."""
         # (lab, "low" or "high") -> the clauses it was read from, each with the words said just before it and
         # the value's span (read only where a finding shows it: a value no finding takes stays "not read")
         abnormal: dict[tuple[str, str], list[tuple[str, str, tuple[int, int]]]] = {}
         # "calcium came back at 3.3": the words between a lab and its value, blanked to keep offsets
         text = _LAB_LINK.sub(lambda x: " " * len(x.group(0)), text)
         in_range: set[str] = set()  # labs with a value in range said somewhere in the post
+        settling: list[tuple[str, bool]] = []  # readings of labs that settle a syndrome: words, and on the side
         for lab, pattern, ranges, other_test in self.labs:
             for m in pattern.finditer(text):
                 # the words said with the reading ("checked ketones with her meter: 2.6", "2.4 mmol/L lactate"), never
@@ -959,14 +967,21 @@ class CaseParser:
                     + re.split(r"[,;.(\n]|\band\b", text[m.end() : m.end() + 20])[0]
                 ):
                     continue
+                if any(a <= m.start() < b for a, b in past):
+                    continue  # "PMH: hypo 2022 (glucose 1.8)": history, and its value stays "not read"
                 value = float(m.group(1))
                 r = _range_for(ranges, value, text[m.end() : m.end() + 8].lstrip())
                 side = "low" if value < r.low else "high"
+                if lab in self.settling_labs:
+                    settling.append((m.group(0), value < r.low if self.settling_labs[lab] == "low" else value > r.high))
                 if not r.low <= value <= r.high:
                     before = text[max(0, m.start() - _TEST_CONTEXT) : m.start()]
                     abnormal.setdefault((lab, side), []).append((_clause_at(clauses, *m.span()), before, m.span()))
                 else:
                     in_range.add(lab)
+        if settling and not any(side for _, side in settling):
+            case.syndrome_settled = True  # "BMs 8-10 overnight, now 14.5": no hypoglycaemia now
+            case.evidence["syndrome_settled"] = settling[-1][0]
         # "had K 2.1 back then, ICU stay. Now ... K 4.2 last wk": a value said as history, beside one of the same lab
         # in range, is not a finding now
         for (lab, side), readings in abnormal.items():
@@ -999,6 +1014,8 @@ class CaseParser:
                 c = clauses[i]
                 if _SOMEONE_ELSES.search(c.text[max(0, m.start() - 40) : m.start()]):
                     return False  # "her son's lips went blue", "her husband is on clarithromycin"
+                if any(a <= c.start + m.start() < b for a, b in past):
+                    return False  # "PMH: seizure in 2022 from hypoglycaemia": the patient's past history
                 if settled is None:
                     return True
                 near = c.text[max(0, m.start() - SETTLED_REACH) : m.end() + SETTLED_REACH]
@@ -1036,6 +1053,24 @@ class CaseParser:
             if words:  # a lab it quotes (never raised by alone) is shown beside the words that raised it
                 words = list(dict.fromkeys(words + lab_words(quotes, unless)))[:5]
                 case.urgent.append(Finding(id=fid, words="; ".join(words)))
+
+    def _history_sections(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the past events of the patient's past history (urgent.yaml's `history_section`): its section runs
+        from its header to the end of its line or sentence, or to the first word of now ("PMH: AF, now confused");
+        an item between its commas or semicolons said to be over (a past date, "resolved") is a past event."""
+        spans = []
+        for m in self.history_header.finditer(text):
+            rest = text[m.end() :]
+            # a line's or sentence's end, not a hedge ("PMHx ?carcinoid crisis 2012") nor a decimal point
+            end = re.search(r"\n|\.(?!\d)|[?!](?!\w)", rest)
+            stops = [x.start() for x in (end, _NOW.search(rest)) if x is not None]
+            section = rest[: min(stops)] if stops else rest
+            start = m.end()
+            for item in re.split(r"(?<=[,;])", section):
+                if self.history_past.search(item) and not (self.history_ongoing and self.history_ongoing.search(item)):
+                    spans.append((start, start + len(item)))
+                start += len(item)
+        return spans
 
     def _several_pancreatic(self, clauses: list[_Clause]) -> tuple[int, int] | None:
         """Several pancreatic tumours named: not lesions said of the liver just before ("PD on everolimus (liver
@@ -1099,11 +1134,18 @@ class CaseParser:
         return bool(self.side_effects_asked.search(sentence)) and not self.side_effect_now.search(sentence)
 
     def _toxicities(
-        self, text: str, clauses: list[_Clause], case: Case, used: list[tuple[int, int]], original: str
+        self,
+        text: str,
+        clauses: list[_Clause],
+        case: Case,
+        used: list[tuple[int, int]],
+        original: str,
+        history: list[tuple[int, int]],
     ) -> None:
         """ "Grade 3 pneumonitis on everolimus": a toxicity of a named drug (the one named beside it, or the
         only drug of the case), with its CTCAE grade; never the tumour's grade. An event with no grade is
-        quoted from the `original` post."""
+        quoted from the `original` post; one said in the past `history` ("hx neutropenic sepsis c1 (resolved") is
+        not now."""
 
         def own(m: re.Match[str]) -> bool:  # "Her sister had G3 pneumonitis on everolimus": another person's
             return not _OTHER_PERSON.search(re.split(r"[.;\n]", text[: m.start()])[-1]) and not self._asked_in_general(
@@ -1168,7 +1210,12 @@ class CaseParser:
             )
 
         def past(m: re.Match[str], drug: str | None) -> bool:
-            return self._past_toxicity(text, m) or superseded(drug) or stopped_then_progressed(m)
+            return (
+                self._past_toxicity(text, m)
+                or superseded(drug)
+                or stopped_then_progressed(m)
+                or any(a <= m.start() < b for a, b in history)
+            )
 
         attributed = [(m, drug, past(m, drug)) for m in matches for drug in [drug_of(m)]]
         if current and current[0] not in self.ssa_drugs:
@@ -1178,7 +1225,9 @@ class CaseParser:
             graded = [m.span() for m, _, was in attributed if not was]
             # a past graded toxicity's clause, or the clause of a line stopped for one ("everolimus stopped after
             # grade 3 stomatitis and hyperglycaemia"), is history: the stop's reasons, not an event now
-            history = [m.span() for m, _, was in attributed if was or _STOPPED.search(text[: m.start()].split(",")[-1])]
+            over = history + [
+                m.span() for m, _, was in attributed if was or _STOPPED.search(text[: m.start()].split(",")[-1])
+            ]
 
             def rest(c: _Clause) -> str:
                 """The clause without its graded toxicities ("glucose now 16 and grade 2 stomatitis"); what is
@@ -1209,7 +1258,7 @@ class CaseParser:
                 and not _OTHER_PERSON.search(c.text)
                 and not self._asked_in_general(text, c.start)
                 and not (_PAST_TOXICITY.search(c.text) and not _NOW.search(c.text))
-                and not any(s < c.start + len(c.text) and c.start < e for s, e in history)
+                and not any(s < c.start + len(c.text) and c.start < e for s, e in over)
             ]
             if events:
                 quoted = [_CONNECTOR_ENDS.sub("", " ".join(said.split())) for _, said in events[:4]]
@@ -1872,6 +1921,13 @@ class CaseParser:
                 or (_AGO.search(clause[end:]) and not _TALKED_ABOUT.search(clause))
                 # "lanreotide (PFS 3y) -> everolimus": a duration in the brackets after it makes it a line given
                 or (not clause[end:].strip() and _DURATION.match(nxt))
+                # "lanreotide 2 years then progression": a bare drug whose next clause says the tumour grew on it
+                or (
+                    not clause[:start].strip()
+                    and not clause[end:].strip()
+                    and _PROGRESS.search(nxt)
+                    and any(o == "progressed" for o, _ in self._outcomes(nxt))
+                )
                 or after_then  # "..., then everolimus (stopped ...)": the next line given
                 # "Had lanreotide, CAPTEM, PRRT x4, everolimus (stopped ...)": a list's item after a line given
                 or (_only_drugs(clause, drugs) and self._given_list(prev, case))
