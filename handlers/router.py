@@ -26,6 +26,7 @@ from handlers.case import Case, CaseParser
 from handlers.lexicon import Lexicon, Span
 from handlers.retrieval import Hit, Retriever
 from knowledge import Knowledge
+from knowledge.schema import terms_pattern
 from knowledge.text import alias_key, fold, tokens
 
 EXAMPLE_BONUS = 4.0
@@ -151,6 +152,9 @@ class Router:
             for p in phrases(sa.unless):
                 self.marks.setdefault(p, set()).add(("unless", name))
         self.aspect_show = {name: a.show for name, a in v.aspects.items() if a.show}
+        self.differential = {
+            name: terms_pattern(g.differential_before) for name, g in v.out_of_scope.items() if g.differential_before
+        }
         self.aspect_order = {name: n for n, name in enumerate([*v.aspects, *v.silent])}
         # an overview question is its subject's name and nothing but these words ("what is a", "tell me about")
         self.overview_words = {w for t in v.overview.asks for w in lexicon.text_words(t)}
@@ -233,7 +237,15 @@ class Router:
             # "like RCC": "like" just before the other cancer's name
             and (_VERSUS.search(fold(cleaned)) or any(s.start and raw[s.start - 1] == "like" for s in oos_spans))
         )
-        incidental = incidental or compared
+        # "2.8cm head mass, ?NET vs adenoCa, what workup?": a look-alike in a case's differential; the suspected NET is
+        # planned and the look-alike said to be outside the sources
+        differential = (
+            bool(oos)
+            and named_net
+            and case.details() >= 2
+            and all(s.id in INCIDENTAL_GROUPS or self._in_differential(fold(cleaned), s) for s in oos_spans)
+        )
+        incidental = incidental or compared or differential
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
         if entities.get("primary") == ["pancreas"] and (
             entities.get("subtype") or self.pnet_names & set(entities.get("domain", []))
@@ -409,6 +421,11 @@ class Router:
             return False
         others = [s for s in sentences if "?" in s and s not in overview]
         return all(max(self._cue_scores(self.lex.text_words(s)).values(), default=0) < PART_MIN_CUES for s in others)
+
+    def _in_differential(self, folded: str, span: Span) -> bool:
+        """The look-alike is named as a differential of the case ("?NET vs adenoCa"), by its group's words."""
+        words = self.differential.get(span.id)
+        return words is not None and re.search(rf"(?:{words.pattern})\s*{re.escape(span.phrase)}", folded) is not None
 
     def _names_net(self, spans: list[Span]) -> bool:
         """The question names a NET itself (a subtype, a primary site's NET, PNETs or NETs), not only a site or a drug."""

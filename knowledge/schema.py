@@ -588,6 +588,9 @@ class OutOfScopeGroup(Strict):
     terms: list[str] = Field(min_length=1)
     # words that, up to NOT_AFTER_WINDOW words before a term, make it another organ's ("liver focus ?cyst")
     not_after: list[str] = []
+    # words just before a term that set it against a NET in a case as a differential ("?NET vs adenoCa"): the case
+    # is planned as suspected, the look-alike said to be outside the sources, never declined whole
+    differential_before: list[str] = []
 
 
 class Trial(Strict):

@@ -391,3 +391,23 @@ def test_options_weighed_for_a_described_patient_are_the_plans_order(engine):
     ).answer
     assert a.plan is not None and a.plan.sequence is not None
     assert "First: streptozocin + 5-FU" in a.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "planned"),
+    [
+        # round 57: a look-alike named as a case's differential is a suspected PNET's work-up, not a decline
+        (
+            "CT: 2.8cm hypervascular panc head mass, ?NET vs adenoCa, CA19-9 normal, no mets seen. what workup do we need before MDT?",
+            True,
+        ),
+        # the look-alike asked about is still outside the sources
+        ("what is the difference between a PNET and pancreatic adenocarcinoma?", False),
+        ("pancreatic adenocarcinoma 3 cm head, CA19-9 900, what chemo?", False),
+    ],
+)
+def test_a_differential_in_a_case_is_planned(engine, text, planned):
+    a = engine.ask(text).answer
+    assert (a.plan is not None) is planned, a.title
+    if planned:
+        assert a.plan.phase == "suspected"
