@@ -869,6 +869,15 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
                     sources=list(gates[0].sources),
                 )
             )
+        elif said_for := [t.indication[0] for a in q.acts if (t := planner.therapies.get(a)) and t.indication][:1]:
+            # "SSA first or straight to chemo given the pace?": what the sources give it for, against this case
+            out.append(
+                Item(
+                    text=f"{name}: not in this plan as the case reads. The sources' indication: {said_for[0].text} "
+                    "Whether this case meets it is for the board",
+                    sources=list(said_for[0].sources),
+                )
+            )
         else:
             out.append(Item(text=f"{name}: the sources give it no place in this case; it is for the board"))
     return out[:MAIN_QUESTIONS]

@@ -188,6 +188,8 @@ _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referr
 )
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
     r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
+    # "liver burden up 40% (RECIST)", "sum of lesions increased by 25%"
+    r"|\b(?:burden|disease|mets|lesions|sum|size)\s+(?:has\s+|have\s+)?(?:gone\s+)?(?:up|increased|grown|grew|rose|risen)\s+(?:by\s+)?~?\d+\s*%"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -287,7 +289,8 @@ _PRIOR = re.compile(
     r"\b(?:on|after|post|prior|previous(?:ly)?|prev|received|failed|s/?p|status post|treated with|started|since|completed|underwent|had|despite|refractory|through|thru|stopped|discontinued|intolerant|off|switched to|changed to|so far|to date)\b|->|→"
 )
 _MEN1_NEG = re.compile(
-    r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-]))|\bsporadic\b|\bnot\s+men1"
+    # "MEN1-" is negative; "... for MEN1 - he's asking" is a dash between clauses
+    r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-])(?!\s+[a-z]))|\bsporadic\b|\bnot\s+men1"
     r"|\bmen1\b[^.;,]{0,30}\b(?:negative|neg)\b"
 )
 _LOCALISED = re.compile(
@@ -324,6 +327,7 @@ _POST_NEG = re.compile(
 _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
     r"lymphadenopathy|enlarged|suspicious|implant|carcinomatosis|seeding|\bn1\b|(?<=\w)\+|progress|\bpd\b|\bnew\b|recurr|relaps"
+    r"|\bburden\b"  # "liver burden up 40%": the tumour's burden in the liver
     # "it's all through his liver": the tumour all through an organ (never "fatty infiltration all through the liver")
     r"|\b(?:it'?s|it\s+is|cancer|tumou?r|disease)\s+(?:\w+\s+)?all\s+(?:through|over)\b"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
@@ -387,6 +391,13 @@ _PENDING_AFTER = re.compile(
     r"|not\s+(?:yet\s+)?(?:tested|checked|done|screened)|(?:untested|unknown|never\s+tested))\b"
 )
 # a clause about someone other than the patient: "my friend who has a carcinoid gets monthly injections"
+# in a post about a patient in the third person ("MEN1 pt 28M ..."), a bare relative's history is the patient's family's
+# ("mum had total pancreatectomy for MEN1"); in a relative's own post "mum had her op" is the patient
+_RELATIVE_HISTORY = re.compile(
+    r"(?<!\bmy\s)(?<!\bour\s)\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|grand(?:ma|pa|mother|father))"
+    r"(?:'s)?\s+(?:also\s+)?(?:had|has|died|underwent|was\s+diagnosed)\b"
+)
+_THIRD_PERSON = re.compile(r"\b(?:pt|patient)\b")
 _OTHER_PERSON = re.compile(
     r"\b(?:my|a|her|his|our)\s+(?:friend|friends|neighbou?r|colleague|workmate)\b|\banother\s+patient\b|\bsomeone\s+(?:else|i\s+know)\b"
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
@@ -539,6 +550,8 @@ _COURSE = re.compile(
     r"\bcycles?\s+\d+\s+(?:of|/)\s*\d+|\bbetween\s+cycles|\bmid[- ]?(?:cycle|course)|\bday\s+\d+\s+of\s+cycle"
     # "booked for the 4th cycle", "his 3rd Lu-177 cycle": an earlier cycle was given, so the course is under way
     r"|\b(?:[2-9]|2nd|3rd|[4-9]th|second|third|fourth|fifth|sixth)\s+(?:[\w-]+\s+){0,2}?(?:cycle|dose|infusion)\b"
+    # "had her lutathera (2nd one) 2 weeks ago": the second of the course
+    r"|(?:^|\()\s*(?:2nd|3rd|[4-9]th|second|third|fourth)\s+(?:one|lot|session|treatment)\s*(?:\)|$)"
     # "everolimus 10mg for met PNET, ~6 wks in: dry cough": weeks into the line, so it is given now
     r"|\b\d+\s*(?:wks?|weeks?|months?|mos?)\s+in\b(?=\s*(?:[:,;.)-]|$|now\b|and\b|with\b))"
     r"|\b(?:cycle|dose|infusion)\s*#?\s*[2-9]\b(?![.\d])(?!\s*(?:cm|mm|%|mg|g\b))"  # "booked for PRRT cycle 2"
@@ -719,6 +732,7 @@ class CaseParser:
         self._burden(folded, case, used, ki_span)
         self._location(folded, case, used)
         clauses = _clauses(folded)
+        third_person = bool(_AGE_SEX.search(fold(text)) or _THIRD_PERSON.search(folded))
         listing = False  # the clause before was a site of a list after "metastatic PNET (": "liver, bone, lung"
         for i, clause in enumerate(clauses):
             before = _snapshot(case)
@@ -741,6 +755,8 @@ class CaseParser:
                 if asked == text_:
                     continue  # "Next line? PRRT?": a drug asked about, not a line given
                 text_, question = text_[: len(text_) - len(asked)], False
+            if third_person and _RELATIVE_HISTORY.search(text_):
+                continue  # "28M ... mum had total pancreatectomy for MEN1": the family's history, not the patient's
             if question:  # "aren't these 90% metastatic?" asks; it does not say the case is
                 after_mets, hedged = False, True
             if _LIST_NEGATION.search(prev) and _LIST_TAIL.search(text_) and len(tokens(text_)) <= 6:
@@ -1584,7 +1600,11 @@ class CaseParser:
                     # "hypodense focus seg VI, too small to characterise, ?cyst ?met": a focus is a lesion only when hedged
                     or (hedged and re.search(r"\bfoc(?:us|i)\b", clause))
                 )
-                if negated or (self.benign.search(clause) and not _affirms_metastasis(clause)):
+                if (
+                    negated
+                    or (self.benign.search(clause) and not _affirms_metastasis(clause))
+                    or (site == "lymph_nodes" and _NODES_NEG.search(clause))  # "R0, 0/12 LN": node-negative
+                ):
                     case.metastases_ruled_out.append(site)
                 elif context and not hedged and site not in case.metastases:
                     case.metastases.append(site)
@@ -1856,6 +1876,8 @@ class CaseParser:
                 or _ABOUT_DRUG.search(clause[:start])
             ):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
+            if asks and _YES_NO_QUESTION.match(clause) and not _HAD.search(clause[:start]):
+                continue  # "is lanreotide 120 a reasonable 1st line?" asks about the drug; it gives none
             if (
                 re.match(r"\s*(?:work[- ]?up|assessment|referral)\b", clause[end:])
                 and re.search(r"\b(?:due|awaiting|pending|booked|planned|for)\b", clause[:start])
@@ -1913,7 +1935,8 @@ class CaseParser:
             elif (
                 _PRIOR.search(clause[:start])
                 or re.search(
-                    r"\b(?:given|received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
+                    # "given the pace" weighs a reason; it gives no drug
+                    r"\bgiven\b(?!\s+(?:the|that|this|these|his|her|its|their|how|what|a|an)\b)|\b(?:received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
                     clause[end:],
                 )
                 # "TACE right lobe 8 days ago", "TACE to the right lobe last week": done, said with when (never
