@@ -76,7 +76,8 @@ _BOUND_BEFORE = re.compile(
     r"\b(?:all|each|both|every|none)\s+(?:\w+\s+)?(?:<|≤|under|below|less\s+than|smaller\s+than)\s*$"
 )
 _BARE_SIZES_BEFORE = re.compile(  # "(1.6, 1.2, " before "0.9 cm)": in brackets or after a colon, never "CgA 85, 12 mm"
-    r"[(:]\s*(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
+    # or right after the lesions they measure ("3 panc lesions 0.6, 1.1 and 1.7cm")
+    r"(?:[(:]|\b(?:lesions|tumou?rs|nodules|p?nets|masses|foci)\b)\s*(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
 )
 _MITOSES = re.compile(
     rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?|\bmits?\b)\s*(?:of|is|was|=|:|~)?\s*(<|>)?\s*{_NUM}"
@@ -176,6 +177,11 @@ _RESECT_YES = re.compile(
     r"|\b(?:future\s+liver\s+remnant|flr)\s+(?:is\s+)?(?:fine|adequate|ok|okay|sufficient|good)\b"
     # the surgeons' aim: "aim is to clear everything with curative intent", "plan is to resect it all"
     r"|\b(?:aim|plan|intention)\s+(?:is\s+)?to\s+(?:clear|resect|remove|excise)\s+(?:everything|it\s+all|all\s+(?:of\s+)?(?:the\s+)?(?:disease|it))\b"
+    # the surgeons planning the liver's resection ("synchronous Whipple + left lateral sectionectomy, or staged?",
+    # "planning staged resection"): resectable in their assessment
+    r"|\b(?:synchronous|simultaneous|combined)\s+(?:[\w+-]+\s+){0,5}?(?:hepatectomy|sectionectomy|segmentectomy|metastasectomy|liver\s+resection)\b"
+    r"|\b(?:planning|planned|proposed?|proposes|booked\s+for|listed\s+for)\s+(?:a\s+|the\s+)?(?:(?:staged|synchronous)\s+(?:resection|approach|procedure)"
+    r"|(?:[\w+-]+\s+){0,4}?(?:hepatectomy|sectionectomy|segmentectomy|liver\s+resection|metastasectomy))\b"
 )
 _SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b|\bsv\b|\bsma\b|\bsmv\b")
 _SPLENIC_SPARED = re.compile(
@@ -223,6 +229,11 @@ _PAST_TOXICITY = re.compile(
     rf"|{_RESOLVED_WORDS}"  # "grade 3 pneumonitis, now resolved"
 )
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
+# "everolimus (9mo, stopped for gr3 pneumonitis)": how long the line ran, then its stop (a past line, unless "still on
+# oxygen", "last week")
+_RAN_THEN_STOPPED = re.compile(
+    r"\b\d+\s*(?:mo|mos|months?|wks?|weeks?|yrs?|years?)\s*[,;]?\s*(?:then\s+|and\s+)?(?:stopped|discontinued|ceased)\b"
+)
 # a lab value said as history: "had severe diarrhoea + K 2.1 back then", "Na 124 at diagnosis in 2018"
 _LAB_HISTORY = re.compile(
     r"\bback\s+then\b|\bat\s+the\s+time\b|\bat\s+(?:diagnosis|presentation)\b|\bpre-?op(?:erative(?:ly)?)?\b"
@@ -398,6 +409,14 @@ _RELATIVE_HISTORY = re.compile(
     r"(?:'s)?\s+(?:also\s+)?(?:had|has|died|underwent|was\s+diagnosed)\b"
 )
 _THIRD_PERSON = re.compile(r"\b(?:pt|patient)\b")
+_CLEAN_SCAN = re.compile(r"\b(?:ct|mri|scans?|imaging|pet)\b(?:\s+[\w/-]+){0,2}?\s+(?:clean|clear|nad|normal)\b")
+# a recurrence or metastases treated and cleared, in one sentence: "2022 2 new liver lesions seg 6/7 -> resected, NED
+# since" is history (the operation is read; the lesions are not disease now). Not: "NED until 2024, now new mets".
+_EPISODE = re.compile(r"\bnew\b|recurr|relaps|\bmets?\b|metasta|lesions?\b|deposits?\b")
+_CLEARED = re.compile(
+    r"\b(?:resected|excised|ablated|removed|rfa'?d|metastasectomy|hepatectomy|sectionectomy)\b[^.;\n]{0,40}?"
+    r"\b(?:ned|no\s+evidence\s+of\s+disease|disease[- ]free)\b(?![^.;\n]*\b(?:until|till|new|recurr|progress|now)\b)"
+)
 _OTHER_PERSON = re.compile(
     r"\b(?:my|a|her|his|our)\s+(?:friend|friends|neighbou?r|colleague|workmate)\b|\banother\s+patient\b|\bsomeone\s+(?:else|i\s+know)\b"
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
@@ -456,7 +475,9 @@ def _clauses(text: str) -> list[_Clause]:
         # opened by its verb goes on to the "?" of its sentence
         # ("fed up with the injections - can we space them to every 8 weeks, or stop altogether?": after a dash)
         opens = _OPENS_QUESTION.match(c.text) or _OPENS_QUESTION.match(_ASK_SEPARATOR.split(c.text)[-1])
-        if not c.question and nxt.question and opens and _OR_GOES_ON.match(nxt.text):
+        # "any issue with TACE after a whipple / the hepaticojejunostomy?": a slash joins the question's alternatives
+        slash = "/" in text[c.start + len(c.text) : nxt.start]
+        if not c.question and nxt.question and ((opens and _OR_GOES_ON.match(nxt.text)) or slash):
             c.question = True
     if out and not any(c.question for c in out) and _ASKED_WITHOUT_MARK.search(out[-1].text):
         out[-1].question = True  # "her appointment is in 2 weeks is that soon enough or not": asked, with no "?"
@@ -517,7 +538,7 @@ _ASKING_ON = re.compile(r"\s*(?:and\s+|now\s+)?(?:asking|wondering)\s+(?:if|whet
 _ASKING = re.compile(
     r"\b(?:referr?(?:ed|al)?\s+for|considered?\s+for|considering|candidate\s+for|assessment\s+for|\w+\s+assessment"
     r"|asking\s+(?:about|whether|if|for|re|regarding)|wonder\w*|thoughts\s+on|offered|offering|keen\s+on|wants?\s+(?:to|a|an))\b"
-    r"|\b(?:asks?|asked)\s+(?:about|whether|if|how|what|when|which|why|for)\b|\bwants?\s+to\s+know\b"
+    r"|\b(?:asks?|asked)\s+(?:about|whether|if|how|what|when|which|why|for|re|regarding)\b|\bwants?\s+to\s+know\b"
     r"|\bpropos(?:es|ed|al)\b|\brequest(?:s|ed|ing)?\b|\bsuggest(?:s|ed|ing)\b|\bothers?\s+want\b"
 )
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
@@ -733,6 +754,11 @@ class CaseParser:
         self._location(folded, case, used)
         clauses = _clauses(folded)
         third_person = bool(_AGE_SEX.search(fold(text)) or _THIRD_PERSON.search(folded))
+        cleared = [
+            (m.start(), m.end())
+            for m in re.finditer(r"[^.;\n]+", folded)
+            if _CLEARED.search(m.group(0)) and _EPISODE.search(m.group(0))
+        ]
         listing = False  # the clause before was a site of a list after "metastatic PNET (": "liver, bone, lung"
         for i, clause in enumerate(clauses):
             before = _snapshot(case)
@@ -757,6 +783,15 @@ class CaseParser:
                 text_, question = text_[: len(text_) - len(asked)], False
             if third_person and _RELATIVE_HISTORY.search(text_):
                 continue  # "28M ... mum had total pancreatectomy for MEN1": the family's history, not the patient's
+            if any(a <= clause.start < b for a, b in cleared):
+                # "2022 new liver lesions -> resected, NED since": the operation done, no disease now
+                recurrence = case.recurrence
+                self._history(text_, case, prev)
+                case.recurrence = recurrence
+                if _LOCALISED.search(text_):
+                    case.metastatic = False
+                used.append((clause.start, clause.start + len(clause.text)))
+                continue
             if question:  # "aren't these 90% metastatic?" asks; it does not say the case is
                 after_mets, hedged = False, True
             if _LIST_NEGATION.search(prev) and _LIST_TAIL.search(text_) and len(tokens(text_)) <= 6:
@@ -1306,8 +1341,10 @@ class CaseParser:
     def _past_toxicity(text: str, m: re.Match[str]) -> bool:
         """A graded toxicity said as history ("stopped 2021 for pneumonitis", "now resolved"), not one now."""
         sentence = _sentence_around(text, m.start(), m.end())
-        return (bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence)) or bool(
-            _RESOLVED.match(text[m.end() :])  # "grade 3 pneumonitis, now resolved) -> now progressing"
+        return (
+            (bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence))
+            or bool(_RESOLVED.match(text[m.end() :]))  # "grade 3 pneumonitis, now resolved) -> now progressing"
+            or bool(_RAN_THEN_STOPPED.search(sentence) and not _NOW.search(sentence) and not _STILL.search(sentence))
         )
 
     # numbers -------------------------------------------------------------------------------------
@@ -1550,7 +1587,12 @@ class CaseParser:
                 case.differentiation = name
         if hedged or re.search(r"\bobvious|\bdefinite|so\s+far|\byet\b", clause):
             pass  # "no obvious mets" on a first CT does not settle the staging
-        elif _LOCALISED.search(clause) or (_NOTHING_ELSE.match(clause) and _SSTR_TOPIC.search(prev)):
+        elif (
+            _LOCALISED.search(clause)
+            or (_NOTHING_ELSE.match(clause) and _SSTR_TOPIC.search(prev))
+            # after the operation, "surveillance CT today clean": no evidence of disease
+            or (case.prior_surgery and _CLEAN_SCAN.search(clause))
+        ):
             # "dotatate PET says NET, nothing else seen": whole-body receptor imaging clear (a CT alone is not staging)
             case.metastatic = False
         elif (m := _METASTATIC.search(clause)) and case.metastatic is None and not _nodes_only(spans):
