@@ -183,8 +183,9 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
             a.sections += section(s.name, [figure(f) for f in s.figures] + [fact(n) for n in s.notes])
         return a
     named = [p for p in q.entities.get("primary", []) if p not in ("pancreas", "unknown")]
-    if named and asked and all(s.id in BY_PRIMARY for s in asked) and "find_primary" not in q.aspects:
-        # "thymic NET: odds of nodal or liver spread": that primary's own figures, or that it has none
+    if named and all(s.id in BY_PRIMARY for s in asked) and not aside and "find_primary" not in q.aspects:
+        # "thymic NET: odds of nodal or liver spread", "appendix carcinoid: chances it had already spread?": that
+        # primary's own figures, or that it has none; never the pancreatic ones
         return primary_site_pattern(q, k)
     if not asked and aside:  # "apart from liver and nodes, where else?": the other sites, most common first
         rest = [s for s in k.sites.sites if s.id not in aside]
