@@ -65,6 +65,8 @@ class Lexicon:
             if len(alias_key(short)) > 1 and alias_key(short) != alias_key(long)
         }
         self.multi_first = {key[0] for key in self.multi}
+        self.before_number = set(v.not_as_synonym.before_whole_number)
+        self.not_after = {a: set(words) for a, words in v.not_as_synonym.after.items()}
         self.confusables = {t for c in v.confusables for t in alias_key(c)}
         vocab: set[str] = set(self.confusables)
         for phrase in self.phrases:
@@ -110,12 +112,19 @@ class Lexicon:
                     out.extend((w, i) for w in self.multi[hit])
                     i += len(hit)
                     continue
-            if tok in self.abbreviations:
+            if tok in self.abbreviations and not self._means_else(raw, i):
                 out.extend((w, i) for w in self.abbreviations[tok])
             else:
                 out.append((self.correct(tok) if correct else tok, i))
             i += 1
         return out
+
+    def _means_else(self, raw: list[str], i: int) -> bool:
+        """The abbreviation at i is a vital sign or an hour here ("HR 130", "in the last hr"), not its synonym."""
+        tok, nxt, prev = raw[i], raw[i + 1 : i + 2], raw[i - 1 : i] if i else []
+        if tok in self.before_number and nxt and nxt[0].isdigit() and raw[i + 2 : i + 3] != ["%"]:
+            return True
+        return tok in self.not_after and bool(prev) and (prev[0] in self.not_after[tok] or prev[0].isdigit())
 
     def find(self, raw: list[str]) -> list[Span]:
         """Entity spans in raw tokens, longest phrase first, without overlaps."""

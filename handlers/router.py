@@ -243,9 +243,12 @@ class Router:
             bool(oos)
             and named_net
             and case.details() >= 2
+            and any(s.id in self.differential for s in oos_spans)
             and all(s.id in INCIDENTAL_GROUPS or self._in_differential(fold(cleaned), s) for s in oos_spans)
         )
         incidental = incidental or compared or differential
+        if differential:
+            case.diagnosis_pending = True  # a differential still open: the NET is suspected, not diagnosed
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
         if entities.get("primary") == ["pancreas"] and (
             entities.get("subtype") or self.pnet_names & set(entities.get("domain", []))
@@ -425,7 +428,16 @@ class Router:
     def _in_differential(self, folded: str, span: Span) -> bool:
         """The look-alike is named as a differential of the case ("?NET vs adenoCa"), by its group's words."""
         words = self.differential.get(span.id)
-        return words is not None and re.search(rf"(?:{words.pattern})\s*{re.escape(span.phrase)}", folded) is not None
+        phrase = re.escape(span.phrase)
+        return (
+            words is not None
+            and re.search(rf"(?:{words.pattern})\s*{phrase}", folded) is not None
+            # not once the look-alike is proven ("EUS-FNA has now confirmed adenoCa", "biopsy: pancreatic adenocarcinoma")
+            and re.search(
+                rf"\b(?:confirm\w*|biopsy|histology|fna|cytology|proven)\W+(?:\w+\W+){{0,3}}?{phrase}", folded
+            )
+            is None
+        )
 
     def _names_net(self, spans: list[Span]) -> bool:
         """The question names a NET itself (a subtype, a primary site's NET, PNETs or NETs), not only a site or a drug."""

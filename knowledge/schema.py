@@ -488,14 +488,22 @@ class LabRange(Strict):
     below: float | None = None
 
 
+class Settles(Strict):
+    """Values of a lab read, none below `below`, say these subtypes' syndrome has settled ("BMs 8-10, now 14.5"),
+    unless the post has one of `unless` (hypos in words, a dextrose drip)."""
+
+    below: float
+    subtypes: list[str] = Field(min_length=1)
+    unless: list[str] = []
+
+
 class Lab(Strict):
     id: str
     label: str
     pattern: str  # one group: the value
     ranges: list[LabRange] = Field(min_length=1)
     unless: list[str] = []  # a value in a sentence naming one of these is another test's ("ketones on her meter 2.6")
-    # values of this lab read, none on this side, say a functioning tumour's syndrome has settled ("BMs 8-10, now 14.5")
-    settles: Literal["low", "high"] | None = None
+    settles: Settles | None = None
 
     @model_validator(mode="after")
     def _compiles(self) -> Lab:
@@ -557,8 +565,16 @@ class HistorySection(Strict):
     """The patient's past history ("PMH: ..."): an item there said to be over is a past event, not a finding now."""
 
     header: str
+    ends: list[str] = Field(min_length=1)  # words of now that end the section
+    splits: list[str] = Field(min_length=1)  # what separates its items
     past: list[str] = Field(min_length=1)  # an item with one of these is over
     ongoing: list[str] = []  # unless it has one of these
+
+    @model_validator(mode="after")
+    def _compiles(self) -> HistorySection:
+        for pattern in [self.header, *self.ends, *self.splits, *self.past, *self.ongoing]:
+            re.compile(pattern)
+        return self
 
 
 class UrgentFile(Strict):
@@ -633,11 +649,19 @@ class OverviewTerms(Strict):
     not_covered: list[str] = []  # said under every PNET or NET overview
 
 
+class NotAsSynonym(Strict):
+    """One-token synonyms left unexpanded where they mean something else ("HR 130", "in the last hr")."""
+
+    before_whole_number: list[str] = []
+    after: dict[str, list[str]] = {}  # also left after a number
+
+
 class VocabularyFile(Strict):
     domain_terms: list[str]
     overview: OverviewTerms
     carcinoma_terms: list[str]
     synonyms: dict[str, str]
+    not_as_synonym: NotAsSynonym = NotAsSynonym()
     confusables: list[str]
     out_of_scope: dict[str, OutOfScopeGroup]
     trials: list[Trial]

@@ -77,7 +77,7 @@ _BOUND_BEFORE = re.compile(
 )
 _BARE_SIZES_BEFORE = re.compile(  # "(1.6, 1.2, " before "0.9 cm)": in brackets or after a colon, never "CgA 85, 12 mm"
     # or right after the lesions they measure ("3 panc lesions 0.6, 1.1 and 1.7cm")
-    r"(?:[(:]|\b(?:lesions|tumou?rs|nodules|p?nets|masses|foci)\b)\s*(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
+    r"(?:[(:]|\b(?:lesions|tumou?rs|nodules|p?nets|masses|foci|measuring|sized|of)\b)\s*(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
 )
 _MITOSES = re.compile(
     rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?|\bmits?\b)\s*(?:of|is|was|=|:|~)?\s*(<|>)?\s*{_NUM}"
@@ -160,7 +160,9 @@ _SSTR_TOPIC = re.compile(_SSTR_NAMES + r"|krenning")
 # ("DOTATATE avid but RBC scan pending"); a PET/CT is the scan itself
 _OTHER_TEST = re.compile(r"\b(?:rbc|mri|(?<!/)ct|eus|bx|biopsy|fdg|us|bone\s+scan|ultrasound)\b")
 _RESECT_NO = re.compile(
-    r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation)\s+abandoned)\b"
+    r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation|hepatectomy)\s+(?:was\s+)?abandoned)\b"
+    # the surgeons' no: "too extensive", "not feasible", "TACE rather than liver resection"
+    r"|\btoo\s+extensive\b|\bnot\s+(?:technically\s+)?feasible\b|\b(?:rather\s+than|instead\s+of)\s+(?:a\s+)?(?:liver\s+resection|hepatectomy)\b"
     # a patient's words: "the doctors say it can't all be removed", "they can't operate"
     r"|\b(?:can'?t|cannot|can\s+not|could(?:n'?t|\s+not)|unable\s+to)\s+(?:all\s+)?(?:be\s+)?(?:removed|remove\s+it|taken\s+out|take\s+it\s+out|operated?(?:\s+on)?|resected)\b"
     # not a way, a time or a reason of the patient's ("laparoscopically", "until", "because of his heart")
@@ -179,9 +181,10 @@ _RESECT_YES = re.compile(
     r"|\b(?:aim|plan|intention)\s+(?:is\s+)?to\s+(?:clear|resect|remove|excise)\s+(?:everything|it\s+all|all\s+(?:of\s+)?(?:the\s+)?(?:disease|it))\b"
     # the surgeons planning the liver's resection ("synchronous Whipple + left lateral sectionectomy, or staged?",
     # "planning staged resection"): resectable in their assessment
-    r"|\b(?:synchronous|simultaneous|combined)\s+(?:[\w+-]+\s+){0,5}?(?:hepatectomy|sectionectomy|segmentectomy|metastasectomy|liver\s+resection)\b"
+    r"|\b(?:synchronous|simultaneous|combined)\s+(?:whipple|pd|dp|pppd|distal\s+panc\w*|pancreatectomy|resection)\s*\+?\s*"
+    r"(?:(?:left|right|extended|lateral|major|minor|and|with)\s+){0,3}(?:hepatectomy|sectionectomy|segmentectomy|metastasectomy|liver\s+resection)\b"
     r"|\b(?:planning|planned|proposed?|proposes|booked\s+for|listed\s+for)\s+(?:a\s+|the\s+)?(?:(?:staged|synchronous)\s+(?:resection|approach|procedure)"
-    r"|(?:[\w+-]+\s+){0,4}?(?:hepatectomy|sectionectomy|segmentectomy|liver\s+resection|metastasectomy))\b"
+    r"|(?:(?:left|right|extended|lateral|major|minor|liver)\s+){0,3}(?:hepatectomy|sectionectomy|segmentectomy|liver\s+resection|metastasectomy))\b"
 )
 _SPLENIC = re.compile(r"splenic\s*(?:vein|artery|vessels?|vasculature|hilum)|\bsplenic\s*v\b|\bsv\b|\bsma\b|\bsmv\b")
 _SPLENIC_SPARED = re.compile(
@@ -195,7 +198,9 @@ _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referr
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
     r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
     # "liver burden up 40% (RECIST)", "sum of lesions increased by 25%"
-    r"|\b(?:burden|disease|mets|lesions|sum|size)\s+(?:has\s+|have\s+)?(?:gone\s+)?(?:up|increased|grown|grew|rose|risen)\s+(?:by\s+)?~?\d+\s*%"
+    # (RECIST progression is a rise of 20% or more; "increased by 8%" is stable disease)
+    r"|\b(?:burden|disease|mets|lesions|sum|size)\s+(?:has\s+|have\s+)?(?:gone\s+)?(?:up|increased|grown|grew|rose|risen)\s+(?:by\s+)?~?(?:[2-9]\d|\d{3})\s*%"
+    r"|\b(?:bigger|larger)\s+than\s+(?:last\s+time|before|previously|on\s+the\s+last|the\s+last)"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
@@ -231,6 +236,9 @@ _PAST_TOXICITY = re.compile(
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
 # "everolimus (9mo, stopped for gr3 pneumonitis)": how long the line ran, then its stop (a past line, unless "still on
 # oxygen", "last week")
+_THIS_WEEK = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\bthis\s+week\b|\bbreathless|\bsob\b|\bon\s+oxygen\b"
+)
 _RAN_THEN_STOPPED = re.compile(
     r"\b\d+\s*(?:mo|mos|months?|wks?|weeks?|yrs?|years?)\s*[,;]?\s*(?:then\s+|and\s+)?(?:stopped|discontinued|ceased)\b"
 )
@@ -301,7 +309,7 @@ _PRIOR = re.compile(
 )
 _MEN1_NEG = re.compile(
     # "MEN1-" is negative; "... for MEN1 - he's asking" is a dash between clauses
-    r"\bno\s+men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-])(?!\s+[a-z]))|\bsporadic\b|\bnot\s+men1"
+    r"\bno\s+(?:(?:hx|history|fhx|family\s+history|known)\s+(?:of\s+)?)?men1|\bdenies\s+(?:\w+\s+){0,2}?men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-])(?!\s+[a-z]))|\bsporadic\b|\bnot\s+men1"
     r"|\bmen1\b[^.;,]{0,30}\b(?:negative|neg)\b"
 )
 _LOCALISED = re.compile(
@@ -339,6 +347,8 @@ _MET_CONTEXT = re.compile(
     r"met(?:s|astas[ie]s|astatic)?\b|lesion|deposit|disease|involve|spread|nodule|mass|positive|avid|uptake|spots?\b|shadows?\b|"
     r"lymphadenopathy|enlarged|suspicious|implant|carcinomatosis|seeding|\bn1\b|(?<=\w)\+|progress|\bpd\b|\bnew\b|recurr|relaps"
     r"|\bburden\b"  # "liver burden up 40%": the tumour's burden in the liver
+    # "pNET G2 liver + nodal": sites listed with a plus
+    r"|\b(?:liver|hepatic|bone|lung|nodal|nodes?|peritoneal)\s*\+\s*(?:liver|hepatic|bone|lung|nodal|nodes?|peritoneal)\b"
     # "it's all through his liver": the tumour all through an organ (never "fatty infiltration all through the liver")
     r"|\b(?:it'?s|it\s+is|cancer|tumou?r|disease)\s+(?:\w+\s+)?all\s+(?:through|over)\b"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
@@ -408,15 +418,32 @@ _RELATIVE_HISTORY = re.compile(
     r"(?<!\bmy\s)(?<!\bour\s)\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|grand(?:ma|pa|mother|father))"
     r"(?:'s)?\s+(?:also\s+)?(?:had|has|died|underwent|was\s+diagnosed)\b"
 )
-_THIRD_PERSON = re.compile(r"\b(?:pt|patient)\b")
-_CLEAN_SCAN = re.compile(r"\b(?:ct|mri|scans?|imaging|pet)\b(?:\s+[\w/-]+){0,2}?\s+(?:clean|clear|nad|normal)\b")
+# a line said with when or how long it was given ("was lanreotide 2019-2023 an adequate trial?", "does PRRT x4 in 2022
+# rule out more?"): given, even inside a question
+_GIVEN_WHEN = re.compile(r"\b(?:19|20)\d\d\b|\bx\s*\d\b|\b\d+\s*(?:cycles?|doses?|mo|months?|yrs?|years?)\b")
+_THIRD_PERSON = re.compile(r"\b(?:pt|patient)\b(?!'s\s+(?:daughter|son|wife|husband|partner|mum|dad|mother|father))")
+# a relative writing of the patient: "posting for my mum", "my dad has", "my mum (72F)", or a post that opens with
+# the relative ("Dad has liver mets from his pancreas NET, 70M")
+_RELATIVE_POSTING = re.compile(
+    r"(?:\b(?:my|our)\s+|^\W*)(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny"
+    r"|grandma|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\b"
+)
+_NOT_CLEAN = re.compile(r"\bbut\b|\bexcept\b|metasta|\bmets?\b|\blesions?\b|\bdeposits?\b|\bnew\b")
+_CLEAN_SCAN = re.compile(
+    r"\b(?:ct|mri|scans?|imaging|pet)\b(?:\s+[\w/-]+){0,2}?\s+(?:clean|clear|nad|normal)\b(?!\s+of\b)"
+)
 # a recurrence or metastases treated and cleared, in one sentence: "2022 2 new liver lesions seg 6/7 -> resected, NED
 # since" is history (the operation is read; the lesions are not disease now). Not: "NED until 2024, now new mets".
 _EPISODE = re.compile(r"\bnew\b|recurr|relaps|\bmets?\b|metasta|lesions?\b|deposits?\b")
 _CLEARED = re.compile(
-    r"\b(?:resected|excised|ablated|removed|rfa'?d|metastasectomy|hepatectomy|sectionectomy)\b[^.;\n]{0,40}?"
-    r"\b(?:ned|no\s+evidence\s+of\s+disease|disease[- ]free)\b(?![^.;\n]*\b(?:until|till|new|recurr|progress|now)\b)"
+    r"\b(?:resected|excised|ablated|removed|rfa'?d|rfa|treated|metastasectomy|hepatectomy|sectionectomy)\b[^.;\n]{0,40}?"
+    r"\b(?:ned|no\s+evidence\s+of\s+disease|disease[- ]free|clear\s+(?:ever\s+)?since|all\s+clear\s+since)\b"
+    # nothing after it says disease again: "NED for 2 yrs but MRI last week shows 4 liver lesions"
+    r"(?![^.;\n]*\b(?:until|till|new|recurr|progress|now|but|then|shows?|showed|showing|today|lesions?|mets?|deposits?)\b)"
 )
+# a sentence with a finding of now is not a cleared episode ("MRI today: 3 liver lesions, ... previous mets resected,
+# NED since")
+_EPISODE_NOW = re.compile(r"\b(?:today|now|shows?|showed|showing|currently|last\s+week|this\s+week|yesterday)\b")
 _OTHER_PERSON = re.compile(
     r"\b(?:my|a|her|his|our)\s+(?:friend|friends|neighbou?r|colleague|workmate)\b|\banother\s+patient\b|\bsomeone\s+(?:else|i\s+know)\b"
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
@@ -440,6 +467,7 @@ _NET_NAMED = re.compile(
 _OPENS_QUESTION = re.compile(
     r"\s*(?:is|are|was|were|should|shall|can|could|would|will|does|do|did|has|have)\s+(?:that|this|it|there|she|he|they|we|i)\b"
 )
+_OPENS_ASK = re.compile(r"\s*(?:any|is|are|can|could|should|would|does|do|what|which|how)\b")
 _OR_GOES_ON = re.compile(r"\s*(?:or|and)\b")
 # where a question's statement ends and what it asks begins: "progressed on everolimus - PRRT or sunitinib?"
 _ASK_SEPARATOR = re.compile(r"\s-\s|:")
@@ -476,7 +504,7 @@ def _clauses(text: str) -> list[_Clause]:
         # ("fed up with the injections - can we space them to every 8 weeks, or stop altogether?": after a dash)
         opens = _OPENS_QUESTION.match(c.text) or _OPENS_QUESTION.match(_ASK_SEPARATOR.split(c.text)[-1])
         # "any issue with TACE after a whipple / the hepaticojejunostomy?": a slash joins the question's alternatives
-        slash = "/" in text[c.start + len(c.text) : nxt.start]
+        slash = "/" in text[c.start + len(c.text) : nxt.start] and bool(_OPENS_ASK.match(c.text))
         if not c.question and nxt.question and ((opens and _OR_GOES_ON.match(nxt.text)) or slash):
             c.question = True
     if out and not any(c.question for c in out) and _ASKED_WITHOUT_MARK.search(out[-1].text):
@@ -723,13 +751,19 @@ class CaseParser:
         self.ssa_drugs = {"ssa", *ssa.members}
         u = knowledge.urgent
         self.history_header = re.compile(u.history_section.header)
+        self.history_ends = terms_pattern(u.history_section.ends)
+        self.history_splits = re.compile("|".join(f"(?:{x})" for x in u.history_section.splits))
         self.history_past = terms_pattern(u.history_section.past)
         self.history_ongoing = terms_pattern(u.history_section.ongoing) if u.history_section.ongoing else None
         self.labs = [
             (lab.id, re.compile(lab.pattern), lab.ranges, terms_pattern(lab.unless) if lab.unless else None)
             for lab in u.labs
         ]
-        self.settling_labs = {lab.id: lab.settles for lab in u.labs if lab.settles}
+        self.settling_labs = {
+            lab.id: (lab.settles, terms_pattern(lab.settles.unless) if lab.settles.unless else None)
+            for lab in u.labs
+            if lab.settles
+        }
         self.findings = [
             (
                 f.id,
@@ -753,11 +787,15 @@ class CaseParser:
         self._burden(folded, case, used, ki_span)
         self._location(folded, case, used)
         clauses = _clauses(folded)
-        third_person = bool(_AGE_SEX.search(fold(text)) or _THIRD_PERSON.search(folded))
+        # a post about a patient in the third person, not a relative writing of the patient ("my mum (72F)")
+        third_person = bool(
+            (_AGE_SEX.search(re.sub(_RELATIVE_AGED, " ", fold(text))) or _THIRD_PERSON.search(folded))
+            and not _RELATIVE_POSTING.search(folded)
+        )
         cleared = [
             (m.start(), m.end())
             for m in re.finditer(r"[^.;\n]+", folded)
-            if _CLEARED.search(m.group(0)) and _EPISODE.search(m.group(0))
+            if _CLEARED.search(m.group(0)) and _EPISODE.search(m.group(0)) and not _EPISODE_NOW.search(m.group(0))
         ]
         listing = False  # the clause before was a site of a list after "metastatic PNET (": "liver, bone, lung"
         for i, clause in enumerate(clauses):
@@ -781,7 +819,7 @@ class CaseParser:
                 if asked == text_:
                     continue  # "Next line? PRRT?": a drug asked about, not a line given
                 text_, question = text_[: len(text_) - len(asked)], False
-            if third_person and _RELATIVE_HISTORY.search(text_):
+            if third_person and _RELATIVE_HISTORY.search(text_) and not _THIRD_PERSON.search(text_):
                 continue  # "28M ... mum had total pancreatectomy for MEN1": the family's history, not the patient's
             if any(a <= clause.start < b for a, b in cleared):
                 # "2022 new liver lesions -> resected, NED since": the operation done, no disease now
@@ -904,8 +942,12 @@ class CaseParser:
         for i, t in enumerate(lines):
             if t.outcome == "unknown" and any(u.drug != t.drug for u in lines[i + 1 :]):
                 t.outcome = "earlier_line"
-        if case.recurrence and not case.prior_surgery and not self.recurrence_word.search(folded):
-            case.recurrence = None  # "new lesions" without a resection is progression, not recurrence
+        live = folded
+        for a, b in cleared:
+            live = live[:a] + " " * (b - a) + live[b:]
+        if case.recurrence and not case.prior_surgery and not self.recurrence_word.search(live):
+            # "new lesions" without a resection is progression, not recurrence (nor is a recurrence cleared before)
+            case.recurrence = None
         if self.pending_anywhere.search(folded):
             case.diagnosis_pending = True
             used.extend(m.span() for m in self.pending_anywhere.finditer(folded))  # read: "72h fast booked"
@@ -1007,7 +1049,7 @@ class CaseParser:
         # "calcium came back at 3.3": the words between a lab and its value, blanked to keep offsets
         text = _LAB_LINK.sub(lambda x: " " * len(x.group(0)), text)
         in_range: set[str] = set()  # labs with a value in range said somewhere in the post
-        settling: list[tuple[str, bool]] = []  # readings of labs that settle a syndrome: words, and on the side
+        settling: list[tuple[str, str, bool]] = []  # readings of labs that settle a syndrome: lab, words, and low
         for lab, pattern, ranges, other_test in self.labs:
             for m in pattern.finditer(text):
                 # the words said with the reading ("checked ketones with her meter: 2.6", "2.4 mmol/L lactate"), never
@@ -1020,19 +1062,21 @@ class CaseParser:
                     continue
                 if any(a <= m.start() < b for a, b in past):
                     continue  # "PMH: hypo 2022 (glucose 1.8)": history, and its value stays "not read"
-                value = float(m.group(1))
+                value = float(m.group(1).replace(",", ""))  # "drain amylase 4,000"
                 r = _range_for(ranges, value, text[m.end() : m.end() + 8].lstrip())
                 side = "low" if value < r.low else "high"
                 if lab in self.settling_labs:
-                    settling.append((m.group(0), value < r.low if self.settling_labs[lab] == "low" else value > r.high))
+                    settling.append((lab, m.group(0), value < self.settling_labs[lab][0].below))
                 if not r.low <= value <= r.high:
                     before = text[max(0, m.start() - _TEST_CONTEXT) : m.start()]
                     abnormal.setdefault((lab, side), []).append((_clause_at(clauses, *m.span()), before, m.span()))
                 else:
                     in_range.add(lab)
-        if settling and not any(side for _, side in settling):
-            case.syndrome_settled = True  # "BMs 8-10 overnight, now 14.5": no hypoglycaemia now
-            case.evidence["syndrome_settled"] = settling[-1][0]
+        if settling and not any(low for _, _, low in settling):
+            settles, unless = self.settling_labs[settling[-1][0]]
+            if case.subtype in settles.subtypes and not (unless and unless.search(text)):
+                case.syndrome_settled = True  # "BMs 8-10 overnight, now 14.5": no hypoglycaemia now
+                case.evidence["syndrome_settled"] = settling[-1][1]
         # "had K 2.1 back then, ICU stay. Now ... K 4.2 last wk": a value said as history, beside one of the same lab
         # in range, is not a finding now
         for (lab, side), readings in abnormal.items():
@@ -1108,19 +1152,21 @@ class CaseParser:
     def _history_sections(self, text: str) -> list[tuple[int, int]]:
         """Spans of the past events of the patient's past history (urgent.yaml's `history_section`): its section runs
         from its header to the end of its line or sentence, or to the first word of now ("PMH: AF, now confused");
-        an item between its commas or semicolons said to be over (a past date, "resolved") is a past event."""
+        an item between its separators said to be over (a past date, "resolved") is a past event."""
         spans = []
         for m in self.history_header.finditer(text):
             rest = text[m.end() :]
             # a line's or sentence's end, not a hedge ("PMHx ?carcinoid crisis 2012") nor a decimal point
             end = re.search(r"\n|\.(?!\d)|[?!](?!\w)", rest)
-            stops = [x.start() for x in (end, _NOW.search(rest)) if x is not None]
+            stops = [x.start() for x in (end, self.history_ends.search(rest)) if x is not None]
             section = rest[: min(stops)] if stops else rest
             start = m.end()
-            for item in re.split(r"(?<=[,;])", section):
+            for cut in [*self.history_splits.finditer(section), None]:
+                stop = cut.start() if cut else len(section)
+                item = section[start - m.end() : stop]
                 if self.history_past.search(item) and not (self.history_ongoing and self.history_ongoing.search(item)):
-                    spans.append((start, start + len(item)))
-                start += len(item)
+                    spans.append((start, m.end() + stop))
+                start = m.end() + (cut.end() if cut else stop)
         return spans
 
     def _several_pancreatic(self, clauses: list[_Clause]) -> tuple[int, int] | None:
@@ -1344,7 +1390,12 @@ class CaseParser:
         return (
             (bool(_PAST_TOXICITY.search(sentence)) and not _NOW.search(sentence))
             or bool(_RESOLVED.match(text[m.end() :]))  # "grade 3 pneumonitis, now resolved) -> now progressing"
-            or bool(_RAN_THEN_STOPPED.search(sentence) and not _NOW.search(sentence) and not _STILL.search(sentence))
+            or bool(
+                _RAN_THEN_STOPPED.search(sentence)
+                and not _NOW.search(sentence)
+                and not _STILL.search(sentence)
+                and not _THIS_WEEK.search(sentence)
+            )
         )
 
     # numbers -------------------------------------------------------------------------------------
@@ -1591,7 +1642,7 @@ class CaseParser:
             _LOCALISED.search(clause)
             or (_NOTHING_ELSE.match(clause) and _SSTR_TOPIC.search(prev))
             # after the operation, "surveillance CT today clean": no evidence of disease
-            or (case.prior_surgery and _CLEAN_SCAN.search(clause))
+            or (case.prior_surgery and _CLEAN_SCAN.search(clause) and not _NOT_CLEAN.search(clause))
         ):
             # "dotatate PET says NET, nothing else seen": whole-body receptor imaging clear (a CT alone is not staging)
             case.metastatic = False
@@ -1842,6 +1893,8 @@ class CaseParser:
         treatment named before it; a drug added with "and then on" shares the failure said before it
         ("progressed on octreotide and then on CAPTEM"). A drug after "then" is the next line: it does not
         share the outcome said of the one before ("lanreotide (PD 2y), then everolimus (stopped ...)")."""
+        if any(sp.kind == "oos" and sp.id == "other cancers" for sp in spans):
+            return  # "RCC 2016 treated with sunitinib": another cancer's line, not the NET's
         drugs = self._drugs(spans)
         outcomes = self._outcomes(clause)
         if _SHARED_VERB.match(clause) and _TRAILING_AND.search(prev) and all(o == "ongoing" for o, _ in outcomes):
@@ -1918,7 +1971,13 @@ class CaseParser:
                 or _ABOUT_DRUG.search(clause[:start])
             ):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
-            if asks and _YES_NO_QUESTION.match(clause) and not _HAD.search(clause[:start]):
+            if (
+                asks
+                and _YES_NO_QUESTION.match(clause)
+                and not _HAD.search(clause[:start])
+                and not _GIVEN_WHEN.search(clause)
+                and not [o for o, _ in outcomes if o != "ongoing"]
+            ):
                 continue  # "is lanreotide 120 a reasonable 1st line?" asks about the drug; it gives none
             if (
                 re.match(r"\s*(?:work[- ]?up|assessment|referral)\b", clause[end:])
@@ -1926,6 +1985,11 @@ class CaseParser:
                 and not re.search(r"\b(?:had|received|cycles?|completed|done|given)\b", clause)
             ):
                 continue  # "was due PRRT work-up next month": a work-up for the line, not the line given
+            if re.match(
+                r"\s*(?:\w+\s+){0,2}?(?:was|is|were|are)\s+(?:going|due|planned|about|meant)\s+to\s+(?:be\s+)?start",
+                clause[end:],
+            ):
+                continue  # "octreotide was going to be started in clinic next wk": not given yet
             if _IF_PROGRESSES.match(clause[end:]) and _PROPOSAL.search(prev + " " + clause[:start]):
                 continue  # "suggests lanreotide first then everolimus on progression": a line proposed for later
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
@@ -1977,8 +2041,10 @@ class CaseParser:
             elif (
                 _PRIOR.search(clause[:start])
                 or re.search(
-                    # "given the pace" weighs a reason; it gives no drug
-                    r"\bgiven\b(?!\s+(?:the|that|this|these|his|her|its|their|how|what|a|an)\b)|\b(?:received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
+                    # "given the pace" weighs a reason; it gives no drug ("given the last 3 years" does)
+                    r"\bgiven\b(?=\s+(?:the\s+|over\s+the\s+)?(?:last|past)\b)"
+                    r"|\bgiven\b(?!\s+(?:the|that|this|these|his|her|its|their|how|what|a|an)\b)"
+                    r"|\b(?:received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
                     clause[end:],
                 )
                 # "TACE right lobe 8 days ago", "TACE to the right lobe last week": done, said with when (never
