@@ -859,28 +859,29 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             continue
         if held:  # every reason that holds ("14 bilobar lesions" and "6.2 cm"), not only the first
             out.append(Item(text=f"{name}: not offered here: {'; and '.join(dict.fromkeys(held))}"))
-        elif gates := [
-            g for a in q.acts if a in planner.therapies for g in (planner.therapies[a].requires or [])
-        ]:  # "is she a PRRT candidate?" with no receptor result: the option's own gate, from the sources
+        elif condition := _sources_condition(q.acts, planner):
+            # "is she a PRRT candidate?" with no receptor result: the option's own gate; "SSA first or straight to
+            # chemo given the pace?": what the sources give it for. Either way, against this case, for the board
             out.append(
                 Item(
-                    text=f"{name}: not in this plan now; the sources' condition: {_lower_first(gates[0].why)}. "
-                    "Whether it fits this case is for the board",
-                    sources=list(gates[0].sources),
-                )
-            )
-        elif said_for := [t.indication[0] for a in q.acts if (t := planner.therapies.get(a)) and t.indication][:1]:
-            # "SSA first or straight to chemo given the pace?": what the sources give it for, against this case
-            out.append(
-                Item(
-                    text=f"{name}: not in this plan as the case reads. The sources' indication: {said_for[0].text} "
-                    "Whether this case meets it is for the board",
-                    sources=list(said_for[0].sources),
+                    text=f"{name}: not in this plan as the case reads; the sources' condition: "
+                    f"{_lower_first(condition[0].rstrip('.'))}. Whether this case meets it is for the board",
+                    sources=condition[1],
                 )
             )
         else:
             out.append(Item(text=f"{name}: the sources give it no place in this case; it is for the board"))
     return out[:MAIN_QUESTIONS]
+
+
+def _sources_condition(acts: list[str], planner: Planner) -> tuple[str, list[str]] | None:
+    """What the sources require of an option asked about (its gate), else what they give it for (its indication),
+    with their sources; None where they give neither."""
+    therapies = [planner.therapies[a] for a in acts if a in planner.therapies]
+    gates = [(g.why, list(g.sources)) for t in therapies for g in (t.requires or [])]
+    indications = [(t.indication[0].text, list(t.indication[0].sources)) for t in therapies if t.indication]
+    found = gates or indications
+    return found[0] if found else None
 
 
 def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
