@@ -436,7 +436,7 @@ _CLEAN_SCAN = re.compile(
 # since" is history (the operation is read; the lesions are not disease now). Not: "NED until 2024, now new mets".
 _EPISODE = re.compile(r"\bnew\b|recurr|relaps|\bmets?\b|metasta|lesions?\b|deposits?\b")
 _CLEARED = re.compile(
-    r"\b(?:resected|excised|ablated|removed|rfa'?d|rfa|treated|metastasectomy|hepatectomy|sectionectomy)\b[^.;\n]{0,40}?"
+    r"\b(?:resected|excised|ablated|removed|rfa'?d|rfa|treated|metastasectomy|\w*hepatectomy|sectionectomy)\b[^.;\n]{0,40}?"
     r"\b(?:ned|no\s+evidence\s+of\s+disease|disease[- ]free|clear\s+(?:ever\s+)?since|all\s+clear\s+since)\b"
     # nothing after it says disease again: "NED for 2 yrs but MRI last week shows 4 liver lesions"
     r"(?![^.;\n]*\b(?:until|till|new|recurr|progress|now|but|then|shows?|showed|showing|today|lesions?|mets?|deposits?)\b)"
@@ -478,7 +478,9 @@ _KNOWN_NET = re.compile(
 )
 # the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
 _ASKED_WITHOUT_MARK = re.compile(
-    r"(?:\bor\s+not|\b(?:is|would)\s+(?:that|it|this)\s+(?:ok|okay|alright|soon\s+enough|too\s+late))\s*$"
+    r"(?:\bor\s+not|\bor\s+what|\b(?:is|would)\s+(?:that|it|this)\s+(?:ok|okay|alright|soon\s+enough|too\s+late))\s*$"
+    # "do i wait for the clinic tmrw": a question opened by its verb, with no mark
+    r"|^\s*(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b"
 )
 # "Is that a different drug ...?": a question whose subject is what the sentence before named
 _REFERS_BACK = re.compile(r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b")
@@ -1567,6 +1569,13 @@ class CaseParser:
                     )
                 )
                 or re.match(r"\s*(?:and|&)\s*neck\b", text[m.end() :])
+                # "mum had a 'neck gland op'", "neck lump": the neck of the body, not of the pancreas
+                or (
+                    m.group(1) == "neck"
+                    and re.match(
+                        r"\W*\s*(?:glands?|lumps?|swelling|op\b|operation|surgery|pain|nodes?|stiff)", text[m.end() :]
+                    )
+                )
             ):
                 continue  # "whole-body PET", "head and neck"
             word = {"bod": "body"}.get(m.group(1), m.group(1))
@@ -1725,7 +1734,10 @@ class CaseParser:
         ):
             return  # a plain "PET" without avidity words, or an FDG-PET, says nothing about receptors
         if re.search(
-            r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b", clause
+            r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b"
+            # "CT + Ga68 both neg", "scans negative": the scans show no disease, a staging result
+            r"|\b(?:both|all|scans?)\s+(?:neg|negative|clear|clean)\b(?!\s+for\b)",
+            clause,
         ) and not re.search(
             r"\b(?:primary|tumou?r|mass|lesion)\s+(?:is\s+|was\s+)?(?:avid|positive)|avid\s+primary", clause
         ):
