@@ -88,6 +88,8 @@ _COMPARED = re.compile(  # the NET asked about is set against another tumour: "i
     r"|\bis\s+(?:this|it|that)\s+(?:the\s+same\s+thing|(?:an?\s+)?(?:\w+\s+)?cancer)\b"
 )
 # "lung NETs vs lung adenocarcinoma", "50 mg 4/2 like in RCC, or 37.5 mg daily?": another cancer set beside the NET
+# a lesion's nature proven ("EUS-FNA has now confirmed adenoCa", "bx: adenoCa", "adenoCa confirmed on EUS-FNA")
+_PROVEN = r"\b(?:confirm\w*|biopsy|bx|histo\w*|path\w*|fna|eus|cytology|proven|came\s+back(?:\s+as)?|c/w)"
 _VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to|(?:like|as)\s+(?:in|for|with))\b")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -247,7 +249,7 @@ class Router:
             and all(s.id in INCIDENTAL_GROUPS or self._in_differential(fold(cleaned), s) for s in oos_spans)
         )
         incidental = incidental or compared or differential
-        if differential:
+        if differential and not case.prior_surgery and case.ki67 is None:
             case.diagnosis_pending = True  # a differential still open: the NET is suspected, not diagnosed
         present = set(entities) - ({"oos"} if incidental else set()) | ({"case"} if case.details() >= 2 else set())
         if entities.get("primary") == ["pancreas"] and (
@@ -433,10 +435,8 @@ class Router:
             words is not None
             and re.search(rf"(?:{words.pattern})\s*{phrase}", folded) is not None
             # not once the look-alike is proven ("EUS-FNA has now confirmed adenoCa", "biopsy: pancreatic adenocarcinoma")
-            and re.search(
-                rf"\b(?:confirm\w*|biopsy|histology|fna|cytology|proven)\W+(?:\w+\W+){{0,3}}?{phrase}", folded
-            )
-            is None
+            and re.search(rf"{_PROVEN}\W+(?:[\w-]+\W+){{0,5}}?{phrase}", folded) is None
+            and re.search(rf"{phrase}\W+(?:[\w-]+\W+){{0,2}}?(?:confirmed|proven|on\s+{_PROVEN})", folded) is None
         )
 
     def _names_net(self, spans: list[Span]) -> bool:

@@ -567,12 +567,13 @@ class HistorySection(Strict):
     header: str
     ends: list[str] = Field(min_length=1)  # words of now that end the section
     splits: list[str] = Field(min_length=1)  # what separates its items
+    joins: list[str] = []  # what joins one event's parts; a section's end moves back to the last of them
     past: list[str] = Field(min_length=1)  # an item with one of these is over
     ongoing: list[str] = []  # unless it has one of these
 
     @model_validator(mode="after")
     def _compiles(self) -> HistorySection:
-        for pattern in [self.header, *self.ends, *self.splits, *self.past, *self.ongoing]:
+        for pattern in [self.header, *self.ends, *self.splits, *self.joins, *self.past, *self.ongoing]:
             re.compile(pattern)
         return self
 

@@ -77,7 +77,7 @@ _BOUND_BEFORE = re.compile(
 )
 _BARE_SIZES_BEFORE = re.compile(  # "(1.6, 1.2, " before "0.9 cm)": in brackets or after a colon, never "CgA 85, 12 mm"
     # or right after the lesions they measure ("3 panc lesions 0.6, 1.1 and 1.7cm")
-    r"(?:[(:]|\b(?:lesions|tumou?rs|nodules|p?nets|masses|foci|measuring|sized|of)\b)\s*(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
+    r"(?:[(:]|\b(?:lesions|tumou?rs|nodules|p?nets|masses|foci|measuring|sized)\b)\s*(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
 )
 _MITOSES = re.compile(
     rf"(?:mitos[ie]s|mitotic\s*(?:count|rate|index|figures|activity)?|\bmits?\b)\s*(?:of|is|was|=|:|~)?\s*(<|>)?\s*{_NUM}"
@@ -162,7 +162,10 @@ _OTHER_TEST = re.compile(r"\b(?:rbc|mri|(?<!/)ct|eus|bx|biopsy|fdg|us|bone\s+sca
 _RESECT_NO = re.compile(
     r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation|hepatectomy)\s+(?:was\s+)?abandoned)\b"
     # the surgeons' no: "too extensive", "not feasible", "TACE rather than liver resection"
-    r"|\btoo\s+extensive\b|\bnot\s+(?:technically\s+)?feasible\b|\b(?:rather\s+than|instead\s+of)\s+(?:a\s+)?(?:liver\s+resection|hepatectomy)\b"
+    r"|\btoo\s+extensive\b(?!\s+(?:for|to)\s+(?:rfa|ablat\w*|tace|tae|enucleat\w*|lap\w*|spleen))"
+    r"|\b(?:resection|surgery|hepatectomy|operation|whipple|pancreatectomy|it)\b[^.;,]{0,40}?\b(?:is\s+|was\s+|deemed\s+|felt\s+)?"
+    r"(?:not\s+(?:technically\s+)?(?:feasible|possible)|too\s+risky|cancell?ed|declined)\b"
+    r"|\b(?:rather\s+than|instead\s+of)\s+(?:a\s+)?(?:liver\s+resection|hepatectomy)\b"
     # a patient's words: "the doctors say it can't all be removed", "they can't operate"
     r"|\b(?:can'?t|cannot|can\s+not|could(?:n'?t|\s+not)|unable\s+to)\s+(?:all\s+)?(?:be\s+)?(?:removed|remove\s+it|taken\s+out|take\s+it\s+out|operated?(?:\s+on)?|resected)\b"
     # not a way, a time or a reason of the patient's ("laparoscopically", "until", "because of his heart")
@@ -236,8 +239,10 @@ _PAST_TOXICITY = re.compile(
 _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just after the toxicity
 # "everolimus (9mo, stopped for gr3 pneumonitis)": how long the line ran, then its stop (a past line, unless "still on
 # oxygen", "last week")
-_THIS_WEEK = re.compile(
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\bthis\s+week\b|\bbreathless|\bsob\b|\bon\s+oxygen\b"
+# said of the stop or the toxicity now: a weekday ("stopped Fri"), this week, or the breathing now ("short of breath")
+_STOPPED_NOW = re.compile(
+    r"\b(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\b|\bthis\s+week\b|\bbreathless|\bsob\b"
+    r"|\bshort\s+of\s+breath|\bsats\b|\bspo2\b|\bon\s+oxygen\b"
 )
 _RAN_THEN_STOPPED = re.compile(
     r"\b\d+\s*(?:mo|mos|months?|wks?|weeks?|yrs?|years?)\s*[,;]?\s*(?:then\s+|and\s+)?(?:stopped|discontinued|ceased)\b"
@@ -309,7 +314,7 @@ _PRIOR = re.compile(
 )
 _MEN1_NEG = re.compile(
     # "MEN1-" is negative; "... for MEN1 - he's asking" is a dash between clauses
-    r"\bno\s+(?:(?:hx|history|fhx|family\s+history|known)\s+(?:of\s+)?)?men1|\bdenies\s+(?:\w+\s+){0,2}?men1|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-])(?!\s+[a-z]))|\bsporadic\b|\bnot\s+men1"
+    r"\bno\s+(?:[\w/]+\s+){0,4}?(?:of\s+)?men1|\bdenies\s+(?:\w+\s+){0,2}?men1|\bmen1\b[^.;]{0,30}\bno\s+pathogenic|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-])(?!\s+[a-z]))|\bsporadic\b|\bnot\s+men1"
     r"|\bmen1\b[^.;,]{0,30}\b(?:negative|neg)\b"
 )
 _LOCALISED = re.compile(
@@ -349,6 +354,7 @@ _MET_CONTEXT = re.compile(
     r"|\bburden\b"  # "liver burden up 40%": the tumour's burden in the liver
     # "pNET G2 liver + nodal": sites listed with a plus
     r"|\b(?:liver|hepatic|bone|lung|nodal|nodes?|peritoneal)\s*\+\s*(?:liver|hepatic|bone|lung|nodal|nodes?|peritoneal)\b"
+    r"(?!\s*(?:scans?|mri|ct|biops\w*|booked|us\b|ultrasound|imaging|pet))"
     # "it's all through his liver": the tumour all through an organ (never "fatty infiltration all through the liver")
     r"|\b(?:it'?s|it\s+is|cancer|tumou?r|disease)\s+(?:\w+\s+)?all\s+(?:through|over)\b"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
@@ -418,6 +424,13 @@ _RELATIVE_HISTORY = re.compile(
     r"(?<!\bmy\s)(?<!\bour\s)\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|grand(?:ma|pa|mother|father))"
     r"(?:'s)?\s+(?:also\s+)?(?:had|has|died|underwent|was\s+diagnosed)\b"
 )
+# a line not started yet ("octreotide was going to be started next wk", "was to be started", "not yet started"), unless
+# the clause goes on to say it ran ("lanreotide was planned to start in Jan 2019 and ran until PD in 2022")
+_NOT_STARTED = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:(?:was|is|were|are)\s+(?:going\s+|due\s+|planned\s+|about\s+|meant\s+)?to\s+(?:be\s+)?start"
+    r"|(?:not\s+(?:yet\s+)?|hasn'?t\s+(?:yet\s+)?|has\s+not\s+(?:yet\s+)?)(?:been\s+)?start)"
+)
+_RAN = re.compile(r"\b(?:ran|given|since|until|till|stopped|progress\w*|pd)\b")
 # a line said with when or how long it was given ("was lanreotide 2019-2023 an adequate trial?", "does PRRT x4 in 2022
 # rule out more?"): given, even inside a question
 _GIVEN_WHEN = re.compile(r"\b(?:19|20)\d\d\b|\bx\s*\d\b|\b\d+\s*(?:cycles?|doses?|mo|months?|yrs?|years?)\b")
@@ -425,7 +438,7 @@ _THIRD_PERSON = re.compile(r"\b(?:pt|patient)\b(?!'s\s+(?:daughter|son|wife|husb
 # a relative writing of the patient: "posting for my mum", "my dad has", "my mum (72F)", or a post that opens with
 # the relative ("Dad has liver mets from his pancreas NET, 70M")
 _RELATIVE_POSTING = re.compile(
-    r"(?:\b(?:my|our)\s+|^\W*)(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny"
+    r"(?:\b(?:my|our)\s+|^\W*(?:(?:hi|hello|hey|morning|evening)(?:\s+(?:all|everyone|there))?\W+)?)(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny"
     r"|grandma|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\b"
 )
 _NOT_CLEAN = re.compile(r"\bbut\b|\bexcept\b|metasta|\bmets?\b|\blesions?\b|\bdeposits?\b|\bnew\b")
@@ -439,11 +452,14 @@ _CLEARED = re.compile(
     r"\b(?:resected|excised|ablated|removed|rfa'?d|rfa|treated|metastasectomy|\w*hepatectomy|sectionectomy)\b[^.;\n]{0,40}?"
     r"\b(?:ned|no\s+evidence\s+of\s+disease|disease[- ]free|clear\s+(?:ever\s+)?since|all\s+clear\s+since)\b"
     # nothing after it says disease again: "NED for 2 yrs but MRI last week shows 4 liver lesions"
-    r"(?![^.;\n]*\b(?:until|till|new|recurr|progress|now|but|then|shows?|showed|showing|today|lesions?|mets?|deposits?)\b)"
+    r"(?![^.;\n]*\b(?:until|till|new|recurr|progress|now|but|then|although|though|has|have|shows?|showed|showing|today|lesions?"
+    r"|mets?|deposits?|foci|focus|avid|uptake)\b)"
 )
 # a sentence with a finding of now is not a cleared episode ("MRI today: 3 liver lesions, ... previous mets resected,
 # NED since")
-_EPISODE_NOW = re.compile(r"\b(?:today|now|shows?|showed|showing|currently|last\s+week|this\s+week|yesterday)\b")
+_EPISODE_NOW = re.compile(
+    r"\b(?:today|now|shows?|showed|showing|currently|last\s+week|this\s+week|yesterday|restaging|previous|earlier)\b"
+)
 _OTHER_PERSON = re.compile(
     r"\b(?:my|a|her|his|our)\s+(?:friend|friends|neighbou?r|colleague|workmate)\b|\banother\s+patient\b|\bsomeone\s+(?:else|i\s+know)\b"
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
@@ -755,6 +771,12 @@ class CaseParser:
         self.history_header = re.compile(u.history_section.header)
         self.history_ends = terms_pattern(u.history_section.ends)
         self.history_splits = re.compile("|".join(f"(?:{x})" for x in u.history_section.splits))
+        self.history_joins = re.compile(
+            "|".join(f"(?:{x})" for x in [*u.history_section.splits, *u.history_section.joins])
+        )
+        self.history_joins = re.compile(
+            "|".join(f"(?:{x})" for x in [*u.history_section.splits, *u.history_section.joins])
+        )
         self.history_past = terms_pattern(u.history_section.past)
         self.history_ongoing = terms_pattern(u.history_section.ongoing) if u.history_section.ongoing else None
         self.labs = [
@@ -1160,8 +1182,12 @@ class CaseParser:
             rest = text[m.end() :]
             # a line's or sentence's end, not a hedge ("PMHx ?carcinoid crisis 2012") nor a decimal point
             end = re.search(r"\n|\.(?!\d)|[?!](?!\w)", rest)
-            stops = [x.start() for x in (end, self.history_ends.search(rest)) if x is not None]
-            section = rest[: min(stops)] if stops else rest
+            limit = end.start() if end else len(rest)
+            if now := self.history_ends.search(rest, 0, limit):
+                # "CABG 2015 with K 2.3 on bloods": the event with the word of now is not history
+                cuts = [c.start() for c in self.history_joins.finditer(rest, 0, now.start())]
+                limit = cuts[-1] if cuts else now.start()
+            section = rest[:limit]
             start = m.end()
             for cut in [*self.history_splits.finditer(section), None]:
                 stop = cut.start() if cut else len(section)
@@ -1396,7 +1422,7 @@ class CaseParser:
                 _RAN_THEN_STOPPED.search(sentence)
                 and not _NOW.search(sentence)
                 and not _STILL.search(sentence)
-                and not _THIS_WEEK.search(sentence)
+                and not _STOPPED_NOW.search(sentence)
             )
         )
 
@@ -1651,7 +1677,13 @@ class CaseParser:
             _LOCALISED.search(clause)
             or (_NOTHING_ELSE.match(clause) and _SSTR_TOPIC.search(prev))
             # after the operation, "surveillance CT today clean": no evidence of disease
-            or (case.prior_surgery and _CLEAN_SCAN.search(clause) and not _NOT_CLEAN.search(clause))
+            or (
+                case.prior_surgery
+                and case.metastatic is None
+                and not case.metastases
+                and _CLEAN_SCAN.search(clause)
+                and not _NOT_CLEAN.search(clause)
+            )
         ):
             # "dotatate PET says NET, nothing else seen": whole-body receptor imaging clear (a CT alone is not staging)
             case.metastatic = False
@@ -1905,9 +1937,16 @@ class CaseParser:
         treatment named before it; a drug added with "and then on" shares the failure said before it
         ("progressed on octreotide and then on CAPTEM"). A drug after "then" is the next line: it does not
         share the outcome said of the one before ("lanreotide (PD 2y), then everolimus (stopped ...)")."""
-        if any(sp.kind == "oos" and sp.id == "other cancers" for sp in spans):
-            return  # "RCC 2016 treated with sunitinib": another cancer's line, not the NET's
-        drugs = self._drugs(spans)
+        # "RCC 2016 treated with sunitinib": a line after another cancer's name is that cancer's, not the NET's ("PD on
+        # lanreotide then everolimus despite her breast cancer being in remission" keeps both)
+        other = min((sp.start for sp in spans if sp.kind == "oos" and sp.id == "other cancers"), default=None)
+        if (
+            other is None
+            and re.search(r"\bfor\s+(?:it|that|this)\b", clause)
+            and any(sp.kind == "oos" and sp.id == "other cancers" for sp in self.lex.find(tokens(prev)))
+        ):
+            other = 0  # "renal ca 2016, had sunitinib for it": the clause goes on about the cancer before it
+        drugs = [d for d in self._drugs(spans) if other is None or d.start < other]
         outcomes = self._outcomes(clause)
         if _SHARED_VERB.match(clause) and _TRAILING_AND.search(prev) and all(o == "ongoing" for o, _ in outcomes):
             outcomes = [
@@ -1997,11 +2036,12 @@ class CaseParser:
                 and not re.search(r"\b(?:had|received|cycles?|completed|done|given)\b", clause)
             ):
                 continue  # "was due PRRT work-up next month": a work-up for the line, not the line given
-            if re.match(
-                r"\s*(?:\w+\s+){0,2}?(?:was|is|were|are)\s+(?:going|due|planned|about|meant)\s+to\s+(?:be\s+)?start",
-                clause[end:],
+            if (
+                _NOT_STARTED.match(clause[end:])
+                and not _GIVEN_WHEN.search(clause[end:])
+                and not _RAN.search(clause[end:])
             ):
-                continue  # "octreotide was going to be started in clinic next wk": not given yet
+                continue  # "octreotide was going to be started in clinic next wk": not given yet (not "... and ran until PD")
             if _IF_PROGRESSES.match(clause[end:]) and _PROPOSAL.search(prev + " " + clause[:start]):
                 continue  # "suggests lanreotide first then everolimus on progression": a line proposed for later
             drug = span.id if span.kind != "oos" else span.phrase.replace(" ", "_")
@@ -2054,7 +2094,7 @@ class CaseParser:
                 _PRIOR.search(clause[:start])
                 or re.search(
                     # "given the pace" weighs a reason; it gives no drug ("given the last 3 years" does)
-                    r"\bgiven\b(?=\s+(?:the\s+|over\s+the\s+)?(?:last|past)\b)"
+                    r"\bgiven\b(?=\s+(?:the\s+|these\s+|those\s+|over\s+the\s+)?(?:last|past)\b)"
                     r"|\bgiven\b(?!\s+(?:the|that|this|these|his|her|its|their|how|what|a|an)\b)"
                     r"|\b(?:received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
                     clause[end:],
