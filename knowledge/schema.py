@@ -567,13 +567,14 @@ class HistorySection(Strict):
     header: str
     ends: list[str] = Field(min_length=1)  # words of now that end the section
     splits: list[str] = Field(min_length=1)  # what separates its items
-    joins: list[str] = []  # what joins one event's parts; a section's end moves back to the last of them
+    joins: list[str] = []  # what joins a part to the one after it in one event ("seizure with glucose 1.8 in 2022")
+    asides: list[str] = []  # what opens an aside on the part before it ("seizure in 2022 (glucose 1.8)")
     past: list[str] = Field(min_length=1)  # an item with one of these is over
     ongoing: list[str] = []  # unless it has one of these
 
     @model_validator(mode="after")
     def _compiles(self) -> HistorySection:
-        for pattern in [self.header, *self.ends, *self.splits, *self.joins, *self.past, *self.ongoing]:
+        for pattern in [self.header, *self.ends, *self.splits, *self.joins, *self.asides, *self.past, *self.ongoing]:
             re.compile(pattern)
         return self
 

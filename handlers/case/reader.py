@@ -37,11 +37,13 @@ _NUM = r"(\d+(?:\.\d+)?)"
 _CLAUSE_SPLIT = re.compile(
     r"(?:[.;,\n()\[\]]|\?(?![a-z])|\s/\s)+(?!\d)|\bbut\b|\bhowever\b|\bwhereas\b|(?<!\btill\s)(?<!\buntil\s)(?<!\btil\s)(?<!\bby\s)(?<!\bsince\s)\bthen\b|\bnow\b(?=\s+(?:on|with|has)\b)"
 )
-# a relative presented in lay words: "my mum is 89", "my dad, 74,", "my dad (74)"
-_RELATIVE_AGED = (
-    r"\b(?:my|our)\s+(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny|grandma"
-    r"|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\s*(?:is|was|who\s+is|,|\()\s*\d{1,3}\b(?![.,]?\d|\s*(?:cm|mm|%))"
+# the words for a relative (one home: the relative writing, the relative presented, the family's history)
+_RELATIVE = (
+    r"(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny|grandma|grandmother"
+    r"|grandad|grandfather|grandpa|nan|nana|aunt|auntie|uncle)"
 )
+# a relative presented in lay words: "my mum is 89", "my dad, 74,", "my dad (74)"
+_RELATIVE_AGED = rf"\b(?:my|our)\s+{_RELATIVE}\s*(?:is|was|who\s+is|,|\()\s*\d{{1,3}}\b(?![.,]?\d|\s*(?:cm|mm|%))"
 _AGE_SEX = re.compile(
     rf"{_RELATIVE_AGED}|"
     r"(?<!\bin\s)(?<!\bwithin\s)(?<!\bfor\s)(?<!\bafter\s)\b\d{1,3}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?)\b(?!\s*(?:ago|later|since|after|before|prior|post|of|on|earlier|previously))(?:\s*-?\s*old)?|[mf]\b|male\b|female\b|man\b|woman\b)"
@@ -163,8 +165,8 @@ _RESECT_NO = re.compile(
     r"\b(?:unresectable|irresectable|non\s*-?\s*resectable|not\s+resectable|inoperable|not\s+operable|not\s+amenable\s+to\s+(?:surgery|resection)|borderline\s+resectable|open[- ]and[- ]close|(?:procedure|resection|operation|hepatectomy)\s+(?:was\s+)?abandoned)\b"
     # the surgeons' no: "too extensive", "not feasible", "TACE rather than liver resection"
     r"|\btoo\s+extensive\b(?!\s+(?:for|to)\s+(?:rfa|ablat\w*|tace|tae|enucleat\w*|lap\w*|spleen))"
-    r"|\b(?:resection|surgery|hepatectomy|operation|whipple|pancreatectomy|it)\b[^.;,]{0,40}?\b(?:is\s+|was\s+|deemed\s+|felt\s+)?"
-    r"(?:not\s+(?:technically\s+)?(?:feasible|possible)|too\s+risky|cancell?ed|declined)\b"
+    r"|\b(?:resection|surgery|hepatectomy|operation|whipple|pancreatectomy)\s+(?:is\s+|was\s+|deemed\s+|felt\s+)?"
+    r"(?:not\s+(?:technically\s+)?(?:feasible|possible)|too\s+risky)\b"
     r"|\b(?:rather\s+than|instead\s+of)\s+(?:a\s+)?(?:liver\s+resection|hepatectomy)\b"
     # a patient's words: "the doctors say it can't all be removed", "they can't operate"
     r"|\b(?:can'?t|cannot|can\s+not|could(?:n'?t|\s+not)|unable\s+to)\s+(?:all\s+)?(?:be\s+)?(?:removed|remove\s+it|taken\s+out|take\s+it\s+out|operated?(?:\s+on)?|resected)\b"
@@ -241,7 +243,7 @@ _RESOLVED = re.compile(rf"[^.;\n()]{{0,25}}?{_RESOLVED_WORDS}")  # said just aft
 # oxygen", "last week")
 # said of the stop or the toxicity now: a weekday ("stopped Fri"), this week, or the breathing now ("short of breath")
 _STOPPED_NOW = re.compile(
-    r"\b(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\b|\bthis\s+week\b|\bbreathless|\bsob\b"
+    r"(?<!\d)(?<!\d\s)\b(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\b|\bthis\s+week\b|\bbreathless|\bsob\b"
     r"|\bshort\s+of\s+breath|\bsats\b|\bspo2\b|\bon\s+oxygen\b"
 )
 _RAN_THEN_STOPPED = re.compile(
@@ -314,7 +316,7 @@ _PRIOR = re.compile(
 )
 _MEN1_NEG = re.compile(
     # "MEN1-" is negative; "... for MEN1 - he's asking" is a dash between clauses
-    r"\bno\s+(?:[\w/]+\s+){0,4}?(?:of\s+)?men1|\bdenies\s+(?:\w+\s+){0,2}?men1|\bmen1\b[^.;]{0,30}\bno\s+pathogenic|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-])(?!\s+[a-z]))|\bsporadic\b|\bnot\s+men1"
+    r"\bno\s+(?:(?:known|personal|family|fhx|hx|history|clinical|features|or|and|/)\s+){0,4}(?:of\s+)?men1|\bdenies\s+(?:\w+\s+){0,2}?men1|\bmen1\b[^.;]{0,30}\bno\s+pathogenic|\bmen1\s*(?:negative|excluded|ruled out|testing negative|test negative|neg\b|-(?![\w-])(?!\s+[a-z]))|\bsporadic\b|\bnot\s+men1"
     r"|\bmen1\b[^.;,]{0,30}\b(?:negative|neg)\b"
 )
 _LOCALISED = re.compile(
@@ -421,8 +423,7 @@ _PENDING_AFTER = re.compile(
 # in a post about a patient in the third person ("MEN1 pt 28M ..."), a bare relative's history is the patient's family's
 # ("mum had total pancreatectomy for MEN1"); in a relative's own post "mum had her op" is the patient
 _RELATIVE_HISTORY = re.compile(
-    r"(?<!\bmy\s)(?<!\bour\s)\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|grand(?:ma|pa|mother|father))"
-    r"(?:'s)?\s+(?:also\s+)?(?:had|has|died|underwent|was\s+diagnosed)\b"
+    rf"(?<!\bmy\s)(?<!\bour\s)\b{_RELATIVE}(?:'s)?\s+(?:also\s+)?(?:had|has|died|underwent|was\s+diagnosed)\b"
 )
 # a line not started yet ("octreotide was going to be started next wk", "was to be started", "not yet started"), unless
 # the clause goes on to say it ran ("lanreotide was planned to start in Jan 2019 and ran until PD in 2022")
@@ -434,12 +435,11 @@ _RAN = re.compile(r"\b(?:ran|given|since|until|till|stopped|progress\w*|pd)\b")
 # a line said with when or how long it was given ("was lanreotide 2019-2023 an adequate trial?", "does PRRT x4 in 2022
 # rule out more?"): given, even inside a question
 _GIVEN_WHEN = re.compile(r"\b(?:19|20)\d\d\b|\bx\s*\d\b|\b\d+\s*(?:cycles?|doses?|mo|months?|yrs?|years?)\b")
-_THIRD_PERSON = re.compile(r"\b(?:pt|patient)\b(?!'s\s+(?:daughter|son|wife|husband|partner|mum|dad|mother|father))")
+_THIRD_PERSON = re.compile(rf"\b(?:pt|patient)\b(?!'s\s+{_RELATIVE})")
 # a relative writing of the patient: "posting for my mum", "my dad has", "my mum (72F)", or a post that opens with
 # the relative ("Dad has liver mets from his pancreas NET, 70M")
 _RELATIVE_POSTING = re.compile(
-    r"(?:\b(?:my|our)\s+|^\W*(?:(?:hi|hello|hey|morning|evening)(?:\s+(?:all|everyone|there))?\W+)?)(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|brother|sister|gran|granny"
-    r"|grandma|grandmother|grandad|grandfather|nan|nana|aunt|auntie|uncle)\b"
+    rf"(?:\b(?:my|our)\s+|^\W*(?:(?:hi|hello|hey|morning|evening)(?:\s+(?:all|everyone|there))?\W+)?){_RELATIVE}\b"
 )
 _NOT_CLEAN = re.compile(r"\bbut\b|\bexcept\b|metasta|\bmets?\b|\blesions?\b|\bdeposits?\b|\bnew\b")
 _CLEAN_SCAN = re.compile(
@@ -452,13 +452,13 @@ _CLEARED = re.compile(
     r"\b(?:resected|excised|ablated|removed|rfa'?d|rfa|treated|metastasectomy|\w*hepatectomy|sectionectomy)\b[^.;\n]{0,40}?"
     r"\b(?:ned|no\s+evidence\s+of\s+disease|disease[- ]free|clear\s+(?:ever\s+)?since|all\s+clear\s+since)\b"
     # nothing after it says disease again: "NED for 2 yrs but MRI last week shows 4 liver lesions"
-    r"(?![^.;\n]*\b(?:until|till|new|recurr|progress|now|but|then|although|though|has|have|shows?|showed|showing|today|lesions?"
+    r"(?![^.;\n]*\b(?:until|till|new|recurr|progress|now|but|then|although|though|shows?|showed|showing|today|lesions?"
     r"|mets?|deposits?|foci|focus|avid|uptake)\b)"
 )
 # a sentence with a finding of now is not a cleared episode ("MRI today: 3 liver lesions, ... previous mets resected,
 # NED since")
 _EPISODE_NOW = re.compile(
-    r"\b(?:today|now|shows?|showed|showing|currently|last\s+week|this\s+week|yesterday|restaging|previous|earlier)\b"
+    r"\b(?:today|now|shows?|showed|showing|currently|last\s+week|this\s+week|yesterday|restaging)\b"
 )
 _OTHER_PERSON = re.compile(
     r"\b(?:my|a|her|his|our)\s+(?:friend|friends|neighbou?r|colleague|workmate)\b|\banother\s+patient\b|\bsomeone\s+(?:else|i\s+know)\b"
@@ -770,12 +770,14 @@ class CaseParser:
         u = knowledge.urgent
         self.history_header = re.compile(u.history_section.header)
         self.history_ends = terms_pattern(u.history_section.ends)
-        self.history_splits = re.compile("|".join(f"(?:{x})" for x in u.history_section.splits))
-        self.history_joins = re.compile(
-            "|".join(f"(?:{x})" for x in [*u.history_section.splits, *u.history_section.joins])
-        )
-        self.history_joins = re.compile(
-            "|".join(f"(?:{x})" for x in [*u.history_section.splits, *u.history_section.joins])
+        h = u.history_section
+        # every cut of a section, named by kind: an item's end, a join to the part after, an aside on the part before
+        self.history_cuts = re.compile(
+            "|".join(
+                f"(?P<{kind}{i}>{x})"
+                for kind, terms in (("split", h.splits), ("join", h.joins), ("aside", h.asides))
+                for i, x in enumerate(terms)
+            )
         )
         self.history_past = terms_pattern(u.history_section.past)
         self.history_ongoing = terms_pattern(u.history_section.ongoing) if u.history_section.ongoing else None
@@ -1184,18 +1186,34 @@ class CaseParser:
             end = re.search(r"\n|\.(?!\d)|[?!](?!\w)", rest)
             limit = end.start() if end else len(rest)
             if now := self.history_ends.search(rest, 0, limit):
-                # "CABG 2015 with K 2.3 on bloods": the event with the word of now is not history
-                cuts = [c.start() for c in self.history_joins.finditer(rest, 0, now.start())]
+                # "CABG 2015 with K 2.3 on bloods": the part with the word of now is not history
+                cuts = [c.start() for c in self.history_cuts.finditer(rest, 0, now.start())]
                 limit = cuts[-1] if cuts else now.start()
             section = rest[:limit]
-            start = m.end()
-            for cut in [*self.history_splits.finditer(section), None]:
-                stop = cut.start() if cut else len(section)
-                item = section[start - m.end() : stop]
-                if self.history_past.search(item) and not (self.history_ongoing and self.history_ongoing.search(item)):
-                    spans.append((start, m.end() + stop))
-                start = m.end() + (cut.end() if cut else stop)
+            # the section's parts, each with the kind of cut before it
+            parts: list[tuple[str, int, int]] = []
+            start, kind = 0, "split"
+            for cut in self.history_cuts.finditer(section):
+                parts.append((kind, start, cut.start()))
+                start, kind = cut.end(), (cut.lastgroup or "split").rstrip("0123456789")
+            parts.append((kind, start, len(section)))
+            past = [self._past_part(section[a:b]) for _, a, b in parts]
+            for i in reversed(range(len(parts) - 1)):
+                # "seizure with glucose 1.8 in 2022": joined to a dated part; "neutropenic sepsis c1 (resolved": an aside
+                # that says it is over
+                if past[i] is None and parts[i + 1][0] in ("join", "aside") and past[i + 1]:
+                    past[i] = True
+            for i in range(1, len(parts)):  # "seizure in 2022 (glucose 1.8)": an aside on a dated part
+                if past[i] is None and parts[i][0] == "aside" and past[i - 1]:
+                    past[i] = True
+            spans += [(m.end() + a, m.end() + b) for (_, a, b), p in zip(parts, past, strict=True) if p]
         return spans
+
+    def _past_part(self, part: str) -> bool | None:
+        """A part of a past-history section: over (a past date or settled words), going on, or neither said."""
+        if self.history_ongoing and self.history_ongoing.search(part):
+            return False
+        return True if self.history_past.search(part) else None
 
     def _several_pancreatic(self, clauses: list[_Clause]) -> tuple[int, int] | None:
         """Several pancreatic tumours named: not lesions said of the liver just before ("PD on everolimus (liver
