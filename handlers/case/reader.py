@@ -1177,8 +1177,8 @@ class CaseParser:
 
     def _history_sections(self, text: str) -> list[tuple[int, int]]:
         """Spans of the past events of the patient's past history (urgent.yaml's `history_section`): its section runs
-        from its header to the end of its line or sentence, or to the first word of now ("PMH: AF, now confused");
-        an item between its separators said to be over (a past date, "resolved") is a past event."""
+        from its header to the end of its line or sentence, or to the last cut before a word of now ("PMH: AF, now
+        confused"); a part said to be over (a past date, "resolved"), or joined to one that is, is a past event."""
         spans = []
         for m in self.history_header.finditer(text):
             rest = text[m.end() :]
