@@ -781,6 +781,16 @@ def test_holding_an_analogue_before_receptor_imaging_is_named_as_not_covered(eng
             "85%",
         ),
         ("grade this: pancreatic NET, Ki-67 2%, mitoses 1/10 HPF", "G1"),
+        # questions31 (dev): a named primary's spread is that primary's figures, never the pancreatic ones
+        (
+            "my mum had a carcinoid in her appendix taken out. what are the chances it had already spread?",
+            "Appendix: nodal 5%, liver 2%",
+        ),
+        # a drug asked what it does for the cancer: the evidence first, not the dose
+        (
+            "what does Somatuline (lanreotid) actually do for my cancer, does it shrink it?",
+            "lanreotide improved progression-free survival",
+        ),
     ],
 )
 def test_the_asked_aspect_leads(engine, text, lead):

@@ -419,7 +419,6 @@ _PENDING_AFTER = re.compile(
     r"^[^.;,]{0,30}?\b(?:pending|awaited|outstanding|sent|requested|to\s+follow|in\s+progress|not\s+(?:yet\s+)?back|tbc"
     r"|not\s+(?:yet\s+)?(?:tested|checked|done|screened)|(?:untested|unknown|never\s+tested))\b"
 )
-# a clause about someone other than the patient: "my friend who has a carcinoid gets monthly injections"
 # in a post about a patient in the third person ("MEN1 pt 28M ..."), a bare relative's history is the patient's family's
 # ("mum had total pancreatectomy for MEN1"); in a relative's own post "mum had her op" is the patient
 _RELATIVE_HISTORY = re.compile(
@@ -460,6 +459,7 @@ _CLEARED = re.compile(
 _EPISODE_NOW = re.compile(
     r"\b(?:today|now|shows?|showed|showing|currently|last\s+week|this\s+week|yesterday|restaging)\b"
 )
+# a clause about someone other than the patient: "my friend who has a carcinoid gets monthly injections"
 _OTHER_PERSON = re.compile(
     r"\b(?:my|a|her|his|our)\s+(?:friend|friends|neighbou?r|colleague|workmate)\b|\banother\s+patient\b|\bsomeone\s+(?:else|i\s+know)\b"
     r"|\b(?:a|one|another)\s+(?:lady|man|woman|guy|person|patient)\s+(?:in|at|from|on)\s+(?:my|our|the)\b|\bsupport\s+group\b"
@@ -805,7 +805,8 @@ class CaseParser:
         ]
 
     def parse(self, text: str) -> Case:
-        folded = _OUTCOME_IN_BRACKETS.sub(r" \1 ", _AGE_SEX.sub(" ", _ROLE.sub(" nurse ", fold(text))))
+        plain = fold(text)
+        folded = _OUTCOME_IN_BRACKETS.sub(r" \1 ", _AGE_SEX.sub(" ", _ROLE.sub(" nurse ", plain)))
         case = Case()
         used: list[tuple[int, int]] = []  # spans of the folded text that gave a fact, for "ignored"
         self._size(folded, case, used)
@@ -815,7 +816,7 @@ class CaseParser:
         clauses = _clauses(folded)
         # a post about a patient in the third person, not a relative writing of the patient ("my mum (72F)")
         third_person = bool(
-            (_AGE_SEX.search(re.sub(_RELATIVE_AGED, " ", fold(text))) or _THIRD_PERSON.search(folded))
+            (_AGE_SEX.search(re.sub(_RELATIVE_AGED, " ", plain)) or _THIRD_PERSON.search(folded))
             and not _RELATIVE_POSTING.search(folded)
         )
         cleared = [
