@@ -67,6 +67,7 @@ class Lexicon:
         self.multi_first = {key[0] for key in self.multi}
         self.before_number = set(v.not_as_synonym.before_whole_number)
         self.not_after = {a: set(words) for a, words in v.not_as_synonym.after.items()}
+        self.not_as_entity = {w: (set(n.after), set(n.before)) for w, n in v.not_as_entity.items()}
         self.confusables = {t for c in v.confusables for t in alias_key(c)}
         vocab: set[str] = set(self.confusables)
         for phrase in self.phrases:
@@ -126,6 +127,13 @@ class Lexicon:
             return True
         return tok in self.not_after and bool(prev) and (prev[0] in self.not_after[tok] or prev[0].isdigit())
 
+    def _other_meaning(self, raw: list[str], i: int) -> bool:
+        """The one-word name at i means something else beside these words (vocabulary `not_as_entity`)."""
+        if raw[i] not in self.not_as_entity:
+            return False
+        after, before = self.not_as_entity[raw[i]]
+        return bool((i and raw[i - 1] in after) or raw[i + 1 : i + 2] and raw[i + 1] in before)
+
     def find(self, raw: list[str]) -> list[Span]:
         """Entity spans in raw tokens, longest phrase first, without overlaps."""
         words = self.words(raw)
@@ -136,6 +144,8 @@ class Lexicon:
             for n in range(min(self.longest, len(words) - i), 0, -1):
                 key = tuple(plain[i : i + n])
                 hit = self.phrases.get(key)
+                if hit and n == 1 and self._other_meaning(raw, words[i][1]):
+                    hit = None  # "NET CNS here": a nurse specialist, not the brain
                 if hit:
                     start, end = words[i][1], words[i + n - 1][1] + 1
                     spans.append(Span(hit[0], hit[1], start, end, tuple(raw[start:end]), " ".join(key)))

@@ -91,7 +91,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["progressed_on"] = case.progressing_on
     facts["treated"] = case.prior_therapies
     facts["details"] = case.details()
-    facts["toxicity"] = any(t.current for t in case.toxicities)  # any grade: the toxicity is answered first
+    facts["toxicity"] = bool(held_toxicities(case, k))  # the toxicity is answered first
     facts["urgent"] = [f.id for f in case.urgent]
     acute = {f.id for f in k.urgent.findings if f.acute}
     facts["acute_illness"] = any(f.id in acute for f in case.urgent)
@@ -107,7 +107,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     facts["on_treatment"] = any(t.outcome in CURRENT for t in systemic)
     # the line given may have to stop (a toxicity of it now, or stopped for one, with no other line running): the
     # next lines are weighed whatever the scans show
-    toxic_now = {t.drug for t in case.toxicities if t.current}
+    toxic_now = {t.drug for t in held_toxicities(case, k)}
     # a drug held for its toxicity while the disease was controlled on it: resuming it reduced is the board's choice
     facts["held_for_toxicity"] = [
         t.drug for t in systemic if t.drug in toxic_now and t.outcome != "progressed" and case.progression is not True
@@ -117,8 +117,7 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     tox = k.urgent.toxicity
     facts["resume_first"] = bool(facts["held_for_toxicity"]) and not any(
         (t.grade or 0) >= tox.switch_from_grade or set(t.organs) & set(tox.switch_organs)
-        for t in case.toxicities
-        if t.current
+        for t in held_toxicities(case, k)
     )
     facts["line_stopped"] = bool(systemic) and (
         any(t.drug in toxic_now for t in systemic if t.outcome in CURRENT)
@@ -811,7 +810,7 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
         acts = set(q.acts)
         answered |= acts
         name = q.label or " / ".join(planner.acts[a].label for a in q.acts[:2])
-        toxic = next((t for t in case.toxicities if t.current and t.drug in acts), None)
+        toxic = next((t for t in held_toxicities(case, planner.k) if t.drug in acts), None)
         if toxic is not None:  # "what do we do with the everolimus?" while it causes a toxicity: the act-first line
             u = planner.k.urgent.toxicity
             out.append(Item(text=f"{name}: {toxic.event} on it now: {u.line}. Sources silent: {u.silent}"))
@@ -922,19 +921,32 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
         )
     # one line per drug for its graded toxicities, and one for the events said without a grade
     by_drug: dict[tuple[str | None, bool], list[Any]] = {}
+    held = held_toxicities(case, k)
     for t in (t for t in case.toxicities if t.current):
         by_drug.setdefault((t.drug, t.grade is None), []).append(t)
     for (key, ungraded), events in by_drug.items():
         drug = (k.planner.acts[key].label if key in k.planner.acts else key.replace("_", " ")) if key else None
+        on = f"{'; '.join(t.event for t in events)} on {drug or 'the current treatment'}"
+        if not [t for t in events if t in held]:  # grade 1: noted, the line goes on
+            out.append(
+                Warn(severity="warning", text=f"Note: {on}: {u.toxicity.mild}. Sources silent: {u.toxicity.silent}.")
+            )
+            continue
         out.append(
             Warn(
-                # a grade 1-2 toxicity is acted on now, but is no emergency; grade 3-4, or no grade said, is critical
+                # a grade 2 toxicity is acted on now, but is no emergency; grade 3-4, or no grade said, is critical
                 severity="critical" if ungraded or max(t.grade or 0 for t in events) > 2 else "warning",
-                text=f"Act first: {'; '.join(t.event for t in events)} on {drug or 'the current treatment'}: "
-                f"{u.toxicity.line}. Sources silent: {u.toxicity.silent}.",
+                text=f"Act first: {on}: {u.toxicity.line}. Sources silent: {u.toxicity.silent}.",
             )
         )
     return out
+
+
+def held_toxicities(case: Case, k: Knowledge) -> list[Any]:
+    """The toxicities of now that hold their drug: no grade said, or at least urgent.yaml's `hold_from_grade` (a grade 1
+    event is managed while the line goes on)."""
+    tox = k.urgent.toxicity
+    return [t for t in case.toxicities if t.current and (t.grade is None or t.grade >= tox.hold_from_grade)]
 
 
 def summarise(a: Answer, lay: Layout, planner: Planner) -> None:

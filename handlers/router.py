@@ -80,6 +80,10 @@ INCIDENTAL_GROUPS = (
     "other lesions",
 )  # in passing in a NET case
 INCIDENTAL_MIN_UNNAMED = 3  # case facts that make a post a case even when it names no NET
+# what a scan was done for ("a scan for my kidney stones found a lesion in my pancreas", "CT for ?diverticulitis"): the
+# reason the tumour was found, not what is asked
+_SCANS = {"scan", "scans", "ct", "mri", "ultrasound", "us", "imaging", "xray", "x-ray", "cxr", "mrcp", "pet", "check"}
+_REASON_WINDOW = 3  # words between a scan and the "for" that gives its reason, and between "for" and the condition
 _FOLLOW_UP = r"\b(?:scans?|imaging|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b"
 _FOLLOW_UP_LENGTH = re.compile(rf"{_FOLLOW_UP}[^.?]*\bhow long\b|\bhow long\b[^.?]*{_FOLLOW_UP}")
 _COMPARED = re.compile(  # the NET asked about is set against another tumour: "is this the same as pancreatic cancer?"
@@ -225,8 +229,13 @@ class Router:
         # ... or set beside a treatment the sources give ("Y90 SIRT vs TACE?"): that treatment is answered, the other
         # said to be outside the sources
         beside = "other treatments" in groups and bool(entities.get("therapy"))
+        # ... or the reason a scan was done ("a scan for my kidney stones found a 1.8cm lesion in my pancreas")
+        reason = bool(oos_spans) and all(s.id == "other conditions" and _scan_reason(raw, s) for s in oos_spans)
         incidental = (
-            bool(oos) and (case.details() >= 2 or beside) and named_net and all(g in INCIDENTAL_GROUPS for g in groups)
+            bool(oos)
+            and (case.details() >= 2 or beside or reason)
+            and named_net
+            and all(g in INCIDENTAL_GROUPS for g in groups)
         )
         # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
         compared = bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
@@ -581,6 +590,15 @@ def next_line_question(case: Case, aspects: list[str]) -> bool:
 
 def ngrams(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for n in range(1, MAX_NGRAM + 1) for i in range(len(words) - n + 1)}
+
+
+def _scan_reason(raw: list[str], span: Span) -> bool:
+    """The condition is what a scan was done for: "a scan for my kidney stones", "CT for AAA surveillance"."""
+    before = raw[max(0, span.start - _REASON_WINDOW) : span.start]
+    if "for" not in before:
+        return False
+    at = span.start - len(before) + len(before) - 1 - before[::-1].index("for")
+    return bool(_SCANS & set(raw[max(0, at - _REASON_WINDOW) : at]))
 
 
 def _asked(text: str, raw: list[str], span: Span) -> bool:

@@ -421,6 +421,7 @@ class CaseVocabulary(Strict):
     unfit: Terms
     frail: Terms
     other_test_negative: Terms  # 'negative' said of another test than the receptor scan
+    not_tumour_size: Terms  # a size said just after these measures something else than the tumour
     side_effects_asked: Terms  # side effects asked about in general, not an event
     side_effect_now: Terms  # words of an event now or of a patient beside them
     treatment_naive: Terms  # no anti-tumour treatment given: 'treatment naive', 'no prior tx'
@@ -555,6 +556,8 @@ class ToxicityLine(Strict):
     silent: str
     held: str  # why a drug held for a toxicity, with the disease controlled on it, is not offered as it was
     next_lines: str  # the step naming the lines that follow once a grade 3-4 toxicity settles
+    hold_from_grade: int  # a toxicity of this grade or none said holds the line; below it the line goes on
+    mild: str  # what is said of a toxicity below that grade, the line going on
     switch_from_grade: int  # a toxicity of this grade stops the line for good: new lines are weighed, not resumption
     switch_organs: list[str]  # a toxicity of these organs (case.yaml toxicity_events) stops the line too
     resume: str  # that step's first option when the disease was controlled on the drug ({drugs})
@@ -658,12 +661,21 @@ class NotAsSynonym(Strict):
     after: dict[str, list[str]] = {}  # also left after a number
 
 
+class NotAsEntity(Strict):
+    """A one-word name left unread where its neighbours give it another meaning ("NET CNS", "CNS nurse": a clinical
+    nurse specialist, not the central nervous system)."""
+
+    after: list[str] = []  # the word before it
+    before: list[str] = []  # the word after it
+
+
 class VocabularyFile(Strict):
     domain_terms: list[str]
     overview: OverviewTerms
     carcinoma_terms: list[str]
     synonyms: dict[str, str]
     not_as_synonym: NotAsSynonym = NotAsSynonym()
+    not_as_entity: dict[str, NotAsEntity] = {}
     confusables: list[str]
     out_of_scope: dict[str, OutOfScopeGroup]
     trials: list[Trial]

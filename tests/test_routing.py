@@ -225,6 +225,21 @@ CASES = [
     ("IPMN surveillance", "out_of_scope", None),
     ("melanoma brain mets survival", "out_of_scope", None),
     ("what is the dose?", "out_of_scope", None),
+    # clinical review rounds 62-63: the reason a scan was done is context, not the question; "discharge to GP" asks how
+    # long follow-up lasts
+    (
+        "hi, I'm 44 and a scan for my kidney stones found a 'lesion' in my pancreas about 1.8cm, they said it might be a "
+        "neuroendocrine thing? nothing confirmed, I feel fine. What tests will I need and do I need surgery straight away?",
+        "treatment_plan",
+        None,
+    ),
+    ("does a pancreatic NET cause kidney stones?", "out_of_scope", None),
+    (
+        "pt had recurrent hypos + a seizure in 2018 pre-op for insulinoma, enucleated 2018, no hypos since, glucose fine. "
+        "?does she still need anything or discharge to GP",
+        "surveillance",
+        None,
+    ),
 ]
 
 
@@ -276,3 +291,13 @@ def test_out_of_scope_is_declined_not_answered_with_nearest_topic(engine):
 )
 def test_dash_and_not_working_do_not_move_the_question(engine, text, intent):
     assert engine.read(text).intent == intent
+
+
+def test_a_recurrence_cleared_years_ago_asks_follow_up_not_a_plan(engine):
+    """Clinical review round 62, #14: a liver recurrence ablated in 2019 and clear on imaging since 2020 is history; the
+    question is how long to follow up, answered by the surveillance schedule, not a plan to restage it."""
+    a = engine.ask(
+        "Hx pNET resected 2016 (distal panc), liver recurrence 2019 RFA'd, clear on imaging since 2020. Seen in clinic "
+        "today, well, CgA nl. ? f/u interval and how long"
+    ).answer
+    assert a.plan is None and a.intent == "surveillance", a.title

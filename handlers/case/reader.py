@@ -77,6 +77,7 @@ _NOT_KI67_AFTER = re.compile(
 _BOUND_BEFORE = re.compile(
     r"\b(?:all|each|both|every|none)\s+(?:\w+\s+)?(?:<|≤|under|below|less\s+than|smaller\s+than)\s*$"
 )
+NOT_TUMOUR_REACH = 3  # words before a size searched for what else it measures ("GB wall", "CBD dilated to")
 _BARE_SIZES_BEFORE = re.compile(  # "(1.6, 1.2, " before "0.9 cm)": in brackets or after a colon, never "CgA 85, 12 mm"
     # or right after the lesions they measure ("3 panc lesions 0.6, 1.1 and 1.7cm")
     r"(?:[(:]|\b(?:lesions|tumou?rs|nodules|p?nets|masses|foci|measuring|sized)\b)\s*(?:(?<![\w.])\d{1,2}(?:\.\d+)?\s*(?:,|\band\b|&)\s*)+$"
@@ -209,7 +210,11 @@ _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
-_STABLE = re.compile(r"(?<!un)\bstable\b(?!\s+angina)|\bno\s+(?:further\s+)?progress|\bsd\b")
+# "stable until now" says it no longer is; "everything else stable" says it of the other sites, beside a growth said
+_STABLE = re.compile(
+    r"(?<!un)(?<!else\s)(?<!otherwise\s)\bstable\b(?!\s+angina)(?!\s+(?:until|till|up\s+to)\s+(?:now|recently|this|last))"
+    r"|\bno\s+(?:further\s+)?progress|\bsd\b"
+)
 _UNCHANGED = re.compile(
     r"\bunchanged\b|\bno\s+(?:interval\s+|significant\s+)?(?:change|growth)\b"
     r"|\bnot\s+(?:grown|changed)\b|\bhas(?:n'?t|\s+not)\s+(?:grown|changed)\b"
@@ -449,7 +454,7 @@ _CLEAN_SCAN = re.compile(
 _EPISODE = re.compile(r"\bnew\b|recurr|relaps|\bmets?\b|metasta|lesions?\b|deposits?\b")
 _CLEARED = re.compile(
     r"\b(?:resected|excised|ablated|removed|rfa'?d|rfa|treated|metastasectomy|\w*hepatectomy|sectionectomy)\b[^.;\n]{0,40}?"
-    r"\b(?:ned|no\s+evidence\s+of\s+disease|disease[- ]free|clear\s+(?:ever\s+)?since|all\s+clear\s+since)\b"
+    r"\b(?:ned|no\s+evidence\s+of\s+disease|disease[- ]free|(?:all\s+)?clear\s+(?:on\s+(?:imaging|scans?|ct|mri|pet)\s+)?(?:ever\s+)?since)\b"
     # nothing after it says disease again: "NED for 2 yrs but MRI last week shows 4 liver lesions"
     r"(?![^.;\n]*\b(?:until|till|new|recurr|progress|now|but|then|although|though|shows?|showed|showing|today|lesions?"
     r"|mets?|deposits?|foci|focus|avid|uptake)\b)"
@@ -498,6 +503,12 @@ _ASKED_WITHOUT_MARK = re.compile(
     # "do i wait for the clinic tmrw": a question opened by its verb, with no mark
     r"|^\s*(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b"
 )
+# the post's last words open as a question, with no mark ("... how often?? And should I be on the injection to stop it
+# coming back")
+_ASKS_AT_END = re.compile(
+    r"\s*(?:(?:and|also|so|plus|but)\s+)?(?:should|shall|can|could|do|does|will|would|must)\s+"
+    r"(?:i|we|she|he|they|you|my|her|his|our|pt|the\s+patient)\b"
+)
 # "Is that a different drug ...?": a question whose subject is what the sentence before named
 _REFERS_BACK = re.compile(r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b")
 
@@ -527,6 +538,8 @@ def _clauses(text: str) -> list[_Clause]:
             c.question = True
     if out and not any(c.question for c in out) and _ASKED_WITHOUT_MARK.search(out[-1].text):
         out[-1].question = True  # "her appointment is in 2 weeks is that soon enough or not": asked, with no "?"
+    if out and _ASKS_AT_END.match(out[-1].text):
+        out[-1].question = True
     return out
 
 
@@ -737,6 +750,7 @@ class CaseParser:
         self.syndrome_settled = terms_pattern(v.syndrome_settled)
         self.shrinkage_needed = terms_pattern(v.shrinkage_needed)
         self.other_test_negative = terms_pattern(v.other_test_negative)
+        self.not_tumour_size = terms_pattern(v.not_tumour_size)
         self.side_effects_asked = terms_pattern(v.side_effects_asked)
         self.side_effect_now = terms_pattern(v.side_effect_now)
         self.treatment_naive = terms_pattern(v.treatment_naive)
@@ -1465,8 +1479,8 @@ class CaseParser:
                 # "liver mets seg 6 + 7, 1.2 and 1.8cm", "liver lesions, largest 3 cm, smallest 6 mm": a list's item
                 parts[-2:] = [parts[-2] + " " + parts[-1]]
             before = parts[-1]
-            if re.search(r"duct|\bcbd\b|\bmpd\b|dilat|wirsung|\bcalib", before):
-                continue  # "CBD dilated to 14 mm": a duct, not the tumour
+            if self.not_tumour_size.search(" ".join(before.split()[-NOT_TUMOUR_REACH:])):
+                continue  # "CBD dilated to 14 mm", "thick GB wall 6mm": a duct or another organ, not the tumour
             if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
                 continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
             met_words_after = r"liver|hepatic|met|node|bone|lung|segment|\bseg\b"
@@ -1785,7 +1799,7 @@ class CaseParser:
         ):
             return  # a plain "PET" without avidity words, or an FDG-PET, says nothing about receptors
         if re.search(
-            r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b"
+            r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread|extra-?hepatic|ehd)\b"
             # "CT + Ga68 both neg", "scans negative": the scans show no disease, a staging result
             r"|\b(?:both|all|scans?)\s+(?:neg|negative|clear|clean)\b(?!\s+for\b)",
             clause,
