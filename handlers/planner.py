@@ -127,7 +127,8 @@ def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     # a hormonal finding shows the syndrome now, unless the post says the tumour is non-functioning; on treatment, it
     # is not controlled by it
     facts["syndrome_now"] = facts["functional"] is not False and any(f.id in hormonal for f in case.urgent)
-    facts["syndrome_uncontrolled"] = facts["syndrome_now"] and bool(facts["on_treatment"])
+    # a syndrome back after doses were missed is put down to the missed doses first: they are resumed, no new line
+    facts["syndrome_uncontrolled"] = facts["syndrome_now"] and bool(facts["on_treatment"]) and not case.doses_missed
     # a finding that needs a doctor today: critical, with its own line shown (its `when` holds), not its `otherwise`
     found = {f.id for f in case.urgent}
     facts["act_now"] = any(

@@ -420,6 +420,8 @@ class CaseVocabulary(Strict):
     toxicity_grade_context: Terms
     unfit: Terms
     frail: Terms
+    inpatient: Terms  # the patient is in hospital now: urgent care is escalated on the ward, not sought at the ED
+    doses_missed: Terms  # doses of the line given now were missed: a syndrome back is put down to them first
     other_test_negative: Terms  # 'negative' said of another test than the receptor scan
     not_tumour_size: Terms  # a size said just after these measures something else than the tumour
     side_effects_asked: Terms  # side effects asked about in general, not an event

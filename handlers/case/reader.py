@@ -747,6 +747,8 @@ class CaseParser:
         self.toxicity = terms_pattern(v.toxicity_grade_context)
         self.unfit = terms_pattern(v.unfit)
         self.frail = terms_pattern(v.frail)
+        self.inpatient = terms_pattern(v.inpatient)
+        self.doses_missed = terms_pattern(v.doses_missed)
         self.syndrome_settled = terms_pattern(v.syndrome_settled)
         self.shrinkage_needed = terms_pattern(v.shrinkage_needed)
         self.other_test_negative = terms_pattern(v.other_test_negative)
@@ -999,6 +1001,12 @@ class CaseParser:
             # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed; "known met pNET (?functional),
             # VIP sent": the tumour is known, only its hormone is pending
             case.diagnosis_pending = False
+        if m := self.inpatient.search(folded):
+            case.inpatient = True
+            case.evidence["inpatient"] = m.group(0)
+        if m := self.doses_missed.search(folded):
+            case.doses_missed = True
+            case.evidence["doses_missed"] = m.group(0)
         past = self._history_sections(folded)  # "PMH: DVT 2017": events of the past history, none of them now
         self._urgent(folded, clauses, case, used, past)
         self._fdg(folded, clauses, case, used)
@@ -2129,7 +2137,7 @@ class CaseParser:
                     # "given the pace" weighs a reason; it gives no drug ("given the last 3 years" does)
                     r"\bgiven\b(?=\s+(?:the\s+|these\s+|those\s+|over\s+the\s+)?(?:last|past)\b)"
                     r"|\bgiven\b(?!\s+(?:the|that|this|these|his|her|its|their|how|what|a|an)\b)"
-                    r"|\b(?:received|completed|done)\b|^\s*(?:lar\s*)?(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
+                    r"|\b(?:received|completed|done)\b|^\s*(?:lar\s*)?\(?\s*(?:\d|since|from|for\s+\d|x\s*\d|q\s*\d|every|monthly|started|before\s+(?:that|this|it)\b|previously|earlier|->|→)",
                     clause[end:],
                 )
                 # "TACE right lobe 8 days ago", "TACE to the right lobe last week": done, said with when (never
