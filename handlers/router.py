@@ -82,7 +82,6 @@ INCIDENTAL_GROUPS = (
 INCIDENTAL_MIN_UNNAMED = 3  # case facts that make a post a case even when it names no NET
 # what a scan was done for ("a scan for my kidney stones found a lesion in my pancreas", "CT for ?diverticulitis"): the
 # reason the tumour was found, not what is asked
-_SCANS = {"scan", "scans", "ct", "mri", "ultrasound", "us", "imaging", "xray", "x-ray", "cxr", "mrcp", "pet", "check"}
 _REASON_WINDOW = 3  # words between a scan and the "for" that gives its reason, and between "for" and the condition
 _FOLLOW_UP = r"\b(?:scans?|imaging|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b"
 _FOLLOW_UP_LENGTH = re.compile(rf"{_FOLLOW_UP}[^.?]*\bhow long\b|\bhow long\b[^.?]*{_FOLLOW_UP}")
@@ -162,6 +161,8 @@ class Router:
             name: terms_pattern(g.differential_before) for name, g in v.out_of_scope.items() if g.differential_before
         }
         self.aspect_order = {name: n for n, name in enumerate([*v.aspects, *v.silent])}
+        self.scans = {w for t in v.scan_reason.scans for w in tokens(fold(t))}
+        self.scan_conditions = {" ".join(alias_key(t)) for t in v.scan_reason.conditions}
         # an overview question is its subject's name and nothing but these words ("what is a", "tell me about")
         self.overview_words = {w for t in v.overview.asks for w in lexicon.text_words(t)}
         self.overview_words |= {w for t in v.stopwords for w in lexicon.text_words(t)}
@@ -230,7 +231,7 @@ class Router:
         # said to be outside the sources
         beside = "other treatments" in groups and bool(entities.get("therapy"))
         # ... or the reason a scan was done ("a scan for my kidney stones found a 1.8cm lesion in my pancreas")
-        reason = bool(oos_spans) and all(s.id == "other conditions" and _scan_reason(raw, s) for s in oos_spans)
+        reason = bool(oos_spans) and all(self._scan_reason(raw, s) for s in oos_spans)
         incidental = (
             bool(oos)
             and (case.details() >= 2 or beside or reason)
@@ -436,6 +437,16 @@ class Router:
         others = [s for s in sentences if "?" in s and s not in overview]
         return all(max(self._cue_scores(self.lex.text_words(s)).values(), default=0) < PART_MIN_CUES for s in others)
 
+    def _scan_reason(self, raw: list[str], span: Span) -> bool:
+        """The condition is what a scan was done for (vocabulary `scan_reason`): "a scan for my kidney stones"."""
+        if span.phrase not in self.scan_conditions:
+            return False
+        before = raw[max(0, span.start - _REASON_WINDOW) : span.start]
+        if "for" not in before:
+            return False
+        at = span.start - 1 - before[::-1].index("for")
+        return bool(self.scans & set(raw[max(0, at - _REASON_WINDOW) : at]))
+
     def _in_differential(self, folded: str, span: Span) -> bool:
         """The look-alike is named as a differential of the case ("?NET vs adenoCa"), by its group's words."""
         words = self.differential.get(span.id)
@@ -590,15 +601,6 @@ def next_line_question(case: Case, aspects: list[str]) -> bool:
 
 def ngrams(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for n in range(1, MAX_NGRAM + 1) for i in range(len(words) - n + 1)}
-
-
-def _scan_reason(raw: list[str], span: Span) -> bool:
-    """The condition is what a scan was done for: "a scan for my kidney stones", "CT for AAA surveillance"."""
-    before = raw[max(0, span.start - _REASON_WINDOW) : span.start]
-    if "for" not in before:
-        return False
-    at = span.start - len(before) + len(before) - 1 - before[::-1].index("for")
-    return bool(_SCANS & set(raw[max(0, at - _REASON_WINDOW) : at]))
 
 
 def _asked(text: str, raw: list[str], span: Span) -> bool:

@@ -421,9 +421,11 @@ class CaseVocabulary(Strict):
     unfit: Terms
     frail: Terms
     inpatient: Terms  # the patient is in hospital now: urgent care is escalated on the ward, not sought at the ED
+    stable_elsewhere: Terms  # stable said of the other sites, beside a growth said
     doses_missed: Terms  # doses of the line given now were missed: a syndrome back is put down to them first
     other_test_negative: Terms  # 'negative' said of another test than the receptor scan
     not_tumour_size: Terms  # a size said just after these measures something else than the tumour
+    tumour_size_kept: Terms  # ... unless these name the tumour or where it lies among the same words
     side_effects_asked: Terms  # side effects asked about in general, not an event
     side_effect_now: Terms  # words of an event now or of a patient beside them
     treatment_naive: Terms  # no anti-tumour treatment given: 'treatment naive', 'no prior tx'
@@ -559,6 +561,9 @@ class ToxicityLine(Strict):
     held: str  # why a drug held for a toxicity, with the disease controlled on it, is not offered as it was
     next_lines: str  # the step naming the lines that follow once a grade 3-4 toxicity settles
     hold_from_grade: int  # a toxicity of this grade or none said holds the line; below it the line goes on
+    worse: list[str] = Field(
+        min_length=1
+    )  # words that make a grade below it untrusted: worse now, or beyond it by what it does
     mild: str  # what is said of a toxicity below that grade, the line going on
     switch_from_grade: int  # a toxicity of this grade stops the line for good: new lines are weighed, not resumption
     switch_organs: list[str]  # a toxicity of these organs (case.yaml toxicity_events) stops the line too
@@ -671,6 +676,14 @@ class NotAsEntity(Strict):
     before: list[str] = []  # the word after it
 
 
+class ScanReason(Strict):
+    """A condition named only as the reason a scan was done ("a scan for my kidney stones found a lesion in my
+    pancreas"): context, not the question."""
+
+    scans: list[str] = Field(min_length=1)  # words naming a scan
+    conditions: list[str] = Field(min_length=1)  # conditions read so; never one that bears on the plan (cirrhosis)
+
+
 class VocabularyFile(Strict):
     domain_terms: list[str]
     overview: OverviewTerms
@@ -678,6 +691,7 @@ class VocabularyFile(Strict):
     synonyms: dict[str, str]
     not_as_synonym: NotAsSynonym = NotAsSynonym()
     not_as_entity: dict[str, NotAsEntity] = {}
+    scan_reason: ScanReason
     confusables: list[str]
     out_of_scope: dict[str, OutOfScopeGroup]
     trials: list[Trial]

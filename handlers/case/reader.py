@@ -135,7 +135,8 @@ _NOT_THE_TUMOUR = re.compile(
     r"\b(?:mets?|metastas\w+|deposits?|disease|spread|primary|too\s+small|resolution|sub-?centimet\w*)\b"
 )
 _STAGED_ON = re.compile(
-    r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging)\b"
+    r"\b(?:[cp]?n[0-3x]m[01]|m0|n0|nothing\s+else|otherwise\s+(?:nothing|clear|negative)|only\s+there|clear|negative\s+staging"
+    r"|no\s+extra-?hepatic(?:\s+(?:disease|spread|uptake))?|no\s+ehd)\b"
 )
 _PART_OF = re.compile(
     r"\b(\d{1,2})\s*(?:of|/|out\s+of)\s*(\d{1,2})\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)"
@@ -202,7 +203,7 @@ _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referr
     r"for\s+(?:a\s+|her\s+|his\s+|their\s+)?progressive\s+(?:[\w-]+\s+){0,2}?(?:p?nets?|pannets?|disease|tumou?rs?|neuroendocrine)\b"
 )
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
-    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
+    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?!(?:\w+\s+)?(?:skin|oral|mouth|scalp|cutaneous|mucosal|tongue|lip)\b)(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
     # "liver burden up 40% (RECIST)", "sum of lesions increased by 25%"
     # (RECIST progression is a rise of 20% or more; "increased by 8%" is stable disease)
     r"|\b(?:burden|disease|mets|lesions|sum|size)\s+(?:has\s+|have\s+)?(?:gone\s+)?(?:up|increased|grown|grew|rose|risen)\s+(?:by\s+)?~?(?:[2-9]\d|\d{3})\s*%"
@@ -210,9 +211,9 @@ _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
 # "no interval growth" say it too, unless another site's progression was said first ("ribs unchanged").
-# "stable until now" says it no longer is; "everything else stable" says it of the other sites, beside a growth said
+# "stable until now" says it no longer is
 _STABLE = re.compile(
-    r"(?<!un)(?<!else\s)(?<!otherwise\s)\bstable\b(?!\s+angina)(?!\s+(?:until|till|up\s+to)\s+(?:now|recently|this|last))"
+    r"(?<!un)\bstable\b(?!\s+angina)(?!\s+(?:up\s+)?(?:until|till|to)\s+(?:now|recently|this|last|the))"
     r"|\bno\s+(?:further\s+)?progress|\bsd\b"
 )
 _UNCHANGED = re.compile(
@@ -457,7 +458,8 @@ _CLEARED = re.compile(
     r"\b(?:ned|no\s+evidence\s+of\s+disease|disease[- ]free|(?:all\s+)?clear\s+(?:on\s+(?:imaging|scans?|ct|mri|pet)\s+)?(?:ever\s+)?since)\b"
     # nothing after it says disease again: "NED for 2 yrs but MRI last week shows 4 liver lesions"
     r"(?![^.;\n]*\b(?:until|till|new|recurr|progress|now|but|then|although|though|shows?|showed|showing|today|lesions?"
-    r"|mets?|deposits?|foci|focus|avid|uptake)\b)"
+    r"|mets?|deposits?|foci|focus|avid|uptake|except|apart|other\s+than|save\s+for|mass|masses|nodes?|nodules?|enlarg\w*"
+    r"|grow\w*|bigger|increas\w*)\b)"
 )
 # a sentence with a finding of now is not a cleared episode ("MRI today: 3 liver lesions, ... previous mets resected,
 # NED since")
@@ -748,11 +750,14 @@ class CaseParser:
         self.unfit = terms_pattern(v.unfit)
         self.frail = terms_pattern(v.frail)
         self.inpatient = terms_pattern(v.inpatient)
+        self.toxicity_worse = terms_pattern(knowledge.urgent.toxicity.worse)
         self.doses_missed = terms_pattern(v.doses_missed)
+        self.stable_elsewhere = terms_pattern(v.stable_elsewhere)
         self.syndrome_settled = terms_pattern(v.syndrome_settled)
         self.shrinkage_needed = terms_pattern(v.shrinkage_needed)
         self.other_test_negative = terms_pattern(v.other_test_negative)
         self.not_tumour_size = terms_pattern(v.not_tumour_size)
+        self.tumour_size_kept = terms_pattern(v.tumour_size_kept)
         self.side_effects_asked = terms_pattern(v.side_effects_asked)
         self.side_effect_now = terms_pattern(v.side_effect_now)
         self.treatment_naive = terms_pattern(v.treatment_naive)
@@ -1441,7 +1446,11 @@ class CaseParser:
             if joined := _JOINED_EVENT.match(text, m.end()):
                 event += " " + " ".join(joined.group(0).split())  # "grade 1 stomatitis and hyperglycaemia": one event
             touched = sorted(self._organs(m.group(0)))
-            case.toxicities.append(Toxicity(event=event, grade=int(grade), drug=drug, current=not was, organs=touched))
+            # "stomatitis grade 1 last month, now grade 3, can't eat": the grade said is not the grade now
+            level: int | None = int(grade)
+            if int(grade) < self.k.urgent.toxicity.hold_from_grade and self.toxicity_worse.search(text):
+                level = None
+            case.toxicities.append(Toxicity(event=event, grade=level, drug=drug, current=not was, organs=touched))
             used.append(m.span())
 
     def _organs(self, clause: str) -> set[str]:
@@ -1487,7 +1496,10 @@ class CaseParser:
                 # "liver mets seg 6 + 7, 1.2 and 1.8cm", "liver lesions, largest 3 cm, smallest 6 mm": a list's item
                 parts[-2:] = [parts[-2] + " " + parts[-1]]
             before = parts[-1]
-            if self.not_tumour_size.search(" ".join(before.split()[-NOT_TUMOUR_REACH:])):
+            words = before.split()
+            if self.not_tumour_size.search(" ".join(words[-NOT_TUMOUR_REACH:])) and not self.tumour_size_kept.search(
+                " ".join(words[-2 * NOT_TUMOUR_REACH :])
+            ):
                 continue  # "CBD dilated to 14 mm", "thick GB wall 6mm": a duct or another organ, not the tumour
             if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
                 continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
@@ -1807,7 +1819,7 @@ class CaseParser:
         ):
             return  # a plain "PET" without avidity words, or an FDG-PET, says nothing about receptors
         if re.search(
-            r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread|extra-?hepatic|ehd)\b"
+            r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b"
             # "CT + Ga68 both neg", "scans negative": the scans show no disease, a staging result
             r"|\b(?:both|all|scans?)\s+(?:neg|negative|clear|clean)\b(?!\s+for\b)",
             clause,
@@ -1936,6 +1948,12 @@ class CaseParser:
         if _PROPOSAL.search(before + " " + clause):  # "then everolimus on progression": for later, no growth now
             clause = _IF_PROGRESSES.sub(lambda o: " " * len(o.group(0)), clause)
         m = _PROGRESS.search(clause)
+        if self.stable_elsewhere.search(clause) and (
+            case.progression or (m and not _negated(clause, m.start(), m.end()))
+        ):
+            if m and not _negated(clause, m.start(), m.end()):
+                case.progression = True  # "new liver met seg 4, other lesions stable": a growth, the rest stable
+            return
         if not m or _negated(clause, m.start(), m.end()) or _STABLE.search(clause):
             if (m is None or _negated(clause, m.start(), m.end())) and (
                 _STABLE.search(clause) or (_UNCHANGED.search(clause) and case.progression is None)
