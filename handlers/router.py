@@ -163,6 +163,7 @@ class Router:
         self.aspect_order = {name: n for n, name in enumerate([*v.aspects, *v.silent])}
         self.scans = {w for t in v.scan_reason.scans for w in tokens(fold(t))}
         self.scan_conditions = {" ".join(alias_key(t)) for t in v.scan_reason.conditions}
+        self.scan_reason_unless = terms_pattern(v.scan_reason.unless)
         # an overview question is its subject's name and nothing but these words ("what is a", "tell me about")
         self.overview_words = {w for t in v.overview.asks for w in lexicon.text_words(t)}
         self.overview_words |= {w for t in v.stopwords for w in lexicon.text_words(t)}
@@ -231,7 +232,11 @@ class Router:
         # said to be outside the sources
         beside = "other treatments" in groups and bool(entities.get("therapy"))
         # ... or the reason a scan was done ("a scan for my kidney stones found a 1.8cm lesion in my pancreas")
-        reason = bool(oos_spans) and all(self._scan_reason(raw, s) for s in oos_spans)
+        reason = (
+            bool(oos_spans)
+            and all(self._scan_reason(raw, s) for s in oos_spans)
+            and not self.scan_reason_unless.search(fold(cleaned))
+        )
         incidental = (
             bool(oos)
             and (case.details() >= 2 or beside or reason)

@@ -421,6 +421,8 @@ class CaseVocabulary(Strict):
     unfit: Terms
     frail: Terms
     inpatient: Terms  # the patient is in hospital now: urgent care is escalated on the ward, not sought at the ED
+    inpatient_home: Terms  # ... unless the post says the patient is home
+    new_lesions: Terms  # a new lesion of the tumour (case.yaml outcomes.progressed shares it)
     stable_elsewhere: Terms  # stable said of the other sites, beside a growth said
     doses_missed: Terms  # doses of the line given now were missed: a syndrome back is put down to them first
     other_test_negative: Terms  # 'negative' said of another test than the receptor scan
@@ -682,6 +684,7 @@ class ScanReason(Strict):
 
     scans: list[str] = Field(min_length=1)  # words naming a scan
     conditions: list[str] = Field(min_length=1)  # conditions read so; never one that bears on the plan (cirrhosis)
+    unless: list[str] = Field(min_length=1)  # words of an acute problem now: the post is not read as a scan's reason
 
 
 class VocabularyFile(Strict):

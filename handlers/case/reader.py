@@ -77,6 +77,7 @@ _NOT_KI67_AFTER = re.compile(
 _BOUND_BEFORE = re.compile(
     r"\b(?:all|each|both|every|none)\s+(?:\w+\s+)?(?:<|≤|under|below|less\s+than|smaller\s+than)\s*$"
 )
+WORSE_REACH = 120  # characters after a graded toxicity searched for words that it is worse now
 NOT_TUMOUR_REACH = 3  # words before a size searched for what else it measures ("GB wall", "CBD dilated to")
 _BARE_SIZES_BEFORE = re.compile(  # "(1.6, 1.2, " before "0.9 cm)": in brackets or after a colon, never "CgA 85, 12 mm"
     # or right after the lesions they measure ("3 panc lesions 0.6, 1.1 and 1.7cm")
@@ -203,7 +204,7 @@ _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referr
     r"for\s+(?:a\s+|her\s+|his\s+|their\s+)?progressive\s+(?:[\w-]+\s+){0,2}?(?:p?nets?|pannets?|disease|tumou?rs?|neuroendocrine)\b"
 )
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
-    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bnew\s+(?!(?:\w+\s+)?(?:skin|oral|mouth|scalp|cutaneous|mucosal|tongue|lip)\b)(?:\w+\s+)?(?:lesions?|mets?|metastas[ie]s|deposits?)|\bdoubl(?:ed|ing)\b"
+    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bdoubl(?:ed|ing)\b"
     # "liver burden up 40% (RECIST)", "sum of lesions increased by 25%"
     # (RECIST progression is a rise of 20% or more; "increased by 8%" is stable disease)
     r"|\b(?:burden|disease|mets|lesions|sum|size)\s+(?:has\s+|have\s+)?(?:gone\s+)?(?:up|increased|grown|grew|rose|risen)\s+(?:by\s+)?~?(?:[2-9]\d|\d{3})\s*%"
@@ -344,8 +345,8 @@ _METASTATIC = re.compile(
 # NegEx triggers: before the term (within the clause) and after it.
 _PRE_NEG = re.compile(
     r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0"
-    r"|none|nothing)\b"
-)  # "no sorry, ~6 L/day" corrects a figure; it negates nothing
+    r"|none|nothing|prevent(?:s|ing)?|avoid(?:s|ing)?|in\s+case\s+of)\b"
+)  # "no sorry, ~6 L/day" corrects a figure; it negates nothing; "enucleate now to prevent mets" says none now
 _NEW_SUBJECT = re.compile(
     r"\bbut\b|\band\s+(?:my|his|her|their|he|she|i|we)\b"
     r"|\band\s+(?:the|it)\s+(?:\w+\s+){0,2}?(?:shows?|showed|has|have|had|is|are|was|were)\b"
@@ -459,7 +460,8 @@ _CLEARED = re.compile(
     # nothing after it says disease again: "NED for 2 yrs but MRI last week shows 4 liver lesions"
     r"(?![^.;\n]*\b(?:until|till|new|recurr|progress|now|but|then|although|though|shows?|showed|showing|today|lesions?"
     r"|mets?|deposits?|foci|focus|avid|uptake|except|apart|other\s+than|save\s+for|mass|masses|nodes?|nodules?|enlarg\w*"
-    r"|grow\w*|bigger|increas\w*)\b)"
+    r"|grow\w*|bigger|increas\w*|aside|bar|barring|besides|exception|soft\s+tissue|thickening|enhanc\w*)\b"
+    r"|[^.;\n]*\b\d+(?:\.\d+)?\s*(?:cm|mm)\b)"
 )
 # a sentence with a finding of now is not a cleared episode ("MRI today: 3 liver lesions, ... previous mets resected,
 # NED since")
@@ -491,7 +493,7 @@ _OPENS_QUESTION = re.compile(
     r"\s*(?:is|are|was|were|should|shall|can|could|would|will|does|do|did|has|have)\s+(?:that|this|it|there|she|he|they|we|i)\b"
 )
 _OPENS_ASK = re.compile(r"\s*(?:any|is|are|can|could|should|would|does|do|what|which|how)\b")
-_OR_GOES_ON = re.compile(r"\s*(?:or|and)\b")
+_OR_GOES_ON = re.compile(r"\s*(?:or\b|and\b|&|\+)")
 # where a question's statement ends and what it asks begins: "progressed on everolimus - PRRT or sunitinib?"
 _ASK_SEPARATOR = re.compile(r"\s-\s|:")
 # a NET already known of the patient: "known met pNET", "known gastrinoma" (not "known gastrinoma in her brother")
@@ -612,6 +614,15 @@ _OUTCOME_IN_BRACKETS = re.compile(
 )
 _DURATION = re.compile(
     r"\s*(?:pfs|os|ttp|for|x)?\s*~?\d+(?:\.\d+)?\s*(?:y|yr|yrs|years?|m|mo|mos|months?|wks?|weeks?)\b"
+)
+# a share of the disease an operation would remove, said just before the percentage ("debulking ~50% of liver burden")
+_REMOVED_SHARE = re.compile(
+    r"\b(?:debulk\w*|cytoreduc\w*|resect\w*|remov\w*|clear(?:ing)?|excis\w*|take\s+out|get)\s*~?\s*$"
+)
+# a line proposed, just before the drug: "letter says 'PD - consider switch to everolimus'", "then IR to RFA the rest"
+_PROPOSED_JUST_BEFORE = re.compile(
+    r"\b(?:consider\w*|suggest\w*|propos\w*|recommend\w*|advis\w*|keen\s+(?:on|to)|wants?\s+to|plan(?:s|ning)?\s+to"
+    r"|would\s+like\s+to)\b(?:\s+[\w-]+){0,3}\s*$|\b(?:ir|team|surgeons?|oncolog\w*)\s+to\s+$"
 )
 _YES_NO_QUESTION = re.compile(r"\s*(?:does|do|did|is|are|was|could|can|would|might|will)\b")
 _IMAGED_GROWTH = re.compile(
@@ -750,9 +761,12 @@ class CaseParser:
         self.unfit = terms_pattern(v.unfit)
         self.frail = terms_pattern(v.frail)
         self.inpatient = terms_pattern(v.inpatient)
+        self.inpatient_home = terms_pattern(v.inpatient_home)
         self.toxicity_worse = terms_pattern(knowledge.urgent.toxicity.worse)
         self.doses_missed = terms_pattern(v.doses_missed)
         self.stable_elsewhere = terms_pattern(v.stable_elsewhere)
+        # growth said of the tumour: _PROGRESS, or a new lesion of it (case.yaml new_lesions)
+        self.progress = re.compile(f"{_PROGRESS.pattern}|{terms_pattern(v.new_lesions).pattern}")
         self.syndrome_settled = terms_pattern(v.syndrome_settled)
         self.shrinkage_needed = terms_pattern(v.shrinkage_needed)
         self.other_test_negative = terms_pattern(v.other_test_negative)
@@ -990,6 +1004,10 @@ class CaseParser:
         for i, t in enumerate(lines):
             if t.outcome == "unknown" and any(u.drug != t.drug for u in lines[i + 1 :]):
                 t.outcome = "earlier_line"
+        if case.progression and len(lines) > 1 and lines[-1].outcome == "unknown" and lines[-2].outcome in FAILED:
+            # "PD after lanreotide, everolimus, sunitinib, CAPTEM, 177Lu x4": the last line named was given and is not
+            # offered again ("was on lanreo before that" names an earlier one: either way a line behind the patient)
+            lines[-1].outcome = "earlier_line"
         live = folded
         for a, b in cleared:
             live = live[:a] + " " * (b - a) + live[b:]
@@ -1006,12 +1024,13 @@ class CaseParser:
             # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed; "known met pNET (?functional),
             # VIP sent": the tumour is known, only its hormone is pending
             case.diagnosis_pending = False
-        if m := self.inpatient.search(folded):
+        if (m := self.inpatient.search(folded)) and not self.inpatient_home.search(folded):
             case.inpatient = True
             case.evidence["inpatient"] = m.group(0)
         if m := self.doses_missed.search(folded):
             case.doses_missed = True
             case.evidence["doses_missed"] = m.group(0)
+            used.append(m.span())
         past = self._history_sections(folded)  # "PMH: DVT 2017": events of the past history, none of them now
         self._urgent(folded, clauses, case, used, past)
         self._fdg(folded, clauses, case, used)
@@ -1448,7 +1467,11 @@ class CaseParser:
             touched = sorted(self._organs(m.group(0)))
             # "stomatitis grade 1 last month, now grade 3, can't eat": the grade said is not the grade now
             level: int | None = int(grade)
-            if int(grade) < self.k.urgent.toxicity.hold_from_grade and self.toxicity_worse.search(text):
+            stop = re.search(r"[.;\n!?](?!\d)", text[m.end() :])  # its sentence, up to WORSE_REACH characters on
+            reach = m.end() + min(WORSE_REACH, stop.start() if stop else WORSE_REACH)
+            if int(grade) < self.k.urgent.toxicity.hold_from_grade and self.toxicity_worse.search(
+                text, m.start(), reach
+            ):
                 level = None
             case.toxicities.append(Toxicity(event=event, grade=level, drug=drug, current=not was, organs=touched))
             used.append(m.span())
@@ -1485,6 +1508,11 @@ class CaseParser:
                 continue  # "0 mm" measures nothing
             if re.search(r"\bnew\s+$", text[max(0, m.start() - 6) : m.start()]):
                 continue  # "new 1 cm nodule": a new lesion, not the primary
+            if re.search(
+                r"(?:\+|\bby|\bgrew|\bgrown|\bgrowth\s+of|\bincrease\s+of)\s*~?$",
+                text[max(0, m.start() - 14) : m.start()],
+            ):
+                continue  # "slow growth (+4mm over 12 mo)": how much it grew, not its size
             after = re.split(r"[;,.\n]", text[m.end() : m.end() + 25])[0]  # what the size is said of: its clause
             window = text[max(0, m.start() - 45) : m.start()]
             if m.start() > 45 and text[m.start() - 46].isalnum():
@@ -1616,6 +1644,8 @@ class CaseParser:
         for m in _BURDEN.finditer(text):
             if ki_span and m.start() < ki_span[1] and ki_span[0] < m.end():
                 continue  # "Ki-67 5%, liver mets ruled out": 5% is the Ki-67, not the hepatic burden
+            if _REMOVED_SHARE.search(text[max(0, m.start() - 30) : m.start()]):
+                continue  # "proposes debulking ~50% of liver burden": the share to be removed, not the burden
             value = _number(next((g for g in m.groups()[1::2] if g), None))
             if value is not None and value <= 100:
                 case.hepatic_burden_pct = value
@@ -1711,7 +1741,7 @@ class CaseParser:
         if not hedged:  # "2 new liver lesions, ?mets vs FNH" is neither progression nor recurrence yet
             self._progression(clause, case, prev if after_then else "")
         self._treatments(clause, spans, case, prev, nxt, after_then, asks)
-        self._history(clause, case, prev, hedged)
+        self._history(clause, case, prev, hedged, asks)
         self._anatomy(clause, case)
         if (
             "men1" in clause
@@ -1947,7 +1977,7 @@ class CaseParser:
         clause = _STARTED_FOR.sub(lambda o: " " * len(o.group(0)), clause)
         if _PROPOSAL.search(before + " " + clause):  # "then everolimus on progression": for later, no growth now
             clause = _IF_PROGRESSES.sub(lambda o: " " * len(o.group(0)), clause)
-        m = _PROGRESS.search(clause)
+        m = self.progress.search(clause)
         if self.stable_elsewhere.search(clause) and (
             case.progression or (m and not _negated(clause, m.start(), m.end()))
         ):
@@ -2019,7 +2049,7 @@ class CaseParser:
             strong = [
                 o
                 for o, _ in outcomes
-                if o in ("stopped_toxicity", "intolerant") or (o == "progressed" and _PROGRESS.search(clause))
+                if o in ("stopped_toxicity", "intolerant") or (o == "progressed" and self.progress.search(clause))
             ]  # "BMs 1.8 despite eating" fails no line: only the tumour's own progression does
             weak = [o for o, _ in outcomes if o in ("stable", "responded")]
             if _COURSE.search(clause) and not strong and case.treatments and case.treatments[-1].outcome == "unknown":
@@ -2081,6 +2111,13 @@ class CaseParser:
                 or _ABOUT_DRUG.search(clause[:start])
             ):
                 continue  # "consider everolimus?", "keen on a liver transplant" is a question or a wish, not a history
+            if re.search(
+                r"\b(?:never|not\s+yet|not)\s+(?:(?:had|received|been\s+given|given|tried|started)\s+)+(?:any\s+)?$",
+                clause[:start],
+            ):
+                continue  # "Never had PRRT": a line not given
+            if _PROPOSED_JUST_BEFORE.search(clause[:start]):
+                continue  # "PD - consider switch to everolimus": proposed, whatever the clause says happened
             if (
                 asks
                 and _YES_NO_QUESTION.match(clause)
@@ -2121,7 +2158,13 @@ class CaseParser:
                 )
             )
             listed = in_list if not own_after else []  # its own outcome follows: not the one said before
-            if _SWITCHED.search(clause[:start]):
+            if (
+                re.search(r"\bafter\s+$", clause[:start])
+                and any(s < start for s in starts)
+                and not [o for o in own if o[0] != "ongoing"]
+            ):
+                outcome = "earlier_line"  # "on everolimus since 01/25 (2nd line after lanreotide)": the line before it
+            elif _SWITCHED.search(clause[:start]):
                 # "it grew so they switched her to sunitinib": a failure said before the switch is the last line's;
                 # the new line is current unless its own outcome follows it ("switched to X, PD at 6 months")
                 after = [o for o in own if o[1] > start and o[0] != "ongoing"]
@@ -2135,7 +2178,7 @@ class CaseParser:
                 said
                 and _WAS_ON.search(clause[:start])
                 and not [o for o in said if o[0] != "ongoing"]
-                and not _PROGRESS.search(clause + " " + nxt)
+                and not self.progress.search(clause + " " + nxt)
             ):
                 outcome = "unknown"  # "was on lanreo before that": a line given before, not the one now
             elif said:
@@ -2167,7 +2210,7 @@ class CaseParser:
                 or (
                     not clause[:start].strip()
                     and not clause[end:].strip()
-                    and _PROGRESS.search(nxt)
+                    and self.progress.search(nxt)
                     and any(o == "progressed" for o, _ in self._outcomes(nxt))
                 )
                 or after_then  # "..., then everolimus (stopped ...)": the next line given
@@ -2192,9 +2235,10 @@ class CaseParser:
             elif existing.outcome in ("unknown", "ongoing") and outcome != "unknown":
                 existing.outcome = outcome  # "i take everolimus (afinitor)": the brand named again says nothing new
 
-    def _history(self, clause: str, case: Case, prev: str = "", hedged: bool = False) -> None:
+    def _history(self, clause: str, case: Case, prev: str = "", hedged: bool = False, asks: bool = False) -> None:
         """Operations already done (not planned), and recurrence (not when hedged). A short clause
-        ("(distal pancreatectomy)") continues the clause before it."""
+        ("(distal pancreatectomy)") continues the clause before it; a short question does not ("#radius 2010.
+        Curative-intent surgery?" asks for an operation)."""
         if (m := self.recurrence.search(clause)) and not _negated(clause, m.start(), m.end()):
             if not hedged:
                 case.recurrence = True
@@ -2202,7 +2246,7 @@ class CaseParser:
                 case.uncertain_sites.append("other")  # "?recurrence": a finding to characterise, wherever it is
         elif m:
             case.recurrence = False
-        context = f"{prev} {clause}" if len(tokens(clause)) <= 4 else clause
+        context = f"{prev} {clause}" if len(tokens(clause)) <= 4 and not asks else clause
         # what a heading says ("Pt asking at clinic: 5 yrs since DP") does not make the operation a plan
         # ("Planning TACE for liver mets - pt had a Whipple in 2018": the plan is the TACE's, after the dash the history)
         if self.future.search(re.split(r":|\s[-–]\s", context)[-1]) or re.search(
