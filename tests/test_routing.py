@@ -234,6 +234,17 @@ CASES = [
         None,
     ),
     ("does a pancreatic NET cause kidney stones?", "out_of_scope", None),
+    # blind question set 32: a lay subtype name and comparisons asked in lay words
+    (
+        "they found spots in his bones from the pancreas tumour, is that worse than if it was in the liver?",
+        "survival",
+        None,
+    ),
+    (
+        "My wifes tumor makes too much gastrin, she has had ulcers etc. Is that the kind that spreads a lot?",
+        "metastasis_rate",
+        ("subtype", "gastrinoma"),
+    ),
     (
         "pt had recurrent hypos + a seizure in 2018 pre-op for insulinoma, enucleated 2018, no hypos since, glucose fine. "
         "?does she still need anything or discharge to GP",
