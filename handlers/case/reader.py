@@ -1531,9 +1531,9 @@ class CaseParser:
                 continue  # "CBD dilated to 14 mm", "thick GB wall 6mm": a duct or another organ, not the tumour
             if re.search(r"\bsum\b|recist|target\s+lesions?|->|→", before):
                 continue  # "RECIST sum 78 -> 101 mm": the measured disease, not the primary
-            met_words_after = r"liver|hepatic|met|node|bone|lung|segment|\bseg\b"
+            met_words_after = r"liver|hepatic|met|node|bone|lung|periton|omentum|omental|segment|\bseg\b"
             # "lesions" of the liver list, never "two NF pancreatic lesions 1.2 and 1.6 cm" (the primaries)
-            met_words = r"(?:liver|hepatic|met\w*|nodes?|bone|lung|bilobar|lobes?|(?<!pancreatic )lesions)\b|\bseg(?:ment)?\s*\d"
+            met_words = r"(?:liver|hepatic|met\w*|nodes?|bone|lung|periton\w*|omental|omentum|bilobar|lobes?|(?<!pancreatic )lesions)\b|\bseg(?:ment)?\s*\d"
             # "single 6 cm PNET liver met": the noun the size measures is the metastasis, whatever names it first
             met_after = re.search(met_words_after, after)
             if re.match(
