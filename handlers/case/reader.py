@@ -345,8 +345,8 @@ _METASTATIC = re.compile(
 # NegEx triggers: before the term (within the clause) and after it.
 _PRE_NEG = re.compile(
     r"\b(?:no(?!,?\s+sorry)|not|without|negative\s+for|free\s+of|absence\s+of|absent|denies|ruled\s+out|excluded|neither|nor|n0"
-    r"|none|nothing|prevent(?:s|ing)?|avoid(?:s|ing)?|in\s+case\s+of)\b"
-)  # "no sorry, ~6 L/day" corrects a figure; it negates nothing; "enucleate now to prevent mets" says none now
+    r"|none|nothing)\b"
+)  # "no sorry, ~6 L/day" corrects a figure; it negates nothing
 _NEW_SUBJECT = re.compile(
     r"\bbut\b|\band\s+(?:my|his|her|their|he|she|i|we)\b"
     r"|\band\s+(?:the|it)\s+(?:\w+\s+){0,2}?(?:shows?|showed|has|have|had|is|are|was|were)\b"
@@ -617,12 +617,17 @@ _DURATION = re.compile(
 )
 # a share of the disease an operation would remove, said just before the percentage ("debulking ~50% of liver burden")
 _REMOVED_SHARE = re.compile(
-    r"\b(?:debulk\w*|cytoreduc\w*|resect\w*|remov\w*|clear(?:ing)?|excis\w*|take\s+out|get)\s*~?\s*$"
+    r"\b(?:debulk\w*|cytoreduc\w*|resect(?:ing|ion\s+of)?|remov(?:e|es|ing|al\s+of)|clear(?:ing)?|excis(?:e|ing|ion\s+of)"
+    r"|take\s+out|get)\s*~?\s*$"
+)
+# spread named as what an operation would prevent ("keen to enucleate now 'to prevent mets'"): no metastasis said
+_PREVENTS_SPREAD = re.compile(
+    r"\bto\s+(?:prevent|stop|avoid)\s+(?:any\s+|future\s+|it\s+)?(?:from\s+)?(?:mets|metastas[ie]s|spread\w*)\b"
 )
 # a line proposed, just before the drug: "letter says 'PD - consider switch to everolimus'", "then IR to RFA the rest"
 _PROPOSED_JUST_BEFORE = re.compile(
-    r"\b(?:consider\w*|suggest\w*|propos\w*|recommend\w*|advis\w*|keen\s+(?:on|to)|wants?\s+to|plan(?:s|ning)?\s+to"
-    r"|would\s+like\s+to)\b(?:\s+[\w-]+){0,3}\s*$|\b(?:ir|team|surgeons?|oncolog\w*)\s+to\s+$"
+    r"\b(?:consider(?:s|ing)?|propos(?:e|es|ing)|keen\s+(?:on|to)|wants?\s+to|plan(?:s|ning)?\s+to|would\s+like\s+to)\b"
+    r"(?:\s+[\w-]+){0,3}\s*$|\b(?:ir|surgeons?)\s+to\s+$"
 )
 _YES_NO_QUESTION = re.compile(r"\s*(?:does|do|did|is|are|was|could|can|would|might|will)\b")
 _IMAGED_GROWTH = re.compile(
@@ -899,7 +904,9 @@ class CaseParser:
                     "no " + text_
                 )  # "no evidence of hepatic, osseous or pulmonary disease": the list shares the "no"
             gap = folded[clauses[i - 1].start + len(prev) : clause.start] if i else ""
-            self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), question)
+            # the sentence's words before this clause ("2 new liver lesions (1.5 and 2cm) seg 6/7, everything else stable")
+            joined = re.split(r"[.;\n!?](?!\d)", folded[: clause.start])[-1]
+            self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), question, joined)
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
             if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
                 used.append((clause.start, clause.start + len(clause.text)))
@@ -1024,7 +1031,7 @@ class CaseParser:
             # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed; "known met pNET (?functional),
             # VIP sent": the tumour is known, only its hormone is pending
             case.diagnosis_pending = False
-        if (m := self.inpatient.search(folded)) and not self.inpatient_home.search(folded):
+        if (m := self.inpatient.search(folded)) and not self.inpatient_home.search(folded, m.end()):
             case.inpatient = True
             case.evidence["inpatient"] = m.group(0)
         if m := self.doses_missed.search(folded):
@@ -1467,8 +1474,9 @@ class CaseParser:
             touched = sorted(self._organs(m.group(0)))
             # "stomatitis grade 1 last month, now grade 3, can't eat": the grade said is not the grade now
             level: int | None = int(grade)
-            stop = re.search(r"[.;\n!?](?!\d)", text[m.end() :])  # its sentence, up to WORSE_REACH characters on
-            reach = m.end() + min(WORSE_REACH, stop.start() if stop else WORSE_REACH)
+            # its sentence and the next ("G1 pneumonitis last month. Now breathless, sats 89%"), up to WORSE_REACH characters
+            ends = [e.end() for e in re.finditer(r"[.;\n!?](?!\d)", text[m.end() : m.end() + WORSE_REACH])][:2]
+            reach = m.end() + (ends[1] if len(ends) > 1 else WORSE_REACH)
             if int(grade) < self.k.urgent.toxicity.hold_from_grade and self.toxicity_worse.search(
                 text, m.start(), reach
             ):
@@ -1727,6 +1735,7 @@ class CaseParser:
         nxt: str = "",
         after_then: bool = False,
         asks: bool = False,
+        joined: str = "",
     ) -> None:
         if _OTHER_PERSON.search(clause):
             return  # another person's tumour and treatment are not this patient's
@@ -1739,7 +1748,7 @@ class CaseParser:
         self._splenic(clause, case)
         self._fitness(clause, case)
         if not hedged:  # "2 new liver lesions, ?mets vs FNH" is neither progression nor recurrence yet
-            self._progression(clause, case, prev if after_then else "")
+            self._progression(clause, case, prev if after_then else "", joined)
         self._treatments(clause, spans, case, prev, nxt, after_then, asks)
         self._history(clause, case, prev, hedged, asks)
         self._anatomy(clause, case)
@@ -1770,7 +1779,11 @@ class CaseParser:
         ):
             # "dotatate PET says NET, nothing else seen": whole-body receptor imaging clear (a CT alone is not staging)
             case.metastatic = False
-        elif (m := _METASTATIC.search(clause)) and case.metastatic is None and not _nodes_only(spans):
+        elif (
+            (m := _METASTATIC.search(_PREVENTS_SPREAD.sub(lambda o: " " * len(o.group(0)), clause)))
+            and case.metastatic is None
+            and not _nodes_only(spans)
+        ):
             case.metastatic = not _negated(clause, m.start(), m.end())
 
     def _entities(
@@ -1967,9 +1980,9 @@ class CaseParser:
             case.fit_for_surgery = True
             case.evidence["fit_for_surgery"] = m.group(0)
 
-    def _progression(self, clause: str, case: Case, before: str = "") -> None:
+    def _progression(self, clause: str, case: Case, before: str = "", joined: str = "") -> None:
         """Growth said of the tumour now. `before`: the clause a "then" continues ("suggests X first, then Y
-        on progression" proposes; it reports no growth)."""
+        on progression" proposes; it reports no growth); `joined`: its sentence's words before it."""
         clause = _PD_OPERATION.sub(lambda o: " " * len(o.group(0)), clause)
         # "CgA doubled since last visit": a marker's rise, not the tumour's growth on imaging
         clause = _MARKER_RISE.sub(lambda o: " " * len(o.group(0)), clause)
@@ -1978,9 +1991,10 @@ class CaseParser:
         if _PROPOSAL.search(before + " " + clause):  # "then everolimus on progression": for later, no growth now
             clause = _IF_PROGRESSES.sub(lambda o: " " * len(o.group(0)), clause)
         m = self.progress.search(clause)
-        if self.stable_elsewhere.search(clause) and (
-            case.progression or (m and not _negated(clause, m.start(), m.end()))
-        ):
+        # a growth said in this clause or before it in its sentence, never an earlier line's ("PD on lanreotide in
+        # 2023 ... CT this month: everything else stable" is stable now)
+        grew = bool((g := self.progress.search(joined)) and not _negated(joined, g.start(), g.end()))
+        if self.stable_elsewhere.search(clause) and (grew or (m and not _negated(clause, m.start(), m.end()))):
             if m and not _negated(clause, m.start(), m.end()):
                 case.progression = True  # "new liver met seg 4, other lesions stable": a growth, the rest stable
             return
@@ -2116,7 +2130,9 @@ class CaseParser:
                 clause[:start],
             ):
                 continue  # "Never had PRRT": a line not given
-            if _PROPOSED_JUST_BEFORE.search(clause[:start]):
+            if _PROPOSED_JUST_BEFORE.search(clause[:start]) and not (
+                _GIVEN_WHEN.search(clause[end:]) or _RAN.search(clause[end:])
+            ):
                 continue  # "PD - consider switch to everolimus": proposed, whatever the clause says happened
             if (
                 asks
