@@ -80,7 +80,7 @@ INCIDENTAL_GROUPS = (
     "other lesions",
 )  # in passing in a NET case
 INCIDENTAL_MIN_UNNAMED = 3  # case facts that make a post a case even when it names no NET
-# what a scan was done for ("a scan for my kidney stones found a lesion in my pancreas", "CT for ?diverticulitis"): the
+# what a scan was done for ("a scan for my kidney stones found a lesion in my pancreas"; vocabulary `scan_reason`): the
 # reason the tumour was found, not what is asked
 _REASON_WINDOW = 3  # words between a scan and the "for" that gives its reason, and between "for" and the condition
 _FOLLOW_UP = r"\b(?:scans?|imaging|follow[- ]?up|surveillance|monitor\w*|check[- ]?ups?)\b"

@@ -199,9 +199,13 @@ _SPLENIC_SPARED = re.compile(
     r"\b(?:not|no|without)\s+(?:\w+\s+)?(?:involv|encas|invad|invasion|abut|contact)|\bfree\b|\bspared\b|\bpatent\b|\bclear\b"
 )
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
+# why a line was started ("for progressive PNET", "for prog G2 pNET"), not its outcome
+_FOR_PROGRESSIVE = (
+    r"for\s+(?:a\s+|her\s+|his\s+|their\s+)?(?:progressive|prog\.?)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:p?nets?|pannets?|disease|tumou?rs?|neuroendocrine)\b"
+)
 _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referred to MDT for progressive disease"
-    r"(?:^\s*|\b(?:on|started|starting|commenced|given|receiving|having)\b[^;]{0,60}?\b)"
-    r"for\s+(?:a\s+|her\s+|his\s+|their\s+)?progressive\s+(?:[\w-]+\s+){0,2}?(?:p?nets?|pannets?|disease|tumou?rs?|neuroendocrine)\b"
+    r"(?:^\s*|\b(?:on|started|starting|commenced|given|receiving|having)\b[^;]{0,60}?\b)" + _FOR_PROGRESSIVE
 )
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
     r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bdoubl(?:ed|ing)\b"
@@ -627,7 +631,7 @@ _PREVENTS_SPREAD = re.compile(
 # a line proposed, just before the drug: "letter says 'PD - consider switch to everolimus'", "then IR to RFA the rest"
 _PROPOSED_JUST_BEFORE = re.compile(
     r"\b(?:consider(?:s|ing)?|propos(?:e|es|ing)|keen\s+(?:on|to)|wants?\s+to|plan(?:s|ning)?\s+to|would\s+like\s+to)\b"
-    r"(?:\s+[\w-]+){0,3}\s*$|\b(?:ir|surgeons?)\s+to\s+$"
+    r"(?:\s+(?!stop|hold|halt|ceas|discontinu|withdraw|reduc|off\b|come\b|coming\b)[\w-]+){0,3}\s*$|\b(?:ir|surgeons?)\s+to\s+$|\breferr(?:ed|al)\s+(?:\w+\s+){0,2}(?:for|to)\s+(?:\w+\s+)?$"
 )
 _YES_NO_QUESTION = re.compile(r"\s*(?:does|do|did|is|are|was|could|can|would|might|will)\b")
 _IMAGED_GROWTH = re.compile(
@@ -1993,7 +1997,13 @@ class CaseParser:
         m = self.progress.search(clause)
         # a growth said in this clause or before it in its sentence, never an earlier line's ("PD on lanreotide in
         # 2023 ... CT this month: everything else stable" is stable now)
-        grew = bool((g := self.progress.search(joined)) and not _negated(joined, g.start(), g.end()))
+        grew = bool(
+            (g := self.progress.search(joined))
+            and not _negated(joined, g.start(), g.end())
+            and not re.search(
+                r"\b(?:19|20)\d\d\b", joined[g.end() : g.end() + 30]
+            )  # "PD on lanreotide in 2023": a line before
+        )
         if self.stable_elsewhere.search(clause) and (grew or (m and not _negated(clause, m.start(), m.end()))):
             if m and not _negated(clause, m.start(), m.end()):
                 case.progression = True  # "new liver met seg 4, other lesions stable": a growth, the rest stable
@@ -2050,7 +2060,12 @@ class CaseParser:
         ):
             other = 0  # "renal ca 2016, had sunitinib for it": the clause goes on about the cancer before it
         drugs = [d for d in self._drugs(spans) if other is None or d.start < other]
-        outcomes = self._outcomes(clause)
+        # "on everolimus 10mg od for prog G2 pNET": why the line was started, not its outcome ("on" still says it is given)
+        told = clause
+        if (given := _STARTED_FOR.search(clause)) and (why := re.search(_FOR_PROGRESSIVE, given.group(0))):
+            a, b = given.start() + why.start(), given.start() + why.end()
+            told = clause[:a] + " " * (b - a) + clause[b:]
+        outcomes = self._outcomes(told)
         if _SHARED_VERB.match(clause) and _TRAILING_AND.search(prev) and all(o == "ongoing" for o, _ in outcomes):
             outcomes = [
                 (name, 0) for name, pattern in self.outcomes if name in FAILED and pattern.search(prev)
@@ -2130,6 +2145,10 @@ class CaseParser:
                 clause[:start],
             ):
                 continue  # "Never had PRRT": a line not given
+            if asks and re.search(
+                r"\b(?:switch(?:ing)?|chang(?:e|ing)|mov(?:e|ing)|go(?:ing)?)\s+(?:over\s+)?to\s+$", clause[:start]
+            ):
+                continue  # "switch to everolimus?": asked, not a line given
             if _PROPOSED_JUST_BEFORE.search(clause[:start]) and not (
                 _GIVEN_WHEN.search(clause[end:]) or _RAN.search(clause[end:])
             ):
