@@ -267,6 +267,11 @@ _LAB_HISTORY = re.compile(
 )
 
 
+def _queried(clause: str, start: int) -> bool:
+    """The word at `start` is asked, not said: "?early PD ?SD", "?PD"."""
+    return bool(re.search(r"\?\s*(?:early\s+|possible\s+|likely\s+|borderline\s+|some\s+)?$", clause[:start]))
+
+
 def _said_as_history(text: str, end: int) -> bool:
     """A lab value followed by words of the past before any other number ("K 2.1 back then"), not one that another,
     older value follows ("K 2.4 today (K 4.1 previously)")."""
@@ -627,6 +632,11 @@ _REMOVED_SHARE = re.compile(
 # spread named as what an operation would prevent ("keen to enucleate now 'to prevent mets'"): no metastasis said
 _PREVENTS_SPREAD = re.compile(
     r"\bto\s+(?:prevent|stop|avoid)\s+(?:any\s+|future\s+|it\s+)?(?:from\s+)?(?:mets|metastas[ie]s|spread\w*)\b"
+)
+# a question about the drug just after it, in a clause that asks: "Switch to everolimus?", "- is PRRT next?"
+_ASKED_BEFORE = re.compile(
+    r"(?<!after\s)(?<!since\s)(?<!before\s)\b(?:switch|change|move|go)\s+(?:over\s+)?to\s+$"
+    r"|(?:^|\s[-–]\s|:)\s*(?:is|are|should|would|could|can|do|does)\s+(?:we\s+|she\s+|he\s+|they\s+)?$"
 )
 # a line proposed, just before the drug: "letter says 'PD - consider switch to everolimus'", "then IR to RFA the rest"
 _PROPOSED_JUST_BEFORE = re.compile(
@@ -1618,6 +1628,9 @@ class CaseParser:
             window = text[max(0, g.start() - 15) : g.end() + 20]  # "G3 diarrhoea", not "G2, SSTR+, only fatigue"
             if self.toxicity.search(window):
                 continue  # "grade 3 pneumonitis" is a drug toxicity, not the tumour's grade
+            sentence = re.split(r"[.;\n!?](?!\d)", text[: g.start()])[-1]
+            if re.search(r"(?:\bnow|->|→|\bto)\s*$", sentence) and self.toxicity.search(sentence):
+                continue  # "stomatitis grade 1 last month, now grade 3": the toxicity's grade now, not the tumour's
             stated = "G" + _ROMAN.get(g.group(1) or "", g.group(1) or g.group(2))
             used.append(g.span())
             break
@@ -2008,6 +2021,8 @@ class CaseParser:
             if m and not _negated(clause, m.start(), m.end()):
                 case.progression = True  # "new liver met seg 4, other lesions stable": a growth, the rest stable
             return
+        if m and _queried(clause, m.start()):
+            return  # "radiol says ?early PD ?SD": a question for the board, not a growth said
         if not m or _negated(clause, m.start(), m.end()) or _STABLE.search(clause):
             if (m is None or _negated(clause, m.start(), m.end())) and (
                 _STABLE.search(clause) or (_UNCHANGED.search(clause) and case.progression is None)
@@ -2098,7 +2113,7 @@ class CaseParser:
                 pass  # "everolimus since Jan ... calling it grade 3 pneumonitis": a toxicity now, on the drug still given
             elif strong and open_:
                 m = next(p.search(clause) for n, p in self.outcomes if n == strong[0])
-                if m is not None and not _negated(clause, m.start(), m.end()):
+                if m is not None and not _negated(clause, m.start(), m.end()) and not _queried(clause, m.start()):
                     # "(PD at 9 mo + pneumonitis)": the tumour progressed on it; the toxicity is its history
                     open_[-1].outcome = (
                         "progressed" if "progressed" in strong else min(strong, key=self.outcome_rank.__getitem__)
@@ -2145,10 +2160,8 @@ class CaseParser:
                 clause[:start],
             ):
                 continue  # "Never had PRRT": a line not given
-            if asks and re.search(
-                r"\b(?:switch(?:ing)?|chang(?:e|ing)|mov(?:e|ing)|go(?:ing)?)\s+(?:over\s+)?to\s+$", clause[:start]
-            ):
-                continue  # "switch to everolimus?": asked, not a line given
+            if asks and _ASKED_BEFORE.search(clause[:start]):
+                continue  # "switch to everolimus?", "... after switching to everolimus - is PRRT next?": asked, not given
             if _PROPOSED_JUST_BEFORE.search(clause[:start]) and not (
                 _GIVEN_WHEN.search(clause[end:]) or _RAN.search(clause[end:])
             ):
