@@ -77,6 +77,7 @@ _NOT_KI67_AFTER = re.compile(
 _BOUND_BEFORE = re.compile(
     r"\b(?:all|each|both|every|none)\s+(?:\w+\s+)?(?:<|≤|under|below|less\s+than|smaller\s+than)\s*$"
 )
+TOXICITY_GRADE_REACH = 45  # characters before "now grade 3" searched for the toxicity it grades
 WORSE_REACH = 120  # characters after a graded toxicity searched for words that it is worse now
 NOT_TUMOUR_REACH = 3  # words before a size searched for what else it measures ("GB wall", "CBD dilated to")
 _BARE_SIZES_BEFORE = re.compile(  # "(1.6, 1.2, " before "0.9 cm)": in brackets or after a colon, never "CgA 85, 12 mm"
@@ -1628,8 +1629,12 @@ class CaseParser:
             window = text[max(0, g.start() - 15) : g.end() + 20]  # "G3 diarrhoea", not "G2, SSTR+, only fatigue"
             if self.toxicity.search(window):
                 continue  # "grade 3 pneumonitis" is a drug toxicity, not the tumour's grade
-            sentence = re.split(r"[.;\n!?](?!\d)", text[: g.start()])[-1]
-            if re.search(r"(?:\bnow|->|→|\bto)\s*$", sentence) and self.toxicity.search(sentence):
+            near = re.split(r"[.;\n!?](?!\d)", text[: g.start()])[-1][-TOXICITY_GRADE_REACH:]
+            if (
+                re.search(r"(?:\bnow|->|→|\bto)\s*$", near)
+                and self.toxicity.search(near)
+                and not re.search(r"biops|\bbx\b|path|ki-?67|histolog|tumou?r|\bp?net\b|liver|grade\s+of", near)
+            ):
                 continue  # "stomatitis grade 1 last month, now grade 3": the toxicity's grade now, not the tumour's
             stated = "G" + _ROMAN.get(g.group(1) or "", g.group(1) or g.group(2))
             used.append(g.span())
