@@ -19,6 +19,7 @@ from handlers import answer, plan_check
 from handlers.answer import Answer, Item, PlanSummary, Section, Warn, section
 from handlers.branching import FALSE, TRUE, Cond, Logic, and_, any_of
 from handlers.case import CURRENT, FAILED, PRIMARY_OPERATIONS, Case, understood, with_evidence
+from handlers.case.model import Toxicity
 from handlers.case.reader import antitumour
 from knowledge import Knowledge
 from knowledge.schema import (
@@ -943,7 +944,7 @@ def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
     return out
 
 
-def held_toxicities(case: Case, k: Knowledge) -> list[Any]:
+def held_toxicities(case: Case, k: Knowledge) -> list[Toxicity]:
     """The toxicities of now that hold their drug: no grade said, or at least urgent.yaml's `hold_from_grade` (a grade 1
     event is managed while the line goes on)."""
     tox = k.urgent.toxicity

@@ -563,9 +563,8 @@ class ToxicityLine(Strict):
     held: str  # why a drug held for a toxicity, with the disease controlled on it, is not offered as it was
     next_lines: str  # the step naming the lines that follow once a grade 3-4 toxicity settles
     hold_from_grade: int  # a toxicity of this grade or none said holds the line; below it the line goes on
-    worse: list[str] = Field(
-        min_length=1
-    )  # words that make a grade below it untrusted: worse now, or beyond it by what it does
+    # words that make a grade below it untrusted: worse now, or beyond it by what it does
+    worse: list[str] = Field(min_length=1)
     mild: str  # what is said of a toxicity below that grade, the line going on
     switch_from_grade: int  # a toxicity of this grade stops the line for good: new lines are weighed, not resumption
     switch_organs: list[str]  # a toxicity of these organs (case.yaml toxicity_events) stops the line too

@@ -77,6 +77,7 @@ _NOT_KI67_AFTER = re.compile(
 _BOUND_BEFORE = re.compile(
     r"\b(?:all|each|both|every|none)\s+(?:\w+\s+)?(?:<|≤|under|below|less\s+than|smaller\s+than)\s*$"
 )
+_SENTENCE_END = re.compile(r"[.;\n!?](?!\d)")  # a sentence's end, never a decimal point ("K 2.6")
 TOXICITY_GRADE_REACH = 45  # characters before "now grade 3" searched for the toxicity it grades
 WORSE_REACH = 120  # characters after a graded toxicity searched for words that it is worse now
 NOT_TUMOUR_REACH = 3  # words before a size searched for what else it measures ("GB wall", "CBD dilated to")
@@ -920,7 +921,7 @@ class CaseParser:
                 )  # "no evidence of hepatic, osseous or pulmonary disease": the list shares the "no"
             gap = folded[clauses[i - 1].start + len(prev) : clause.start] if i else ""
             # the sentence's words before this clause ("2 new liver lesions (1.5 and 2cm) seg 6/7, everything else stable")
-            joined = re.split(r"[.;\n!?](?!\d)", folded[: clause.start])[-1]
+            joined = _SENTENCE_END.split(folded[: clause.start])[-1]
             self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), question, joined)
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
             if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
@@ -1489,13 +1490,11 @@ class CaseParser:
             touched = sorted(self._organs(m.group(0)))
             # "stomatitis grade 1 last month, now grade 3, can't eat": the grade said is not the grade now
             level: int | None = int(grade)
-            # its sentence and the next ("G1 pneumonitis last month. Now breathless, sats 89%"), up to WORSE_REACH characters
-            ends = [e.end() for e in re.finditer(r"[.;\n!?](?!\d)", text[m.end() : m.end() + WORSE_REACH])][:2]
-            reach = m.end() + (ends[1] if len(ends) > 1 else WORSE_REACH)
-            if int(grade) < self.k.urgent.toxicity.hold_from_grade and self.toxicity_worse.search(
-                text, m.start(), reach
-            ):
-                level = None
+            if int(grade) < self.k.urgent.toxicity.hold_from_grade:
+                # its sentence and the next ("G1 pneumonitis last month. Now breathless, sats 89%"), up to WORSE_REACH
+                ends = [e.end() for e in _SENTENCE_END.finditer(text[m.end() : m.end() + WORSE_REACH])][:2]
+                if self.toxicity_worse.search(text, m.start(), m.end() + (ends[1] if len(ends) > 1 else WORSE_REACH)):
+                    level = None
             case.toxicities.append(Toxicity(event=event, grade=level, drug=drug, current=not was, organs=touched))
             used.append(m.span())
 
@@ -1629,7 +1628,7 @@ class CaseParser:
             window = text[max(0, g.start() - 15) : g.end() + 20]  # "G3 diarrhoea", not "G2, SSTR+, only fatigue"
             if self.toxicity.search(window):
                 continue  # "grade 3 pneumonitis" is a drug toxicity, not the tumour's grade
-            near = re.split(r"[.;\n!?](?!\d)", text[: g.start()])[-1][-TOXICITY_GRADE_REACH:]
+            near = _SENTENCE_END.split(text[: g.start()])[-1][-TOXICITY_GRADE_REACH:]
             if (
                 re.search(r"(?:\bnow|->|→|\bto)\s*$", near)
                 and self.toxicity.search(near)
