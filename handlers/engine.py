@@ -93,6 +93,9 @@ class Engine:
             or gated
             # "TB: 71M, 4.2 cm PNET head, ... Ga PET not done yet": a patient presented with no question asked is a case
             or (introduced and facts >= CASE_FACTS - 1 and not c.question)
+            # "I had a NET removed ... they took my spleen too. Nobody gave me any vaccines": a patient after an
+            # operation with a finding to act on
+            or (introduced and bool(urgent) and bool(c.prior_surgery))
         )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
         # "a 'shadow' on my pancreas, about 2 cm, they think it might be a NET. What happens now?": one fact is enough
@@ -186,22 +189,28 @@ class Engine:
 
     def _answer(self, q: Query) -> Answer:
         k = self.knowledge
-        silent = [k.vocabulary.silent[s] for s in q.silent] if not q.oos_terms else []
         main = q.intent
+        # a case (a patient's facts, planned): the plan is the whole answer; a topic its words touch is not added
+        described = main == "treatment_plan" and q.case.details() >= 1 and "algorithm" not in q.aspects
+        beside = self._asked_beside(q) if described else []
+        asked_silent = [s for s in q.silent if not described or s in self._silent_asked(q)]
+        silent = [k.vocabulary.silent[s] for s in asked_silent] if not q.oos_terms else []
         if silent and main in ("out_of_scope", "closest_matches") and silent[0].show:
             main = silent[0].show  # nothing else named: show what the sources say nearest to the aspect asked
+        if beside:  # a question answered beside the plan is read, not flagged as unread
+            asked = [fold(t) for t, _ in beside]
+            unread = [u for u in q.case.unread if not any(fold(u) in t or t in fold(u) for t in asked)]
+            q = replace(q, case=q.case.model_copy(update={"unread": unread}))
         if main == "treatment_plan" and "algorithm" in q.aspects and q.case.details() < 2:
             # the general approach asked ("based on resectability, function, grade"), not one patient's plan
             a = HANDLERS[main](replace(q, case=self.case_parser.parse("")), k)
         else:
             a = HANDLERS[main](replace(q, intent=main), k)
+        _answer_beside(a, beside)
         if main == "therapy" and set(q.aspects) <= {"treatment"} and _WH_ASKED.search(fold(q.text)):
             self._lead_with_closest(a, q)
-        # a case (a patient's facts, planned): the plan is the whole answer; a topic its words touch is not added
-        described = main == "treatment_plan" and q.case.details() >= 1 and "algorithm" not in q.aspects
-        for part in q.parts[1:]:
-            # a plan already answers when to follow up (surveillance after resection, monitoring on treatment)
-            if not described or (part != "surveillance" and part in self._asked_apart(q.case.question)):
+        if not described:  # a case's own questions are answered beside its plan (above), each alone
+            for part in q.parts[1:]:
                 _append(a, HANDLERS[part](replace(q, intent=part), k))
         if main not in _NO_TOPIC_FACTS and not described:
             _subtype_facts(a, q, k)
@@ -212,12 +221,44 @@ class Engine:
             self._related(a, q)
         return a
 
-    def _asked_apart(self, question: str) -> list[str]:
-        """The topics a case post asks about as a question of their own ("... and what grade is Ki-67 8%?"):
-        only these are answered beside its plan, never a topic a word of the case happened to match."""
-        if not question:
-            return []
-        return [p for p in self.router.route(question).parts if p != "treatment_plan"]
+    def _asked_beside(self, q: Query) -> list[tuple[str, Item]]:
+        """The questions of a case post that its plan does not answer, each answered from the sources in a line
+        beside the plan: a topic ("... what does Ki-67 mean?", "is this the MEN1 kind?"), the case's own fact first
+        where it gives one ("Ki-67 5% → G2"); a drug's side effects ("will he lose his hair?" of the drugs the post
+        names); an aspect the sources do not cover, said so. A question the plan answers itself (planner.yaml
+        `asked`) is left to it."""
+        k = self.knowledge
+        plan_asks = [terms for _, terms in planner.planner_for(k).asked]
+        out: list[tuple[str, Item]] = []
+        for text in q.case.questions:
+            if any(t.search(fold(text)) for t in plan_asks):
+                continue
+            sub = self.router.route(text, about_net=True)
+            if sub.oos_terms:
+                continue
+            if set(sub.silent) & set(q.silent):
+                continue  # the answer's first line says it (the post as a whole asks it)
+            if sub.silent:
+                labels = " or ".join(k.vocabulary.silent[s].label for s in sub.silent)
+                out.append((text, Item(text=f"My sources do not cover {labels}.")))
+            elif "side_effects" in sub.aspects and (sub.entities.get("therapy") or q.entities.get("therapy")):
+                drugs = sub.entities.get("therapy") or q.entities["therapy"]
+                a = HANDLERS["therapy"](replace(sub, intent="therapy", entities={**sub.entities, "therapy": drugs}), k)
+                out.append((text, Item(text=a.summary, sources=a.summary_sources)))
+            elif sub.intent not in _NOT_BESIDE:
+                said = [HANDLERS[sub.intent](replace(sub, case=c), k) for c in (q.case, sub.case)]
+                summary = " ".join(dict.fromkeys(a.summary for a in said))
+                out.append((text, Item(text=summary, sources=sorted({s for a in said for s in a.summary_sources}))))
+        first = {i.text: n for n, (_, i) in reversed(list(enumerate(out)))}  # two questions, one answer: said once
+        return [x for n, x in enumerate(out) if first[x[1].text] == n]
+
+    def _silent_asked(self, q: Query) -> set[str]:
+        """The aspects the sources lack that a case post asks in its questions ("... what's the hazard ratio?"), not
+        ones its story's words touch ("episodes after missing meals" is no question about diet). A post that asks
+        nothing in a question of its own ("pancreatic NET carcinoid crisis") asks all it names."""
+        if not q.case.questions:
+            return set(q.silent)
+        return {s for t in q.case.questions for s in self.router.route(t, about_net=True).silent}
 
     def _neighbour(self, q: Query, hit: retrieval.Hit) -> bool:
         """For a question about a NET of one non-pancreatic primary, a fact that names another primary (PNETs
@@ -274,8 +315,12 @@ _NEXT_STEP = re.compile(
     r"\b(?:what happens|what now|what next|next steps?|what should (?:i|we) do|what do (?:i|we) do|plan)\b"
 )
 _LONG_NUMBER = re.compile(r"\d{13,}")
+_ASKED_LEAD = re.compile(r"^(?:.*\basks?\s*:\s*)?(?:and|or|but|so|also)?\s*", re.IGNORECASE)
 # outcomes that only a patient's line has ("a response rate" asks about a drug, "on it, stable" tells of a patient)
 _HISTORY = {"ongoing", "stable", "progressed", "stopped_toxicity", "intolerant", "earlier_line"}
+# what a case post's own questions are not answered with beside its plan: the plan answers them itself (an option,
+# follow-up), or nothing was matched
+_NOT_BESIDE = {"treatment_plan", "therapy", "surveillance", "help", "sources", "closest_matches", "out_of_scope"}
 _NO_TOPIC_FACTS = {"metastasis_rate", "out_of_scope", "help", "sources"}
 _NO_RELATED = {"out_of_scope", "help", "sources", "closest_matches", "treatment_plan"}  # a plan is long enough
 RELATED = 3
@@ -295,6 +340,22 @@ def _subtype_facts(a: Answer, q: Query, k: Knowledge) -> None:
         if s.id in q.entities.get("subtype", []):
             items = [fact(s.syndrome, "Presentation: ")] if s.syndrome else []
             a.sections.append(Section(title=f"{s.name} in my sources", items=items + [fact(n) for n in s.notes]))
+
+
+def _answer_beside(a: Answer, asked: list[tuple[str, Item]]) -> None:
+    """Topic questions of a case post, a line each ("what does Ki-67 mean? ...") at the head of the answers to
+    the post's questions."""
+    if not asked:
+        return
+    items = []
+    for text, item in asked:
+        said = _ASKED_LEAD.sub("", text).rstrip("? ")  # "She asks: and is she safe ...": "Is she safe ..."
+        items.append(item.model_copy(update={"text": f"{said[:1].upper()}{said[1:]}? {item.text}"}))
+    at = next((n for n, s in enumerate(a.sections) if s.title == "Your question"), None)
+    if at is None:
+        a.sections.insert(0, Section(title="Your question", items=items))
+    else:
+        a.sections[at].items += items
 
 
 def _append(a: Answer, part: Answer) -> None:

@@ -41,7 +41,9 @@ MAX_HELD_BACK = 6
 
 def case_facts(case: Case, k: Knowledge) -> dict[str, Any]:
     """The case's fields plus the derived facts rules test (knowledge/schema.py PLAN_FACTS)."""
-    facts = case.model_dump(exclude={"evidence", "ignored", "unread", "question", "treatments", "toxicities", "urgent"})
+    facts = case.model_dump(
+        exclude={"evidence", "ignored", "unread", "question", "questions", "treatments", "toxicities", "urgent"}
+    )
     distant = [s for s in case.metastases if s != "lymph_nodes"]
     if distant:
         facts["metastatic"] = True  # a named distant site outweighs "localised" (as the reader does)

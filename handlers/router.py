@@ -210,7 +210,9 @@ class Router:
             return False
         return bool(near) and (not pancreas or max(near) > max(pancreas))
 
-    def route(self, text: str) -> Query:
+    def route(self, text: str, about_net: bool = False) -> Query:
+        """The question in `text`, routed. `about_net`: it is asked inside a case of a NET ("... is she safe around
+        her grandkids afterwards?"), so its subject is a NET whatever its own words name."""
         cleaned = clean_slack(text)
         raw = tokens(fold(cleaned))
         words = [w for w, _ in self.lex.words(raw)]
@@ -275,7 +277,7 @@ class Router:
             )  # "a glucagonoma in her pancreas", "a PNET on his pancreas": its home, not a primary site asked
         if case.ki67 is not None or case.mitoses is not None:
             present.add("grade")
-        has_domain = bool(present - {"oos"}) or case.details() >= 1
+        has_domain = bool(present - {"oos"}) or case.details() >= 1 or about_net
 
         grams = ngrams(words)
         scores = {i.name: sum(w for kind, w in i.entity_weights.items() if kind in present) for i in self.intents}

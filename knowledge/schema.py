@@ -441,6 +441,8 @@ class CaseVocabulary(Strict):
     benign_lesions: Terms  # a benign lesion whose own uptake a scan reports ('typical haemangioma, not avid')
     krenning: KrenningScale
     liver_widespread: Terms
+    liver_bilobar: Terms  # both lobes: widespread unless `liver_few` counts the lesions
+    liver_few: Terms  # under ten liver lesions counted
     diffuse_liver_burden_pct: float
     liver_treatments: list[str]  # treatments given only to liver metastases: once given, the liver is a site
     primary_in_situ: Terms

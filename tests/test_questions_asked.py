@@ -318,3 +318,28 @@ def test_what_the_sources_say_about_a_thing_asks_about_the_thing(engine):
 def test_another_childhood_cancer_is_declined(engine):
     a = engine.ask("my son has medulloblastoma, what chemo will they give him?").answer
     assert a.summary.startswith("My sources do not cover") and a.plan is None
+
+
+def test_a_patients_own_operation_with_a_finding_is_planned(engine):
+    """Clinical review round 68, case 31: a patient writing of their own operation and a missed course of vaccines is
+    a patient to plan (the vaccines now), not a page about distal pancreatectomy."""
+    text = (
+        "I had a NET removed from my pancreas last year and they took my spleen too. Nobody gave me any vaccines "
+        "before or after. Is that a problem, what should I do?"
+    )
+    a = engine.ask(text).answer
+    assert a.plan is not None and "overwhelming post-splenectomy infection" in to_text(a)
+
+
+def test_a_cases_story_is_not_an_aspect_asked(engine):
+    """Clinical review round 68, case 22: "episodes after missing meals ... resolved with food" tells the story; it
+    asks nothing about diet, so the plan is not headed "Not in my sources"; a question about diet is answered so."""
+    story = (
+        "GP here. 45M with episodes of sweating/confusion after missing meals, one glucose 2.4 in A&E that resolved "
+        "with food. CT abdo normal. Could this be a pancreatic NET and what should I do next?"
+    )
+    a = engine.ask(story).answer
+    assert a.plan is not None and not a.not_covered, a.title
+    asked = "58F, 4.2 cm tail PNET, Ki-67 8%, 4 liver mets, on lanreotide. Any diet she should follow?"
+    main = to_text(engine.ask(asked).answer).split("─── Details")[0]
+    assert "Any diet she should follow? My sources do not cover diet" in main

@@ -525,7 +525,12 @@ _ASKS_AT_END = re.compile(
     r"(?:i|we|she|he|they|you|my|her|his|our|pt|the\s+patient)\b"
 )
 # "Is that a different drug ...?": a question whose subject is what the sentence before named
-_REFERS_BACK = re.compile(r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b")
+_REFERS_BACK = re.compile(
+    r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b"
+    # "Family read online about liver transplant & want referral. Is he a candidate?": the option named before
+    r"|\s*(?:is|are|would|will|could)\s+(?:he|she|they|the\s+patient|pt|(?:my|our|her|his)\s+\w+)\s+(?:a\s+)?"
+    r"(?:candidate|eligible|suitable)\b"
+)
 
 
 @dataclass
@@ -567,6 +572,7 @@ _PRESENTS = re.compile(
     r"|\bi'?m\s+\d{1,3}\b|\bi\s+am\s+\d{1,3}\b"  # the patient writing: "I'm 31"
     # the patient writing of their own operation or diagnosis: "i had a whipple op in 2021", "i was diagnosed with"
     r"|\bi\s+(?:had|have\s+had|underwent)\s+(?:a|an|my)\s+(?:[\w-]+\s+){0,2}?(?:whipple|\w*ectomy|operation|op|surgery)\b"
+    r"|\bi\s+(?:had|have\s+had)\s+(?:a|an|my|the)\s+(?:[\w-]+\s+){0,3}?(?:removed|taken\s+out|resected|excised)\b"
     r"|\bi\s+(?:was|have\s+been|got)\s+diagnosed\b"
     # "a 'shadow' on my pancreas", "I have a 2 cm tumour": the patient writing of their own tumour
     r"|\b(?:on|in|of)\s+my\s+pancreas\b|\bi\s+(?:have|'ve\s+got|have\s+got)\s+(?:a|an)\s+(?:[\w'-]+\s+){0,3}?(?:tumou?r|p?net|lesion|mass|growth)\b"
@@ -803,6 +809,8 @@ class CaseParser:
         self.benign = terms_pattern(v.benign)
         self.benign_lesion = terms_pattern(v.benign_lesions)
         self.widespread = terms_pattern(v.liver_widespread)
+        self.bilobar = terms_pattern(v.liver_bilobar)
+        self.few_liver = terms_pattern(v.liver_few)
         self.in_situ = terms_pattern(v.primary_in_situ)
         self.vascular = terms_pattern(v.vascular)
         self.biliary = terms_pattern(v.biliary_obstruction)
@@ -972,6 +980,10 @@ class CaseParser:
         if (span := _first_affirmed(self.widespread, clauses)) is not None and re.search(r"liver|hepatic|lobe", folded):
             case.liver_widespread = True
             used.append(span)  # "14 lesions both lobes" was read
+        if (span := _first_affirmed(self.bilobar, clauses)) is not None:
+            # "4 liver mets 1.5-3 cm, both lobes": a few lesions counted are not widespread disease
+            case.liver_widespread = case.liver_widespread or not self.few_liver.search(folded)
+            used.append(span)
         if case.hepatic_burden_pct is not None and case.hepatic_burden_pct >= self.k.case.diffuse_liver_burden_pct:
             case.liver_widespread = True  # half the liver or more replaced is diffuse disease, whatever the count
         if case.sstr is None:  # "the scan with the special tracer (DOTATATE) didn't light up"
@@ -1092,6 +1104,7 @@ class CaseParser:
             or (i > 0 and _ASKING.search(clauses[i - 1].text) and _ASK_GOES_ON.match(c.text))
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
+        case.questions = [unfold(text, " ".join(c.text.split())) for c in clauses if c.question]
         if (m := self.syndrome_settled.search(folded)) and not _SYNDROME_BACK.search(folded[m.end() :]):
             # "rash resolved after surgery ... now rash back": settled only where nothing after says it came back
             case.syndrome_settled = True
