@@ -88,7 +88,7 @@ _FOLLOW_UP_LENGTH = re.compile(rf"{_FOLLOW_UP}[^.?]*\bhow long\b|\bhow long\b[^.
 _COMPARED = re.compile(  # the NET asked about is set against another tumour: "is this the same as pancreatic cancer?"
     r"\b(?:is|isn'?t|was|are)\s+(?:this|it|that|they|hers?|his)\s+(?:(?:the\s+)?same\s+(?:thing\s+)?as|different\s+(?:from|to|than)"
     r"|a\s+(?:type|kind|form)\s+of|like)\b|\bsame\s+(?:thing\s+)?as\b|\bor\s+is\s+(?:that|it|this)\b"
-    r"|\bis\s+(?:this|it|that)\s+(?:the\s+same\s+thing|(?:an?\s+)?(?:\w+\s+)?cancer)\b"
+    r"|\bis\s+(?:this|it|that)\s+(?:the\s+same\s+thing|(?:an?\s+|the\s+)?(?:\w+\s+){0,4}?cancer)\b"  # "the bad kind of pancreas cancer"
 )
 # "lung NETs vs lung adenocarcinoma", "50 mg 4/2 like in RCC, or 37.5 mg daily?": another cancer set beside the NET
 # a lesion's nature proven ("EUS-FNA has now confirmed adenoCa", "bx: adenoCa", "adenoCa confirmed on EUS-FNA")

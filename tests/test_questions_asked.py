@@ -343,3 +343,16 @@ def test_a_cases_story_is_not_an_aspect_asked(engine):
     asked = "58F, 4.2 cm tail PNET, Ki-67 8%, 4 liver mets, on lanreotide. Any diet she should follow?"
     main = to_text(engine.ask(asked).answer).split("─── Details")[0]
     assert "Any diet she should follow? My sources do not cover diet" in main
+
+
+def test_each_question_of_a_relative_is_answered(engine):
+    """Clinical review round 69, case 31: two questions of a wife, the second with no question mark; each gets its
+    line (a drug's side effects the sources lack, driving they do not cover), the first line names the gap."""
+    text = (
+        "my husband is starting everolimus tablets for his pancreas NET now the lanreotide injections stopped "
+        "working. Will he lose his hair? And can he still drive to work, he's a lorry driver"
+    )
+    a = engine.ask(text).answer
+    body = to_text(a)
+    assert "driving and work" in a.title
+    assert "Will he lose his hair? Everolimus: my sources do not cover its side effects" in body

@@ -269,6 +269,24 @@ _LAB_HISTORY = re.compile(
 )
 
 
+# a progression still to come: "if PD then everolimus", "if it progresses we will switch", "once there is progression"
+_IF_PD = re.compile(
+    r"\b(?:if|when|once|in\s+case\s+of|should)\s+(?:(?:there\s+is|there's|she\s+has|he\s+has|it|the\s+disease|the\s+tumou?r)\s+)?"
+    r"(?:pd|progress\w*|progressive\s+disease|grows|gets\s+worse)\b"
+)
+# a clause that opens as a question, with no mark: "And can he still drive to work, he's a lorry driver"
+_OPENS_AS_QUESTION = re.compile(
+    r"\s*(?:and\s+|also\s+|but\s+|so\s+)?(?:can|could|will|would|is|are|does|do|should|shall|may|might)\s+"
+    r"(?:he|she|they|i|we|it|you|this|that|mum|mom|dad|my\s+\w+|the\s+patient|pt)\b"
+)
+# an earlier line's course just before its progression: its dates ("lanreotide 2021-24 → PD"), or the clause opened as
+# history ("Prior: lanreotide → PD", "previously on octreotide, PD")
+_LINE_BEFORE = re.compile(
+    r"\b(?:19|20)\d\d\s*(?:-|–|to)\s*(?:(?:19|20)?\d\d)\b\W{0,4}(?:(?:then|with|and)\s+)?$"
+    r"|^\W*(?:prior|previous(?:ly)?|past|earlier)\b(?:\s*(?:lines?|tx|treatment|rx))?\s*[:-]"
+)
+
+
 def _queried(clause: str, start: int) -> bool:
     """The word at `start` is asked, not said: "?early PD ?SD", "?PD"."""
     return bool(re.search(r"\?\s*(?:early\s+|possible\s+|likely\s+|borderline\s+|some\s+)?$", clause[:start]))
@@ -345,6 +363,9 @@ _LOCALISED = re.compile(
     r"|\b(?:ct|mri|imaging)\s+(?:(?:have|has|been|are|is|was|were)\s+)?(?:now|since|remains?|remained|still)\s+(?:\w+\s+)?(?:clear|clean|unremarkable)\b"
     r"|\bdisease[- ]free\b"
     r"|\b(?:doesn'?t|does\s+not|didn'?t|did\s+not)\s+show\s+(?:any\s+)?(?:spread|metastas\w+|mets)\b"
+    # a relative's words: "the scan didnt show it anywhere else", "nothing else on the scans"
+    r"|\b(?:doesn'?t|does\s+not|didn'?t|did\s+not|dint)\s+show\s+(?:it|anything|any)\s+(?:\w+\s+)?(?:anywhere\s+else|elsewhere)\b"
+    r"|\bnothing\s+(?:else|elsewhere)\s+(?:on|in)\s+(?:the\s+|her\s+|his\s+|my\s+)?(?:scans?|ct|mri|pet|imaging)\b"
     # a patient's words: "they said it was all removed", "the surgeon got it all"
     r"|(?<!if\s)(?<!whether\s)\b(?:it\s+was|it's|it\s+is)\s+all\s+(?:removed|taken\s+out|out|gone)\b"
     r"(?![^.;]{0,40}\b(?:except|apart\s+from|but|bar|other\s+than)\b)"
@@ -604,6 +625,15 @@ _WISH = re.compile(
     r"|\b(?:should|shall|can|could|would)\s+(?:we|i|you|they)\s+(?:add|start|try|use|give|switch\s+to)\s+(?:\w+\s+)?$"
     r"|\b(?:wants?|wanting|going|plans?|planning|intends?|hoping|hope)\s+to\s+(?:start|begin|give|try|put|switch)"
     r"\s+(?:(?:him|her|them|me|my\s+\w+|the\s+patient|pt)\s+)?(?:on(?:to)?\s+|with\s+|to\s+)?(?:\w+\s+)?$"
+    # "... will she need chemo after will she lose her hair" (no question mark): asked, not given
+    r"|\b(?:will|would|does|do|should|might|may|could|can)\s+(?:she|he|they|i|we|mum|mom|dad|my\s+\w+)\s+"
+    r"(?:need|have\s+to\s+have|get|be\s+given|require)\s+(?:any\s+|more\s+|the\s+|some\s+)?$"
+    # "Son insists on chemo 'whatever it takes'", "family pushing for PRRT": someone's wish, not a line given
+    r"|\b(?:insist(?:s|ing|ed)?\s+on|push(?:es|ing|ed)?\s+for|demand(?:s|ing|ed)?|asking\s+for|begging\s+for)\s+"
+    r"(?:an?\s+|the\s+|more\s+|some\s+)?['\"‘“]?$"
+    # "if PD would everolimus be next?": the line after a progression still to come
+    r"|\bif\s+(?:(?:there\s+is|she\s+has|he\s+has|it\s+shows)\s+)?(?:pd|progression|progressive\s+disease|progresses|it\s+progresses)"
+    r"\s*,?\s*(?:then\s+)?(?:would|will|is|should|could|can|do\s+we\s+(?:use|start|give|go\s+to))?\s*$"
 )  # "should we add everolimus to keep it stable?" asks; it does not say she is on it
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
 _PROPOSES = re.compile(
@@ -1104,7 +1134,9 @@ class CaseParser:
             or (i > 0 and _ASKING.search(clauses[i - 1].text) and _ASK_GOES_ON.match(c.text))
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
-        case.questions = [unfold(text, " ".join(c.text.split())) for c in clauses if c.question]
+        case.questions = [
+            unfold(text, " ".join(c.text.split())) for c in clauses if c.question or _OPENS_AS_QUESTION.match(c.text)
+        ]
         if (m := self.syndrome_settled.search(folded)) and not _SYNDROME_BACK.search(folded[m.end() :]):
             # "rash resolved after surgery ... now rash back": settled only where nothing after says it came back
             case.syndrome_settled = True
@@ -1638,7 +1670,12 @@ class CaseParser:
             used.append(mm.span())
         stated = None
         for g in _GRADE.finditer(text):
-            window = text[max(0, g.start() - 15) : g.end() + 20]  # "G3 diarrhoea", not "G2, SSTR+, only fatigue"
+            # "G3 diarrhoea", not "G2, SSTR+, only fatigue", nor "NF-pNET G2. Now dry cough" (another sentence)
+            window = (
+                _SENTENCE_END.split(text[max(0, g.start() - 15) : g.start()])[-1]
+                + g.group(0)
+                + _SENTENCE_END.split(text[g.end() : g.end() + 20])[0]
+            )
             if self.toxicity.search(window):
                 continue  # "grade 3 pneumonitis" is a drug toxicity, not the tumour's grade
             near = _SENTENCE_END.split(text[: g.start()])[-1][-TOXICITY_GRADE_REACH:]
@@ -2022,6 +2059,7 @@ class CaseParser:
         clause = _MARKER_RISE.sub(lambda o: " " * len(o.group(0)), clause)
         # "on streptozocin/5-FU ... for progressive PNET G2": why the line was started, not growth on it now
         clause = _STARTED_FOR.sub(lambda o: " " * len(o.group(0)), clause)
+        clause = _IF_PD.sub(lambda o: " " * len(o.group(0)), clause)  # "if PD then everolimus": still to come
         if _PROPOSAL.search(before + " " + clause):  # "then everolimus on progression": for later, no growth now
             clause = _IF_PROGRESSES.sub(lambda o: " " * len(o.group(0)), clause)
         m = self.progress.search(clause)
@@ -2040,6 +2078,8 @@ class CaseParser:
             return
         if m and _queried(clause, m.start()):
             return  # "radiol says ?early PD ?SD": a question for the board, not a growth said
+        if m and _LINE_BEFORE.search(clause[: m.start()]):
+            return  # "Prior: lanreotide 2021-24 → PD": how an earlier line ended, not a growth now
         if not m or _negated(clause, m.start(), m.end()) or _STABLE.search(clause):
             if (m is None or _negated(clause, m.start(), m.end())) and (
                 _STABLE.search(clause) or (_UNCHANGED.search(clause) and case.progression is None)
@@ -2097,6 +2137,7 @@ class CaseParser:
         if (given := _STARTED_FOR.search(clause)) and (why := re.search(_FOR_PROGRESSIVE, given.group(0))):
             a, b = given.start() + why.start(), given.start() + why.end()
             told = clause[:a] + " " * (b - a) + clause[b:]
+        told = _IF_PD.sub(lambda o: " " * len(o.group(0)), told)  # "if it progresses, everolimus": no outcome yet
         outcomes = self._outcomes(told)
         if _SHARED_VERB.match(clause) and _TRAILING_AND.search(prev) and all(o == "ongoing" for o, _ in outcomes):
             outcomes = [
