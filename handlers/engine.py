@@ -93,9 +93,6 @@ class Engine:
             or gated
             # "TB: 71M, 4.2 cm PNET head, ... Ga PET not done yet": a patient presented with no question asked is a case
             or (introduced and facts >= CASE_FACTS - 1 and not c.question)
-            # "I had a NET removed ... they took my spleen too. Nobody gave me any vaccines": a patient after an
-            # operation with a finding to act on
-            or (introduced and bool(urgent) and bool(c.prior_surgery))
         )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
         # "a 'shadow' on my pancreas, about 2 cm, they think it might be a NET. What happens now?": one fact is enough
@@ -192,15 +189,17 @@ class Engine:
         main = q.intent
         # a case (a patient's facts, planned): the plan is the whole answer; a topic its words touch is not added
         described = main == "treatment_plan" and q.case.details() >= 1 and "algorithm" not in q.aspects
-        beside = self._asked_beside(q) if described else []
-        asked_silent = [s for s in q.silent if not described or s in self._silent_asked(q)]
-        silent = [k.vocabulary.silent[s] for s in asked_silent] if not q.oos_terms else []
+        beside, asked_silent = self._asked_beside(q) if described else ([], set(q.silent))
+        silent = [k.vocabulary.silent[s] for s in q.silent if s in asked_silent] if not q.oos_terms else []
         if silent and main in ("out_of_scope", "closest_matches") and silent[0].show:
             main = silent[0].show  # nothing else named: show what the sources say nearest to the aspect asked
-        if beside:  # a question answered beside the plan is read, not flagged as unread
+        if beside:  # a question answered beside the plan is read: neither flagged as unread nor listed as unused
             asked = [fold(t) for t, _ in beside]
-            unread = [u for u in q.case.unread if not any(fold(u) in t or t in fold(u) for t in asked)]
-            q = replace(q, case=q.case.model_copy(update={"unread": unread}))
+            kept = {
+                f: [u for u in getattr(q.case, f) if not any(fold(u) in t or t in fold(u) for t in asked)]
+                for f in ("unread", "ignored")
+            }
+            q = replace(q, case=q.case.model_copy(update=kept))
         if main == "treatment_plan" and "algorithm" in q.aspects and q.case.details() < 2:
             # the general approach asked ("based on resectability, function, grade"), not one patient's plan
             a = HANDLERS[main](replace(q, case=self.case_parser.parse("")), k)
@@ -221,44 +220,42 @@ class Engine:
             self._related(a, q)
         return a
 
-    def _asked_beside(self, q: Query) -> list[tuple[str, Item]]:
+    def _asked_beside(self, q: Query) -> tuple[list[tuple[str, Item]], set[str]]:
         """The questions of a case post that its plan does not answer, each answered from the sources in a line
-        beside the plan: a topic ("... what does Ki-67 mean?", "is this the MEN1 kind?"), the case's own fact first
-        where it gives one ("Ki-67 5% → G2"); a drug's side effects ("will he lose his hair?" of the drugs the post
-        names); an aspect the sources do not cover, said so. A question the plan answers itself (planner.yaml
-        `asked`) is left to it."""
+        beside the plan: an aspect the sources do not cover, said so; a drug's side effects ("will he lose his hair?"
+        of the drugs the post names); a topic asked in general ("... what does Ki-67 mean?", "is the liver the usual
+        place?"), the case's own fact first where it gives one ("Ki-67 5% → G2"). Not: a question about this patient
+        ("is it in his bones?", "how long has he got?"), which the plan and its details answer, nor one an entry of the
+        plan's own (planner.yaml `asked`) answers. Also returns the aspects the sources lack that the questions ask
+        (all the post names when it asks no question of its own: "pancreatic NET carcinoid crisis")."""
         k = self.knowledge
-        plan_asks = [terms for _, terms in planner.planner_for(k).asked]
+        plan_asks = planner.planner_for(k).asked
+        routed = [(t, self.router.route(t, about_net=True)) for t in q.case.questions]
+        asked_silent = {s for _, sub in routed for s in sub.silent} if routed else set(q.silent)
         out: list[tuple[str, Item]] = []
-        for text in q.case.questions:
-            if any(t.search(fold(text)) for t in plan_asks):
-                continue
-            sub = self.router.route(text, about_net=True)
-            if sub.oos_terms:
-                continue
-            if set(sub.silent) & set(q.silent):
-                continue  # the answer's first line says it (the post as a whole asks it)
-            if sub.silent:
+        for text, sub in routed:
+            answered = [a for a, terms in plan_asks if terms.search(fold(text))]
+            # the drugs of the case ("... starting lanreotide. Will he lose his hair, like with chemo?"), else the question's
+            own = sub.entities.get("therapy", [])
+            drugs = [d for d in q.entities.get("therapy", []) if d not in own] or own
+            if sub.oos_terms or set(sub.silent) & set(q.silent):
+                continue  # another cancer's question; or the answer's first line says it (the post as a whole asks it)
+            if sub.silent and not {a.silent for a in answered} & set(sub.silent):
                 labels = " or ".join(k.vocabulary.silent[s].label for s in sub.silent)
                 out.append((text, Item(text=f"My sources do not cover {labels}.")))
-            elif "side_effects" in sub.aspects and (sub.entities.get("therapy") or q.entities.get("therapy")):
-                drugs = sub.entities.get("therapy") or q.entities["therapy"]
+            elif "side_effects" in sub.aspects and drugs:
                 a = HANDLERS["therapy"](replace(sub, intent="therapy", entities={**sub.entities, "therapy": drugs}), k)
                 out.append((text, Item(text=a.summary, sources=a.summary_sources)))
-            elif sub.intent not in _NOT_BESIDE:
+            elif (
+                not answered
+                and sub.intent in _BESIDE_PLAN
+                and (sub.intent == "grading" or _IN_GENERAL.search(fold(text)))
+            ):
                 said = [HANDLERS[sub.intent](replace(sub, case=c), k) for c in (q.case, sub.case)]
                 summary = " ".join(dict.fromkeys(a.summary for a in said))
                 out.append((text, Item(text=summary, sources=sorted({s for a in said for s in a.summary_sources}))))
         first = {i.text: n for n, (_, i) in reversed(list(enumerate(out)))}  # two questions, one answer: said once
-        return [x for n, x in enumerate(out) if first[x[1].text] == n]
-
-    def _silent_asked(self, q: Query) -> set[str]:
-        """The aspects the sources lack that a case post asks in its questions ("... what's the hazard ratio?"), not
-        ones its story's words touch ("episodes after missing meals" is no question about diet). A post that asks
-        nothing in a question of its own ("pancreatic NET carcinoid crisis") asks all it names."""
-        if not q.case.questions:
-            return set(q.silent)
-        return {s for t in q.case.questions for s in self.router.route(t, about_net=True).silent}
+        return [x for n, x in enumerate(out) if first[x[1].text] == n], asked_silent
 
     def _neighbour(self, q: Query, hit: retrieval.Hit) -> bool:
         """For a question about a NET of one non-pancreatic primary, a fact that names another primary (PNETs
@@ -318,9 +315,13 @@ _LONG_NUMBER = re.compile(r"\d{13,}")
 _ASKED_LEAD = re.compile(r"^(?:.*\basks?\s*:\s*)?(?:and|or|but|so|also)?\s*", re.IGNORECASE)
 # outcomes that only a patient's line has ("a response rate" asks about a drug, "on it, stable" tells of a patient)
 _HISTORY = {"ongoing", "stable", "progressed", "stopped_toxicity", "intolerant", "earlier_line"}
-# what a case post's own questions are not answered with beside its plan: the plan answers them itself (an option,
-# follow-up), or nothing was matched
-_NOT_BESIDE = {"treatment_plan", "therapy", "surveillance", "help", "sources", "closest_matches", "out_of_scope"}
+# topics a case post's own question may be answered with beside its plan, when it asks in general (_IN_GENERAL) or
+# for a grade; survival is not (the plan's prognosis is this patient's, and "how long does it work?" is no survival)
+_BESIDE_PLAN = {"grading", "overview", "men1", "nec", "imaging", "pitfalls", "metastasis_rate", "metastatic_sites"}
+_IN_GENERAL = re.compile(
+    r"^\s*(?:and\s+|so\s+|but\s+|also\s+)?(?:what\s+(?:is|are|does|do)\b|what'?s\b|explain\b|tell\s+(?:me|us)\s+"
+    r"(?:about|what)\b|define\b|meaning\s+of\b)|\b(?:usual(?:ly)?|common(?:ly)?|how\s+often|how\s+likely|chances?\s+of)\b"
+)
 _NO_TOPIC_FACTS = {"metastasis_rate", "out_of_scope", "help", "sources"}
 _NO_RELATED = {"out_of_scope", "help", "sources", "closest_matches", "treatment_plan"}  # a plan is long enough
 RELATED = 3

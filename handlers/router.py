@@ -137,7 +137,7 @@ class Query:
 class Router:
     def __init__(self, knowledge: Knowledge, lexicon: Lexicon, case_parser: CaseParser, retriever: Retriever):
         self.k = knowledge
-        self.critical = {f.id for f in knowledge.urgent.findings if f.severity == "critical"}
+        self.plans_patient = {f.id for f in knowledge.urgent.findings if f.severity == "critical" or f.plans_patient}
         self.lex = lexicon
         self.cases = case_parser
         self.retriever = retriever
@@ -353,7 +353,7 @@ class Router:
             conf = int(round(100 * min(1.0, top_score / 6) * (0.5 + 0.5 * min(1.0, margin / 3))))
         if compared and intent in ("out_of_scope", "closest_matches"):
             intent, conf, matches = "overview", OVERVIEW_CONFIDENCE, []  # nothing else asked: what the NET is
-        if intent != "out_of_scope" and has_domain and any(f.id in self.critical for f in case.urgent):
+        if intent != "out_of_scope" and has_domain and any(f.id in self.plans_patient for f in case.urgent):
             # a patient with an urgent finding ("spinal mets, new leg weakness and retention") is planned, so the
             # act-first line leads, whatever else the post asks
             intent, conf, matches = "treatment_plan", max(conf, OVERVIEW_CONFIDENCE), []

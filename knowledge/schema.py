@@ -442,7 +442,7 @@ class CaseVocabulary(Strict):
     krenning: KrenningScale
     liver_widespread: Terms
     liver_bilobar: Terms  # both lobes: widespread unless `liver_few` counts the lesions
-    liver_few: Terms  # under ten liver lesions counted
+    liver_few: Terms  # five liver lesions or fewer counted
     diffuse_liver_burden_pct: float
     liver_treatments: list[str]  # treatments given only to liver metastases: once given, the liver is a site
     primary_in_situ: Terms
@@ -543,6 +543,9 @@ class UrgentFinding(Strict):
     silent: str | None = None  # what they do not give
     hormonal: bool = False  # a sign that a functioning tumour's syndrome is not controlled now
     acute: bool = False  # an acute illness (sepsis, bleeding, cord compression): the current line's next dose waits
+    # a post with this finding is a patient to plan whatever else it asks (every critical finding is; a warning one only
+    # when it says so: "my husband ... never had the vaccines. What should we do?")
+    plans_patient: bool = False
 
     @model_validator(mode="after")
     def _valid(self) -> UrgentFinding:

@@ -356,3 +356,11 @@ def test_each_question_of_a_relative_is_answered(engine):
     body = to_text(a)
     assert "driving and work" in a.title
     assert "Will he lose his hair? Everolimus: my sources do not cover its side effects" in body
+
+
+def test_a_relatives_post_of_missed_vaccines_is_planned(engine):
+    """Code review session 14, finding 1: a missed vaccine course after a splenectomy, told by a relative, plans the
+    patient (a finding that plans the patient, urgent.yaml plans_patient), not a topic page."""
+    text = "My husband had a NET removed from his pancreas in March, splenectomy too. He never had the vaccines. What should we do?"
+    a = engine.ask(text).answer
+    assert a.plan is not None and "Give the trivalent vaccines now" in to_text(a)

@@ -279,6 +279,36 @@ _OPENS_AS_QUESTION = re.compile(
     r"\s*(?:and\s+|also\s+|but\s+|so\s+)?(?:can|could|will|would|is|are|does|do|should|shall|may|might)\s+"
     r"(?:he|she|they|i|we|it|you|this|that|mum|mom|dad|my\s+\w+|the\s+patient|pt)\b"
 )
+# a clause that opens a question: "what does Ki-67 mean", "will he lose his hair"
+_QUESTION_OPENER = re.compile(
+    r"\s*(?:and\s+|so\s+|but\s+|also\s+)?(?:what|which|how|when|why|where|who|is|are|was|were|will|would|can|could"
+    r"|does|do|did|should|shall|may|might|has|have)\b"
+)
+
+
+_TAG = re.compile(
+    r"\s*(?:is|are|was|will|would|can|could|does|do|did|isn'?t|won'?t|wouldn'?t|can'?t|doesn'?t|don'?t|didn'?t)"
+    r"\s+(?:it|she|he|they|you|we|i)\s*"
+)
+
+
+def _whole_question(folded: str, clauses: list[_Clause], i: int) -> str:
+    """The question that clause `i` ends, from the first clause of its sentence that opens a question: "Will he lose
+    his hair, like with chemo?", "What does Ki-67 mean, and is 5% bad?"; a tag ("..., will she?") takes the clause
+    before it ("She won't need chemo, will she?")."""
+    first = i
+    j = i
+    while j > 0 and not _SENTENCE_END.search(
+        folded[clauses[j - 1].start + len(clauses[j - 1].text) : clauses[j].start]
+    ):
+        j -= 1
+        if _QUESTION_OPENER.match(clauses[j].text) and not _TAG.fullmatch(clauses[j].text):
+            first = j
+    if first == i and _TAG.fullmatch(clauses[i].text) and j < i:
+        first = i - 1
+    return folded[clauses[first].start : clauses[i].start + len(clauses[i].text)]
+
+
 # an earlier line's course just before its progression: its dates ("lanreotide 2021-24 → PD"), or the clause opened as
 # history ("Prior: lanreotide → PD", "previously on octreotide, PD")
 _LINE_BEFORE = re.compile(
@@ -550,7 +580,7 @@ _REFERS_BACK = re.compile(
     r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b"
     # "Family read online about liver transplant & want referral. Is he a candidate?": the option named before
     r"|\s*(?:is|are|would|will|could)\s+(?:he|she|they|the\s+patient|pt|(?:my|our|her|his)\s+\w+)\s+(?:a\s+)?"
-    r"(?:candidate|eligible|suitable)\b"
+    r"(?:candidate|eligible|suitable)\s*\??\s*$"
 )
 
 
@@ -1011,8 +1041,10 @@ class CaseParser:
             case.liver_widespread = True
             used.append(span)  # "14 lesions both lobes" was read
         if (span := _first_affirmed(self.bilobar, clauses)) is not None:
-            # "4 liver mets 1.5-3 cm, both lobes": a few lesions counted are not widespread disease
-            case.liver_widespread = case.liver_widespread or not self.few_liver.search(folded)
+            # "4 liver mets 1.5-3 cm, both lobes": a few lesions counted in its sentence are not widespread disease
+            start = max((m.end() for m in _SENTENCE_END.finditer(folded, 0, span[0])), default=0)
+            end = next((m.start() for m in _SENTENCE_END.finditer(folded, span[1])), len(folded))
+            case.liver_widespread = case.liver_widespread or not self.few_liver.search(folded[start:end])
             used.append(span)
         if case.hepatic_burden_pct is not None and case.hepatic_burden_pct >= self.k.case.diffuse_liver_burden_pct:
             case.liver_widespread = True  # half the liver or more replaced is diffuse disease, whatever the count
@@ -1134,9 +1166,13 @@ class CaseParser:
             or (i > 0 and _ASKING.search(clauses[i - 1].text) and _ASK_GOES_ON.match(c.text))
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
-        case.questions = [
-            unfold(text, " ".join(c.text.split())) for c in clauses if c.question or _OPENS_AS_QUESTION.match(c.text)
+        asked = [
+            unfold(text, " ".join(_whole_question(folded, clauses, i).split()))
+            for i, c in enumerate(clauses)
+            if c.question or _OPENS_AS_QUESTION.match(c.text)
         ]
+        # "Will he lose his hair" opens "Will he lose his hair, like with chemo?": the whole question, once
+        case.questions = [q for q in dict.fromkeys(asked) if not any(o != q and o.startswith(q) for o in asked)]
         if (m := self.syndrome_settled.search(folded)) and not _SYNDROME_BACK.search(folded[m.end() :]):
             # "rash resolved after surgery ... now rash back": settled only where nothing after says it came back
             case.syndrome_settled = True
