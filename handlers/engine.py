@@ -93,6 +93,8 @@ class Engine:
             or gated
             # "TB: 71M, 4.2 cm PNET head, ... Ga PET not done yet": a patient presented with no question asked is a case
             or (introduced and facts >= CASE_FACTS - 1 and not c.question)
+            # "I had my whipple in 2022 ... I've lost 8 kg since": a patient after an operation with a finding to act on
+            or (introduced and bool(urgent) and bool(c.prior_surgery))
         )
         # "63F, 1.4 cm lesion, no biopsy yet"; "my mum is 89, spread to the liver, in bed most of the day"
         # "a 'shadow' on my pancreas, about 2 cm, they think it might be a NET. What happens now?": one fact is enough
@@ -235,9 +237,10 @@ class Engine:
         out: list[tuple[str, Item]] = []
         for text, sub in routed:
             answered = [a for a, terms in plan_asks if terms.search(fold(text))]
-            # the drugs of the case ("... starting lanreotide. Will he lose his hair, like with chemo?"), else the question's
-            own = sub.entities.get("therapy", [])
-            drugs = [d for d in q.entities.get("therapy", []) if d not in own] or own
+            # the question's own drugs; the case's where it names none, or names one only to compare ("... starting
+            # lanreotide. Will he lose his hair, like with chemo?")
+            own = [] if _COMPARED_DRUG.search(fold(text)) else sub.entities.get("therapy", [])
+            drugs = own or q.entities.get("therapy", [])
             if sub.oos_terms or set(sub.silent) & set(q.silent):
                 continue  # another cancer's question; or the answer's first line says it (the post as a whole asks it)
             if sub.silent and not {a.silent for a in answered} & set(sub.silent):
@@ -318,6 +321,7 @@ _HISTORY = {"ongoing", "stable", "progressed", "stopped_toxicity", "intolerant",
 # topics a case post's own question may be answered with beside its plan, when it asks in general (_IN_GENERAL) or
 # for a grade; survival is not (the plan's prognosis is this patient's, and "how long does it work?" is no survival)
 _BESIDE_PLAN = {"grading", "overview", "men1", "nec", "imaging", "pitfalls", "metastasis_rate", "metastatic_sites"}
+_COMPARED_DRUG = re.compile(r"\b(?:like|as)\s+(?:with|on|for)\b|\bcompared\s+(?:to|with)\b")
 _IN_GENERAL = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+|also\s+)?(?:what\s+(?:is|are|does|do)\b|what'?s\b|explain\b|tell\s+(?:me|us)\s+"
     r"(?:about|what)\b|define\b|meaning\s+of\b)|\b(?:usual(?:ly)?|common(?:ly)?|how\s+often|how\s+likely|chances?\s+of)\b"

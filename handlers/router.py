@@ -93,6 +93,9 @@ _COMPARED = re.compile(  # the NET asked about is set against another tumour: "i
 # "lung NETs vs lung adenocarcinoma", "50 mg 4/2 like in RCC, or 37.5 mg daily?": another cancer set beside the NET
 # a lesion's nature proven ("EUS-FNA has now confirmed adenoCa", "bx: adenoCa", "adenoCa confirmed on EUS-FNA")
 _PROVEN = r"\b(?:confirm\w*|biopsy|bx|histo\w*|path\w*|fna|eus|cytology|proven|came\s+back(?:\s+as)?|c/w)"
+LOOK_ALIKES = "pancreatic look-alikes"  # vocabulary.yaml out_of_scope group of the pancreas's other lesions
+NET_NAMED_WINDOW = 8  # words either side of "pancreas cancer" searched for the NET's own name
+NET_WORDS = {"neuroendocrine", "net", "nets", "pnet", "pnets", "pannet", "islet", "carcinoid"}
 _VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to|(?:like|as)\s+(?:in|for|with))\b")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -210,6 +213,25 @@ class Router:
             return False
         return bool(near) and (not pancreas or max(near) > max(pancreas))
 
+    def _named_as_net(self, raw: list[str], span: Span, compared: bool) -> bool:
+        """A look-alike's name said of the NET itself ("pancreas cancer, the neuroendocrine type", "cancer of the
+        pancreas but they say it's a neuroendocrine tumour"): the lay name of a PNET, not another lesion. Not: one set
+        against the NET ("is it the bad kind of pancreas cancer?")."""
+        if (
+            compared
+            or span.kind != "oos"
+            or span.id != LOOK_ALIKES
+            or not any(w.startswith(("cancer", "carcinoma")) for w in span.phrase.split())
+        ):
+            return False
+        lo = max(0, span.start - NET_NAMED_WINDOW)
+        near = raw[lo : span.end + NET_NAMED_WINDOW]
+        # "normal pancreatic cancer (not the neuroendocrine kind)": set apart from the NET, not named as it
+        return any(
+            w in NET_WORDS and not {"not", "non", "nothing", "unlike"} & set(raw[max(0, lo + i - 3) : lo + i])
+            for i, w in enumerate(near)
+        )
+
     def route(self, text: str, about_net: bool = False) -> Query:
         """The question in `text`, routed. `about_net`: it is asked inside a case of a NET ("... is she safe around
         her grandkids afterwards?"), so its subject is a NET whatever its own words name."""
@@ -220,6 +242,8 @@ class Router:
         if not words:
             return Query(cleaned, "help", 100, {}, words, case)
         spans = self.lex.find(raw)
+        # "pancreas cancer, the neuroendocrine type": the NET's lay name, never another lesion's
+        spans = [s for s in spans if not self._named_as_net(raw, s, bool(_COMPARED.search(fold(cleaned))))]
         entities = _entities(spans, self.lex.trial_therapy)
         oos_spans = [s for s in spans if s.kind == "oos" and not self._other_organs(raw, s)]
         spans = [s for s in spans if s.kind != "oos" or s in oos_spans]

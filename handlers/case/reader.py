@@ -272,8 +272,8 @@ _LAB_HISTORY = re.compile(
 # a progression still to come: "if PD then everolimus", "if it progresses we will switch", "once there is progression"
 _IF_PD = re.compile(
     r"\b(?:if|when|once|in\s+case\s+of|should)\s+(?:(?:there\s+is|there's|she\s+has|he\s+has|it|the\s+disease|the\s+tumou?r)\s+)?"
-    r"(?:pd|progress\w*|progressive\s+disease|grows|gets\s+worse)\b"
-)
+    r"(?:pd\b(?!\s+(?:was|in\s+(?:19|20)\d\d))|progresses|progression\b(?!\s+was)|progressive\s+disease|grows|gets\s+worse)"
+)  # never a past one: "when it progressed on lanreotide in 2023 we switched", "once progression was confirmed"
 # a clause that opens as a question, with no mark: "And can he still drive to work, he's a lorry driver"
 _OPENS_AS_QUESTION = re.compile(
     r"\s*(?:and\s+|also\s+|but\s+|so\s+)?(?:can|could|will|would|is|are|does|do|should|shall|may|might)\s+"
@@ -343,7 +343,8 @@ SETTLED_REACH = 40  # characters either side of an urgent finding's words that i
 # a word of now right beside an urgent finding's words: "CTPA 3 Dec 2026 confirms PE", "new left leg DVT today"
 NOW_REACH = 20
 _SAID_NOW = re.compile(
-    r"\b(?:new|today|tonight|this\s+morning|yesterday|confirm(?:s|ed)?|ongoing|shows?|acute|found)\b"
+    r"\b(?:new|today|tonight|overnight|this\s+morning|yesterday|confirm(?:s|ed)?|ongoing|shows?|acute|found)\b"
+    r"|\blast\s+night\b|\bon\s+the\s+ward\b"
     r"|\bon\s+(?:staging\s+|restaging\s+)?(?:ct|ctpa|mri|scan)\s+(?:today|this|yesterday)\b"
 )
 _STOPPED_FOR = re.compile(r"\b(?:stopped|discontinued|ceased)\s+(?:after|for|due\s+to|because\s+of)\s+(?:a\s+)?$")
@@ -661,6 +662,8 @@ _WISH = re.compile(
     # "Son insists on chemo 'whatever it takes'", "family pushing for PRRT": someone's wish, not a line given
     r"|\b(?:insist(?:s|ing|ed)?\s+on|push(?:es|ing|ed)?\s+for|demand(?:s|ing|ed)?|asking\s+for|begging\s+for)\s+"
     r"(?:an?\s+|the\s+|more\s+|some\s+)?['\"‘“]?$"
+    # "if it progresses further on everolimus": a line after a progression still to come
+    r"|\b(?:if|should|once|when)\s+[^.;,]{0,30}\b(?:progresses|grows|gets\s+worse)\b[^.;,]{0,15}\bon\s+$"
     # "if PD would everolimus be next?": the line after a progression still to come
     r"|\bif\s+(?:(?:there\s+is|she\s+has|he\s+has|it\s+shows)\s+)?(?:pd|progression|progressive\s+disease|progresses|it\s+progresses)"
     r"\s*,?\s*(?:then\s+)?(?:would|will|is|should|could|can|do\s+we\s+(?:use|start|give|go\s+to))?\s*$"
@@ -680,6 +683,8 @@ _ASKING = re.compile(
     r"|asking\s+(?:about|whether|if|for|re|regarding)|wonder\w*|thoughts\s+on|offered|offering|keen\s+on|wants?\s+(?:to|a|an))\b"
     r"|\b(?:asks?|asked)\s+(?:about|whether|if|how|what|when|which|why|for|re|regarding)\b|\bwants?\s+to\s+know\b"
     r"|\bpropos(?:es|ed|al)\b|\brequest(?:s|ed|ing)?\b|\bsuggest(?:s|ed|ing)\b|\bothers?\s+want\b"
+    # "Pt read about transplant online, asking for referral": an option the patient or family brings is asked about
+    r"|\b(?:read|heard|seen|saw|looked\s+up)\s+(?:online\s+)?(?:about|of)\b"
 )
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
 # "lanreotide (PD at 11 mo)", "(PD 14 mo later)", "(SD 2023)": the outcome joins the drug's clause
@@ -696,6 +701,17 @@ _DURATION = re.compile(
 _REMOVED_SHARE = re.compile(
     r"\b(?:debulk\w*|cytoreduc\w*|resect(?:ing|ion\s+of)?|remov(?:e|es|ing|al\s+of)|clear(?:ing)?|excis(?:e|ing|ion\s+of)"
     r"|take\s+out|get)\s*~?\s*$"
+)
+# the primary named just after a size: "1.6 cm NF pNET", "2 cm pancreatic lesion", "1.4cm insulinoma"
+_PRIMARY_NAMED = re.compile(
+    r"\s*(?:(?:nf|non-?functioning|non-?functional|pancreatic|well[- ]diff\w*|incidental)[\s-]+)*"
+    r"(?:p?nets?\b|pnen|pannet|pancrea\w*|insulinoma|gastrinoma|glucagonoma|vipoma)"
+)
+# the share of the tumour burden an operation would remove: "debulking ~50%", "can get about 55% of the liver disease",
+# "get ~50-60% of the tumour out" (the upper figure)
+_SHARE_REMOVED = re.compile(
+    _REMOVED_SHARE.pattern.removesuffix(r"\s*~?\s*$")
+    + r"\s*(?:about|around|approx\w*\.?|~)?\s*(?:\d{1,3}\s*%?\s*(?:-|–|to)\s*)?(\d{1,3}(?:\.\d+)?)\s*%"
 )
 # spread named as what an operation would prevent ("keen to enucleate now 'to prevent mets'"): no metastasis said
 _PREVENTS_SPREAD = re.compile(
@@ -1609,8 +1625,10 @@ class CaseParser:
         for m in _SIZE.finditer(text):
             if _cm(m) <= 0:
                 continue  # "0 mm" measures nothing
-            if re.search(r"\bnew\s+$", text[max(0, m.start() - 6) : m.start()]):
-                continue  # "new 1 cm nodule": a new lesion, not the primary
+            if re.search(r"\bnew\s+$", text[max(0, m.start() - 6) : m.start()]) and not _PRIMARY_NAMED.match(
+                text[m.end() :]
+            ):
+                continue  # "new 1 cm nodule": a new lesion, not the primary (not "new 1.6 cm NF pNET body")
             if re.search(
                 r"(?:\+|\bby|\bgrew|\bgrown|\bgrowth\s+of|\bincrease\s+of)\s*~?$",
                 text[max(0, m.start() - 14) : m.start()],
@@ -1756,11 +1774,15 @@ class CaseParser:
         raise ValueError(f"no grade contains {attr} {value}")  # unreachable: the loader checks the partition
 
     def _burden(self, text: str, case: Case, used: list[tuple[int, int]], ki_span: tuple[int, int] | None) -> None:
+        if (share := _SHARE_REMOVED.search(text)) and (value := _number(share.group(1))) is not None and value <= 100:
+            case.removable_share_pct = value  # "surgeon thinks he can get about 55% of the liver disease"
+            case.evidence["removable_share_pct"] = share.group(0).strip()
+            used.append(share.span())
         for m in _BURDEN.finditer(text):
             if ki_span and m.start() < ki_span[1] and ki_span[0] < m.end():
                 continue  # "Ki-67 5%, liver mets ruled out": 5% is the Ki-67, not the hepatic burden
             if _REMOVED_SHARE.search(text[max(0, m.start() - 30) : m.start()]):
-                continue  # "proposes debulking ~50% of liver burden": the share to be removed, not the burden
+                continue  # "proposes debulking ~50% of liver burden": the share to be removed (below), not the burden
             value = _number(next((g for g in m.groups()[1::2] if g), None))
             if value is not None and value <= 100:
                 case.hepatic_burden_pct = value
@@ -2417,10 +2439,15 @@ class CaseParser:
                 continue
             if _CANNOT.search(where[max(0, m.start() - 30) : m.start()]):
                 continue  # "the doctors say it can't all be removed": an operation ruled out, not one done
+            own = re.split(r":|\s[-–]\s", where[: m.start()])[-1]
+            if self.future.search(own) and not self.past.search(own):
+                continue  # "colleague says all pNETs should be resected per guideline - Whipple?": advised, not done
             if name == "resection" and not (self.past.search(context) or self.done.match(m.group(0))):
                 continue
             if (
                 name == "resection"
+                and m.start()
+                >= len(where) - len(clause)  # "primary already resected. bilobar liver mets": the primary's
                 and re.search(r"liver|hepatic|\bmets?\b|metastas", clause)
                 and not re.search(r"pnet|\bnet\b|pancrea|primary|head|body|tail|whipple", clause)
             ):

@@ -35,10 +35,12 @@ def topic_answer(intent: str, topic_key: TopicKey, k: Knowledge, aspects: list[s
 
 
 def surveillance(q: Query, k: Knowledge) -> Answer:
+    # after an operation with no metastases said ("NED 6 y post Whipple ... CgA nl. Stop scans?"), the schedule after
+    # resection leads, not the markers of metastatic disease on treatment
+    resected = bool(q.case.prior_surgery) and q.case.metastatic is not True
+    aspects = [a for a in q.aspects if a != "markers"] if resected else q.aspects
     # a NET of another primary ("thymic NET recurrence after R0?") is never given the PNET figures
-    return primary_gap(q, k, "surveillance", "surveillance") or topic_answer(
-        "surveillance", "surveillance", k, q.aspects
-    )
+    return primary_gap(q, k, "surveillance", "surveillance") or topic_answer("surveillance", "surveillance", k, aspects)
 
 
 def pitfalls(q: Query, k: Knowledge) -> Answer:
