@@ -243,7 +243,8 @@ class Router:
             return Query(cleaned, "help", 100, {}, words, case)
         spans = self.lex.find(raw)
         # "pancreas cancer, the neuroendocrine type": the NET's lay name, never another lesion's
-        spans = [s for s in spans if not self._named_as_net(raw, s, bool(_COMPARED.search(fold(cleaned))))]
+        compared_to = bool(_COMPARED.search(fold(cleaned)))
+        spans = [s for s in spans if not self._named_as_net(raw, s, compared_to)]
         entities = _entities(spans, self.lex.trial_therapy)
         oos_spans = [s for s in spans if s.kind == "oos" and not self._other_organs(raw, s)]
         spans = [s for s in spans if s.kind != "oos" or s in oos_spans]
@@ -270,7 +271,7 @@ class Router:
             and all(g in INCIDENTAL_GROUPS for g in groups)
         )
         # "Is this the same as pancreatic cancer?" of a NET the question names: asked about the NET, not declined.
-        compared = bool(oos and set(entities) - {"oos"} and _COMPARED.search(fold(cleaned)))
+        compared = bool(oos and set(entities) - {"oos"} and compared_to)
         # "lung NETs vs lung adenocarcinoma: liver mets?": another cancer set against a NET, the NET's side is answered
         # and the other cancer said to be a gap (a look-alike set against a PNET is a differential, declined as one)
         compared = compared or bool(
