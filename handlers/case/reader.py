@@ -279,34 +279,47 @@ _OPENS_AS_QUESTION = re.compile(
     r"\s*(?:and\s+|also\s+|but\s+|so\s+)?(?:can|could|will|would|is|are|does|do|should|shall|may|might)\s+"
     r"(?:he|she|they|i|we|it|you|this|that|mum|mom|dad|my\s+\w+|the\s+patient|pt)\b"
 )
-# a clause that opens a question: "what does Ki-67 mean", "will he lose his hair"
+# a clause that opens a question: "what does Ki-67 mean", "will he lose his hair"; never a statement ("when she had the
+# biopsy", "was told her gastrin was 900")
 _QUESTION_OPENER = re.compile(
-    r"\s*(?:and\s+|so\s+|but\s+|also\s+)?(?:what|which|how|when|why|where|who|is|are|was|were|will|would|can|could"
-    r"|does|do|did|should|shall|may|might|has|have)\b"
+    r"\s*(?:and\s+|so\s+|but\s+|also\s+|or\s+)?(?:what|which|how|why|who|is|are|will|would|can|could|does|do|did|should"
+    r"|shall|may|might|(?:when|where)\s+(?:is|are|will|would|can|could|does|do|should))\b"
 )
-
-
 _TAG = re.compile(
     r"\s*(?:is|are|was|will|would|can|could|does|do|did|isn'?t|won'?t|wouldn'?t|can'?t|doesn'?t|don'?t|didn'?t)"
     r"\s+(?:it|she|he|they|you|we|i)\s*"
 )
 
 
-def _whole_question(folded: str, clauses: list[_Clause], i: int) -> str:
-    """The question that clause `i` ends, from the first clause of its sentence that opens a question: "Will he lose
-    his hair, like with chemo?", "What does Ki-67 mean, and is 5% bad?"; a tag ("..., will she?") takes the clause
-    before it ("She won't need chemo, will she?")."""
-    first = i
-    j = i
-    while j > 0 and not _SENTENCE_END.search(
-        folded[clauses[j - 1].start + len(clauses[j - 1].text) : clauses[j].start]
-    ):
-        j -= 1
-        if _QUESTION_OPENER.match(clauses[j].text) and not _TAG.fullmatch(clauses[j].text):
-            first = j
-    if first == i and _TAG.fullmatch(clauses[i].text) and j < i:
-        first = i - 1
-    return folded[clauses[first].start : clauses[i].start + len(clauses[i].text)]
+def _questions(folded: str, clauses: list[_Clause], asked: list[int]) -> list[str]:
+    """The questions the clauses `asked` end, each from the clause of its sentence that opens it: "Will he lose his
+    hair, like with chemo?" (a tail goes back to its opener), "She won't need chemo, will she?" (a tag takes the
+    clause before it); "Can he still drive, and what does grade 2 mean?" is two questions, each opened by its own
+    clause, and a statement before them is not part of either."""
+    out = []
+    for i in asked:
+        first = i
+        while first > 0 and not _SENTENCE_END.search(
+            folded[clauses[first - 1].start + len(clauses[first - 1].text) : clauses[first].start]
+        ):
+            opens = _QUESTION_OPENER.match(clauses[first].text) and not _TAG.fullmatch(clauses[first].text)
+            if opens:
+                break
+            first -= 1
+        if not (_QUESTION_OPENER.match(clauses[first].text) and not _TAG.fullmatch(clauses[first].text)):
+            first = i - 1 if _TAG.fullmatch(clauses[i].text) and first < i else i
+        # an opener before it in its sentence, up to this question's start, is a question of its own ("Can he still
+        # drive, and what does grade 2 mean?")
+        end, k = first, first - 1
+        while k >= 0 and not _SENTENCE_END.search(
+            folded[clauses[k].start + len(clauses[k].text) : clauses[k + 1].start]
+        ):
+            if _QUESTION_OPENER.match(clauses[k].text) and not _TAG.fullmatch(clauses[k].text):
+                out.append(folded[clauses[k].start : clauses[end - 1].start + len(clauses[end - 1].text)])
+                end = k
+            k -= 1
+        out.append(folded[clauses[first].start : clauses[i].start + len(clauses[i].text)])
+    return out
 
 
 # an earlier line's course just before its progression: its dates ("lanreotide 2021-24 → PD"), or the clause opened as
@@ -685,6 +698,8 @@ _ASKING = re.compile(
     r"|\bpropos(?:es|ed|al)\b|\brequest(?:s|ed|ing)?\b|\bsuggest(?:s|ed|ing)\b|\bothers?\s+want\b"
     # "Pt read about transplant online, asking for referral": an option the patient or family brings is asked about
     r"|\b(?:read|heard|seen|saw|looked\s+up)\s+(?:online\s+)?(?:about|of)\b"
+    # "Onc wants adjuvant lanreotide 'to be safe'": after an operation, any line is a proposal the plan answers
+    r"|\badjuvant\b"
 )
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
 # "lanreotide (PD at 11 mo)", "(PD 14 mo later)", "(SD 2023)": the outcome joins the drug's clause
@@ -712,6 +727,11 @@ _PRIMARY_NAMED = re.compile(
 _SHARE_REMOVED = re.compile(
     _REMOVED_SHARE.pattern.removesuffix(r"\s*~?\s*$")
     + r"\s*(?:about|around|approx\w*\.?|~)?\s*(?:\d{1,3}\s*%?\s*(?:-|–|to)\s*)?(\d{1,3}(?:\.\d+)?)\s*%"
+)
+# "HPB estimate only ~50% of total tumour burden resectable"
+_SHARE_RESECTABLE = re.compile(
+    r"(?:about|around|approx\w*\.?|~)?\s*(\d{1,3}(?:\.\d+)?)\s*%\s*(?:of\s+(?:the\s+)?(?:total\s+)?(?:tumou?r\s+|liver\s+)?"
+    r"(?:burden|disease|volume)\s+)?(?:is\s+|would\s+be\s+)?resectable\b"
 )
 # spread named as what an operation would prevent ("keen to enucleate now 'to prevent mets'"): no metastasis said
 _PREVENTS_SPREAD = re.compile(
@@ -1183,9 +1203,10 @@ class CaseParser:
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
         asked = [
-            unfold(text, " ".join(_whole_question(folded, clauses, i).split()))
-            for i, c in enumerate(clauses)
-            if c.question or _OPENS_AS_QUESTION.match(c.text)
+            unfold(text, " ".join(q.split()))
+            for q in _questions(
+                folded, clauses, [i for i, c in enumerate(clauses) if c.question or _OPENS_AS_QUESTION.match(c.text)]
+            )
         ]
         # "Will he lose his hair" opens "Will he lose his hair, like with chemo?": the whole question, once
         case.questions = [q for q in dict.fromkeys(asked) if not any(o != q and o.startswith(q) for o in asked)]
@@ -1774,7 +1795,8 @@ class CaseParser:
         raise ValueError(f"no grade contains {attr} {value}")  # unreachable: the loader checks the partition
 
     def _burden(self, text: str, case: Case, used: list[tuple[int, int]], ki_span: tuple[int, int] | None) -> None:
-        if (share := _SHARE_REMOVED.search(text)) and (value := _number(share.group(1))) is not None and value <= 100:
+        share = _SHARE_REMOVED.search(text) or _SHARE_RESECTABLE.search(text)
+        if share and (value := _number(share.group(1))) is not None and value <= 100:
             case.removable_share_pct = value  # "surgeon thinks he can get about 55% of the liver disease"
             case.evidence["removable_share_pct"] = share.group(0).strip()
             used.append(share.span())
