@@ -94,8 +94,10 @@ _COMPARED = re.compile(  # the NET asked about is set against another tumour: "i
 # a lesion's nature proven ("EUS-FNA has now confirmed adenoCa", "bx: adenoCa", "adenoCa confirmed on EUS-FNA")
 _PROVEN = r"\b(?:confirm\w*|biopsy|bx|histo\w*|path\w*|fna|eus|cytology|proven|came\s+back(?:\s+as)?|c/w)"
 LOOK_ALIKES = "pancreatic look-alikes"  # vocabulary.yaml out_of_scope group of the pancreas's other lesions
-NET_NAMED_WINDOW = 8  # words either side of "pancreas cancer" searched for the NET's own name
+NET_NAMED_WINDOW = 7  # words after "pancreas cancer" searched for the NET's own name in apposition
 NET_WORDS = {"neuroendocrine", "net", "nets", "pnet", "pnets", "pannet", "islet", "carcinoid"}
+APPOSITION = {"the", "a", "an", "called", "but", "which", "its", "it", "they", "known", "of"}
+NEGATORS = {"no", "not", "non", "negative", "rather", "instead", "ruled", "unlike", "nothing", "than"}
 _VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to|(?:like|as)\s+(?:in|for|with))\b")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -214,9 +216,11 @@ class Router:
         return bool(near) and (not pancreas or max(near) > max(pancreas))
 
     def _named_as_net(self, raw: list[str], span: Span, compared: bool) -> bool:
-        """A look-alike's name said of the NET itself ("pancreas cancer, the neuroendocrine type", "cancer of the
-        pancreas but they say it's a neuroendocrine tumour"): the lay name of a PNET, not another lesion. Not: one set
-        against the NET ("is it the bad kind of pancreas cancer?")."""
+        """A look-alike's cancer name said of the NET itself, in apposition just after it ("pancreas cancer, the
+        neuroendocrine type", "a rare pancreas cancer called a NET", "cancer of the pancreas but they say it's a
+        neuroendocrine tumour"): the lay name of a PNET, not another lesion. Not: one set against the NET ("is it the bad
+        kind of pancreas cancer?"), negated ("negative for neuroendocrine markers", "rather than a NET"), or a NET said
+        of someone else or before it ("his brother had a NET", "thought it was a NET but it is pancreatic cancer")."""
         if (
             compared
             or span.kind != "oos"
@@ -224,13 +228,9 @@ class Router:
             or not any(w.startswith(("cancer", "carcinoma")) for w in span.phrase.split())
         ):
             return False
-        lo = max(0, span.start - NET_NAMED_WINDOW)
-        near = raw[lo : span.end + NET_NAMED_WINDOW]
-        # "normal pancreatic cancer (not the neuroendocrine kind)": set apart from the NET, not named as it
-        return any(
-            w in NET_WORDS and not {"not", "non", "nothing", "unlike"} & set(raw[max(0, lo + i - 3) : lo + i])
-            for i, w in enumerate(near)
-        )
+        after = raw[span.end : span.end + NET_NAMED_WINDOW]
+        named = next((i for i, w in enumerate(after) if w in NET_WORDS), None)
+        return named is not None and bool(after) and after[0] in APPOSITION and not NEGATORS & set(after[: named + 1])
 
     def route(self, text: str, about_net: bool = False) -> Query:
         """The question in `text`, routed. `about_net`: it is asked inside a case of a NET ("... is she safe around

@@ -379,3 +379,17 @@ def test_pancreas_cancer_said_of_the_net_is_the_net(engine, text):
     assert engine.ask(text).answer.plan is not None
     a = engine.ask("mum has an islet cell thing on her pancreas, is it the bad kind of pancreas cancer?").answer
     assert a.intent == "overview" and "pancreas cancer" in a.not_covered
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Biopsy: pancreatic carcinoma, negative for neuroendocrine markers. 68M, 3cm head mass. Plan?",
+        "They first thought it was a NET but the biopsy showed it is pancreatic cancer. My dad is 70. What treatment?",
+        "My husband has pancreatic cancer. His brother had a NET years ago. Is chemo the main treatment?",
+    ],
+)
+def test_pancreatic_cancer_beside_a_net_word_is_still_declined(engine, text):
+    """Code review session 14, pass 3, finding 4: only a NET named in apposition ("pancreas cancer, the neuroendocrine
+    type") makes the look-alike the PNET's lay name; a negated, earlier or someone else's NET does not."""
+    assert engine.ask(text).answer.plan is None

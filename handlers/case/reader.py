@@ -271,9 +271,10 @@ _LAB_HISTORY = re.compile(
 
 # a progression still to come: "if PD then everolimus", "if it progresses we will switch", "once there is progression"
 _IF_PD = re.compile(
-    r"\b(?:if|when|once|in\s+case\s+of|should)\s+(?:(?:there\s+is|there's|she\s+has|he\s+has|it|the\s+disease|the\s+tumou?r)\s+)?"
-    r"(?:pd\b(?!\s+(?:was|in\s+(?:19|20)\d\d))|progresses|progression\b(?!\s+was)|progressive\s+disease|grows|gets\s+worse)"
-)  # never a past one: "when it progressed on lanreotide in 2023 we switched", "once progression was confirmed"
+    r"\b(?:if|in\s+case\s+of|should)\s+(?:(?:there\s+is|there's|she\s+has|he\s+has|it|the\s+disease|the\s+tumou?r)\s+)?"
+    r"(?:were\s+to\s+)?(?:pd\b|progress(?:es)?\b|progression\b|progressive\s+disease|grows?\b|gets\s+worse)"
+    r"|\b(?:when|once)\s+(?:it|the\s+disease|the\s+tumou?r)\s+(?:progresses|grows|gets\s+worse)\b"
+)  # never a past one: "when it progressed on lanreotide in 2023", "once progression confirmed", "When PD on X (2023)"
 # a clause that opens as a question, with no mark: "And can he still drive to work, he's a lorry driver"
 _OPENS_AS_QUESTION = re.compile(
     r"\s*(?:and\s+|also\s+|but\s+|so\s+)?(?:can|could|will|would|is|are|does|do|should|shall|may|might)\s+"
@@ -356,8 +357,7 @@ SETTLED_REACH = 40  # characters either side of an urgent finding's words that i
 # a word of now right beside an urgent finding's words: "CTPA 3 Dec 2026 confirms PE", "new left leg DVT today"
 NOW_REACH = 20
 _SAID_NOW = re.compile(
-    r"\b(?:new|today|tonight|overnight|this\s+morning|yesterday|confirm(?:s|ed)?|ongoing|shows?|acute|found)\b"
-    r"|\blast\s+night\b|\bon\s+the\s+ward\b"
+    r"\b(?:new|today|tonight|this\s+morning|yesterday|confirm(?:s|ed)?|ongoing|shows?|acute|found)\b"
     r"|\bon\s+(?:staging\s+|restaging\s+)?(?:ct|ctpa|mri|scan)\s+(?:today|this|yesterday)\b"
 )
 _STOPPED_FOR = re.compile(r"\b(?:stopped|discontinued|ceased)\s+(?:after|for|due\s+to|because\s+of)\s+(?:a\s+)?$")
