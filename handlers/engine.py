@@ -348,17 +348,17 @@ def _subtype_facts(a: Answer, q: Query, k: Knowledge) -> None:
 
 
 def _answer_beside(a: Answer, asked: list[tuple[str, Item]]) -> None:
-    """Topic questions of a case post, a line each ("what does Ki-67 mean? ...") at the head of the answers to
-    the post's questions."""
+    """The questions of a case post answered beside its plan, a line each ("What does Ki-67 mean? ..."), after the
+    plan's own answers to the post's questions."""
     if not asked:
         return
     items = []
     for text, item in asked:
         said = _ASKED_LEAD.sub("", text).rstrip("? ")  # "She asks: and is she safe ...": "Is she safe ..."
         items.append(item.model_copy(update={"text": f"{said[:1].upper()}{said[1:]}? {item.text}"}))
-    at = next((n for n, s in enumerate(a.sections) if s.title == "Your question"), None)
+    at = next((n for n, s in enumerate(a.sections) if s.title == planner.YOUR_QUESTION), None)
     if at is None:
-        a.sections.insert(0, Section(title="Your question", items=items))
+        a.sections.insert(0, Section(title=planner.YOUR_QUESTION, items=items))
     else:
         a.sections[at].items += items
 

@@ -574,6 +574,8 @@ def option_sections(lay: Layout, title: str = "Plan") -> list[Section]:
     return out + section("Not offered, and why", lay.held)
 
 
+# the section answering the post's own questions: the plan's answers, then the engine's lines beside it
+YOUR_QUESTION = "Your question"
 MAIN_STEPS = 7  # numbered steps in a plan's main message; the rest are behind "Details"
 MAIN_QUESTIONS = 2  # questions for the board in the main message
 CONFIRMED_STEPS = 3  # a suspected NET: the steps the sources would give once it is diagnosed
@@ -616,7 +618,7 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     unread = [x for x in case.unread if not answered_passage(x, case.question, planner, answers)]
     if unread:
         a.warnings.append(Warn(severity="warning", text="Not read, check: " + "; ".join(f"“{x}”" for x in unread)))
-    a.sections += section("Your question", answers)
+    a.sections += section(YOUR_QUESTION, answers)
     a.sections += section("Plan", steps[:MAIN_STEPS], numbered=True)
     a.sections += section(
         "If the diagnosis is confirmed (for the board, not yet a plan)", _if_confirmed(case, d, planner)
