@@ -97,7 +97,7 @@ LOOK_ALIKES = "pancreatic look-alikes"  # vocabulary.yaml out_of_scope group of 
 NET_NAMED_WINDOW = 7  # words after "pancreas cancer" searched for the NET's own name in apposition
 NET_WORDS = {"neuroendocrine", "net", "nets", "pnet", "pnets", "pannet", "islet", "carcinoid"}
 APPOSITION = {"the", "a", "an", "called", "but", "which", "its", "it", "they", "known", "of"}
-NEGATORS = {"no", "not", "non", "negative", "rather", "instead", "ruled", "unlike", "nothing", "than"}
+NEGATORS = {"no", "not", "non", "negative", "rather", "instead", "ruled", "unlike", "nothing", "than", "excluded"}
 _VERSUS = re.compile(r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to|(?:like|as)\s+(?:in|for|with))\b")
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
@@ -230,7 +230,8 @@ class Router:
             return False
         after = raw[span.end : span.end + NET_NAMED_WINDOW]
         named = next((i for i, w in enumerate(after) if w in NET_WORDS), None)
-        return named is not None and bool(after) and after[0] in APPOSITION and not NEGATORS & set(after[: named + 1])
+        # denied before the NET word or just after it ("the neuroendocrine markers were negative", "a NET was excluded")
+        return named is not None and after[0] in APPOSITION and not NEGATORS & set(after[: named + 5])
 
     def route(self, text: str, about_net: bool = False) -> Query:
         """The question in `text`, routed. `about_net`: it is asked inside a case of a NET ("... is she safe around

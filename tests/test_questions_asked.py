@@ -393,3 +393,9 @@ def test_pancreatic_cancer_beside_a_net_word_is_still_declined(engine, text):
     """Code review session 14, pass 3, finding 4: only a NET named in apposition ("pancreas cancer, the neuroendocrine
     type") makes the look-alike the PNET's lay name; a negated, earlier or someone else's NET does not."""
     assert engine.ask(text).answer.plan is None
+
+
+def test_a_nets_denial_after_it_keeps_pancreatic_carcinoma_declined(engine):
+    """Code review session 14, pass 4, finding 7: "pancreatic carcinoma, the neuroendocrine markers were negative"."""
+    text = "Biopsy: pancreatic carcinoma, the neuroendocrine markers were negative. 68M, 3cm head mass. Plan?"
+    assert engine.ask(text).answer.plan is None

@@ -274,6 +274,9 @@ _IF_PD = re.compile(
     r"\b(?:if|in\s+case\s+of|should)\s+(?:(?:there\s+is|there's|she\s+has|he\s+has|it|the\s+disease|the\s+tumou?r)\s+)?"
     r"(?:were\s+to\s+)?(?:pd\b|progress(?:es)?\b|progression\b|progressive\s+disease|grows?\b|gets\s+worse)"
     r"|\b(?:when|once)\s+(?:it|the\s+disease|the\s+tumou?r)\s+(?:progresses|grows|gets\s+worse)\b"
+    # "Once progression is confirmed we will switch", "When PD, plan PRRT" (not "When PD on lanreotide (2023) ...")
+    r"|\b(?:when|once)\s+(?:there\s+is\s+|there's\s+)?(?:pd|progression)\b(?!\s+(?:on|was|occurred|in\s|confirmed\s+on))"
+    r"|\bin\s+the\s+event\s+of\s+(?:pd|progression)\b|\bon\s+progression\b"
 )  # never a past one: "when it progressed on lanreotide in 2023", "once progression confirmed", "When PD on X (2023)"
 # a clause that opens as a question, with no mark: "And can he still drive to work, he's a lorry driver"
 _OPENS_AS_QUESTION = re.compile(
@@ -357,7 +360,8 @@ SETTLED_REACH = 40  # characters either side of an urgent finding's words that i
 # a word of now right beside an urgent finding's words: "CTPA 3 Dec 2026 confirms PE", "new left leg DVT today"
 NOW_REACH = 20
 _SAID_NOW = re.compile(
-    r"\b(?:new|today|tonight|this\s+morning|yesterday|confirm(?:s|ed)?|ongoing|shows?|acute|found)\b"
+    r"\b(?:new|today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|confirm(?:s|ed)?|ongoing|shows?|acute|found)\b"
+    r"|\b(?:an?|\d+)\s+(?:hours?|hrs?|mins?|minutes?)\s+ago\b|\bnow\b(?!\s+(?:resolved|settled|recovered|better|gone|fine|well))"
     r"|\bon\s+(?:staging\s+|restaging\s+)?(?:ct|ctpa|mri|scan)\s+(?:today|this|yesterday)\b"
 )
 _STOPPED_FOR = re.compile(r"\b(?:stopped|discontinued|ceased)\s+(?:after|for|due\s+to|because\s+of)\s+(?:a\s+)?$")
@@ -429,7 +433,7 @@ _NEW_SUBJECT = re.compile(
 )  # "and the lungs" continues a list; "and the DOTATATE shows" says something new
 _POST_NEG = re.compile(
     r"(?<!sstr[-\s])(?<!fdg[-\s])(?<!dotatate[-\s])(?<!receptor[-\s])(?<!octreoscan[-\s])\b(?:negative|neg)\b"  # not "lesions SSTR-negative"
-    r"|\b(?:ruled\s+out|excluded|absent|clear|free(?!\s+(?:intra-?\w*\s+)?(?:gas|air|fluid))|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing)\b"
+    r"|\b(?:ruled\s+out|excluded|absent|clear|free(?!\s+(?:intra-?\w*\s+)?(?:gas|air|fluid))|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing|nil)\b"
     r"|\b(?:ok|okay)\b(?!\s+(?:to|for)\b)"  # "lungs - ok" negates; "cycle 2 next week - ok to proceed?" asks
     r"|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:started|given|begun|commenced)\b"  # "diazoxide not started yet"
 )
