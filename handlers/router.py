@@ -230,8 +230,14 @@ class Router:
             return False
         after = raw[span.end : span.end + NET_NAMED_WINDOW]
         named = next((i for i, w in enumerate(after) if w in NET_WORDS), None)
-        # denied before the NET word or just after it ("the neuroendocrine markers were negative", "a NET was excluded")
-        return named is not None and after[0] in APPOSITION and not NEGATORS & set(after[: named + 5])
+        # denied before the NET word, or just after it ("the neuroendocrine markers were negative", "a NET was
+        # excluded"); never by words of another fact after it ("a NET, no mets")
+        denied_after = (
+            {"negative", "excluded", "ruled"} & set(after[named + 1 : named + 5]) if named is not None else set()
+        )
+        return (
+            named is not None and after[0] in APPOSITION and not NEGATORS & set(after[: named + 1]) and not denied_after
+        )
 
     def route(self, text: str, about_net: bool = False) -> Query:
         """The question in `text`, routed. `about_net`: it is asked inside a case of a NET ("... is she safe around

@@ -399,3 +399,8 @@ def test_a_nets_denial_after_it_keeps_pancreatic_carcinoma_declined(engine):
     """Code review session 14, pass 4, finding 7: "pancreatic carcinoma, the neuroendocrine markers were negative"."""
     text = "Biopsy: pancreatic carcinoma, the neuroendocrine markers were negative. 68M, 3cm head mass. Plan?"
     assert engine.ask(text).answer.plan is None
+
+
+def test_a_net_named_as_pancreas_cancer_with_another_negated_fact_is_planned(engine):
+    """Code review session 14, pass 5, H3: "a pNET, no mets" denies the metastases, not the NET."""
+    assert engine.ask("Pancreas cancer, a pNET, no mets on DOTATATE, 3cm G2. Plan?").answer.plan is not None

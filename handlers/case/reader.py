@@ -433,7 +433,7 @@ _NEW_SUBJECT = re.compile(
 )  # "and the lungs" continues a list; "and the DOTATATE shows" says something new
 _POST_NEG = re.compile(
     r"(?<!sstr[-\s])(?<!fdg[-\s])(?<!dotatate[-\s])(?<!receptor[-\s])(?<!octreoscan[-\s])\b(?:negative|neg)\b"  # not "lesions SSTR-negative"
-    r"|\b(?:ruled\s+out|excluded|absent|clear|free(?!\s+(?:intra-?\w*\s+)?(?:gas|air|fluid))|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing|nil)\b"
+    r"|\b(?:ruled\s+out|excluded|absent|clear|free(?!\s+(?:intra-?\w*\s+)?(?:gas|air|fluid))|not\s+(?:seen|present|identified|detected)|unremarkable|normal|none|nothing|nil(?!\s+(?:change|better|improvement|response|effect|difference)))\b"
     r"|\b(?:ok|okay)\b(?!\s+(?:to|for)\b)"  # "lungs - ok" negates; "cycle 2 next week - ok to proceed?" asks
     r"|\bnot\s+(?:yet\s+)?(?:been\s+)?(?:started|given|begun|commenced)\b"  # "diazoxide not started yet"
 )
