@@ -404,3 +404,14 @@ def test_a_nets_denial_after_it_keeps_pancreatic_carcinoma_declined(engine):
 def test_a_net_named_as_pancreas_cancer_with_another_negated_fact_is_planned(engine):
     """Code review session 14, pass 5, H3: "a pNET, no mets" denies the metastases, not the NET."""
     assert engine.ask("Pancreas cancer, a pNET, no mets on DOTATATE, 3cm G2. Plan?").answer.plan is not None
+
+
+def test_a_carcinoma_asked_about_a_drug_is_planned(engine):
+    """Clinical review round 73, case 21: a poorly differentiated carcinoma with its facts, asked "lanreotide first
+    line?", is a patient: referred, no analogue; not the drug's card."""
+    text = (
+        "pancreatic neuroendocrine carcinoma, poorly differentiated small cell type, Ki67 80%, liver mets. "
+        "start lanreotide 120mg as first line?"
+    )
+    a = engine.ask(text).answer
+    assert a.plan is not None and "lanreotide" not in a.plan.acts

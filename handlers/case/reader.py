@@ -587,6 +587,7 @@ _ASKED_WITHOUT_MARK = re.compile(
     # "do i wait for the clinic tmrw": a question opened by its verb, with no mark
     r"|^\s*(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b"
 )
+_WAIT_ASKED_WITHIN = re.compile(r"\b(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b")
 # the post's last words open as a question, with no mark ("... how often?? And should I be on the injection to stop it
 # coming back")
 _ASKS_AT_END = re.compile(
@@ -625,6 +626,13 @@ def _clauses(text: str) -> list[_Clause]:
         slash = "/" in text[c.start + len(c.text) : nxt.start] and bool(_OPENS_ASK.match(c.text))
         if not c.question and nxt.question and ((opens and _OR_GOES_ON.match(nxt.text)) or slash):
             c.question = True
+    within = _WAIT_ASKED_WITHIN.search(out[-1].text) if out and not any(c.question for c in out) else None
+    if within is not None and within.start() > 0:
+        # "... no wind for 2 days should we just wait for his clinic on friday" (no mark, no comma): the question
+        # begins where it opens
+        last = out.pop()
+        at = within.start()
+        out += [_Clause(last.text[:at], last.start), _Clause(last.text[at:], last.start + at)]
     if out and not any(c.question for c in out) and _ASKED_WITHOUT_MARK.search(out[-1].text):
         out[-1].question = True  # "her appointment is in 2 weeks is that soon enough or not": asked, with no "?"
     if out and _ASKS_AT_END.match(out[-1].text):

@@ -33,7 +33,13 @@ def treatment_plan(q: Query, k: Knowledge) -> Answer:
         a = topic_answer("treatment_plan", "treatment_algorithm", k, ["operation"])
         a.case = c.model_dump()
         return a
-    if q.entities.get("therapy") and DRUG_ASPECTS & set(q.aspects) and not patient and c.details() <= 2:
+    if (
+        q.entities.get("therapy")
+        and DRUG_ASPECTS & set(q.aspects)
+        and not patient
+        and c.details() <= 2
+        and c.differentiation != "poor"  # "small cell NEC, Ki67 80%, liver mets. lanreotide first line?": a patient
+    ):
         # "PNET with liver mets: what burden justifies cytoreduction?": the therapy asked, not a patient on it
         return therapy(q, k)
     if (
