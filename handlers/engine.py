@@ -198,7 +198,7 @@ class Engine:
         if beside:  # a question answered beside the plan is read: neither flagged as unread nor listed as unused
             asked = [fold(t) for t, _ in beside]
             kept = {
-                f: [u for u in getattr(q.case, f) if not any(fold(u) in t or t in fold(u) for t in asked)]
+                f: [u for u in getattr(q.case, f) if not any((w := fold(u)) in t or t in w for t in asked)]
                 for f in ("unread", "ignored")
             }
             q = replace(q, case=q.case.model_copy(update=kept))
@@ -236,10 +236,11 @@ class Engine:
         asked_silent = {s for _, sub in routed for s in sub.silent} if routed else set(q.silent)
         out: list[tuple[str, Item]] = []
         for text, sub in routed:
-            answered = [a for a, terms in plan_asks if terms.search(fold(text))]
+            words = fold(text)
+            answered = [a for a, terms in plan_asks if terms.search(words)]
             # the question's own drugs; the case's where it names none, or names one only to compare ("... starting
             # lanreotide. Will he lose his hair, like with chemo?")
-            own = [] if _COMPARED_DRUG.search(fold(text)) else sub.entities.get("therapy", [])
+            own = [] if _COMPARED_DRUG.search(words) else sub.entities.get("therapy", [])
             drugs = own or q.entities.get("therapy", [])
             if sub.oos_terms or set(sub.silent) & set(q.silent):
                 continue  # another cancer's question; or the answer's first line says it (the post as a whole asks it)
@@ -249,11 +250,7 @@ class Engine:
             elif "side_effects" in sub.aspects and drugs:
                 a = HANDLERS["therapy"](replace(sub, intent="therapy", entities={**sub.entities, "therapy": drugs}), k)
                 out.append((text, Item(text=a.summary, sources=a.summary_sources)))
-            elif (
-                not answered
-                and sub.intent in _BESIDE_PLAN
-                and (sub.intent == "grading" or _IN_GENERAL.search(fold(text)))
-            ):
+            elif not answered and sub.intent in _BESIDE_PLAN and (sub.intent == "grading" or _IN_GENERAL.search(words)):
                 said = [HANDLERS[sub.intent](replace(sub, case=c), k) for c in (q.case, sub.case)]
                 summary = " ".join(dict.fromkeys(a.summary for a in said))
                 out.append((text, Item(text=summary, sources=sorted({s for a in said for s in a.summary_sources}))))

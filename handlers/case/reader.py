@@ -300,17 +300,20 @@ def _questions(folded: str, clauses: list[_Clause], asked: list[int]) -> list[st
     hair, like with chemo?" (a tail goes back to its opener), "She won't need chemo, will she?" (a tag takes the
     clause before it); "Can he still drive, and what does grade 2 mean?" is two questions, each opened by its own
     clause, and a statement before them is not part of either."""
+
+    def opens(c: _Clause) -> bool:
+        return bool(_QUESTION_OPENER.match(c.text)) and not _TAG.fullmatch(c.text)
+
     out = []
     for i in asked:
         first = i
         while first > 0 and not _SENTENCE_END.search(
             folded[clauses[first - 1].start + len(clauses[first - 1].text) : clauses[first].start]
         ):
-            opens = _QUESTION_OPENER.match(clauses[first].text) and not _TAG.fullmatch(clauses[first].text)
-            if opens:
+            if opens(clauses[first]):
                 break
             first -= 1
-        if not (_QUESTION_OPENER.match(clauses[first].text) and not _TAG.fullmatch(clauses[first].text)):
+        if not opens(clauses[first]):
             first = i - 1 if _TAG.fullmatch(clauses[i].text) and first < i else i
         # an opener before it in its sentence, up to this question's start, is a question of its own ("Can he still
         # drive, and what does grade 2 mean?")
@@ -318,7 +321,7 @@ def _questions(folded: str, clauses: list[_Clause], asked: list[int]) -> list[st
         while k >= 0 and not _SENTENCE_END.search(
             folded[clauses[k].start + len(clauses[k].text) : clauses[k + 1].start]
         ):
-            if _QUESTION_OPENER.match(clauses[k].text) and not _TAG.fullmatch(clauses[k].text):
+            if opens(clauses[k]):
                 out.append(folded[clauses[k].start : clauses[end - 1].start + len(clauses[end - 1].text)])
                 end = k
             k -= 1
@@ -582,12 +585,14 @@ _KNOWN_NET = re.compile(
     r"(?![^.;]{0,30}\b(?:family|brother|sister|mother|father|mum|dad|son|daughter|relative))"
 )
 # the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
+# "should we just wait", "do i go": asked with no mark, opening the clause or inside it (_clauses)
+_WAIT_ASKED = r"\b(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b"
+_WAIT_ASKED_WITHIN = re.compile(_WAIT_ASKED)
 _ASKED_WITHOUT_MARK = re.compile(
     r"(?:\bor\s+not|\bor\s+what|\b(?:is|would)\s+(?:that|it|this)\s+(?:ok|okay|alright|soon\s+enough|too\s+late))\s*$"
     # "do i wait for the clinic tmrw": a question opened by its verb, with no mark
-    r"|^\s*(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b"
+    rf"|^\s*{_WAIT_ASKED}"
 )
-_WAIT_ASKED_WITHIN = re.compile(r"\b(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b")
 # the post's last words open as a question, with no mark ("... how often?? And should I be on the injection to stop it
 # coming back")
 _ASKS_AT_END = re.compile(
