@@ -220,6 +220,8 @@ class Engine:
         if main not in _NO_RELATED and not described and not (a.not_covered and q.entities.get("primary")):
             # a primary the sources give no figure for is not given its neighbours' figures as "related"
             self._related(a, q)
+        if main != "treatment_plan":  # "on itraconazole, is the everolimus dose still 10 mg?": the finding leads
+            a.warnings[:0] = planner.act_first(q.case, None, k)
         return a
 
     def _asked_beside(self, q: Query) -> tuple[list[tuple[str, Item]], set[str]]:

@@ -889,16 +889,19 @@ def _sources_condition(acts: list[str], planner: Planner) -> tuple[str, list[str
     return found[0] if found else None
 
 
-def act_first(case: Case, d: Draft, k: Knowledge) -> list[Warn]:
-    """What to act on before the plan: each urgent finding and toxicity, with what the sources give and
-    what they do not."""
+def act_first(case: Case, d: Draft | None, k: Knowledge) -> list[Warn]:
+    """What to act on before the plan (or, with no `d`raft, above a question's answer): each urgent finding and
+    toxicity, with what the sources give and what they do not. A question has no plan to hold a finding's `when`
+    against: only the findings that hold whatever the case are said there."""
     u = k.urgent
     out = []
     said: dict[str, tuple[Any, list[str]]] = {}  # one line per action: a glucose of 1.8 and "hypos despite" share it
     unplaced: list[str] = []  # words of a finding whose `when` does not hold and that has no `otherwise`
     for f in case.urgent:
         rule = next(r for r in u.findings if r.id == f.id)
-        holds = rule.when is None or d.logic.holds(rule.when)
+        if d is None and rule.when is not None:
+            continue
+        holds = rule.when is None or (d is not None and d.logic.holds(rule.when))
         line = rule.line if holds else rule.otherwise
         if line is None:
             unplaced += f.words.split("; ")

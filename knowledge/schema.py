@@ -529,7 +529,7 @@ class UrgentFinding(Strict):
     all_of: list[list[Terms]] = []  # or: every group of one entry has a term in the post
     when: dict[str, Any] | None = None  # only where these plan facts hold
     otherwise: str | None = None  # the line where `when` does not hold, so the finding is never dropped unseen
-    beside_current: list[str] = []  # read only beside one of these drugs given now (an interaction of that drug)
+    beside_current: list[str] = []  # read only beside one of these drugs given now or being started, never a past line
     read_with: list[str] = []  # read only where the post has one of these ("POD 6", "5 days ago": a recent operation)
     # a lab value said just after these words is a test's result, not a finding now ("72h fast +ve at 14h (glc 2.1")
     unless_before: list[str] = []

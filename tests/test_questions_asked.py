@@ -415,3 +415,32 @@ def test_a_carcinoma_asked_about_a_drug_is_planned(engine):
     )
     a = engine.ask(text).answer
     assert a.plan is not None and "lanreotide" not in a.plan.acts
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "Pharmacist: starting everolimus for progressive pNET. Pt is on itraconazole long-term for ABPA. "
+            "Is the dose still 10mg once daily?",
+            "a strong CYP3A4 inhibitor",
+        ),
+        (
+            "onc wants to start sunitinib next week for his pNET, he is on clarithromycin. any issue?",
+            "CYP3A4 inhibitor",
+        ),
+        ("pNET on everolimus 10mg, GP started rifampicin for TB. dose ok?", "a strong CYP3A4 inducer"),
+    ],
+)
+def test_an_interaction_of_a_drug_started_or_given_leads_a_question(engine, text, finding):
+    """Clinical review round 74 #32: a pharmacist asking the everolimus dose beside itraconazole was told the standard
+    dose; the interaction (practice, the sources silent) is said above the answer, never "ask the pharmacist"."""
+    a = engine.ask(text).answer
+    assert a.warnings and finding in a.warnings[0].text and "Sources silent" in a.warnings[0].text
+    assert "ask the pharmacist" not in to_text(a)
+
+
+def test_an_interaction_of_a_past_line_is_not_flagged(engine):
+    text = "pNET liver mets: everolimus 2019-21, PD. Now on clarithromycin for a chest infection. Next line?"
+    a = engine.ask(text).answer
+    assert not any("CYP3A4" in w.text for w in a.warnings)

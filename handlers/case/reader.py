@@ -449,6 +449,9 @@ _MET_CONTEXT = re.compile(
     r"(?!\s*(?:scans?|mri|ct|biops\w*|booked|us\b|ultrasound|imaging|pet))"
     # "it's all through his liver": the tumour all through an organ (never "fatty infiltration all through the liver")
     r"|\b(?:it'?s|it\s+is|cancer|tumou?r|disease)\s+(?:\w+\s+)?all\s+(?:through|over)\b"
+    # "pancreatic NET that went to her bones and liver": the tumour gone to a patient's organ
+    r"|\b(?:that|which|it|it'?s|cancer|tumou?r|net)\s+(?:(?:has|had|now|already)\s+)*(?:went|gone|moved|travell?ed)\s+"
+    r"(?:in)?to\s+(?:her|his|my|their|your)\b"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
 )
 _NODES_POS = re.compile(
@@ -586,6 +589,8 @@ _KNOWN_NET = re.compile(
 )
 # the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
 # "should we just wait", "do i go": asked with no mark, opening the clause or inside it (_clauses)
+# "(3rd line after lanreotide + sunitinib)": each line named after "after" was given before the one now
+_AFTER_LINES = re.compile(r"\bafter\s+(?:[\w-]+\s*(?:\+|&|/|,|\band\b|\bthen\b|->)\s*){0,3}$")
 _WAIT_ASKED = r"\b(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b"
 _WAIT_ASKED_WITHIN = re.compile(_WAIT_ASKED)
 _ASKED_WITHOUT_MARK = re.compile(
@@ -1325,9 +1330,13 @@ class CaseParser:
             return [w for w, _ in shown]
 
         current = {t.drug for t in case.treatments if t.outcome in CURRENT}
+        # a drug named and not a past line ("starting everolimus; on itraconazole"): an interaction is checked before
+        # the first dose as much as on it
+        ended = {t.drug for t in case.treatments if t.outcome in FAILED}
+        named = {d.id for d in self._drugs(self.lex.find(tokens(text)))} - ended
         for fid, labs, entries, unless, quotes, settled, beside, read_with in self.findings:
-            if beside and not beside & current:
-                continue  # "clarithromycin ... they want to start everolimus": no interaction now
+            if beside and not beside & (current | named):
+                continue  # "everolimus 2019-21 (PD); clarithromycin now": no interaction of a past line
             if read_with is not None and not read_with.search(text):
                 continue  # "POPF risk with a Whipple?": no recent operation, so no complication of one now
             words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
@@ -1974,8 +1983,9 @@ class CaseParser:
                 and not negated
                 and case.subtype is None
                 and not _HYPOTHETICAL.search(clause)
-                and not re.search(r"(?:\?|\bquery)\s*$", clause[:start])
-            ):  # "?ZES" asks whether it is a gastrinoma; it does not say so
+                and (span.id == "insulinoma" or not re.search(r"(?:\?|\bquery)\s*$", clause[:start]))
+            ):  # "?ZES" asks whether it is a gastrinoma; it does not say so. "?insulinoma" is read as one: a suspected
+                # insulinoma carries the octreotide ban and the glucose plan as a confirmed one does
                 case.subtype = span.id
                 case.evidence["subtype"] = "named"
             elif (
@@ -2362,7 +2372,7 @@ class CaseParser:
             )
             listed = in_list if not own_after else []  # its own outcome follows: not the one said before
             if (
-                re.search(r"\bafter\s+$", clause[:start])
+                _AFTER_LINES.search(clause[:start])
                 and any(s < start for s in starts)
                 and not [o for o in own if o[0] != "ongoing"]
             ):
