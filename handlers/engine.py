@@ -9,6 +9,7 @@ from handlers import answer, planner, retrieval
 from handlers.answer import Answer, Item, Section, Warn
 from handlers.board import board_card
 from handlers.case import Case, CaseParser, case_from_form
+from handlers.case.model import CURRENT
 from handlers.case.reader import introduces_patient
 from handlers.conversation import PRESENTED, FollowUps
 from handlers.intents import HANDLERS
@@ -65,7 +66,7 @@ class Engine:
                 raise ValueError(f"unknown intent {intent!r}")
             silent = [] if intent == "treatment_plan" else query.silent  # a plan says its own gaps
             query = replace(query, intent=intent, confidence=100, parts=[intent], silent=silent)
-        urgent = query.case.urgent or query.case.toxicities
+        urgent = [f for f in query.case.urgent if not f.drug_note] or query.case.toxicities
         facts = query.case.details()
         introduced = introduces_patient(text)
         # a patient's own line and how it went ("on lanreotide for 2 years, stable") presents a patient too
@@ -220,7 +221,7 @@ class Engine:
         if main not in _NO_RELATED and not described and not (a.not_covered and q.entities.get("primary")):
             # a primary the sources give no figure for is not given its neighbours' figures as "related"
             self._related(a, q)
-        if main != "treatment_plan":  # "on itraconazole, is the everolimus dose still 10 mg?": the finding leads
+        if a.plan is None:  # "on itraconazole, is the everolimus dose still 10 mg?": the finding leads
             a.warnings[:0] = planner.act_first(q.case, None, k)
         return a
 
@@ -237,6 +238,8 @@ class Engine:
         routed = [(t, self.router.route(t, about_net=True)) for t in q.case.questions]
         asked_silent = {s for _, sub in routed for s in sub.silent} if routed else set(q.silent)
         out: list[tuple[str, Item]] = []
+        systemic = set(planner.planner_for(k).therapies)
+        current = [t.drug for t in q.case.treatments if t.outcome in CURRENT and t.drug in systemic]
         for text, sub in routed:
             words = fold(text)
             answered = [a for a, terms in plan_asks if terms.search(words)]
@@ -252,6 +255,14 @@ class Engine:
             elif "side_effects" in sub.aspects and drugs:
                 a = HANDLERS["therapy"](replace(sub, intent="therapy", entities={**sub.entities, "therapy": drugs}), k)
                 out.append((text, Item(text=a.summary, sources=a.summary_sources)))
+            elif not answered and ("dose" in sub.aspects or _DOSE_NAMED.search(words)) and (given := own or current):
+                # "on octreotide LAR 20 mg ... shd it be 30mg?": the sources' dose of the drug asked, else of the one
+                # given now; any other dose is the board's
+                a = HANDLERS["therapy"](
+                    replace(sub, intent="therapy", aspects=["dose"], entities={**sub.entities, "therapy": given}), k
+                )
+                dose = f"The sources' dose: {a.summary.rstrip('.')}; a different dose is for the board."
+                out.append((text, Item(text=dose, sources=a.summary_sources)))
             elif not answered and sub.intent in _BESIDE_PLAN and (sub.intent == "grading" or _IN_GENERAL.search(words)):
                 said = [HANDLERS[sub.intent](replace(sub, case=c), k) for c in (q.case, sub.case)]
                 summary = " ".join(dict.fromkeys(a.summary for a in said))
@@ -320,6 +331,7 @@ _HISTORY = {"ongoing", "stable", "progressed", "stopped_toxicity", "intolerant",
 # topics a case post's own question may be answered with beside its plan, when it asks in general (_IN_GENERAL) or
 # for a grade; survival is not (the plan's prognosis is this patient's, and "how long does it work?" is no survival)
 _BESIDE_PLAN = {"grading", "overview", "men1", "nec", "imaging", "pitfalls", "metastasis_rate", "metastatic_sites"}
+_DOSE_NAMED = re.compile(r"\b\d+(?:\.\d+)?\s*mg\b")  # "shd it be 30mg?": a dose asked by its number
 _COMPARED_DRUG = re.compile(r"\b(?:like|as)\s+(?:with|on|for)\b|\bcompared\s+(?:to|with)\b")
 _IN_GENERAL = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+|also\s+)?(?:what\s+(?:is|are|does|do)\b|what'?s\b|explain\b|tell\s+(?:me|us)\s+"

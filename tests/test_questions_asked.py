@@ -444,3 +444,14 @@ def test_an_interaction_of_a_past_line_is_not_flagged(engine):
     text = "pNET liver mets: everolimus 2019-21, PD. Now on clarithromycin for a chest infection. Next line?"
     a = engine.ask(text).answer
     assert not any("CYP3A4" in w.text for w in a.warnings)
+
+
+def test_a_relatives_survival_question_says_the_figures_are_not_by_grade_and_who_can_say_more(engine):
+    """Clinical review round 74 #30: a daughter asking how long her mother with grade 2 liver-only spread will live got
+    one cohort's median with no word that it ignores grade and treatment, and no one to ask."""
+    a = engine.ask(
+        "my mum was told her pancreatic NET has spread to the liver only, they say it is grade 2 and slow. "
+        "nobody will tell us how long. how long do people live with this??"
+    ).answer
+    assert "24 months" in a.summary
+    assert "not broken down by grade or treatment" in a.summary and "treating team" in a.summary

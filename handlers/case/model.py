@@ -54,6 +54,8 @@ class Finding(BaseModel):
 
     id: str
     words: str
+    # of a drug given with another (an interaction, urgent.yaml `beside_current`): said, but no fact of the patient
+    drug_note: bool = False
 
 
 class CaseBase(BaseModel):
@@ -123,6 +125,7 @@ class CaseBase(BaseModel):
         data = self.model_dump(include=_DETAIL_FIELDS)
         if self.primary is None and self.subtype is None and not self.prior_surgery and not self.treatments:
             data.pop("urgent"), data.pop("toxicities")  # urgent words make a case only of a NET patient's post
+        data["urgent"] = [f for f in data.get("urgent", []) if not f["drug_note"]]
         given = sum(1 for v in data.values() if v is not None and v != [])  # "unfit" and "unresectable" are facts too
         return given - (1 if self.grade and self.ki67 else 0)
 

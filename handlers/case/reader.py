@@ -1387,7 +1387,7 @@ class CaseParser:
                     words = words or list(dict.fromkeys(_around(c.text, m.start(), m.end()) for c, m in said))[:4]
             if words:  # a lab it quotes (never raised by alone) is shown beside the words that raised it
                 words = list(dict.fromkeys(words + lab_words(quotes, unless)))[:5]
-                case.urgent.append(Finding(id=fid, words="; ".join(words)))
+                case.urgent.append(Finding(id=fid, words="; ".join(words), drug_note=bool(beside)))
 
     def _history_sections(self, text: str) -> list[tuple[int, int]]:
         """Spans of the past events of the patient's past history (urgent.yaml's `history_section`): its section runs
