@@ -109,10 +109,14 @@ class Engine:
         carcinoma = query.intent == "nec" and query.case.differentiation == "poor" and facts >= CASE_FACTS
         # declined for what it names, and no NET named ("IM glucagon for a type 1 diabetic"): the reader's facts are no case
         foreign = query.intent == "out_of_scope" and not set(query.entities) - {"oos"}
+        # "tiny duodenal NET taken off at OGD - chance it had spread to the nodes?": the sources plan only pancreatic
+        # NETs, so a question about another primary is answered as asked, unless a finding needs acting on
+        elsewhere = query.case.primary not in (None, "pancreas") and not urgent
         if (
             intent is None
             and query.intent != "treatment_plan"
             and not foreign
+            and not elsewhere
             and (described or suspected or carcinoma or (urgent and facts >= 2))
         ):
             # a patient, not a topic: planned, and an aspect the sources lack is the plan's to say

@@ -455,3 +455,31 @@ def test_a_relatives_survival_question_says_the_figures_are_not_by_grade_and_who
     ).answer
     assert "24 months" in a.summary
     assert "not broken down by grade or treatment" in a.summary and "treating team" in a.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "can gastrinomas be outside the pancreas? pt says hers is in the 'duodenum'",
+            "Gastrinomas arise in the duodenum or pancreas",
+        ),
+        (
+            "is an islet cell tumour that makes gastrin more or less likely to spread than one that makes glucagon?",
+            "Gastrinoma: 60% metastatic rate. Glucagonoma: 50-80% metastatic rate.",
+        ),
+    ],
+)
+def test_a_question_with_a_patient_beside_it_is_answered_as_asked(engine, text, lead):
+    """Blind set 35: 'can gastrinomas be outside the pancreas? pt says hers is in the duodenum' got a case plan; two
+    subtypes named by their hormone and set against each other led with the least aggressive subtype instead."""
+    a = engine.ask(text).answer
+    assert a.plan is None and a.summary.startswith(lead), a.summary
+
+
+def test_another_primary_is_never_given_a_pancreatic_subtypes_rate(engine):
+    a = engine.ask(
+        "pt had a tiny duodenal NET taken off at OGD (8mm, non functioning) - whats the chance it had spread to the nodes?"
+    ).answer
+    assert a.plan is None and a.summary.startswith("The sources give no nodal or liver figures for duodenum NETs")
+    assert "60%" not in to_text(a)

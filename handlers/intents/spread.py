@@ -48,7 +48,10 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
     table = [_rate_line(s) for s in ranked]
     rates = _rate_table(ranked)
     asked = [s for s in subtypes if s.id in q.entities.get("subtype", [])]
-    if not asked and (primary := asked_primary(q, k)):
+    primary = asked_primary(q, k)
+    if primary and all(not s.functional for s in asked):
+        asked = []  # "a non-functioning duodenal NET": the PNET subtype's rate is a neighbour's, never this one's
+    if not asked and primary:
         return (
             primary_site_pattern(q, k)
             if q.entities.get("primary")
@@ -101,7 +104,9 @@ def metastasis_rate(q: Query, k: Knowledge) -> Answer:
         a.summary_sources = sorted({*a.summary_sources, *life.sources})
     extreme = superlative(q, higher_is_worse=True)
     top = (ranked[0] if extreme == "highest" else ranked[-1]) if extreme else None
-    if top and top not in asked:  # "which subtype spreads the most? where do NF-PNETs sit?": the extreme first
+    # "which subtype spreads the most? where do NF-PNETs sit?": the extreme first; never beside two subtypes set against
+    # each other ("is one that makes gastrin more or less likely to spread than one that makes glucagon?")
+    if top and top not in asked and len(asked) < 2:
         a.summary = (
             f"{_rate_name(top)} has the {extreme} metastatic rate: {top.metastatic_rate.formatted()}. {a.summary}"
         )
