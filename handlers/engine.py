@@ -66,7 +66,7 @@ class Engine:
                 raise ValueError(f"unknown intent {intent!r}")
             silent = [] if intent == "treatment_plan" else query.silent  # a plan says its own gaps
             query = replace(query, intent=intent, confidence=100, parts=[intent], silent=silent)
-        urgent = [f for f in query.case.urgent if not f.drug_note] or query.case.toxicities
+        urgent = query.case.patient_findings() or query.case.toxicities
         facts = query.case.details()
         introduced = introduces_patient(text)
         # a patient's own line and how it went ("on lanreotide for 2 years, stable") presents a patient too
@@ -225,8 +225,11 @@ class Engine:
         if main not in _NO_RELATED and not described and not (a.not_covered and q.entities.get("primary")):
             # a primary the sources give no figure for is not given its neighbours' figures as "related"
             self._related(a, q)
-        if a.plan is None:  # "on itraconazole, is the everolimus dose still 10 mg?": the finding leads
-            a.warnings[:0] = planner.act_first(q.case, None, k)
+        if a.plan is None and not a.declined:
+            # a patient's findings lead a topic answer too; a question about no patient says only its drug notes ("on
+            # itraconazole, is the everolimus dose still 10 mg?"), never its own words as findings
+            patient = introduces_patient(q.text) or q.case.details() >= 1
+            a.warnings[:0] = planner.act_first(q.case, None, k, patient)
         return a
 
     def _asked_beside(self, q: Query) -> tuple[list[tuple[str, Item]], set[str]]:
@@ -244,6 +247,7 @@ class Engine:
         out: list[tuple[str, Item]] = []
         systemic = set(planner.planner_for(k).therapies)
         current = [t.drug for t in q.case.treatments if t.outcome in CURRENT and t.drug in systemic]
+        held = bool(planner.held_toxicities(q.case, k))
         for text, sub in routed:
             words = fold(text)
             answered = [a for a, terms in plan_asks if terms.search(words)]
@@ -259,13 +263,17 @@ class Engine:
             elif "side_effects" in sub.aspects and drugs:
                 a = HANDLERS["therapy"](replace(sub, intent="therapy", entities={**sub.entities, "therapy": drugs}), k)
                 out.append((text, Item(text=a.summary, sources=a.summary_sources)))
-            elif not answered and ("dose" in sub.aspects or _DOSE_NAMED.search(words)) and (given := own or current):
+            elif not answered and not held and _DOSE_NAMED.search(words) and (given := own or current):
                 # "on octreotide LAR 20 mg ... shd it be 30mg?": the sources' dose of the drug asked, else of the one
-                # given now; any other dose is the board's
+                # given now; any other dose is the board's (a drug held for a toxicity: its act-first line answers)
                 a = HANDLERS["therapy"](
                     replace(sub, intent="therapy", aspects=["dose"], entities={**sub.entities, "therapy": given}), k
                 )
-                dose = f"The sources' dose: {a.summary.rstrip('.')}; a different dose is for the board."
+                dose = (
+                    a.summary
+                    if not a.summary_sources
+                    else f"The sources' dose: {a.summary.rstrip('.')}; a different dose is for the board."
+                )
                 out.append((text, Item(text=dose, sources=a.summary_sources)))
             elif not answered and sub.intent in _BESIDE_PLAN and (sub.intent == "grading" or _IN_GENERAL.search(words)):
                 said = [HANDLERS[sub.intent](replace(sub, case=c), k) for c in (q.case, sub.case)]
@@ -335,7 +343,11 @@ _HISTORY = {"ongoing", "stable", "progressed", "stopped_toxicity", "intolerant",
 # topics a case post's own question may be answered with beside its plan, when it asks in general (_IN_GENERAL) or
 # for a grade; survival is not (the plan's prognosis is this patient's, and "how long does it work?" is no survival)
 _BESIDE_PLAN = {"grading", "overview", "men1", "nec", "imaging", "pitfalls", "metastasis_rate", "metastatic_sites"}
-_DOSE_NAMED = re.compile(r"\b\d+(?:\.\d+)?\s*mg\b")  # "shd it be 30mg?": a dose asked by its number
+# "shd it be 30mg?", "go up to 50 mg?", "what dose?": a dose asked (never "a bilirubin of 2.5 mg/dL", "amlodipine 5mg")
+_DOSE_NAMED = re.compile(
+    r"\b(?:be|to|at|reduce|increase|drop|lower|raise)\s+\d+(?:\.\d+)?\s*mg\b(?!\s*/)|\b\d+(?:\.\d+)?\s*mg\s+instead\b"
+    r"|\bdos(?:e|es|ing|age)\b"
+)
 _COMPARED_DRUG = re.compile(r"\b(?:like|as)\s+(?:with|on|for)\b|\bcompared\s+(?:to|with)\b")
 _IN_GENERAL = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+|also\s+)?(?:what\s+(?:is|are|does|do)\b|what'?s\b|explain\b|tell\s+(?:me|us)\s+"

@@ -485,10 +485,15 @@ def board_questions(lay: Layout, planner: Planner) -> list[str]:
             if len(s.options) > 1 and s.step.phase == "surgery":
                 names = [planner.acts[o].label for o in s.step.options if o in s.options]
                 out.append(f"{prefix}which operation: {' or '.join(names)}?")
-        treatments = [planner.step_label(s.step) for s in steps if s.step.phase in _CHOICE_PHASES]
+        treatments = _choices(steps, planner)
         if len(treatments) > 1:
-            out.append(f"{prefix}which of these first, and in what order: {', '.join(dict.fromkeys(treatments))}?")
+            out.append(f"{prefix}which of these first, and in what order: {', '.join(treatments)}?")
     return [q[0].upper() + q[1:] for q in out]
+
+
+def _choices(steps: list[DraftStep], planner: Planner) -> list[str]:
+    """The treatments among `steps` that the board chooses between (systemic and liver-directed), by name."""
+    return list(dict.fromkeys(planner.step_label(s.step) for s in steps if s.step.phase in _CHOICE_PHASES))
 
 
 _CHOICE_PHASES = {"systemic", "liver_directed"}
@@ -603,6 +608,12 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         summary += f" First: {leads[0]}."
     elif steps and (first is None or steps[0].text.startswith("If ")):
         summary += f" First: settle what the plan turns on (if {steps[0].text[3:].split(': ')[0]})."
+    elif d.facts["progression"] is True and len(choices := _choices(lay.main, planner)) > 1 and not lay.branches:
+        # "progressed on lanreotide: PRRT vs everolimus vs CAPTEM?": the sources rank none of the next lines, so the
+        # headline names the choice rather than the first one listed
+        names = [_lower_first(c) for c in choices]
+        said = ", ".join(names[:-1]) + f" or {names[-1]}"
+        summary += f" First: the board chooses the next treatment: {said} (the sources give no order among them)."
     elif first is not None:
         summary += f" First: {_lower_first(first)}."
     reason = _order_reason(d)
@@ -889,17 +900,18 @@ def _sources_condition(acts: list[str], planner: Planner) -> tuple[str, list[str
     return found[0] if found else None
 
 
-def act_first(case: Case, d: Draft | None, k: Knowledge) -> list[Warn]:
+def act_first(case: Case, d: Draft | None, k: Knowledge, patient: bool = True) -> list[Warn]:
     """What to act on before the plan (or, with no `d`raft, above a question's answer): each urgent finding and
-    toxicity, with what the sources give and what they do not. A question has no plan to hold a finding's `when`
-    against: only the findings that hold whatever the case are said there."""
+    toxicity, with what the sources give and what they do not. A question about no `patient` says only its drug
+    notes (an interaction of a drug named): its other words ("what is carcinoid crisis? severe headache?") are what it
+    asks about. With no draft, a finding's `when` cannot be held against a plan: only findings without one are said."""
     u = k.urgent
     out = []
     said: dict[str, tuple[Any, list[str]]] = {}  # one line per action: a glucose of 1.8 and "hypos despite" share it
     unplaced: list[str] = []  # words of a finding whose `when` does not hold and that has no `otherwise`
     for f in case.urgent:
         rule = next(r for r in u.findings if r.id == f.id)
-        if d is None and rule.when is not None:
+        if d is None and (rule.when is not None or not (patient or f.drug_note)):
             continue
         holds = rule.when is None or (d is not None and d.logic.holds(rule.when))
         line = rule.line if holds else rule.otherwise
@@ -910,7 +922,9 @@ def act_first(case: Case, d: Draft | None, k: Knowledge) -> list[Warn]:
         words += [w for w in f.words.split("; ") if w not in words]
     for line, (rule, words) in said.items():
         # a line for another phase (`otherwise`: weigh it in fitness for surgery) is noted, not acted on first
-        text = f"{'Act first' if line == rule.line else 'Note'}: {'; '.join(words)}: {line}."
+        text = (
+            f"{'Act first' if line == rule.line and rule.severity != 'info' else 'Note'}: {'; '.join(words)}: {line}."
+        )
         if rule.said:
             text += f" {rule.said[0].upper() + rule.said[1:]}."
         if rule.silent:
@@ -920,7 +934,8 @@ def act_first(case: Case, d: Draft | None, k: Knowledge) -> list[Warn]:
             Warn(severity=rule.severity if line == rule.line else "warning", text=text, sources=list(rule.sources))
         )
     shown = {w for _, words in said.values() for w in words}
-    if unshown := list(dict.fromkeys(w for w in unplaced if w not in shown)):
+    tox_said = " ".join(t.event for t in case.toxicities if t.current and patient)  # "possible toxicity (plt 62)"
+    if unshown := list(dict.fromkeys(w for w in unplaced if w not in shown and w not in tox_said)):
         # a finding another line stands in for ("jaundice" beside cholangitis) is said there; nothing vanishes
         out.append(
             Warn(
@@ -931,7 +946,7 @@ def act_first(case: Case, d: Draft | None, k: Knowledge) -> list[Warn]:
     # one line per drug for its graded toxicities, and one for the events said without a grade
     by_drug: dict[tuple[str | None, bool], list[Any]] = {}
     held = held_toxicities(case, k)
-    for t in (t for t in case.toxicities if t.current):
+    for t in (t for t in case.toxicities if t.current and patient):
         by_drug.setdefault((t.drug, t.grade is None), []).append(t)
     for (key, ungraded), events in by_drug.items():
         drug = (k.planner.acts[key].label if key in k.planner.acts else key.replace("_", " ")) if key else None

@@ -537,7 +537,8 @@ class UrgentFinding(Strict):
     # words; a lab value outside its range still does
     settled: list[str] = []
     line: str  # what to do now
-    severity: Literal["critical", "warning"] = "critical"  # warning: matters now, but not an emergency
+    # warning: matters now, but not an emergency; info: a note, nothing is held or acted on today
+    severity: Literal["critical", "warning", "info"] = "critical"
     sources: list[str] = []
     said: str | None = None  # what the sources do give, with `sources`
     silent: str | None = None  # what they do not give

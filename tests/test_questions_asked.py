@@ -483,3 +483,21 @@ def test_another_primary_is_never_given_a_pancreatic_subtypes_rate(engine):
     ).answer
     assert a.plan is None and a.summary.startswith("The sources give no nodal or liver figures for duodenum NETs")
     assert "60%" not in to_text(a)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is carcinoid crisis? what are the symptoms, e.g. severe headache, flushing?",
+        "Can lanreotide cause gallstones and cholangitis?",
+        "Is hypertension on sunitinib common? BP 180/100",
+    ],
+)
+def test_a_question_about_no_patient_never_acts_on_its_own_words(engine, text):
+    """Code review session 15: 'Act first: What is carcinoid crisis: an acute event' quoted a question as a finding."""
+    assert not [w for w in engine.ask(text).answer.warnings if w.text.startswith("Act first")]
+
+
+def test_a_number_that_is_no_dose_is_not_answered_with_one(engine):
+    a = engine.ask("pNET G2 liver mets on sunitinib 37.5mg, stable. is the bilirubin of 2.5 mg/dL a reason to stop?")
+    assert "The sources' dose" not in to_text(a.answer)

@@ -120,12 +120,18 @@ class CaseBase(BaseModel):
             data["ki67"] = data["mitoses"] = None
         return type(self).model_validate(data)
 
+    def patient_findings(self) -> list[Finding]:
+        """The urgent findings of the patient: not a drug note (an interaction of a drug named), which says something
+        of the drugs and makes no question a patient's case."""
+        return [f for f in self.urgent if not f.drug_note]
+
     def details(self) -> int:
         """How many case facts were found: the router treats two or more as a described case."""
         data = self.model_dump(include=_DETAIL_FIELDS)
         if self.primary is None and self.subtype is None and not self.prior_surgery and not self.treatments:
             data.pop("urgent"), data.pop("toxicities")  # urgent words make a case only of a NET patient's post
-        data["urgent"] = [f for f in data.get("urgent", []) if not f["drug_note"]]
+        if "urgent" in data:
+            data["urgent"] = self.patient_findings()
         given = sum(1 for v in data.values() if v is not None and v != [])  # "unfit" and "unresectable" are facts too
         return given - (1 if self.grade and self.ki67 else 0)
 

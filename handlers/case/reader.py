@@ -450,8 +450,12 @@ _MET_CONTEXT = re.compile(
     # "it's all through his liver": the tumour all through an organ (never "fatty infiltration all through the liver")
     r"|\b(?:it'?s|it\s+is|cancer|tumou?r|disease)\s+(?:\w+\s+)?all\s+(?:through|over)\b"
     # "pancreatic NET that went to her bones and liver": the tumour gone to a patient's organ
-    r"|\b(?:that|which|it|it'?s|cancer|tumou?r|net)\s+(?:(?:has|had|now|already)\s+)*(?:went|gone|moved|travell?ed)\s+"
-    r"(?:in)?to\s+(?:her|his|my|their|your)\b"
+    # (the tumour its subject, an organ after it; never asked, feared or denied: "checked whether it has gone to his
+    # liver and it hasn't", "worried it has gone to his liver", "the referral which went to her liver surgeon")
+    r"|(?<!whether\s)(?<!if\s)(?<!worried\s)(?<!afraid\s)(?<!scared\s)(?<!think\s)(?<!thinks\s)(?<!fear\s)(?<!sure\s)"
+    r"\b(?:(?:net|tumou?r|cancer)\s+(?:that|which)|it)\s+(?:(?:has|had|now|already)\s+)*(?:went|gone|moved|travell?ed)\s+"
+    r"(?:in)?to\s+(?:her|his|my|their|your)\s+(?:liver|bones?|lungs?|brain|spine|lymph|nodes?|peritoneum|ovar\w*)\b"
+    r"(?![^.;]{0,40}\b(?:hasn'?t|has\s+not|not\s+confirmed|they\s+think|removed|cleared|all\s+clear|years\s+ago|in\s+(?:19|20)\d\d)\b)"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
 )
 _NODES_POS = re.compile(
@@ -589,8 +593,16 @@ _KNOWN_NET = re.compile(
 )
 # the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
 # "should we just wait", "do i go": asked with no mark, opening the clause or inside it (_clauses)
+# a drug named as never given, declined or ruled out ("never had everolimus", "sunitinib contraindicated"): no
+# interaction of it to check
+_NOT_GIVEN_DRUG = re.compile(
+    r"\b(?:never\s+(?:had|been\s+on|received|given)|not\s+(?:a\s+)?candidate|declined|refused|contraindicat\w*|avoid\w*"
+    r"|not\s+(?:for|suitable)|ruled\s+out|not\s+tolerated)\b"
+)
 # "(3rd line after lanreotide + sunitinib)": each line named after "after" was given before the one now
 _AFTER_LINES = re.compile(r"\bafter\s+(?:[\w-]+\s*(?:\+|&|/|,|\band\b|\bthen\b|->)\s*){0,3}$")
+# "diarrhoea after lanreotide + everolimus started", "... + everolimus combination": the drug begun, not a line before
+_STARTED_AFTER = re.compile(r"[^.;,]{0,25}?\b(?:started|began|begun|commenced|combination|combined|added)\b")
 _WAIT_ASKED = r"\b(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b"
 _WAIT_ASKED_WITHIN = re.compile(_WAIT_ASKED)
 _ASKED_WITHOUT_MARK = re.compile(
@@ -1333,7 +1345,12 @@ class CaseParser:
         # a drug named and not a past line ("starting everolimus; on itraconazole"): an interaction is checked before
         # the first dose as much as on it
         ended = {t.drug for t in case.treatments if t.outcome in FAILED}
-        named = {d.id for d in self._drugs(self.lex.find(tokens(text)))} - ended
+        named = {
+            d.id
+            for c in clauses
+            for d in self._drugs(self.lex.find(tokens(c.text)))
+            if not _NOT_GIVEN_DRUG.search(c.text)
+        } - ended
         for fid, labs, entries, unless, quotes, settled, beside, read_with in self.findings:
             if beside and not beside & (current | named):
                 continue  # "everolimus 2019-21 (PD); clarithromycin now": no interaction of a past line
@@ -1983,9 +2000,8 @@ class CaseParser:
                 and not negated
                 and case.subtype is None
                 and not _HYPOTHETICAL.search(clause)
-                and (span.id == "insulinoma" or not re.search(r"(?:\?|\bquery)\s*$", clause[:start]))
-            ):  # "?ZES" asks whether it is a gastrinoma; it does not say so. "?insulinoma" is read as one: a suspected
-                # insulinoma carries the octreotide ban and the glucose plan as a confirmed one does
+                and not re.search(r"(?:\?|\bquery)\s*$", clause[:start])
+            ):  # "?ZES" asks whether it is a gastrinoma; it does not say so
                 case.subtype = span.id
                 case.evidence["subtype"] = "named"
             elif (
@@ -2373,6 +2389,7 @@ class CaseParser:
             listed = in_list if not own_after else []  # its own outcome follows: not the one said before
             if (
                 _AFTER_LINES.search(clause[:start])
+                and not _STARTED_AFTER.match(clause[end:])
                 and any(s < start for s in starts)
                 and not [o for o in own if o[0] != "ongoing"]
             ):

@@ -19,7 +19,7 @@ DRUG_ASPECTS = {"dose", "evidence", "indications", "drug_class"}  # what is aske
 def treatment_plan(q: Query, k: Knowledge) -> Answer:
     c = q.case
     # a patient presented (an age, a line given, something urgent) is planned, never answered as a topic
-    patient = introduces_patient(q.text) or bool(c.treatments or c.urgent or c.toxicities)
+    patient = introduces_patient(q.text) or bool(c.treatments or c.patient_findings() or c.toxicities)
     if c.primary not in (None, "pancreas") and c.details() == 0 and c.metastatic is None:
         return not_pancreatic(q, k)
     if next_line_question(c, q.aspects) and not (c.prior_surgery or c.uncertain_sites):
