@@ -610,6 +610,13 @@ _ASKED_WITHOUT_MARK = re.compile(
     # "do i wait for the clinic tmrw": a question opened by its verb, with no mark
     rf"|^\s*{_WAIT_ASKED}"
 )
+# the writer's own plan, put for an opinion ("I was going to give doxycycline and review in 48h", "GP wants to add
+# ramipril"): asked, so that a plan that waits beside a finding for today is answered "do not wait"
+_PROPOSED = re.compile(
+    r"^\s*(?:so\s+|and\s+)?(?:i|we)\s+(?:was|were|am|are)\s+(?:going|planning|about)\s+to\b"
+    r"|^\s*(?:the\s+)?(?:gp|team|ward|surgeons?|reg(?:istrar)?)\s+(?:wants?|is\s+going|plans?|is\s+planning)\s+to\b"
+)
+_WHAT_DO_WE_DO = re.compile(r"\s*(?:so\s+|and\s+)?what\s+(?:do|should|shall|can)\s+(?:i|we)\s+do\b")
 # the post's last words open as a question, with no mark ("... how often?? And should I be on the injection to stop it
 # coming back")
 _ASKS_AT_END = re.compile(
@@ -657,6 +664,11 @@ def _clauses(text: str) -> list[_Clause]:
         out += [_Clause(last.text[:at], last.start), _Clause(last.text[at:], last.start + at)]
     if out and not any(c.question for c in out) and _ASKED_WITHOUT_MARK.search(out[-1].text):
         out[-1].question = True  # "her appointment is in 2 weeks is that soon enough or not": asked, with no "?"
+    elif out and _WHAT_DO_WE_DO.match(out[-1].text):
+        out[-1].question = True  # "... should we ask for that? what do we do": a last question after another
+    for c in out:
+        if _PROPOSED.search(c.text):
+            c.question = True  # "I was going to give doxycycline and review in 48h": a plan put to the reader
     if out and _ASKS_AT_END.match(out[-1].text):
         out[-1].question = True
     return out
