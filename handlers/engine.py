@@ -212,7 +212,7 @@ class Engine:
             a = HANDLERS[main](replace(q, case=self.case_parser.parse("")), k)
         else:
             a = HANDLERS[main](replace(q, intent=main), k)
-        _answer_beside(a, beside)
+        _answer_beside(a, _said_by_plan(a, beside, planner.planner_for(k).asked, k))
         if main == "therapy" and set(q.aspects) <= {"treatment"} and _WH_ASKED.search(fold(q.text)):
             self._lead_with_closest(a, q)
         if not described:  # a case's own questions are answered beside its plan (above), each alone
@@ -250,7 +250,9 @@ class Engine:
         held = bool(planner.held_toxicities(q.case, k))
         for text, sub in routed:
             words = fold(text)
-            answered = [a for a, terms in plan_asks if terms.search(words)]
+            # entries that answer whatever the case; one with a `when` ("treat now or watch") may not hold for this
+            # case, so the gap line stays, and is dropped after the plan where the entry did answer (_said_by_plan)
+            answered = [a for a, terms in plan_asks if terms.search(words) and a.when is None]
             # the question's own drugs; the case's where it names none, or names one only to compare ("... starting
             # lanreotide. Will he lose his hair, like with chemo?")
             own = [] if _COMPARED_DRUG.search(words) else sub.entities.get("therapy", [])
@@ -263,9 +265,15 @@ class Engine:
             elif "side_effects" in sub.aspects and drugs:
                 a = HANDLERS["therapy"](replace(sub, intent="therapy", entities={**sub.entities, "therapy": drugs}), k)
                 out.append((text, Item(text=a.summary, sources=a.summary_sources)))
-            elif not answered and not held and _DOSE_NAMED.search(words) and (given := own or current):
+            elif (
+                not answered
+                and not held
+                and _DOSE_NAMED.search(words)
+                and (given := own or (current if _OF_THE_LINE.search(words) and not sub.oos_terms else []))
+            ):
                 # "on octreotide LAR 20 mg ... shd it be 30mg?": the sources' dose of the drug asked, else of the one
-                # given now; any other dose is the board's (a drug held for a toxicity: its act-first line answers)
+                # given now when the question's subject is it (never "increase amlodipine to 10mg?", "what dosing of
+                # calcium?"); any other dose is the board's (a drug held for a toxicity: its act-first line answers)
                 a = HANDLERS["therapy"](
                     replace(sub, intent="therapy", aspects=["dose"], entities={**sub.entities, "therapy": given}), k
                 )
@@ -348,6 +356,9 @@ _DOSE_NAMED = re.compile(
     r"\b(?:be|to|at|reduce|increase|drop|lower|raise)\s+\d+(?:\.\d+)?\s*mg\b(?!\s*/)|\b\d+(?:\.\d+)?\s*mg\s+instead\b"
     r"|\bdos(?:e|es|ing|age)\b"
 )
+_OF_THE_LINE = re.compile(
+    r"\b(?:(?:should|shd|could|can|would|will|is)\s+(?:it|this|that)|(?:the|her|his|this|that)\s+dose)\b"
+)
 _COMPARED_DRUG = re.compile(r"\b(?:like|as)\s+(?:with|on|for)\b|\bcompared\s+(?:to|with)\b")
 _IN_GENERAL = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+|also\s+)?(?:what\s+(?:is|are|does|do)\b|what'?s\b|explain\b|tell\s+(?:me|us)\s+"
@@ -372,6 +383,19 @@ def _subtype_facts(a: Answer, q: Query, k: Knowledge) -> None:
         if s.id in q.entities.get("subtype", []):
             items = [fact(s.syndrome, "Presentation: ")] if s.syndrome else []
             a.sections.append(Section(title=f"{s.name} in my sources", items=items + [fact(n) for n in s.notes]))
+
+
+def _said_by_plan(a: Answer, beside: list[tuple[str, Item]], asks: list, k: Knowledge) -> list[tuple[str, Item]]:
+    """The lines beside a plan without a gap the plan's own answers already say: "My sources do not cover watchful
+    waiting" where its "treat now or watch" entry answered (an entry with a `when` answers only where it holds)."""
+    section = next((s for s in a.sections if s.title == planner.YOUR_QUESTION), None)
+    said = {i.text.split(":")[0] for i in section.items} if section else set()
+    gaps = {
+        f"My sources do not cover {k.vocabulary.silent[q.silent].label}."
+        for q, _ in asks
+        if q.silent and q.label in said
+    }
+    return [(t, i) for t, i in beside if i.text not in gaps]
 
 
 def _answer_beside(a: Answer, asked: list[tuple[str, Item]]) -> None:

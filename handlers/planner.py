@@ -608,12 +608,6 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
         summary += f" First: {leads[0]}."
     elif steps and (first is None or steps[0].text.startswith("If ")):
         summary += f" First: settle what the plan turns on (if {steps[0].text[3:].split(': ')[0]})."
-    elif d.facts["progression"] is True and len(choices := _choices(lay.main, planner)) > 1 and not lay.branches:
-        # "progressed on lanreotide: PRRT vs everolimus vs CAPTEM?": the sources rank none of the next lines, so the
-        # headline names the choice rather than the first one listed
-        names = [_lower_first(c) for c in choices]
-        said = ", ".join(names[:-1]) + f" or {names[-1]}"
-        summary += f" First: the board chooses the next treatment: {said} (the sources give no order among them)."
     elif first is not None:
         summary += f" First: {_lower_first(first)}."
     reason = _order_reason(d)
@@ -922,9 +916,9 @@ def act_first(case: Case, d: Draft | None, k: Knowledge, patient: bool = True) -
         words += [w for w in f.words.split("; ") if w not in words]
     for line, (rule, words) in said.items():
         # a line for another phase (`otherwise`: weigh it in fitness for surgery) is noted, not acted on first
-        text = (
-            f"{'Act first' if line == rule.line and rule.severity != 'info' else 'Note'}: {'; '.join(words)}: {line}."
-        )
+        # a note (severity info) is labelled by its severity alone; a line for another phase (`otherwise`) is a note
+        label = "" if rule.severity == "info" else "Act first: " if line == rule.line else "Note: "
+        text = f"{label}{'; '.join(words)}: {line}."
         if rule.said:
             text += f" {rule.said[0].upper() + rule.said[1:]}."
         if rule.silent:

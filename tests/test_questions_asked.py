@@ -505,10 +505,18 @@ def test_a_number_that_is_no_dose_is_not_answered_with_one(engine):
 
 def test_a_contrast_reaction_is_declined(engine):
     """Blind set 35: a temperature after CT contrast and its premedication got the surveillance page."""
-    a = engine.ask("pt spiked a temp 20 min after CT contrast, obs otherwise fine - what premed regimen for his next scan?")
+    a = engine.ask(
+        "pt spiked a temp 20 min after CT contrast, obs otherwise fine - what premed regimen for his next scan?"
+    )
     assert a.answer.declined
 
 
 def test_the_difference_between_a_net_and_another_cancer_gives_both_figures(engine):
     a = engine.ask("What's the difference in liver met rate between lung carcinoids and lung adenocarcinoma?").answer
     assert not a.declined and "66%" in a.summary and "20%" in a.summary
+
+
+def test_another_drugs_dose_is_not_answered_with_the_lines(engine):
+    """Code review session 15, pass 2: 'should we increase amlodipine to 10mg?' got sunitinib's dose."""
+    a = engine.ask("pNET G2 liver mets on sunitinib, stable. BP 150/90, should we increase amlodipine to 10mg?")
+    assert "The sources' dose" not in to_text(a.answer)

@@ -450,12 +450,11 @@ _MET_CONTEXT = re.compile(
     # "it's all through his liver": the tumour all through an organ (never "fatty infiltration all through the liver")
     r"|\b(?:it'?s|it\s+is|cancer|tumou?r|disease)\s+(?:\w+\s+)?all\s+(?:through|over)\b"
     # "pancreatic NET that went to her bones and liver": the tumour gone to a patient's organ
-    # (the tumour its subject, an organ after it; never asked, feared or denied: "checked whether it has gone to his
-    # liver and it hasn't", "worried it has gone to his liver", "the referral which went to her liver surgeon")
-    r"|(?<!whether\s)(?<!if\s)(?<!worried\s)(?<!afraid\s)(?<!scared\s)(?<!think\s)(?<!thinks\s)(?<!fear\s)(?<!sure\s)"
-    r"\b(?:(?:net|tumou?r|cancer)\s+(?:that|which)|it)\s+(?:(?:has|had|now|already)\s+)*(?:went|gone|moved|travell?ed)\s+"
+    # (the tumour itself its subject, an organ after it: never "it" of a hope or fear, "checked whether it has gone to
+    # his liver", "worried that it has gone", nor "the referral which went to her liver surgeon")
+    r"|\b(?:net|tumou?r|cancer)\s+(?:that|which)\s+(?:(?:has|had|now|already)\s+)*(?:went|gone|moved|travell?ed)\s+"
     r"(?:in)?to\s+(?:her|his|my|their|your)\s+(?:liver|bones?|lungs?|brain|spine|lymph|nodes?|peritoneum|ovar\w*)\b"
-    r"(?![^.;]{0,40}\b(?:hasn'?t|has\s+not|not\s+confirmed|they\s+think|removed|cleared|all\s+clear|years\s+ago|in\s+(?:19|20)\d\d)\b)"
+    r"(?![^.;]{0,40}\b(?:hasn'?t|has\s+not|not\s+confirmed|they\s+think)\b)"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
 )
 _NODES_POS = re.compile(
@@ -596,9 +595,18 @@ _KNOWN_NET = re.compile(
 # a drug named as never given, declined or ruled out ("never had everolimus", "sunitinib contraindicated"): no
 # interaction of it to check
 _NOT_GIVEN_DRUG = re.compile(
-    r"\b(?:never\s+(?:had|been\s+on|received|given)|not\s+(?:a\s+)?candidate|declined|refused|contraindicat\w*|avoid\w*"
-    r"|not\s+(?:for|suitable)|ruled\s+out|not\s+tolerated)\b"
+    r"\b(?:never\s+(?:had|been\s+on|received|given)|not\s+(?:a\s+)?candidate\s+for|declined|refused|avoid\w*"
+    r"|not\s+(?:for|suitable\s+for))\s+(?:\w+\s+){0,2}$"
 )
+_NOT_GIVEN_AFTER = re.compile(r"\s*(?:is\s+|was\s+)?(?:contraindicated|declined|refused|not\s+tolerated|ruled\s+out)\b")
+
+
+def _not_given(clause: str, start: int, end: int) -> bool:
+    """The drug at clause[start:end] said as never given, declined or ruled out, by the words right before or after
+    it ("never had everolimus", "sunitinib contraindicated"); not "starting everolimus as she declined PRRT"."""
+    return bool(_NOT_GIVEN_DRUG.search(clause[max(0, start - 30) : start]) or _NOT_GIVEN_AFTER.match(clause[end:]))
+
+
 # "(3rd line after lanreotide + sunitinib)": each line named after "after" was given before the one now
 _AFTER_LINES = re.compile(r"\bafter\s+(?:[\w-]+\s*(?:\+|&|/|,|\band\b|\bthen\b|->)\s*){0,3}$")
 # "diarrhoea after lanreotide + everolimus started", "... + everolimus combination": the drug begun, not a line before
@@ -1361,7 +1369,7 @@ class CaseParser:
             d.id
             for c in clauses
             for d in self._drugs(self.lex.find(tokens(c.text)))
-            if not _NOT_GIVEN_DRUG.search(c.text)
+            if not _not_given(c.text, *_locate(c.text, d.tokens))
         } - ended
         for fid, labs, entries, unless, quotes, settled, beside, read_with in self.findings:
             if beside and not beside & (current | named):
