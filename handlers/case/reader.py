@@ -10,6 +10,7 @@ so their numbers are not misread, and are never stored.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -214,6 +215,8 @@ _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
     # "liver burden up 40% (RECIST)", "sum of lesions increased by 25%"
     # (RECIST progression is a rise of 20% or more; "increased by 8%" is stable disease)
     r"|\b(?:burden|disease|mets|lesions|sum|size)\s+(?:has\s+|have\s+)?(?:gone\s+)?(?:up|increased|grown|grew|rose|risen)\s+(?:by\s+)?~?(?:[2-9]\d|\d{3})\s*%"
+    # "liver mets +30% in 6m": a rise of 20% or more written with a plus
+    r"|\b(?:burden|disease|mets|lesions|sum|size)\s+\+\s*~?(?:[2-9]\d|\d{3})\s*%"
     r"|\b(?:bigger|larger)\s+than\s+(?:last\s+time|before|previously|on\s+the\s+last|the\s+last)"
 )
 # Stable disease: "stable for 2 years", "no progression" say it of the disease; "unchanged over 6 months",
@@ -607,6 +610,8 @@ def _not_given(clause: str, start: int, end: int) -> bool:
     return bool(_NOT_GIVEN_DRUG.search(clause[max(0, start - 30) : start]) or _NOT_GIVEN_AFTER.match(clause[end:]))
 
 
+_CHOICE_ASKED = re.compile(r"\b(?:vs|versus|or)\b|\?")
+_LINE_NUMBER = re.compile(r"\b(?:line\s*[1-6]|[1-6]\s*(?:st|nd|rd|th)\s+line|[1-6]l)\s*[:\-]?\s*$")
 # "(3rd line after lanreotide + sunitinib)": each line named after "after" was given before the one now
 _AFTER_LINES = re.compile(r"\bafter\s+(?:[\w-]+\s*(?:\+|&|/|,|\band\b|\bthen\b|->)\s*){0,3}$")
 # "diarrhoea after lanreotide + everolimus started", "... + everolimus combination": the drug begun, not a line before
@@ -623,6 +628,10 @@ _ASKED_WITHOUT_MARK = re.compile(
 _PROPOSED = re.compile(
     r"^\s*(?:so\s+|and\s+)?(?:i|we)\s+(?:was|were|am|are)\s+(?:going|planning|about)\s+to\b"
     r"|^\s*(?:the\s+)?(?:gp|team|ward|surgeons?|reg(?:istrar)?)\s+(?:wants?|is\s+going|plans?|is\s+planning)\s+to\b"
+    # "Plan: continue everolimus, add oral amoxicillin, review in OPD 2/52. ok?": the writer's plan, put for an opinion
+    r"|^\s*(?:my\s+|our\s+|the\s+)?plan\s*(?::|is\s+to\b)"
+    # "wife says they'd rather wait for his endocrine appt in 6 wks": a wait put by the family
+    r"|\b(?:'d|would)\s+rather\s+wait\b|\b(?:wants?|prefers?|keen)\s+to\s+wait\b"
 )
 _WHAT_DO_WE_DO = re.compile(r"\s*(?:so\s+|and\s+)?what\s+(?:do|should|shall|can)\s+(?:i|we)\s+do\b")
 # the post's last words open as a question, with no mark ("... how often?? And should I be on the injection to stop it
@@ -634,6 +643,9 @@ _ASKS_AT_END = re.compile(
 # "Is that a different drug ...?": a question whose subject is what the sentence before named
 _REFERS_BACK = re.compile(
     r"\s*(?:is|are|was|would|will|could|can|does)\s+(?:that|this|it)\b"
+    # "Vaccines haven't been given. Can we just give them the day before surgery?": what the sentence before named
+    r"|\s*(?:can|could|should|shall)\s+(?:we|i|you|they)\s+(?:just\s+|still\s+)?(?:give|start|do|use|book|have)\s+"
+    r"(?:them|it|that|these|this|those)\b"
     # "Family read online about liver transplant & want referral. Is he a candidate?": the option named before
     r"|\s*(?:is|are|would|will|could)\s+(?:he|she|they|the\s+patient|pt|(?:my|our|her|his)\s+\w+)\s+(?:a\s+)?"
     r"(?:candidate|eligible|suitable)\s*\??\s*$"
@@ -1243,10 +1255,8 @@ class CaseParser:
                 # given, not options asked about
                 and not (i > 0 and [o for o, _ in self._outcomes(clauses[i - 1].text) if o != "ongoing"])
             )
-            or (
-                len(tokens(c.text)) <= 10
-                and (_REFERS.search(c.text) or _GOES_ON.match(c.text) or _REFERS_BACK.match(c.text))
-            )
+            or (len(tokens(c.text)) <= 10 and (_REFERS.search(c.text) or _GOES_ON.match(c.text)))
+            or (len(tokens(c.text)) <= 16 and _REFERS_BACK.match(c.text))
             else c.text
             for i, c in enumerate(clauses)
             if c.question
@@ -1365,14 +1375,25 @@ class CaseParser:
         # a drug named and not a past line ("starting everolimus; on itraconazole"): an interaction is checked before
         # the first dose as much as on it
         ended = {t.drug for t in case.treatments if t.outcome in FAILED}
-        named = {
-            d.id
-            for c in clauses
-            for d in self._drugs(self.lex.find(tokens(c.text)))
-            if not _not_given(c.text, *_locate(c.text, d.tokens))
-        } - ended
+
+        @functools.cache
+        def named() -> frozenset[str]:  # looked up only for a finding of a drug beside another
+            return (
+                frozenset(
+                    d.id
+                    for c in clauses
+                    for d in self._drugs(self.lex.find(tokens(c.text)))
+                    if not _not_given(c.text, *_locate(c.text, d.tokens))
+                )
+                - ended
+            )
+
         for fid, labs, entries, unless, quotes, settled, beside, read_with in self.findings:
-            if beside and not beside & (current | named):
+            if (
+                beside
+                and not beside & current
+                and (not any(all(g.search(text) for g in entry) for entry in entries) or not beside & named())
+            ):
                 continue  # "everolimus 2019-21 (PD); clarithromycin now": no interaction of a past line
             if read_with is not None and not read_with.search(text):
                 continue  # "POPF risk with a Whipple?": no recent operation, so no complication of one now
@@ -2444,6 +2465,8 @@ class CaseParser:
                 outcome = "ongoing"  # "he has the octreotide injection every month": the line now
             elif (
                 _PRIOR.search(clause[:start])
+                # "line 2 everolimus", "2nd line everolimus": a line given (never "3rd line: PRRT vs sunitinib?")
+                or (_LINE_NUMBER.search(clause[:start]) and not _CHOICE_ASKED.search(clause))
                 or re.search(
                     # "given the pace" weighs a reason; it gives no drug ("given the last 3 years" does)
                     r"\bgiven\b(?=\s+(?:the\s+|these\s+|those\s+|over\s+the\s+)?(?:last|past)\b)"
