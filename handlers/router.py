@@ -99,7 +99,7 @@ NET_WORDS = {"neuroendocrine", "net", "nets", "pnet", "pnets", "pannet", "islet"
 APPOSITION = {"the", "a", "an", "called", "but", "which", "its", "it", "they", "known", "of"}
 NEGATORS = {"no", "not", "non", "negative", "rather", "instead", "ruled", "unlike", "nothing", "than", "excluded"}
 _VERSUS = re.compile(
-    r"\b(?:vs|versus|compared\s+(?:to|with)|as\s+opposed\s+to|(?:like|as)\s+(?:in|for|with))\b"
+    r"\b(?:vs|versus|compared?\s+(?:to|with)|as\s+opposed\s+to|(?:like|as)\s+(?:in|for|with))\b"
     r"|\bdifferen\w*\s+(?:\w+\s+){0,5}between\b"  # "the difference in liver met rate between lung NETs and ..."
 )
 _SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")

@@ -69,7 +69,8 @@ _KI67_JOINS = r"->|→|=>|\b(?:to|now|then|was|from|originally|previously|vs|pri
 _KI67_JOINER = re.compile(_KI67_JOINS)
 # the words between the two values: the joiners, and spaces, commas, brackets, "on the", a year
 _KI67_MORE = re.compile(
-    rf"(?:\s|,|{_KI67_JOINS}|\((?:[^()]{{0,40}})\)|\(|\)|\b(?:on|in|the|a|\d{{4}})\b)*?(?<![\d.])(\d+(?:\.\d+)?)\s*%"
+    rf"(?:\s|,|'|\"|~|{_KI67_JOINS}|\((?:[^()]{{0,40}})\)|\(|\)|\b(?:on|in|the|a|spec|approx\w*|about|around|\d{{4}})\b)*?"
+    rf"(?<![\d.])(\d+(?:\.\d+)?)\s*%"  # "core bx Ki67 ?18% vs resection spec 'approx 28%'"
 )
 _NOT_KI67_AFTER = re.compile(
     r"\s*(?:of\s+(?:the\s+)?)?(?:liver|hepatic|burden|replac|involv|tumou?r\s+burden|disease|increase|growth|reduction|larger)"
@@ -457,7 +458,8 @@ _MET_CONTEXT = re.compile(
     # his liver", "worried that it has gone", nor "the referral which went to her liver surgeon")
     r"|\b(?:net|tumou?r|cancer)\s+(?:that|which)\s+(?:(?:has|had|now|already)\s+)*(?:went|gone|moved|travell?ed)\s+"
     r"(?:in)?to\s+(?:her|his|my|their|your)\s+(?:liver|bones?|lungs?|brain|spine|lymph|nodes?|peritoneum|ovar\w*)\b"
-    r"(?![^.;]{0,40}\b(?:hasn'?t|has\s+not|not\s+confirmed|they\s+think)\b)"
+    r"(?![^.;]{0,60}\b(?:hasn'?t|has\s+not|not\s+confirmed|they\s+think|removed|resected|ablated|treated|cleared"
+    r"|all\s+clear|ned|years\s+ago|in\s+(?:19|20)\d\d)\b)"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
 )
 _NODES_POS = re.compile(
@@ -623,17 +625,6 @@ _ASKED_WITHOUT_MARK = re.compile(
     # "do i wait for the clinic tmrw": a question opened by its verb, with no mark
     rf"|^\s*{_WAIT_ASKED}"
 )
-# the writer's own plan, put for an opinion ("I was going to give doxycycline and review in 48h", "GP wants to add
-# ramipril"): asked, so that a plan that waits beside a finding for today is answered "do not wait"
-_PROPOSED = re.compile(
-    r"^\s*(?:so\s+|and\s+)?(?:i|we)\s+(?:was|were|am|are)\s+(?:going|planning|about)\s+to\b"
-    r"|^\s*(?:the\s+)?(?:gp|team|ward|surgeons?|reg(?:istrar)?)\s+(?:wants?|is\s+going|plans?|is\s+planning)\s+to\b"
-    # "Plan: continue everolimus, add oral amoxicillin, review in OPD 2/52. ok?": the writer's plan, put for an opinion
-    r"|^\s*(?:my\s+|our\s+|the\s+)?plan\s*(?::|is\s+to\b)"
-    # "wife says they'd rather wait for his endocrine appt in 6 wks": a wait put by the family
-    r"|\b(?:'d|would)\s+rather\s+wait\b|\b(?:wants?|prefers?|keen)\s+to\s+wait\b"
-)
-_WHAT_DO_WE_DO = re.compile(r"\s*(?:so\s+|and\s+)?what\s+(?:do|should|shall|can)\s+(?:i|we)\s+do\b")
 # the post's last words open as a question, with no mark ("... how often?? And should I be on the injection to stop it
 # coming back")
 _ASKS_AT_END = re.compile(
@@ -684,11 +675,7 @@ def _clauses(text: str) -> list[_Clause]:
         out += [_Clause(last.text[:at], last.start), _Clause(last.text[at:], last.start + at)]
     if out and not any(c.question for c in out) and _ASKED_WITHOUT_MARK.search(out[-1].text):
         out[-1].question = True  # "her appointment is in 2 weeks is that soon enough or not": asked, with no "?"
-    elif out and _WHAT_DO_WE_DO.match(out[-1].text):
-        out[-1].question = True  # "... should we ask for that? what do we do": a last question after another
-    for c in out:
-        if _PROPOSED.search(c.text):
-            c.question = True  # "I was going to give doxycycline and review in 48h": a plan put to the reader
+
     if out and _ASKS_AT_END.match(out[-1].text):
         out[-1].question = True
     return out
@@ -748,8 +735,16 @@ _WISH = re.compile(
     r"\s*,?\s*(?:then\s+)?(?:would|will|is|should|could|can|do\s+we\s+(?:use|start|give|go\s+to))?\s*$"
 )  # "should we add everolimus to keep it stable?" asks; it does not say she is on it
 _REFERS = re.compile(r"\b(?:that|this|them|these)\b\s*\??\s*$")  # "is it worth putting her through that?"
+# a plan put to the reader ("planning TACE ...", "I was going to give doxycycline and review in 48h", "GP wants to add
+# ramipril", "they'd rather wait for his appt in 6 wks", "Plan: continue everolimus ... ok?", a last "what do we do"):
+# asked, so that an answer can say "do not wait"; never a question clause (its stated facts are not hedged)
 _PROPOSES = re.compile(
     r"\s*(?:we\s+are\s+|we're\s+)?(?:planning|proposing|proposal:?|plan\s+is|referred\s+for|listed\s+for|booked\s+for)\b"
+    r"|\s*(?:so\s+|and\s+)?(?:i|we)\s+(?:was|were|am|are)\s+(?:going|planning|about)\s+to\b"
+    r"|\s*(?:the\s+)?(?:gp|team|ward|surgeons?|reg(?:istrar)?)\s+(?:wants?|is\s+going|plans?|is\s+planning)\s+to\b"
+    r"|\s*(?:my\s+|our\s+|the\s+)?plan\s*(?::|is\s+to\b)"
+    r"|.*\b(?:'d|would)\s+rather\s+wait\b|.*\b(?:wants?|prefers?|keen)\s+to\s+wait\b"
+    r"|\s*(?:so\s+|and\s+)?what\s+(?:do|should|shall|can)\s+(?:i|we)\s+do\b"
 )
 _GOES_ON = re.compile(
     r"\s*(?:and|or)\s+(?:if\s+so|if\s+not|when|how\s+long|for\s+how\s+long)\b"
