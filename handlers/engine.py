@@ -197,7 +197,11 @@ class Engine:
         # a case (a patient's facts, planned): the plan is the whole answer; a topic its words touch is not added
         described = main == "treatment_plan" and q.case.details() >= 1 and "algorithm" not in q.aspects
         beside, asked_silent = self._asked_beside(q) if described else ([], set(q.silent))
-        silent = [k.vocabulary.silent[s] for s in q.silent if s in asked_silent] if not q.oos_terms else []
+        # a drug or condition only noted ("on clarithromycin for H pylori") leaves the aspect asked to be said
+        noted_only = not set(q.oos_groups) - set(INCIDENTAL_GROUPS) and q.intent != "out_of_scope"
+        silent = (
+            [k.vocabulary.silent[s] for s in q.silent if s in asked_silent] if not q.oos_terms or noted_only else []
+        )
         if silent and main in ("out_of_scope", "closest_matches") and silent[0].show:
             main = silent[0].show  # nothing else named: show what the sources say nearest to the aspect asked
         if beside:  # a question answered beside the plan is read: neither flagged as unread nor listed as unused

@@ -485,15 +485,10 @@ def board_questions(lay: Layout, planner: Planner) -> list[str]:
             if len(s.options) > 1 and s.step.phase == "surgery":
                 names = [planner.acts[o].label for o in s.step.options if o in s.options]
                 out.append(f"{prefix}which operation: {' or '.join(names)}?")
-        treatments = _choices(steps, planner)
+        treatments = [planner.step_label(s.step) for s in steps if s.step.phase in _CHOICE_PHASES]
         if len(treatments) > 1:
-            out.append(f"{prefix}which of these first, and in what order: {', '.join(treatments)}?")
+            out.append(f"{prefix}which of these first, and in what order: {', '.join(dict.fromkeys(treatments))}?")
     return [q[0].upper() + q[1:] for q in out]
-
-
-def _choices(steps: list[DraftStep], planner: Planner) -> list[str]:
-    """The treatments among `steps` that the board chooses between (systemic and liver-directed), by name."""
-    return list(dict.fromkeys(planner.step_label(s.step) for s in steps if s.step.phase in _CHOICE_PHASES))
 
 
 _CHOICE_PHASES = {"systemic", "liver_directed"}

@@ -274,9 +274,11 @@ class Router:
             and all(self._scan_reason(raw, s) for s in oos_spans)
             and not self.scan_reason_unless.search(fold(cleaned))
         )
+        # ... or beside an interaction of a NET drug ("starting everolimus, on clarithromycin (H pylori triple therapy)")
+        drug_note = any(f.drug_note for f in case.urgent)
         incidental = (
             bool(oos)
-            and (case.details() >= 2 or beside or reason)
+            and (case.details() >= 2 or beside or reason or drug_note)
             and named_net
             and all(g in INCIDENTAL_GROUPS for g in groups)
         )

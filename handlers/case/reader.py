@@ -73,7 +73,8 @@ _KI67_MORE = re.compile(
     rf"(?<![\d.])(\d+(?:\.\d+)?)\s*%"  # "core bx Ki67 ?18% vs resection spec 'approx 28%'"
 )
 _NOT_KI67_AFTER = re.compile(
-    r"\s*(?:of\s+(?:the\s+)?)?(?:liver|hepatic|burden|replac|involv|tumou?r\s+burden|disease|increase|growth|reduction|larger)"
+    r"\s*(?:of\s+(?:the\s+)?)?(?:liver|hepatic|burden|replac|involv|tumou?r\s+burden|disease|increase|growth|reduction|larger"
+    r"|tumou?r\s+cellularity|cellularity|tumou?r\s+content|necrosis|viable)"
 )
 # "all <2 cm", "each under 1 cm": a bound said of every tumour
 _BOUND_BEFORE = re.compile(
@@ -458,8 +459,8 @@ _MET_CONTEXT = re.compile(
     # his liver", "worried that it has gone", nor "the referral which went to her liver surgeon")
     r"|\b(?:net|tumou?r|cancer)\s+(?:that|which)\s+(?:(?:has|had|now|already)\s+)*(?:went|gone|moved|travell?ed)\s+"
     r"(?:in)?to\s+(?:her|his|my|their|your)\s+(?:liver|bones?|lungs?|brain|spine|lymph|nodes?|peritoneum|ovar\w*)\b"
-    r"(?![^.;]{0,60}\b(?:hasn'?t|has\s+not|not\s+confirmed|they\s+think|removed|resected|ablated|treated|cleared"
-    r"|all\s+clear|ned|years\s+ago|in\s+(?:19|20)\d\d)\b)"
+    r"(?![^.;]{0,60}(?:\b(?:hasn'?t|has\s+not|not\s+confirmed|they\s+think|cleared|all\s+clear|ned)\b"
+    r"|(?<!be\s)\b(?:removed|resected|ablated)\b))"
     r"|(?:^|\s)[x×]\s*\d+\b(?!\s*(?:cm|mm))"  # "liver x3": three deposits
 )
 _NODES_POS = re.compile(
@@ -612,6 +613,11 @@ def _not_given(clause: str, start: int, end: int) -> bool:
     return bool(_NOT_GIVEN_DRUG.search(clause[max(0, start - 30) : start]) or _NOT_GIVEN_AFTER.match(clause[end:]))
 
 
+# an outcome wanted, not had ("a cytotoxic regimen to get a response", "we need shrinkage not just stability")
+_PURPOSE = re.compile(
+    r"\b(?:to\s+(?:get|achieve|obtain|aim\s+for)|aiming\s+for|hoping\s+for|need|needs|want|wants)\s+(?:a\s+|an\s+)?"
+    r"(?:objective\s+)?(?:response|shrinkage|stability|stable\s+disease)(?:\s+not\s+just\s+stability)?\b"
+)
 _CHOICE_ASKED = re.compile(r"\b(?:vs|versus|or)\b|\?")
 _LINE_NUMBER = re.compile(r"\b(?:line\s*[1-6]|[1-6]\s*(?:st|nd|rd|th)\s+line|[1-6]l)\s*[:\-]?\s*$")
 # "(3rd line after lanreotide + sunitinib)": each line named after "after" was given before the one now
@@ -664,7 +670,9 @@ def _clauses(text: str) -> list[_Clause]:
         opens = _OPENS_QUESTION.match(c.text) or _OPENS_QUESTION.match(_ASK_SEPARATOR.split(c.text)[-1])
         # "any issue with TACE after a whipple / the hepaticojejunostomy?": a slash joins the question's alternatives
         slash = "/" in text[c.start + len(c.text) : nxt.start] and bool(_OPENS_ASK.match(c.text))
-        if not c.question and nxt.question and ((opens and _OR_GOES_ON.match(nxt.text)) or slash):
+        # "Is he a candidate, should we refer?": two questions in one sentence, each opened by its verb
+        goes_on = _OR_GOES_ON.match(nxt.text) or _OPENS_QUESTION.match(nxt.text)
+        if not c.question and nxt.question and ((opens and goes_on) or slash):
             c.question = True
     within = _WAIT_ASKED_WITHIN.search(out[-1].text) if out and not any(c.question for c in out) else None
     if within is not None and within.start() > 0:
@@ -2297,6 +2305,7 @@ class CaseParser:
             a, b = given.start() + why.start(), given.start() + why.end()
             told = clause[:a] + " " * (b - a) + clause[b:]
         told = _IF_PD.sub(lambda o: " " * len(o.group(0)), told)  # "if it progresses, everolimus": no outcome yet
+        told = _PURPOSE.sub(lambda o: " " * len(o.group(0)), told)  # "a cytotoxic regimen to get a response": an aim
         outcomes = self._outcomes(told)
         if _SHARED_VERB.match(clause) and _TRAILING_AND.search(prev) and all(o == "ongoing" for o, _ in outcomes):
             outcomes = [
@@ -2460,8 +2469,13 @@ class CaseParser:
                 outcome = "ongoing"  # "he has the octreotide injection every month": the line now
             elif (
                 _PRIOR.search(clause[:start])
-                # "line 2 everolimus", "2nd line everolimus": a line given (never "3rd line: PRRT vs sunitinib?")
-                or (_LINE_NUMBER.search(clause[:start]) and not _CHOICE_ASKED.search(clause))
+                # "line 2 everolimus (stopped ...)": a numbered line with its outcome said after it (never "MDT outcome:
+                # 2nd line everolimus", "3rd line: PRRT vs sunitinib?", a line proposed)
+                or (
+                    _LINE_NUMBER.search(clause[:start])
+                    and not _CHOICE_ASKED.search(clause)
+                    and bool(self._outcomes(nxt))
+                )
                 or re.search(
                     # "given the pace" weighs a reason; it gives no drug ("given the last 3 years" does)
                     r"\bgiven\b(?=\s+(?:the\s+|these\s+|those\s+|over\s+the\s+)?(?:last|past)\b)"
