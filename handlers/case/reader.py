@@ -213,7 +213,7 @@ _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referr
     r"(?:^\s*|\b(?:on|started|starting|commenced|given|receiving|having)\b[^;]{0,60}?\b)" + _FOR_PROGRESSIVE
 )
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
-    r"(?<!is this )(?<!is it )(?<!is that )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bdoubl(?:ed|ing)\b"
+    r"(?<!is this )(?<!is it )(?<!is that )(?<!call it )(?<!calling it )(?<!call this )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bdoubl(?:ed|ing)\b"
     # "liver burden up 40% (RECIST)", "sum of lesions increased by 25%"
     # (RECIST progression is a rise of 20% or more; "increased by 8%" is stable disease)
     r"|\b(?:burden|disease|mets|lesions|sum|size)\s+(?:has\s+|have\s+)?(?:gone\s+)?(?:up|increased|grown|grew|rose|risen)\s+(?:by\s+)?~?(?:[2-9]\d|\d{3})\s*%"
@@ -515,6 +515,8 @@ _QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b
 _ROLE = re.compile(
     r"\bcns(?=\s*(?::|-\s|here\b|nurse\b|line\b|team\b|clinic\b|phone\b|message\b|calling\b|call\b|query\b|review\b))"
     r"|(?<=via the )cns\b|(?<=the )cns(?=\s+(?:says|said|called|asked|rang|reports?|reviewed)\b)"
+    # the chemotherapy nurse or unit ("Chemo nurse: pt on everolimus", "chemo day unit"), never a line of chemotherapy
+    r"|\bchemo(?:therapy)?(?=\s+(?:nurse|day\s+unit|unit|suite|ward)\b)"
 )  # the clinical nurse specialist ("CNS calling - ..."), never the central nervous system
 # a result not back yet: "MEN1 genetics pending", "insulin/C-pep pending", "VIP level awaited"
 _PENDING_AFTER = re.compile(
@@ -615,9 +617,11 @@ def _not_given(clause: str, start: int, end: int) -> bool:
 
 # an outcome wanted, not had ("a cytotoxic regimen to get a response", "we need shrinkage not just stability")
 _PURPOSE = re.compile(
+    r"(?<!cycles\s)(?<!months\s)(?<!weeks\s)(?<!took\s)"  # "took 6 cycles to get a response": an outcome had
     r"\b(?:to\s+(?:get|achieve|obtain|aim\s+for)|aiming\s+for|hoping\s+for|need|needs|want|wants)\s+(?:a\s+|an\s+)?"
     r"(?:objective\s+)?(?:response|shrinkage|stability|stable\s+disease)(?:\s+not\s+just\s+stability)?\b"
 )
+_LINE_NUMBER_IN = re.compile(r"\b(?:line\s*[1-6]|[1-6]\s*(?:st|nd|rd|th)\s+line|[1-6]l)\b")
 _CHOICE_ASKED = re.compile(r"\b(?:vs|versus|or)\b|\?")
 _LINE_NUMBER = re.compile(r"\b(?:line\s*[1-6]|[1-6]\s*(?:st|nd|rd|th)\s+line|[1-6]l)\s*[:\-]?\s*$")
 # "(3rd line after lanreotide + sunitinib)": each line named after "after" was given before the one now
@@ -814,7 +818,9 @@ _ASKED_BEFORE = re.compile(
 # a line proposed, just before the drug: "letter says 'PD - consider switch to everolimus'", "then IR to RFA the rest"
 _PROPOSED_JUST_BEFORE = re.compile(
     r"\b(?:consider(?:s|ing)?|propos(?:e|es|ing)|keen\s+(?:on|to)|wants?\s+to|plan(?:s|ning)?\s+to|would\s+like\s+to)\b"
-    r"(?:\s+(?!stop|hold|halt|ceas|discontinu|withdraw|reduc|off\b|come\b|coming\b)[\w-]+){0,3}\s*$|\b(?:ir|surgeons?)\s+to\s+$|\breferr(?:ed|al)\s+(?:\w+\s+){0,2}(?:for|to)\s+(?:\w+\s+)?$"
+    r"(?:\s+(?!stop|hold|halt|ceas|discontinu|withdraw|reduc|off\b|come\b|coming\b)[\w-]+){0,3}\s*$"
+    # "wants to call it progression and switch to sunitinib": the drug the switch proposed
+    r"|\b(?:wants?\s+to|would\s+like\s+to|keen\s+to|plans?\s+to)\b[^.;?]{0,60}\b(?:switch|change|move|go)\s+(?:him\s+|her\s+)?(?:over\s+)?to\s+$|\b(?:ir|surgeons?)\s+to\s+$|\breferr(?:ed|al)\s+(?:\w+\s+){0,2}(?:for|to)\s+(?:\w+\s+)?$"
 )
 _YES_NO_QUESTION = re.compile(r"\s*(?:does|do|did|is|are|was|could|can|would|might|will)\b")
 _IMAGED_GROWTH = re.compile(
@@ -2474,7 +2480,8 @@ class CaseParser:
                 or (
                     _LINE_NUMBER.search(clause[:start])
                     and not _CHOICE_ASKED.search(clause)
-                    and bool(self._outcomes(nxt))
+                    # its outcome after it, or a list of numbered lines ("1L lanreotide, 2L everolimus, 3L CAPTEM")
+                    and bool(self._outcomes(nxt) or _LINE_NUMBER_IN.search(prev) or _LINE_NUMBER_IN.search(nxt))
                 )
                 or re.search(
                     # "given the pace" weighs a reason; it gives no drug ("given the last 3 years" does)
