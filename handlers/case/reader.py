@@ -2311,7 +2311,8 @@ class CaseParser:
             a, b = given.start() + why.start(), given.start() + why.end()
             told = clause[:a] + " " * (b - a) + clause[b:]
         told = _IF_PD.sub(lambda o: " " * len(o.group(0)), told)  # "if it progresses, everolimus": no outcome yet
-        told = _PURPOSE.sub(lambda o: " " * len(o.group(0)), told)  # "a cytotoxic regimen to get a response": an aim
+        if "respon" in told or "shrink" in told or "stabil" in told:  # "a cytotoxic regimen to get a response": an aim
+            told = _PURPOSE.sub(lambda o: " " * len(o.group(0)), told)
         outcomes = self._outcomes(told)
         if _SHARED_VERB.match(clause) and _TRAILING_AND.search(prev) and all(o == "ongoing" for o, _ in outcomes):
             outcomes = [
