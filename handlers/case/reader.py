@@ -621,9 +621,10 @@ _PURPOSE = re.compile(
     r"\b(?:to\s+(?:get|achieve|obtain|aim\s+for)|aiming\s+for|hoping\s+for|need|needs|want|wants)\s+(?:a\s+|an\s+)?"
     r"(?:objective\s+)?(?:response|shrinkage|stability|stable\s+disease)(?:\s+not\s+just\s+stability)?\b"
 )
-_LINE_NUMBER_IN = re.compile(r"\b(?:line\s*[1-6]|[1-6]\s*(?:st|nd|rd|th)\s+line|[1-6]l)\b")
 _CHOICE_ASKED = re.compile(r"\b(?:vs|versus|or)\b|\?")
-_LINE_NUMBER = re.compile(r"\b(?:line\s*[1-6]|[1-6]\s*(?:st|nd|rd|th)\s+line|[1-6]l)\s*[:\-]?\s*$")
+_LINE_NUMBERED = r"\b(?:line\s*[1-6]|[1-6]\s*(?:st|nd|rd|th)\s+line|[1-6]l)"  # "line 2", "2nd line", "2L"
+_LINE_NUMBER = re.compile(rf"{_LINE_NUMBERED}\s*[:\-]?\s*$")  # just before the drug
+_LINE_NUMBER_IN = re.compile(rf"{_LINE_NUMBERED}\b")  # anywhere in a clause
 # "(3rd line after lanreotide + sunitinib)": each line named after "after" was given before the one now
 _AFTER_LINES = re.compile(r"\bafter\s+(?:[\w-]+\s*(?:\+|&|/|,|\band\b|\bthen\b|->)\s*){0,3}$")
 # "diarrhoea after lanreotide + everolimus started", "... + everolimus combination": the drug begun, not a line before
