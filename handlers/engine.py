@@ -216,7 +216,7 @@ class Engine:
             a = HANDLERS[main](replace(q, case=self.case_parser.parse("")), k)
         else:
             a = HANDLERS[main](replace(q, intent=main), k)
-        _answer_beside(a, _said_by_plan(a, beside, planner.planner_for(k).asked, k))
+        _answer_beside(a, _said_by_plan(a, beside, k))
         if main == "therapy" and set(q.aspects) <= {"treatment"} and _WH_ASKED.search(fold(q.text)):
             self._lead_with_closest(a, q)
         if not described:  # a case's own questions are answered beside its plan (above), each alone
@@ -265,7 +265,7 @@ class Engine:
                 continue  # another cancer's question; or the answer's first line says it (the post as a whole asks it)
             if sub.silent and not {a.silent for a in answered} & set(sub.silent):
                 labels = " or ".join(k.vocabulary.silent[s].label for s in sub.silent)
-                out.append((text, Item(text=f"My sources do not cover {labels}.")))
+                out.append((text, Item(text=_gap(labels))))
             elif "side_effects" in sub.aspects and drugs:
                 a = HANDLERS["therapy"](replace(sub, intent="therapy", entities={**sub.entities, "therapy": drugs}), k)
                 out.append((text, Item(text=a.summary, sources=a.summary_sources)))
@@ -389,16 +389,18 @@ def _subtype_facts(a: Answer, q: Query, k: Knowledge) -> None:
             a.sections.append(Section(title=f"{s.name} in my sources", items=items + [fact(n) for n in s.notes]))
 
 
-def _said_by_plan(a: Answer, beside: list[tuple[str, Item]], asks: list, k: Knowledge) -> list[tuple[str, Item]]:
+def _gap(labels: str) -> str:
+    """The line beside a plan for a question whose aspect the sources do not cover."""
+    return f"My sources do not cover {labels}."
+
+
+def _said_by_plan(a: Answer, beside: list[tuple[str, Item]], k: Knowledge) -> list[tuple[str, Item]]:
     """The lines beside a plan without a gap the plan's own answers already say: "My sources do not cover watchful
     waiting" where its "treat now or watch" entry answered (an entry with a `when` answers only where it holds)."""
     section = next((s for s in a.sections if s.title == planner.YOUR_QUESTION), None)
     said = {i.text.split(":")[0] for i in section.items} if section else set()
-    gaps = {
-        f"My sources do not cover {k.vocabulary.silent[q.silent].label}."
-        for q, _ in asks
-        if q.silent and q.label in said
-    }
+    asks = planner.planner_for(k).asked
+    gaps = {_gap(k.vocabulary.silent[q.silent].label) for q, _ in asks if q.silent and q.label in said}
     return [(t, i) for t, i in beside if i.text not in gaps]
 
 

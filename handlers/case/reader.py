@@ -598,8 +598,6 @@ _KNOWN_NET = re.compile(
     r"\bknown\s+(?:met(?:astatic)?\s+)?(?:nf-?\s*)?(?:p?nets?|pnen|pannet|neuroendocrine|insulinoma|gastrinoma|glucagonoma|vipoma)\b"
     r"(?![^.;]{0,30}\b(?:family|brother|sister|mother|father|mum|dad|son|daughter|relative))"
 )
-# the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
-# "should we just wait", "do i go": asked with no mark, opening the clause or inside it (_clauses)
 # a drug named as never given, declined or ruled out ("never had everolimus", "sunitinib contraindicated"): no
 # interaction of it to check
 _NOT_GIVEN_DRUG = re.compile(
@@ -629,8 +627,10 @@ _LINE_NUMBER_IN = re.compile(rf"{_LINE_NUMBERED}\b")  # anywhere in a clause
 _AFTER_LINES = re.compile(r"\bafter\s+(?:[\w-]+\s*(?:\+|&|/|,|\band\b|\bthen\b|->)\s*){0,3}$")
 # "diarrhoea after lanreotide + everolimus started", "... + everolimus combination": the drug begun, not a line before
 _STARTED_AFTER = re.compile(r"[^.;,]{0,25}?\b(?:started|began|begun|commenced|combination|combined|added)\b")
+# "should we just wait", "do i go": asked with no mark, opening the clause or inside it (_clauses)
 _WAIT_ASKED = r"\b(?:do|should|shall|can)\s+(?:i|we)\s+(?:just\s+)?(?:wait|go|call|ring)\b"
 _WAIT_ASKED_WITHIN = re.compile(_WAIT_ASKED)
+# the last words of a message asked without a "?": "... is that soon enough or not", "is that ok"
 _ASKED_WITHOUT_MARK = re.compile(
     r"(?:\bor\s+not|\bor\s+what|\b(?:is|would)\s+(?:that|it|this)\s+(?:ok|okay|alright|soon\s+enough|too\s+late))\s*$"
     # "do i wait for the clinic tmrw": a question opened by its verb, with no mark
@@ -688,7 +688,6 @@ def _clauses(text: str) -> list[_Clause]:
         out += [_Clause(last.text[:at], last.start), _Clause(last.text[at:], last.start + at)]
     if out and not any(c.question for c in out) and _ASKED_WITHOUT_MARK.search(out[-1].text):
         out[-1].question = True  # "her appointment is in 2 weeks is that soon enough or not": asked, with no "?"
-
     if out and _ASKS_AT_END.match(out[-1].text):
         out[-1].question = True
     return out
