@@ -231,6 +231,8 @@ class Planner:
     def _asked(q: Asked, k: Knowledge) -> tuple[Asked, re.Pattern[str]]:
         """An asked entry with its compiled terms; one that names a silent aspect takes its label and terms
         from the vocabulary (one home for what the sources do not cover) and says so."""
+        if q.always:
+            return q, re.compile("")  # said wherever its `when` holds; it answers no passage of the post
         if q.silent is None:
             return q, terms_pattern(q.terms)
         aspect = k.vocabulary.silent[q.silent]
@@ -792,7 +794,8 @@ def answered_passage(passage: str, question: str, planner: Planner, answers: lis
     passage an answer's own words match ("my chromogranin went from 95 to 140", answered as a rising marker)."""
     words = fold(passage)
     return bool(answers) and any(
-        terms.search(words)
+        not q.always
+        and terms.search(words)
         and (words in fold(question) or any(q.label and i.text.startswith(f"{q.label}:") for i in answers))
         for q, terms in planner.asked
     )

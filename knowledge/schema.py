@@ -422,6 +422,7 @@ class CaseVocabulary(Strict):
     frail: Terms
     inpatient: Terms  # the patient is in hospital now: urgent care is escalated on the ward, not sought at the ED
     inpatient_home: Terms  # ... unless the post says the patient is home
+    lay_poster: Terms  # the patient writing of themself (a relative writing is read from the relative words)
     new_lesions: Terms  # a new lesion of the tumour (case.yaml outcomes.progressed shares it)
     stable_elsewhere: Terms  # stable said of the other sites, beside a growth said
     doses_missed: Terms  # doses of the line given now were missed: a syndrome back is put down to them first
@@ -444,6 +445,7 @@ class CaseVocabulary(Strict):
     liver_bilobar: Terms  # both lobes: widespread unless `liver_few` counts the lesions
     liver_few: Terms  # five liver lesions or fewer counted
     diffuse_liver_burden_pct: float
+    unresectable_share_pct: float  # a removable share at or below it reads as unresectable (A002.R2)
     liver_treatments: list[str]  # treatments given only to liver metastases: once given, the liver is a site
     primary_in_situ: Terms
     vascular: Terms
@@ -996,11 +998,15 @@ class Asked(Strict):
     # an aspect the sources do not cover (vocabulary.yaml `silent`): its label and terms, answered as not covered
     silent: str | None = None
     when: dict[str, Any] | None = None  # only where these plan facts hold
+    # said wherever `when` holds, asked or not (a relative writing of a finding to act on today: where to go now)
+    always: bool = False
 
     @model_validator(mode="after")
     def _answerable(self) -> Asked:
-        if self.silent is None and not self.terms:
-            raise ValueError("asked: an entry needs terms, or a silent aspect whose terms it takes")
+        if self.silent is None and not self.terms and not self.always:
+            raise ValueError("asked: an entry needs terms, or a silent aspect whose terms it takes, or always")
+        if self.always and (self.terms or self.acts or self.when is None):
+            raise ValueError("asked: an entry said always has no terms or acts, and a `when`")
         if not self.acts and self.silent is None and not (self.say and self.label):
             raise ValueError("asked: an entry with no acts needs a label and what to say")
         if self.when is not None:

@@ -762,6 +762,11 @@ _GOES_ON = re.compile(
     r"\s*(?:and|or)\s+(?:if\s+so|if\s+not|when|how\s+long|for\s+how\s+long)\b"
 )  # "..., and if so for how long?"
 _ASK_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:whether|if|how|what|when|which|why)\b")
+# "Boss wants to give a fluid bolus, keep on ward obs and get CT in the morning": the plan put goes on, verb by verb
+_PLAN_GOES_ON = re.compile(
+    r"\s*(?:and\s+|then\s+)?(?:keep|get|give|start|book|repeat|recheck|review|see|wait|send|discharge|arrange)\b"
+)
+_PLAN_PUT = re.compile(r"\b(?:wants?|going|planning|plans?)\s+to\b")
 # "Family read about liver transplant, asking if she can be listed": the asking clause is about the one before
 _ASKING_ON = re.compile(r"\s*(?:and\s+|now\s+)?(?:asking|wondering)\s+(?:if|whether|about)\b")
 _ASKING = re.compile(
@@ -800,6 +805,10 @@ _PRIMARY_NAMED = re.compile(
 _SHARE_REMOVED = re.compile(
     _REMOVED_SHARE.pattern.removesuffix(r"\s*~?\s*$")
     + r"\s*(?:about|around|approx\w*\.?|~)?\s*(?:\d{1,3}\s*%?\s*(?:-|–|to)\s*)?(\d{1,3}(?:\.\d+)?)\s*%"
+)
+# "we could get maybe half of the liver disease out": half, said in words
+_HALF_REMOVED = re.compile(
+    _REMOVED_SHARE.pattern.removesuffix(r"\s*~?\s*$") + r"\s*(?:maybe|perhaps|about|around|roughly|only)?\s*half\b"
 )
 # "HPB estimate only ~50% of total tumour burden resectable"
 _SHARE_RESECTABLE = re.compile(
@@ -875,6 +884,9 @@ _SUPPOSED = re.compile(r"\b(?:and\s+if|what\s+if|if\s+(?:it|she|he|they)\s+(?:we
 _ABOUT_DRUG = re.compile(
     r"\b(?:what|which|how|any|common|usual|typical|main)\b[^.;]{0,30}?"
     r"\b(?:side[- ]?effects?|toxicit(?:y|ies)|adverse\s+effects?|dose|dosing|evidence|data)\s+(?:of|for)\s+$"
+)
+_SIDE_EFFECT_OF = re.compile(
+    r"\b(?:side[- ]?effects?|adverse\s+effects?|toxicit(?:y|ies))\s+(?:of|from|with)\s+(?:the\s+)?$"
 )
 _WAS_ON = re.compile(r"\b(?:was|were|had\s+been|used\s+to\s+be|previously)\s+on\s+(?:\w+\s+)?$")
 _STOP = re.compile(r"\b(?:stop|discontinu|ceas|held\b|withh[oe]ld|withdr[ae]w|intoleran|came\s+off|taken\s+off|switch)")
@@ -960,6 +972,7 @@ class CaseParser:
         self.frail = terms_pattern(v.frail)
         self.inpatient = terms_pattern(v.inpatient)
         self.inpatient_home = terms_pattern(v.inpatient_home)
+        self.lay_poster = terms_pattern(v.lay_poster)
         self.toxicity_worse = terms_pattern(knowledge.urgent.toxicity.worse)
         self.doses_missed = terms_pattern(v.doses_missed)
         self.stable_elsewhere = terms_pattern(v.stable_elsewhere)
@@ -1232,6 +1245,9 @@ class CaseParser:
             # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed; "known met pNET (?functional),
             # VIP sent": the tumour is known, only its hormone is pending
             case.diagnosis_pending = False
+        if m := _RELATIVE_POSTING.search(folded) or self.lay_poster.search(folded):
+            case.lay_poster = True  # "my dad takes sunitinib": what to do now is said to a family, not a team
+            case.evidence["lay_poster"] = m.group(0)
         if (m := self.inpatient.search(folded)) and not self.inpatient_home.search(folded, m.end()):
             case.inpatient = True
             case.evidence["inpatient"] = m.group(0)
@@ -1273,6 +1289,7 @@ class CaseParser:
             or _PROPOSES.match(c.text)  # "Planning TACE for liver mets - ... any issue?": the option proposed is asked
             # "He asks how often scans, and whether he needs tablets": the question goes on
             or (i > 0 and _ASKING.search(clauses[i - 1].text) and _ASK_GOES_ON.match(c.text))
+            or (i > 0 and _PLAN_PUT.search(clauses[i - 1].text) and _PLAN_GOES_ON.match(c.text))
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
         asked = [
@@ -1893,6 +1910,13 @@ class CaseParser:
             case.removable_share_pct = value  # "surgeon thinks he can get about 55% of the liver disease"
             case.evidence["removable_share_pct"] = share.group(0).strip()
             used.append(share.span())
+        elif half := _HALF_REMOVED.search(text):
+            case.removable_share_pct = 50.0
+            case.evidence["removable_share_pct"] = half.group(0).strip()
+            used.append(half.span())
+        if case.removable_share_pct is not None and case.removable_share_pct <= self.k.case.unresectable_share_pct:
+            case.resectable = False  # "~50% of tumour burden resectable": too little of it; never "resectable: yes"
+            case.evidence["resectable"] = case.evidence["removable_share_pct"]
         for m in _BURDEN.finditer(text):
             if ki_span and m.start() < ki_span[1] and ki_span[0] < m.end():
                 continue  # "Ki-67 5%, liver mets ruled out": 5% is the Ki-67, not the hepatic burden
@@ -2407,6 +2431,8 @@ class CaseParser:
                 and not [o for o, _ in outcomes if o != "ongoing"]
             ):
                 continue  # "is lanreotide 120 a reasonable 1st line?" asks about the drug; it gives none
+            if asks and _YES_NO_QUESTION.match(clause) and _SIDE_EFFECT_OF.search(clause[:start]):
+                continue  # "Is tiredness a normal side effect of sunitinib?" asks; no outcome of the line
             if (
                 re.match(r"\s*(?:work[- ]?up|assessment|referral)\b", clause[end:])
                 and re.search(r"\b(?:due|awaiting|pending|booked|planned|for)\b", clause[:start])
@@ -2519,6 +2545,8 @@ class CaseParser:
                 "enucleation",
             ):
                 continue  # operations are read as prior surgery, not as drugs
+            if span.kind == "oos" and not self.antitumour(drug) and outcome in ("progressed", "stable", "responded"):
+                outcome = "ongoing"  # "new DVT despite apixaban": another drug has no tumour response; she is on it
             existing = next((t for t in case.treatments if t.drug == drug), None)
             if existing is None:
                 case.treatments.append(Treatment(drug=drug, outcome=outcome))  # type: ignore[arg-type]
