@@ -99,14 +99,15 @@ _BURDEN_HALF = re.compile(
     r"\b(?:more\s+than|over|>)\s*half\s+(?:of\s+)?(?:the|his|her)\s+liver\b"
 )  # "more than half the liver replaced"
 _BURDEN = re.compile(
-    rf"(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|volume)\s*(?:of|is|was|=|:|~|approx\w*|about|around)?\s*"
+    rf"(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|volume)\s*"
+    rf"(?:(?:of|is|was|now|currently|est\w*|at|=|:|~|approx\w*|about|around)\s*){{0,4}}"
     rf"(<|>)?\s*{_NUM}\s*%"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?(?:hepatic|liver)\s*(?:tumou?r\s*)?(?:burden|involvement|replacement|replaced|involved|volume)"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:of\s*(?:the\s*)?)?liver\b(?=\s*(?:[),.;:\"']|$))"  # "(>50% liver)", not "82% liver figure"
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:tumou?r\s*)?burden"  # "liver mets, 30% burden": in a PNET case, burden is hepatic
     rf"|(<|>)?\s*{_NUM}\s*%\s*(?:replaced|replacement|involved|involvement|volume)\b"
     rf"|\b(?:low|small|high|large|bulky)\s+(?:tumou?r\s+)?(?:volume|burden)\s*\(?\s*(<|>)?\s*~?\s*{_NUM}\s*%"  # "low volume (<10%)"
-    rf"|(?:liver|hepatic)(?:\s+(?:mets?|metastases|disease|lesions))?\s*[(:]?\s*(?:~|approx\w*\.?\s*|about\s+|around\s+)?(<|>)?\s*{_NUM}\s*%"
+    rf"|(?:liver|hepatic)(?:[\s-]+(?:mets?|metastases|disease|lesions|dominant|predominant))?\s*[(:]?\s*(?:~|approx\w*\.?\s*|about\s+|around\s+)?(<|>)?\s*{_NUM}\s*%"
     r"(?!\s*(?:bigger|larger|smaller|increase|growth|reduction|shrink|up\b|down\b|more|less))"  # "liver mets ~30%", "liver bilobar >50% replaced"; not "~15% bigger"
 )
 _LOCATION = re.compile(
