@@ -423,6 +423,7 @@ class CaseVocabulary(Strict):
     inpatient: Terms  # the patient is in hospital now: urgent care is escalated on the ward, not sought at the ED
     inpatient_home: Terms  # ... unless the post says the patient is home
     lay_poster: Terms  # the patient writing of themself (a relative writing is read from the relative words)
+    lay_poster_not: Terms  # ... never in a post with a clinician's marker ("reg", "pharmacist", "my patient")
     new_lesions: Terms  # a new lesion of the tumour (case.yaml outcomes.progressed shares it)
     stable_elsewhere: Terms  # stable said of the other sites, beside a growth said
     doses_missed: Terms  # doses of the line given now were missed: a syndrome back is put down to them first

@@ -791,25 +791,28 @@ _OUTCOME_IN_BRACKETS = re.compile(
 _DURATION = re.compile(
     r"\s*(?:pfs|os|ttp|for|x)?\s*~?\d+(?:\.\d+)?\s*(?:y|yr|yrs|years?|m|mo|mos|months?|wks?|weeks?)\b"
 )
-# a share of the disease an operation would remove, said just before the percentage ("debulking ~50% of liver burden")
-_REMOVED_SHARE = re.compile(
+# the operation that would remove a share of the disease, said before the share
+_SHARE_VERB = (
     r"\b(?:debulk\w*|cytoreduc\w*|resect(?:ing|ion\s+of)?|remov(?:e|es|ing|al\s+of)|clear(?:ing)?|excis(?:e|ing|ion\s+of)"
-    r"|take\s+out|get)\s*~?\s*$"
+    r"|take\s+out|get)"
 )
+_REMOVED_SHARE = re.compile(_SHARE_VERB + r"\s*~?\s*$")  # just before a percentage ("debulking ~50% of liver burden")
 # the primary named just after a size: "1.6 cm NF pNET", "2 cm pancreatic lesion", "1.4cm insulinoma"
 _PRIMARY_NAMED = re.compile(
     r"\s*(?:(?:nf|non-?functioning|non-?functional|pancreatic|well[- ]diff\w*|incidental)[\s-]+)*"
     r"(?:p?nets?\b|pnen|pannet|pancrea\w*|insulinoma|gastrinoma|glucagonoma|vipoma)"
 )
 # the share of the tumour burden an operation would remove: "debulking ~50%", "can get about 55% of the liver disease",
-# "get ~50-60% of the tumour out" (the upper figure)
+# "get ~50-60% of the tumour out" (the upper figure), "get maybe half of the liver disease out". Only a debulking's
+# figure, or a share said of the disease (_SHARE_OF_DISEASE): never "remove 60% of the liver", "half-dose", "half of
+# the pancreas"
 _SHARE_REMOVED = re.compile(
-    _REMOVED_SHARE.pattern.removesuffix(r"\s*~?\s*$")
-    + r"\s*(?:about|around|approx\w*\.?|~)?\s*(?:\d{1,3}\s*%?\s*(?:-|–|to)\s*)?(\d{1,3}(?:\.\d+)?)\s*%"
+    _SHARE_VERB + r"\s*(?:about|around|approx\w*\.?|~|maybe|perhaps|roughly|only)?\s*"
+    r"(?:(?:\d{1,3}\s*%?\s*(?:-|–|to)\s*)?(\d{1,3}(?:\.\d+)?)\s*%|(half)\b)"
 )
-# "we could get maybe half of the liver disease out": half, said in words
-_HALF_REMOVED = re.compile(
-    _REMOVED_SHARE.pattern.removesuffix(r"\s*~?\s*$") + r"\s*(?:maybe|perhaps|about|around|roughly|only)?\s*half\b"
+_SHARE_OF_DISEASE = re.compile(
+    r"\s*of\s+(?:the\s+|his\s+|her\s+)?(?:total\s+)?(?:tumou?r\s+|liver\s+|hepatic\s+)?"
+    r"(?:burden|disease|mets|metastases|deposits|lesions|tumou?r)\b"
 )
 # "HPB estimate only ~50% of total tumour burden resectable"
 _SHARE_RESECTABLE = re.compile(
@@ -974,6 +977,7 @@ class CaseParser:
         self.inpatient = terms_pattern(v.inpatient)
         self.inpatient_home = terms_pattern(v.inpatient_home)
         self.lay_poster = terms_pattern(v.lay_poster)
+        self.lay_poster_not = terms_pattern(v.lay_poster_not)
         self.toxicity_worse = terms_pattern(knowledge.urgent.toxicity.worse)
         self.doses_missed = terms_pattern(v.doses_missed)
         self.stable_elsewhere = terms_pattern(v.stable_elsewhere)
@@ -1246,7 +1250,8 @@ class CaseParser:
             # "?pNET ... G1 on EUS-FNA (Ki67 <2%)": a Ki-67 is tissue, so diagnosed; "known met pNET (?functional),
             # VIP sent": the tumour is known, only its hormone is pending
             case.diagnosis_pending = False
-        if m := _RELATIVE_POSTING.search(folded) or self.lay_poster.search(folded):
+        own = None if self.lay_poster_not.search(folded) else self.lay_poster.search(folded)
+        if m := _RELATIVE_POSTING.search(folded) or own:
             case.lay_poster = True  # "my dad takes sunitinib": what to do now is said to a family, not a team
             case.evidence["lay_poster"] = m.group(0)
         if (m := self.inpatient.search(folded)) and not self.inpatient_home.search(folded, m.end()):
@@ -1271,6 +1276,12 @@ class CaseParser:
         case.uncertain_sites = [
             s for s in SITE_ORDER if s in case.uncertain_sites and s not in case.metastases + case.metastases_ruled_out
         ]
+        goes_on: set[int] = (
+            set()
+        )  # "wants to give a bolus, keep on ward obs, get CT in the morning": the plan put goes on
+        for i, c in enumerate(clauses[1:], 1):
+            if (i - 1 in goes_on or _PLAN_PUT.search(clauses[i - 1].text)) and _PLAN_GOES_ON.match(c.text):
+                goes_on.add(i)
         asks = [
             re.split(r"[!?\n]|\.(?!\d)", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
             if _CONFIRM.match(c.text)
@@ -1290,7 +1301,7 @@ class CaseParser:
             or _PROPOSES.match(c.text)  # "Planning TACE for liver mets - ... any issue?": the option proposed is asked
             # "He asks how often scans, and whether he needs tablets": the question goes on
             or (i > 0 and _ASKING.search(clauses[i - 1].text) and _ASK_GOES_ON.match(c.text))
-            or (i > 0 and _PLAN_PUT.search(clauses[i - 1].text) and _PLAN_GOES_ON.match(c.text))
+            or i in goes_on
         ] + re.findall(r"(?:^|\n)\s*(?:q|question(?:\s+for\s+(?:the\s+)?(?:board|mdt))?|qs)\s*[:-]\s*([^\n]*)", folded)
         case.question = " ".join(" ".join(asks).split())
         asked = [
@@ -1906,15 +1917,17 @@ class CaseParser:
         raise ValueError(f"no grade contains {attr} {value}")  # unreachable: the loader checks the partition
 
     def _burden(self, text: str, case: Case, used: list[tuple[int, int]], ki_span: tuple[int, int] | None) -> None:
-        share = _SHARE_REMOVED.search(text) or _SHARE_RESECTABLE.search(text)
-        if share and (value := _number(share.group(1))) is not None and value <= 100:
+        removed = (
+            m
+            for m in _SHARE_REMOVED.finditer(text)
+            if re.match(r"debulk|cytoreduc", m.group(0)) or _SHARE_OF_DISEASE.match(text, m.end())
+        )
+        share = next(removed, None) or _SHARE_RESECTABLE.search(text)
+        value = 50.0 if share and share.lastindex == 2 else _number(share.group(1)) if share else None
+        if share and value is not None and value <= 100:
             case.removable_share_pct = value  # "surgeon thinks he can get about 55% of the liver disease"
             case.evidence["removable_share_pct"] = share.group(0).strip()
             used.append(share.span())
-        elif half := _HALF_REMOVED.search(text):
-            case.removable_share_pct = 50.0
-            case.evidence["removable_share_pct"] = half.group(0).strip()
-            used.append(half.span())
         if case.removable_share_pct is not None and case.removable_share_pct <= self.k.case.unresectable_share_pct:
             case.resectable = False  # "~50% of tumour burden resectable": too little of it; never "resectable: yes"
             case.evidence["resectable"] = case.evidence["removable_share_pct"]
