@@ -110,8 +110,13 @@ class Engine:
         # declined for what it names, and no NET named ("IM glucagon for a type 1 diabetic"): the reader's facts are no case
         foreign = query.intent == "out_of_scope" and not set(query.entities) - {"oos"}
         # "tiny duodenal NET taken off at OGD - chance it had spread to the nodes?": the sources plan only pancreatic
-        # NETs, so a question about another primary is answered as asked, unless a finding needs acting on
-        elsewhere = query.case.primary not in (None, "pancreas") and not urgent
+        # NETs, so a question about another primary is answered as asked, unless a finding needs acting on or a rule
+        # plans that primary ("ileal NET, liver mets, where do we start?")
+        elsewhere = (
+            query.case.primary not in (None, "pancreas")
+            and not urgent
+            and not planner.planner_for(self.knowledge).plans_elsewhere(query.case)
+        )
         if (
             intent is None
             and query.intent != "treatment_plan"
@@ -220,8 +225,12 @@ class Engine:
         if main == "therapy" and set(q.aspects) <= {"treatment"} and _WH_ASKED.search(fold(q.text)):
             self._lead_with_closest(a, q)
         if not described:  # a case's own questions are answered beside its plan (above), each alone
+            said = {a.summary}
             for part in q.parts[1:]:
-                _append(a, HANDLERS[part](replace(q, intent=part), k))
+                p = HANDLERS[part](replace(q, intent=part), k)
+                if p.summary not in said:  # "how likely has it spread? should we be worried?": one answer, once
+                    said.add(p.summary)
+                    _append(a, p)
         if main not in _NO_TOPIC_FACTS and not described:
             _subtype_facts(a, q, k)
         if silent:
@@ -278,6 +287,12 @@ class Engine:
                 # "on octreotide LAR 20 mg ... shd it be 30mg?": the sources' dose of the drug asked, else of the one
                 # given now when the question's subject is it (never "increase amlodipine to 10mg?", "what dosing of
                 # calcium?"); any other dose is the board's (a drug held for a toxicity: its act-first line answers)
+                # a drug this plan forbids ("confirm the LAR dose?" in an insulinoma not shown receptor-positive):
+                # the ban, never a dose
+                banned = planner.planner_for(k).forbidding(q.case)
+                if ban := next((banned[d] for d in given if d in banned), None):
+                    out.append((text, Item(text=f"No dose here: {ban.text.split('. ')[0]}", sources=list(ban.sources))))
+                    continue
                 a = HANDLERS["therapy"](
                     replace(sub, intent="therapy", aspects=["dose"], entities={**sub.entities, "therapy": given}), k
                 )

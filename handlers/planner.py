@@ -271,6 +271,20 @@ class Planner:
             return FALSE if drug in logic.facts["failed" if req.id == "not_failed" else "current"] else TRUE
         return logic.eval(req.when)
 
+    def plans_elsewhere(self, case: Case) -> bool:
+        """Whether a rule plans this NET of another primary (planner.yaml `plans_elsewhere`): "ileal NET, liver
+        mets, where do we start?" is a patient to plan, not a question about the ileum's spread."""
+        logic = self.logic(case_facts(case, self.k))
+        return any(
+            r.plans_elsewhere and logic.holds(r.applies) and not any(logic.holds(x.when) for x in r.excludes)
+            for r in self.k.planner.rules
+        )
+
+    def forbidding(self, case: Case) -> dict[str, RuleWarning]:
+        """The acts a warning of this case's plan forbids outright (no branch), with the warning: "confirm the LAR
+        dose?" of an insulinoma not shown receptor-positive is answered with the ban, never with a dose."""
+        return {a: w.warning for w in self.draft(case).warnings if w.cond == TRUE for a in w.warning.forbids}
+
     def draft(self, case: Case) -> Draft:
         facts = case_facts(case, self.k)
         logic = self.logic(facts)
@@ -509,7 +523,9 @@ def describe(case: Case, k: Knowledge) -> str:
         parts.append(f"{case.size_cm:g} cm")
     if case.location:
         parts.append({"duodenum": "duodenal"}.get(case.location, case.location))
-    name = subtypes[case.subtype] if case.subtype else "PNET" if case.primary in (None, "pancreas") else "NET"
+    # "small bowel NET": the primary read is shown, so a board can see a misread one
+    other = f"{case.primary.replace('_', ' ')} NET" if case.primary not in (None, "pancreas", "unknown") else "NET"
+    name = subtypes[case.subtype] if case.subtype else "PNET" if case.primary in (None, "pancreas") else other
     parts.append(_lower_first(name))  # "PNET" stays, "Non-functioning" does not
     desc = ("MEN1, " if case.men1 else "") + " ".join(parts)
     if case.multiple_lesions:

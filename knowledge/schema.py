@@ -322,6 +322,9 @@ class TherapiesFile(Strict):
 class TopicSection(Strict):
     title: str
     facts: list[Fact]
+    # whose facts these are: after a resection, or metastatic disease; a question in the other context is never led
+    # by them ("surveillance after enucleation: how often?" is not answered with the 3-6-monthly monitoring on treatment)
+    context: Literal["resected", "metastatic"] | None = None
 
 
 class Topic(Strict):
@@ -422,6 +425,8 @@ class CaseVocabulary(Strict):
     frail: Terms
     inpatient: Terms  # the patient is in hospital now: urgent care is escalated on the ward, not sought at the ED
     inpatient_home: Terms  # ... unless the post says the patient is home
+    declines_surgery: Terms  # the patient declines the operation: unfit for the plan, said as their choice
+    declined_by_team: Terms  # ... unless the team declined it (named before it in its clause): unfit
     lay_poster: Terms  # the patient writing of themself (a relative writing is read from the relative words)
     lay_poster_not: Terms  # ... never in a post with a clinician's marker ("reg", "pharmacist", "my patient")
     new_lesions: Terms  # a new lesion of the tumour (case.yaml outcomes.progressed shares it)
@@ -940,6 +945,8 @@ class Rule(Strict):
     id: str
     scope: str | None = None  # where its steps apply, said when a post asks for them elsewhere
     any_scope: bool = False  # fires outside the pancreatic scope too (work-up, out-of-scope notices)
+    # plans a NET of another primary: a post it applies to is a patient to plan, not a question about that primary
+    plans_elsewhere: bool = False
     applies: Condition
     excludes: list[Exclude] = []
     steps: list[Step] = []

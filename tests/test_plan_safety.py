@@ -23,6 +23,10 @@ SURGERY = {"resection_primary", "pancreatoduodenectomy", "distal_pancreatectomy"
 PRIMARY_SURGERY = {"resection_primary", "pancreatoduodenectomy", "distal_pancreatectomy", "enucleation", "duodenotomy"}
 SYSTEMIC = {"ssa", "octreotide", "lanreotide", "everolimus", "sunitinib", "prrt", "streptozocin_5fu"}
 WORKUP = {"staging", "sstr_imaging", "confirm_syndrome"}
+# what the sources give a metastatic NET of another gastroenteropancreatic primary: the lanreotide label, continuing an
+# analogue, and ACR 2022's liver-directed alternatives (planner.yaml gep_* rules)
+GEP_PRIMARIES = {"small_bowel", "stomach", "duodenum", "right_colon", "colon", "rectum", "appendix"}
+GEP_ACTS = {"lanreotide", "ssa", "ssa_continue", "tae", "tace", "prrt"}
 SYMPTOM_CONTROL = {"diazoxide"}  # glucose is secured in a suspected insulinoma before the diagnosis is made
 
 
@@ -66,8 +70,9 @@ FINDINGS = [
      "'anaesthetics declined surgery' was not read as unfit"),
     ("raised chromogranin A, no diagnosis yet, CT awaited", set(), SURGERY | SYSTEMIC | {"surveillance"},
      "a patient with no diagnosis yet was given post-resection surveillance"),
-    ("ileal NET with liver metastases", set(), SURGERY | SYSTEMIC | {"surveillance"},
-     "a small-bowel NET was given the pancreatic algorithm"),
+    ("ileal NET with liver metastases", set(), SURGERY | (SYSTEMIC - GEP_ACTS) | {"surveillance"},
+     "a small-bowel NET was given the pancreatic algorithm (the sources give it only the GEP-NET lanreotide label and "
+     "ACR 2022's liver options)"),
     ("rectal NET 1.5 cm, no metastases", set(), SURGERY | SYSTEMIC | {"surveillance"},
      "a rectal NET was given the pancreatic algorithm"),
     ("5 cm body PNET, splenic vein encased, localised, fit", {"distal_pancreatectomy", "splenectomy"}, {"spleen_preserving"},
@@ -236,7 +241,16 @@ def test_every_plan_is_consistent(case):
         if facts["primary_resected"]:
             assert not acts & PRIMARY_SURGERY, (s.text, "the primary is already resected")
         if facts["pancreatic"] is False or case.diagnosis_pending:
-            assert acts <= WORKUP | SYMPTOM_CONTROL, (s.text, "out of the pancreatic scope")
+            gep = (
+                case.primary in GEP_PRIMARIES
+                and facts["metastatic"]
+                and case.differentiation != "poor"
+                and not case.diagnosis_pending
+            )
+            assert acts <= WORKUP | SYMPTOM_CONTROL | (GEP_ACTS if gep else set()), (
+                s.text,
+                "out of the pancreatic scope",
+            )
         assert not {planner.acts[a].drug or a for a in acts if "not_failed" in planner.acts[a].requires} & failed, (
             s.text
         )

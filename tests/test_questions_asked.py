@@ -520,3 +520,32 @@ def test_another_drugs_dose_is_not_answered_with_the_lines(engine):
     """Code review session 15, pass 2: 'should we increase amlodipine to 10mg?' got sunitinib's dose."""
     a = engine.ask("pNET G2 liver mets on sunitinib, stable. BP 150/90, should we increase amlodipine to 10mg?")
     assert "The sources' dose" not in to_text(a.answer)
+
+
+def test_sites_and_survival_asked_together_lead_with_the_sites(engine):
+    """Clinical review round 82, case 30: the sites half was lost and the survival answer given twice."""
+    a = engine.ask(
+        "What are the commonest sites of metastasis for pancreatic NETs and how does survival differ by metastatic "
+        "pattern?"
+    ).answer
+    assert "25%" in a.summary and "45%" in a.summary
+    assert a.title.count("Survival by metastatic pattern") == 1
+
+
+def test_two_questions_with_one_answer_are_answered_once(engine):
+    """Clinical review round 82, case 32: 'how likely has it spread? should we be worried?' printed twice."""
+    a = engine.ask(
+        "My husband was told he has a rectal NET about 8mm that was removed at colonoscopy. How likely is it to have "
+        "spread? Should we be worried?"
+    ).answer
+    assert to_text(a).count("Rectum: nodal 15%, liver 5%.") == 1
+
+
+def test_a_metastatic_ileal_net_posted_as_a_case_is_planned(engine):
+    """Clinical review round 82, case 28: 'where do we start?' of an ileal NET with liver metastases got the ileum's
+    spread figures and the PNET survival figures, not the lanreotide label and the ACR liver options."""
+    a = engine.ask(
+        "68F flushing + diarrhoea, 2cm terminal ileal NET with mesenteric mass and multiple liver mets, 5-HIAA high, "
+        "DOTATATE avid. Where do we start?"
+    ).answer
+    assert a.plan is not None and "lanreotide" in to_text(a).lower() and "Isolated liver metastasis" not in to_text(a)

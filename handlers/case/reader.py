@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from handlers.case.model import (
@@ -514,7 +515,7 @@ _HYPOTHETICAL = re.compile(
 _QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b(?:test|screen)(?:ing|ed)?\s+for)\s*$")
 # "CNS:" / "CNS here" / "via the CNS line": the clinical nurse specialist writing, not the central nervous system
 _ROLE = re.compile(
-    r"\bcns(?=\s*(?::|-\s|here\b|nurse\b|line\b|team\b|clinic\b|phone\b|message\b|calling\b|call\b|query\b|review\b))"
+    r"\bcns(?=\s*(?::|-\s|here\b|nurse\b|line\b|team\b|clinic\b|phone\b|message\b|update\b|notes?\b|telephone\b|handover\b|email\b|calling\b|call\b|query\b|review\b))"
     r"|(?<=via the )cns\b|(?<=the )cns(?=\s+(?:says|said|called|asked|rang|reports?|reviewed)\b)"
     # the chemotherapy nurse or unit ("Chemo nurse: pt on everolimus", "chemo day unit"), never a line of chemotherapy
     r"|\bchemo(?:therapy)?(?=\s+(?:nurse|day\s+unit|unit|suite|ward)\b)"
@@ -755,7 +756,7 @@ _PROPOSES = re.compile(
     r"\s*(?:we\s+are\s+|we're\s+)?(?:planning|proposing|proposal:?|plan\s+is|referred\s+for|listed\s+for|booked\s+for)\b"
     r"|\s*(?:so\s+|and\s+)?(?:i|we)\s+(?:was|were|am|are)\s+(?:going|planning|about)\s+to\b"
     r"|\s*(?:the\s+)?(?:gp|team|ward|surgeons?|reg(?:istrar)?)\s+(?:wants?|is\s+going|plans?|is\s+planning)\s+to\b"
-    r"|\s*(?:my\s+|our\s+|the\s+)?plan\s*(?::|is\s+to\b)"
+    r"|\s*(?:my\s+|our\s+|the\s+)?plan\s*(?::|is\s+to\b|to\s+(?:start|give|begin|switch|add|stop|book|continue)\b)"
     r"|.*\b(?:'d|would)\s+rather\s+wait\b|.*\b(?:wants?|prefers?|keen)\s+to\s+wait\b"
     r"|\s*(?:so\s+|and\s+)?what\s+(?:do|should|shall|can)\s+(?:i|we)\s+do\b"
 )
@@ -808,7 +809,10 @@ _PRIMARY_NAMED = re.compile(
 # the pancreas"
 _SHARE_REMOVED = re.compile(
     _SHARE_VERB + r"\s*(?:about|around|approx\w*\.?|~|maybe|perhaps|roughly|only)?\s*"
-    r"(?:(?:\d{1,3}\s*%?\s*(?:-|–|to)\s*)?(\d{1,3}(?:\.\d+)?)\s*%|(half)\b)"
+    r"(?:(?:\d{1,3}\s*%?\s*(?:-|–|to)\s*)?(\d{1,3}(?:\.\d+)?)\s*%|(?P<half>half)\b)"
+)
+_REST_TREATED = re.compile(
+    r"\b(?:two[- ]stage|staged|first stage|second stage|ablat\w* the rest|the rest (?:with|by) (?:rfa|ablation|tace|tae))\b"
 )
 _SHARE_OF_DISEASE = re.compile(
     r"\s*of\s+(?:the\s+|his\s+|her\s+)?(?:total\s+)?(?:tumou?r\s+|liver\s+|hepatic\s+)?"
@@ -964,7 +968,11 @@ class CaseParser:
         self.weak_pending = terms_pattern(v.weak_pending)
         self.differentiation = {name: terms_pattern(terms) for name, terms in v.differentiation.items()}
         self.procedures = {name: terms_pattern(terms) for name, terms in v.procedures.items()}
-        self.past = terms_pattern(v.procedure_past)
+        # "DP+S 06/23": a month/year before this year is past; this year's or a later one may be a booking ("DP/S on
+        # 4/26", "list: DP/S 3/26"), so it says nothing
+        year = date.today().year % 100
+        before = "|".join(f"{y:02d}" for y in range(max(0, year - 20), year))
+        self.past = terms_pattern([*v.procedure_past, rf"(?:0?[1-9]|1[0-2])/(?:{before})(?![/\d])"])
         self.future = terms_pattern(v.procedure_future)
         self.done = terms_pattern(v.procedure_done)
         self.recurrence = terms_pattern(v.recurrence)
@@ -973,6 +981,8 @@ class CaseParser:
         self.outcome_rank = {name: i for i, (name, _) in enumerate(self.outcomes)}
         self.toxicity = terms_pattern(v.toxicity_grade_context)
         self.unfit = terms_pattern(v.unfit)
+        self.declines_surgery = terms_pattern(v.declines_surgery)
+        self.declined_by_team = terms_pattern(v.declined_by_team)
         self.frail = terms_pattern(v.frail)
         self.inpatient = terms_pattern(v.inpatient)
         self.inpatient_home = terms_pattern(v.inpatient_home)
@@ -1121,7 +1131,12 @@ class CaseParser:
             joined = _SENTENCE_END.split(folded[: clause.start])[-1]
             self._clause(text_, case, after_mets, prev, hedged, nxt, bool(_THEN.search(gap)), question, joined)
             # read, though it changed nothing: "nursing home ..., advanced dementia, ECOG 4" all say frail
-            if _snapshot(case) != before or self.frail.search(text_) or self.unfit.search(text_):
+            if (
+                _snapshot(case) != before
+                or self.frail.search(text_)
+                or self.unfit.search(text_)
+                or self.declines_surgery.search(text_)
+            ):
                 used.append((clause.start, clause.start + len(clause.text)))
         self._presentation(folded, clauses, case, used)
         self._primary(folded, clauses, case, used)
@@ -1276,9 +1291,8 @@ class CaseParser:
         case.uncertain_sites = [
             s for s in SITE_ORDER if s in case.uncertain_sites and s not in case.metastases + case.metastases_ruled_out
         ]
-        goes_on: set[int] = (
-            set()
-        )  # "wants to give a bolus, keep on ward obs, get CT in the morning": the plan put goes on
+        # "wants to give a bolus, keep on ward obs, get CT in the morning": the plan put goes on, clause by clause
+        goes_on: set[int] = set()
         for i, c in enumerate(clauses[1:], 1):
             if (i - 1 in goes_on or _PLAN_PUT.search(clauses[i - 1].text)) and _PLAN_GOES_ON.match(c.text):
                 goes_on.add(i)
@@ -1903,6 +1917,8 @@ class CaseParser:
             top = max(c[0] for c in candidates)
             case.grade = top
             case.grade_basis = " and ".join(basis for grade, basis in candidates if grade == top)
+            if stated and stated != top:  # "Ki-67 4% G1": the sources' thresholds give G2; the clash is said
+                case.grade_basis += f"; stated {stated}, which the sources' thresholds do not give for it: check"
 
     def grade_for(self, attr: str, value: float, op: str | None) -> str:
         """The grade whose thresholds (knowledge/grading.yaml) contain the value."""
@@ -1923,12 +1939,22 @@ class CaseParser:
             if re.match(r"debulk|cytoreduc", m.group(0)) or _SHARE_OF_DISEASE.match(text, m.end())
         )
         share = next(removed, None) or _SHARE_RESECTABLE.search(text)
-        value = 50.0 if share and share.lastindex == 2 else _number(share.group(1)) if share else None
+        value = 50.0 if share and share.groupdict().get("half") else _number(share.group(1)) if share else None
         if share and value is not None and value <= 100:
             case.removable_share_pct = value  # "surgeon thinks he can get about 55% of the liver disease"
             case.evidence["removable_share_pct"] = share.group(0).strip()
             used.append(share.span())
-        if case.removable_share_pct is not None and case.removable_share_pct <= self.k.case.unresectable_share_pct:
+        # the rest taken otherwise ("two-stage: first stage will clear half", "resect 60% and ablate the rest"), or all
+        # said resectable apart from the share ("all resectable per HPB"): the share is not all that can be removed
+        rest = share is not None and (
+            _REST_TREATED.search(text)
+            or _RESECT_YES.search(text[: share.start()] + " " * len(share.group(0)) + text[share.end() :])
+        )
+        if (
+            case.removable_share_pct is not None
+            and case.removable_share_pct <= self.k.case.unresectable_share_pct
+            and not rest
+        ):
             case.resectable = False  # "~50% of tumour burden resectable": too little of it; never "resectable: yes"
             case.evidence["resectable"] = case.evidence["removable_share_pct"]
         for m in _BURDEN.finditer(text):
@@ -2255,7 +2281,12 @@ class CaseParser:
         if (m := self.frail.search(clause)) and not _negated(clause, m.start(), m.end()):
             case.frail = True
             case.evidence["frail"] = m.group(0)
-        if self.unfit.search(clause):
+        declines = self.declines_surgery.search(clause)
+        if declines and not self.declined_by_team.search(
+            clause, 0, declines.start()
+        ):  # "pt declines resection": no operation planned, as for unfit, said as the patient's choice
+            case.declines_surgery = True
+        if self.unfit.search(clause) or declines:
             case.fit_for_surgery = False
             case.evidence["fit_for_surgery"] = clause.strip()[:80]
         elif (m := self.fit.search(clause)) and case.fit_for_surgery is None and not re.search(r"\bnot\b|\bun", clause):

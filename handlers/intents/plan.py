@@ -22,9 +22,12 @@ def treatment_plan(q: Query, k: Knowledge) -> Answer:
     patient = introduces_patient(q.text) or bool(c.treatments or c.patient_findings() or c.toxicities)
     if c.primary not in (None, "pancreas") and c.details() == 0 and c.metastatic is None:
         return not_pancreatic(q, k)
-    if next_line_question(c, q.aspects) and not (c.prior_surgery or c.uncertain_sites):
+    if next_line_question(c, q.aspects) and not (
+        c.prior_surgery or c.uncertain_sites or any(t.current for t in c.toxicities)
+    ):
         # "progressed on SSA, next line?": a question about the next line, answered from the algorithm; not "Whipple
-        # 4 yrs ago ... new equivocal liver lesion, what next?", a patient's own course
+        # 4 yrs ago ... new equivocal liver lesion, what next?", a patient's own course, nor "on everolimus, grade 2
+        # mouth ulcers: dose reduce or switch?", a toxicity to act on first
         a = topic_answer("treatment_plan", "treatment_algorithm", k, ["next_line"])
         a.case = c.model_dump()
         return a

@@ -168,7 +168,10 @@ def metastatic_sites(q: Query, k: Knowledge) -> Answer:
     aside = _set_aside(q, k)
     asked = [sites[i] for i in q.entities.get("site", []) if i not in aside]
     set_against = COMPARED & set(q.words) or len(asked) > 1
-    if {"overall_survival", "prognosis"} & set(q.aspects) or (
+    # survival asked as a part of its own, of no site ("commonest sites ... and how does survival differ?"), answers
+    # after the sites; of a site named ("spread to the liver? what are the survival odds?"), it leads
+    survival_asked = {"overall_survival", "prognosis"} & set(q.aspects) and ("survival" not in q.parts or asked)
+    if survival_asked or (
         asked and {"worst", "best"} & set(q.aspects) and set_against and "find_primary" not in q.aspects
     ):
         # "bone v lung v multi-organ, 5y OS?", "spread to his bones: is that worse than the liver?": how each fares

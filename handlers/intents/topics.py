@@ -11,11 +11,24 @@ from knowledge import Knowledge
 from knowledge.schema import TopicKey
 
 
-def topic_answer(intent: str, topic_key: TopicKey, k: Knowledge, aspects: list[str] | tuple[str, ...] = ()) -> Answer:
-    """A topic page; the facts that answer an asked aspect (topics.yaml `aspects`) lead it, in its first line."""
+def topic_answer(
+    intent: str,
+    topic_key: TopicKey,
+    k: Knowledge,
+    aspects: list[str] | tuple[str, ...] = (),
+    context: str | None = None,
+) -> Answer:
+    """A topic page; the facts that answer an asked aspect (topics.yaml `aspects`) lead it, in its first line,
+    never those of a section of another context (after a resection, metastatic disease) than the question's."""
     t = k.topics.topics[topic_key]
     a = answer.new(intent, t.title, t.summary.text, list(t.summary.sources))
-    leads = [f for s in t.sections for f in s.facts if set(f.aspects) & set(aspects)]
+    leads = [
+        f
+        for s in t.sections
+        if context is None or s.context in (None, context)
+        for f in s.facts
+        if set(f.aspects) & set(aspects)
+    ]
     if leads:
         label = k.vocabulary.aspects[next(x for x in aspects if any(x in f.aspects for f in leads))].label
         a.title = f"{t.title}: {label}"
@@ -39,8 +52,11 @@ def surveillance(q: Query, k: Knowledge) -> Answer:
     # resection leads, not the markers of metastatic disease on treatment
     resected = bool(q.case.prior_surgery) and q.case.metastatic is not True
     aspects = [a for a in q.aspects if a != "markers"] if resected else q.aspects
+    context = "resected" if resected else "metastatic" if q.case.metastatic else None
     # a NET of another primary ("thymic NET recurrence after R0?") is never given the PNET figures
-    return primary_gap(q, k, "surveillance", "surveillance") or topic_answer("surveillance", "surveillance", k, aspects)
+    return primary_gap(q, k, "surveillance", "surveillance") or topic_answer(
+        "surveillance", "surveillance", k, aspects, context
+    )
 
 
 def pitfalls(q: Query, k: Knowledge) -> Answer:
