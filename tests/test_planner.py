@@ -80,7 +80,7 @@ VIGNETTES = [
         {"subtype": "insulinoma", "sstr": "negative", "metastases": ["liver"]},
         ["diazoxide", "warn_octreotide_insulinoma", "warn_prrt_sstr_negative"],
         ["prrt", "ssa"],
-        ["No somatostatin analogue is planned here"],
+        ["Do not start a somatostatin analogue (octreotide or lanreotide) until then; this plan gives none"],
     ),
     (
         "metastatic insulinoma, octreoscan positive, unresectable liver mets",

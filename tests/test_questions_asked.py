@@ -549,3 +549,28 @@ def test_a_metastatic_ileal_net_posted_as_a_case_is_planned(engine):
         "DOTATATE avid. Where do we start?"
     ).answer
     assert a.plan is not None and "lanreotide" in to_text(a).lower() and "Isolated liver metastasis" not in to_text(a)
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("what foods help with acid reflux", "acid reflux"),
+        ("practice nurse q: best first-line blood test for suspected coeliac in adults?", "coeliac"),
+    ],
+)
+def test_another_conditions_question_is_declined(engine, text, term):
+    """Blind set 38: reflux got the capabilities menu and coeliac the surveillance page."""
+    a = engine.ask(text).answer
+    assert a.declined and term in a.summary
+
+
+def test_the_chemo_unit_is_not_chemotherapy(engine):
+    """Blind set 38: 'chemo day unit: sunitinib dose for PNET?' answered streptozocin's dose first."""
+    a = engine.ask("chemo day unit: sunitinib dose for PNET? is it the 50 mg 4 weeks on/2 off schedule?").answer
+    assert a.summary.startswith("Sunitinib: 37.5 mg")
+
+
+def test_where_a_pnet_spreads_asked_by_a_family(engine):
+    """Blind set 38: 'does it spread anywhere?' got the closest matches."""
+    a = engine.ask("what is a PNET? my mum was just told she has one in her pancreas, does it spread anywhere?").answer
+    assert "Liver" in a.summary and "25%" in a.summary

@@ -14,7 +14,6 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
 from decimal import Decimal
 
 from handlers.case.model import (
@@ -127,6 +126,7 @@ _SSTR_SCAN = (
 _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|positive))|sstr\d?|somatostatin receptor|\bsrs\b|\bsrt\b|\bsri\b|" + _SSTR_SCAN
 _SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b|\bkrenning\b")
 _SCAN_NAME = re.compile(_SSTR_SCAN)
+_RECEPTOR_SCAN = r"octreo|dotat|ga-?68|sstr|somatostatin\s+receptor"  # a receptor scan's names, for "X and Y both neg"
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|\bnone\s+(?:\w+\s+)?(?:avid|positive)\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
     r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:normal\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
@@ -764,9 +764,11 @@ _GOES_ON = re.compile(
     r"\s*(?:and|or)\s+(?:if\s+so|if\s+not|when|how\s+long|for\s+how\s+long)\b"
 )  # "..., and if so for how long?"
 _ASK_GOES_ON = re.compile(r"\s*(?:and|or)\s+(?:whether|if|how|what|when|which|why)\b")
-# "Boss wants to give a fluid bolus, keep on ward obs and get CT in the morning": the plan put goes on, verb by verb
+# "Boss wants to give a fluid bolus, keep on ward obs and get CT in the morning", "Proposal: continue lanreotide, rescan
+# 3/12": the plan put goes on, verb by verb
 _PLAN_GOES_ON = re.compile(
-    r"\s*(?:and\s+|then\s+)?(?:keep|get|give|start|book|repeat|recheck|review|see|wait|send|discharge|arrange)\b"
+    r"\s*(?:and\s+|then\s+)?(?:keep|get|give|start|book|repeat|recheck|review|see|wait|send|discharge|arrange|rescan"
+    r"|restage|continue)\b"
 )
 _PLAN_PUT = re.compile(r"\b(?:wants?|going|planning|plans?)\s+to\b")
 # "Family read about liver transplant, asking if she can be listed": the asking clause is about the one before
@@ -812,7 +814,8 @@ _SHARE_REMOVED = re.compile(
     r"(?:(?:\d{1,3}\s*%?\s*(?:-|–|to)\s*)?(\d{1,3}(?:\.\d+)?)\s*%|(?P<half>half)\b)"
 )
 _REST_TREATED = re.compile(
-    r"\b(?:two[- ]stage|staged|first stage|second stage|ablat\w* the rest|the rest (?:with|by) (?:rfa|ablation|tace|tae))\b"
+    r"\b(?:two[- ]stage|staged (?:hepatectomy|resection|liver resection|approach)|first stage|second stage"
+    r"|ablat\w* the rest|the rest (?:with|by) (?:rfa|ablation|tace|tae))\b"
 )
 _SHARE_OF_DISEASE = re.compile(
     r"\s*of\s+(?:the\s+|his\s+|her\s+)?(?:total\s+)?(?:tumou?r\s+|liver\s+|hepatic\s+)?"
@@ -968,11 +971,18 @@ class CaseParser:
         self.weak_pending = terms_pattern(v.weak_pending)
         self.differentiation = {name: terms_pattern(terms) for name, terms in v.differentiation.items()}
         self.procedures = {name: terms_pattern(terms) for name, terms in v.procedures.items()}
-        # "DP+S 06/23": a month/year before this year is past; this year's or a later one may be a booking ("DP/S on
-        # 4/26", "list: DP/S 3/26"), so it says nothing
-        year = date.today().year % 100
-        before = "|".join(f"{y:02d}" for y in range(max(0, year - 20), year))
-        self.past = terms_pattern([*v.procedure_past, rf"(?:0?[1-9]|1[0-2])/(?:{before})(?![/\d])"])
+        # "DP+S 06/23": a month/year before the knowledge edition's year is past (the edition, not the clock: a reading
+        # that changes on 1 January is no reading); that year's or a later one may be a booking ("DP/S on 4/26"), so
+        # it says nothing. Never UK shorthand ("in 2/12" months, "3/52" weeks) or a count ("mitoses 3/10 HPF")
+        year = knowledge.meta.edition_date.year % 100
+        before = "|".join(f"{y:02d}" for y in range(max(0, year - 20), year) if y not in (7, 12))
+        self.past = terms_pattern(
+            [
+                *v.procedure_past,
+                rf"(?<!in )(?<!for )(?<!within )(?<!mitoses )(?<!mitotic )(?<!mitotic count )(?:0?[1-9]|1[0-2])/"
+                rf"(?:{before})(?![/\d])(?!\s*(?:hpf|hpfs|high|ln|nodes?|lymph|mm|cm))",
+            ]
+        )
         self.future = terms_pattern(v.procedure_future)
         self.done = terms_pattern(v.procedure_done)
         self.recurrence = terms_pattern(v.recurrence)
@@ -1266,7 +1276,7 @@ class CaseParser:
             # VIP sent": the tumour is known, only its hormone is pending
             case.diagnosis_pending = False
         own = None if self.lay_poster_not.search(folded) else self.lay_poster.search(folded)
-        if m := _RELATIVE_POSTING.search(folded) or own:
+        if m := _RELATIVE_POSTING.search(plain) or own:
             case.lay_poster = True  # "my dad takes sunitinib": what to do now is said to a family, not a team
             case.evidence["lay_poster"] = m.group(0)
         if (m := self.inpatient.search(folded)) and not self.inpatient_home.search(folded, m.end()):
@@ -1294,7 +1304,8 @@ class CaseParser:
         # "wants to give a bolus, keep on ward obs, get CT in the morning": the plan put goes on, clause by clause
         goes_on: set[int] = set()
         for i, c in enumerate(clauses[1:], 1):
-            if (i - 1 in goes_on or _PLAN_PUT.search(clauses[i - 1].text)) and _PLAN_GOES_ON.match(c.text):
+            put = _PLAN_PUT.search(clauses[i - 1].text) or _PROPOSES.match(clauses[i - 1].text)
+            if (i - 1 in goes_on or put) and _PLAN_GOES_ON.match(c.text):
                 goes_on.add(i)
         asks = [
             re.split(r"[!?\n]|\.(?!\d)", folded[: c.start].rstrip(" .!?\n"))[-1] + " " + c.text
@@ -1917,7 +1928,8 @@ class CaseParser:
             top = max(c[0] for c in candidates)
             case.grade = top
             case.grade_basis = " and ".join(basis for grade, basis in candidates if grade == top)
-            if stated and stated != top:  # "Ki-67 4% G1": the sources' thresholds give G2; the clash is said
+            # "Ki-67 4% G1", "G3, Ki-67 15%": the stated grade and the sources' thresholds disagree; the clash is said
+            if stated and any(grade != stated for grade, _ in candidates):
                 case.grade_basis += f"; stated {stated}, which the sources' thresholds do not give for it: check"
 
     def grade_for(self, attr: str, value: float, op: str | None) -> str:
@@ -2169,11 +2181,16 @@ class CaseParser:
             "fdg" in clause and not _SSTR_TOPIC.search(clause)
         ):
             return  # a plain "PET" without avidity words, or an FDG-PET, says nothing about receptors
-        if re.search(
-            r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b"
-            # "CT + Ga68 both neg", "scans negative": the scans show no disease, a staging result
-            r"|\b(?:both|all|scans?)\s+(?:neg|negative|clear|clean)\b(?!\s+for\b)",
-            clause,
+        if (
+            re.search(r"\bno\s+(?:\w+\s+){0,3}(?:mets|metastas[ie]s|lesions?|disease|deposits?|spread)\b", clause)
+            # "CT + Ga68 both neg", "scans negative": the scans show no disease, a staging result; never "Octreoscan
+            # AND Ga68 DOTATATE both negative", two receptor scans that show no receptors
+            or (
+                re.search(r"\b(?:both|all|scans?)\s+(?:neg|negative|clear|clean)\b(?!\s+for\b)", clause)
+                and not re.search(
+                    rf"(?:{_RECEPTOR_SCAN})\w*\b[^.;]{{0,40}}\b(?:and|\+|&)\s+(?:\w+\s+)?(?:{_RECEPTOR_SCAN})", clause
+                )
+            )
         ) and not re.search(
             r"\b(?:primary|tumou?r|mass|lesion)\s+(?:is\s+|was\s+)?(?:avid|positive)|avid\s+primary", clause
         ):
