@@ -122,7 +122,19 @@ class Engine:
             and query.intent != "treatment_plan"
             and not foreign
             and not elsewhere
-            and (described or suspected or carcinoma or (urgent and facts >= 2))
+            # "a pancreatic NET and bad reflux ... vomited blood and collapsed": a finding to act on beside another
+            # condition the router would decline is a patient, never a refusal
+            and (
+                described
+                or suspected
+                or carcinoma
+                or (urgent and facts >= 2)
+                or (
+                    introduced
+                    and query.intent == "out_of_scope"
+                    and planner.case_facts(query.case, self.knowledge)["act_now"]
+                )
+            )
         ):
             # a patient, not a topic: planned, and an aspect the sources lack is the plan's to say
             query = replace(query, intent="treatment_plan", parts=["treatment_plan"], silent=[])

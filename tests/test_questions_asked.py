@@ -574,3 +574,14 @@ def test_where_a_pnet_spreads_asked_by_a_family(engine):
     """Blind set 38: 'does it spread anywhere?' got the closest matches."""
     a = engine.ask("what is a PNET? my mum was just told she has one in her pancreas, does it spread anywhere?").answer
     assert "Liver" in a.summary and "25%" in a.summary
+
+
+def test_another_primarys_survival_gets_no_pnet_figures(engine):
+    """Code review session 16, pass 3 (pre-existing): an ileal NET's survival was answered with the PNET patterns."""
+    a = engine.ask("ileal NET with liver mets: what is the 5-year survival?").answer
+    assert "no survival figure" in a.summary and "25.5%" not in to_text(a)
+
+
+def test_a_gastrinomas_reflux_is_not_declined(engine):
+    """Code review session 16, pass 4: the new reflux terms declined 'Gastrinoma with reflux: what is the treatment?'."""
+    assert not engine.ask("Gastrinoma with reflux: what is the treatment?").answer.declined

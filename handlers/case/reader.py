@@ -1929,7 +1929,8 @@ class CaseParser:
             case.grade = top
             case.grade_basis = " and ".join(basis for grade, basis in candidates if grade == top)
             # "Ki-67 4% G1", "G3, Ki-67 15%": the stated grade and the sources' thresholds disagree; the clash is said
-            if stated and any(grade != stated for grade, _ in candidates):
+            measured = {grade for grade, basis in candidates if basis != "stated"}
+            if stated and measured and stated not in measured:
                 case.grade_basis += f"; stated {stated}, which the sources' thresholds do not give for it: check"
 
     def grade_for(self, attr: str, value: float, op: str | None) -> str:

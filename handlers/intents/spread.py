@@ -463,6 +463,10 @@ def survival(q: Query, k: Knowledge) -> Answer:
     compared = COMPARED & set(q.words) or {"worst", "best"} & set(q.aspects)  # "liver and bone mets: is bone worse?"
     if len({s for p in sv.patterns for s in p.site_ids} & set(asked_sites)) > 1 and not compared:
         rows = [p for p in sv.patterns if "multiple" in p.site_ids] + rows  # "spread to lungs, liver and bones"
+    if rows and (p := asked_primary(q, k)) is not None and p.id != "unknown":
+        # "ileal NET with liver mets: 5-year survival?": the patterns are PNETs', never an ileal NET's (an unknown
+        # primary's "spots on the liver: is it worse?" keeps its own figures, below)
+        return _gap(p, k, "survival", "survival")
     asked = [other_item(o) for o in others] + [i for p in rows for i in pattern_items(p)]
     silent = [sv.silent_sites[s] for s in asked_sites if s in sv.silent_sites and not rows]
     if not rows and not others and not asked_sites and q.entities.get("therapy"):
