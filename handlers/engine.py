@@ -122,8 +122,8 @@ class Engine:
             and query.intent != "treatment_plan"
             and not foreign
             and not elsewhere
-            # "a pancreatic NET and bad reflux ... vomited blood and collapsed": a finding to act on beside another
-            # condition the router would decline is a patient, never a refusal
+            # "My dad has a pancreatic NET and bad reflux ... vomited blood and collapsed": a patient introduced with a
+            # finding to act on, beside another condition the router would decline, is planned, never refused
             and (
                 described
                 or suspected

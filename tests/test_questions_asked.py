@@ -74,6 +74,9 @@ def test_a_drug_mentioned_in_passing_is_only_noted(engine):
         "how often should a PICC line be flushed when not in use?",
         "can you recommend a good NET specialist in Leeds for a second opinion?",
         "What's the IM glucagon dose for severe hypoglycaemia in a type 1 diabetic?",
+        # blind set 38: reflux got the capabilities menu and coeliac the surveillance page
+        "what foods help with acid reflux",
+        "practice nurse q: best first-line blood test for suspected coeliac in adults?",
     ],
 )
 def test_outside_the_articles_is_declined(engine, text):
@@ -549,19 +552,6 @@ def test_a_metastatic_ileal_net_posted_as_a_case_is_planned(engine):
         "DOTATATE avid. Where do we start?"
     ).answer
     assert a.plan is not None and "lanreotide" in to_text(a).lower() and "Isolated liver metastasis" not in to_text(a)
-
-
-@pytest.mark.parametrize(
-    ("text", "term"),
-    [
-        ("what foods help with acid reflux", "acid reflux"),
-        ("practice nurse q: best first-line blood test for suspected coeliac in adults?", "coeliac"),
-    ],
-)
-def test_another_conditions_question_is_declined(engine, text, term):
-    """Blind set 38: reflux got the capabilities menu and coeliac the surveillance page."""
-    a = engine.ask(text).answer
-    assert a.declined and term in a.summary
 
 
 def test_the_chemo_unit_is_not_chemotherapy(engine):

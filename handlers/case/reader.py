@@ -2299,10 +2299,9 @@ class CaseParser:
         if (m := self.frail.search(clause)) and not _negated(clause, m.start(), m.end()):
             case.frail = True
             case.evidence["frail"] = m.group(0)
+        # "pt declines resection": no operation planned, as for unfit, said as the patient's choice (never the team's)
         declines = self.declines_surgery.search(clause)
-        if declines and not self.declined_by_team.search(
-            clause, 0, declines.start()
-        ):  # "pt declines resection": no operation planned, as for unfit, said as the patient's choice
+        if declines and not self.declined_by_team.search(clause, 0, declines.start()):
             case.declines_surgery = True
         if self.unfit.search(clause) or declines:
             case.fit_for_surgery = False
