@@ -75,9 +75,10 @@ class Engine:
             introduced or history or (facts > CASE_FACTS and not _ASKS_FIRST.match(fold(text)))
         )
         # "i had a whipple op in 2021 ... grade 1 ... all scans clear since": a patient and their operation; "5y post
-        # Whipple ..., equivocal 1cm liver lesion. What next?": a patient's course after it
+        # Whipple ..., equivocal 1cm liver lesion. What next?", "NED after PD + hepatectomy 2018 ... stop imaging?": a
+        # patient's course after it
         c = query.case
-        after_surgery = bool(c.prior_surgery) and bool(c.uncertain_sites or c.recurrence)
+        after_surgery = bool(c.prior_surgery) and bool(c.uncertain_sites or c.recurrence or c.metastatic is False)
         # "TACE for liver mets after a Whipple, any issue?", "RFA for ~25 bilobar mets, largest 7 cm?": liver-directed
         # therapy asked of a liver the post describes, planned so that its gates and cautions are checked (lesion
         # size and spread, a liver abscess after a bilioenteric anastomosis), as for the same case posted
@@ -130,8 +131,9 @@ class Engine:
                 or carcinoma
                 or (urgent and facts >= 2)
                 or (
-                    introduced
+                    (introduced or query.case.lay_poster)
                     and query.intent == "out_of_scope"
+                    and bool(query.entities.get("domain"))  # a NET named, never "pancreatitis" alone
                     and planner.case_facts(query.case, self.knowledge)["act_now"]
                 )
             )

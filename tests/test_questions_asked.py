@@ -575,3 +575,22 @@ def test_another_primarys_survival_gets_no_pnet_figures(engine):
 def test_a_gastrinomas_reflux_is_not_declined(engine):
     """Code review session 16, pass 4: the new reflux terms declined 'Gastrinoma with reflux: what is the treatment?'."""
     assert not engine.ask("Gastrinoma with reflux: what is the treatment?").answer.declined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My dad has a pancreatic NET and acid reflux. This morning he vomited blood and collapsed",
+        "My dad has a pancreatic NET and bad reflux. This morning he vomited blood and collapsed",
+    ],
+)
+def test_a_finding_beside_a_declined_condition_is_planned(engine, text):
+    """Code review session 16, passes 4-5: a relative's haematemesis beside reflux was refused (routing, not forced)."""
+    a = engine.ask(text).answer
+    assert a.plan is not None and not a.declined and "gastrointestinal bleeding" in to_text(a)
+
+
+def test_a_condition_without_a_net_is_still_declined(engine):
+    """Code review session 16, pass 5: 'my dad (70) has pancreatitis ... vomited blood' got a PNET plan."""
+    a = engine.ask("My dad (70) has pancreatitis, the CT showed a swollen pancreas, he vomited blood and collapsed")
+    assert a.answer.plan is None

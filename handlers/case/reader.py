@@ -562,6 +562,13 @@ _CLEARED = re.compile(
     r"|grow\w*|bigger|increas\w*|aside|bar|barring|besides|exception|soft\s+tissue|thickening|enhanc\w*)\b"
     r"|[^.;\n]*\b\d+(?:\.\d+)?\s*(?:cm|mm)\b)"
 )
+# the same said the other way round: "NED after PD + R hepatectomy 2018 for G1 panNET w/ liver mets" (the metastases are
+# what the operations were for). Not: a finding of now after it ("NED after DP, but now 2 new liver lesions")
+_NED_AFTER = re.compile(
+    r"\b(?:ned|disease[- ]free)\s+(?:after|following|post|since)\s+[^.;\n]{0,40}?"
+    r"\b(?:\w*ectomy|resection|whipple|pd|dp|pppd|metastasectomy)\b[^.;\n]{0,60}?\bfor\b"
+    r"(?![^.;\n]*\b(?:new|recurr\w*|progress\w*|now|but|today|shows?|showed|since\s+then)\b)"
+)
 # a sentence with a finding of now is not a cleared episode ("MRI today: 3 liver lesions, ... previous mets resected,
 # NED since")
 _EPISODE_NOW = re.compile(
@@ -1095,7 +1102,9 @@ class CaseParser:
         cleared = [
             (m.start(), m.end())
             for m in re.finditer(r"[^.;\n]+", folded)
-            if _CLEARED.search(m.group(0)) and _EPISODE.search(m.group(0)) and not _EPISODE_NOW.search(m.group(0))
+            if (_CLEARED.search(m.group(0)) or _NED_AFTER.search(m.group(0)))
+            and _EPISODE.search(m.group(0))
+            and not _EPISODE_NOW.search(m.group(0))
         ]
         listing = False  # the clause before was a site of a list after "metastatic PNET (": "liver, bone, lung"
         for i, clause in enumerate(clauses):

@@ -463,7 +463,8 @@ def survival(q: Query, k: Knowledge) -> Answer:
     compared = COMPARED & set(q.words) or {"worst", "best"} & set(q.aspects)  # "liver and bone mets: is bone worse?"
     if len({s for p in sv.patterns for s in p.site_ids} & set(asked_sites)) > 1 and not compared:
         rows = [p for p in sv.patterns if "multiple" in p.site_ids] + rows  # "spread to lungs, liver and bones"
-    if rows and (p := asked_primary(q, k)) is not None and p.id != "unknown":
+    pancreatic = {"pnet", "pancreatic net", "pannet"} & set(q.entities.get("domain", []))
+    if rows and not pancreatic and (p := asked_primary(q, k)) is not None and p.id != "unknown":
         # "ileal NET with liver mets: 5-year survival?": the patterns are PNETs', never an ileal NET's (an unknown
         # primary's "spots on the liver: is it worse?" keeps its own figures, below)
         return _gap(p, k, "survival", "survival")
