@@ -515,7 +515,7 @@ _HYPOTHETICAL = re.compile(
 _QUERIED_NAME = re.compile(r"(?:\?|\bquery|\bpossible|\bsuspected?|\bprobable|\b(?:test|screen)(?:ing|ed)?\s+for)\s*$")
 # "CNS:" / "CNS here" / "via the CNS line": the clinical nurse specialist writing, not the central nervous system
 _ROLE = re.compile(
-    r"\bcns(?=\s*(?::|-\s|here\b|nurse\b|line\b|team\b|clinic\b|phone\b|message\b|update\b|notes?\b|telephone\b|handover\b|email\b|calling\b|call\b|query\b|review\b))"
+    r"\bcns(?=\s*(?::|-\s|here\b|nurse\b|line\b|team\b|clinic\b|phone\b|message\b|update\b|phoned\b|rang\b|called\b|spoke\b|saw\b|notes?\b|telephone\b|handover\b|email\b|calling\b|call\b|query\b|review\b))"
     r"|(?<=via the )cns\b|(?<=the )cns(?=\s+(?:says|said|called|asked|rang|reports?|reviewed)\b)"
     # the chemotherapy nurse or unit ("Chemo nurse: pt on everolimus", "chemo day unit"), never a line of chemotherapy
     r"|\bchemo(?:therapy)?(?=\s+(?:nurse|day\s+unit|unit|suite|ward)\b)"
@@ -565,9 +565,11 @@ _CLEARED = re.compile(
 # the same said the other way round: "NED after PD + R hepatectomy 2018 for G1 panNET w/ liver mets" (the metastases are
 # what the operations were for). Not: a finding of now after it ("NED after DP, but now 2 new liver lesions")
 _NED_AFTER = re.compile(
-    r"\b(?:ned|disease[- ]free)\s+(?:after|following|post|since)\s+[^.;\n]{0,40}?"
-    r"\b(?:\w*ectomy|resection|whipple|pd|dp|pppd|metastasectomy)\b[^.;\n]{0,60}?\bfor\b"
-    r"(?![^.;\n]*\b(?:new|recurr\w*|progress\w*|now|but|today|shows?|showed|since\s+then)\b)"
+    r"(?<!never\s)(?<!not\s)\b(?:ned|disease[- ]free)\s+(?:after|following|post|since)\s+[^.;\n]{0,40}?"
+    r"\b(?:\w*ectomy|resection|whipple|pd|dp|pppd|metastasectomy)\b[^.;\n]{0,60}?\bfor\b[^,.;\n]*"
+    # nothing after the operation's object says disease again ("..., 2 liver lesions on MRI 2025", "until 2024 when")
+    r"(?![^.;\n]*\b(?:new|recurr\w*|progress\w*|now|but|today|shows?|showed|since\s+then|lesions?|mets?|metasta\w*"
+    r"|deposits?|until|till|when|short[- ]lived|apart|except|avid)\b)"
 )
 # a sentence with a finding of now is not a cleared episode ("MRI today: 3 liver lesions, ... previous mets resected,
 # NED since")
