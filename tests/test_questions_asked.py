@@ -501,11 +501,6 @@ def test_a_question_about_no_patient_never_acts_on_its_own_words(engine, text):
     assert not [w for w in engine.ask(text).answer.warnings if w.text.startswith("Act first")]
 
 
-def test_a_number_that_is_no_dose_is_not_answered_with_one(engine):
-    a = engine.ask("pNET G2 liver mets on sunitinib 37.5mg, stable. is the bilirubin of 2.5 mg/dL a reason to stop?")
-    assert "The sources' dose" not in to_text(a.answer)
-
-
 def test_a_contrast_reaction_is_declined(engine):
     """Blind set 35: a temperature after CT contrast and its premedication got the surveillance page."""
     a = engine.ask(
@@ -519,10 +514,16 @@ def test_the_difference_between_a_net_and_another_cancer_gives_both_figures(engi
     assert not a.declined and "66%" in a.summary and "20%" in a.summary
 
 
-def test_another_drugs_dose_is_not_answered_with_the_lines(engine):
-    """Code review session 15, pass 2: 'should we increase amlodipine to 10mg?' got sunitinib's dose."""
-    a = engine.ask("pNET G2 liver mets on sunitinib, stable. BP 150/90, should we increase amlodipine to 10mg?")
-    assert "The sources' dose" not in to_text(a.answer)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pNET G2 liver mets on sunitinib 37.5mg, stable. is the bilirubin of 2.5 mg/dL a reason to stop?",
+        # code review session 15, pass 2: 'should we increase amlodipine to 10mg?' got sunitinib's dose
+        "pNET G2 liver mets on sunitinib, stable. BP 150/90, should we increase amlodipine to 10mg?",
+    ],
+)
+def test_a_number_that_is_no_dose_of_the_line_is_not_answered_with_one(engine, text):
+    assert "The sources' dose" not in to_text(engine.ask(text).answer)
 
 
 def test_sites_and_survival_asked_together_lead_with_the_sites(engine):

@@ -126,7 +126,6 @@ _SSTR_SCAN = (
 _SSTR_NAMES = r"\bga(?=[- ]?(?:avid|positive))|sstr\d?|somatostatin receptor|\bsrs\b|\bsrt\b|\bsri\b|" + _SSTR_SCAN
 _SSTR_TERM = re.compile(_SSTR_NAMES + r"|\bsst\b|\bpet\b|\bkrenning\b")
 _SCAN_NAME = re.compile(_SSTR_SCAN)
-_RECEPTOR_SCAN = r"octreo|dotat|ga-?68|sstr|somatostatin\s+receptor"  # a receptor scan's names, for "X and Y both neg"
 _SSTR_NEG = re.compile(
     r"\bnegative\b|\bneg\b|\bnone\s+(?:\w+\s+)?(?:avid|positive)\b|didn'?t\s+light\s+up|did\s+not\s+light\s+up|non\s*-?\s*avid|\bnot\s+(?:\w+\s+)?avid|\bno\s+(?:significant\s+)?(?:uptake|avidity|expression)|\babsent\b|\blow\s+(?:uptake|expression)|\bsstr\d?\s*-(?!\w)|-\s*ve\b"
     r"|\b(?:faint|weak)(?:ly)?\b|\b(?:below|less\s+than|lower\s+than)\s+(?:the\s+)?(?:normal\s+)?(?:liver|background)|\bphotopenic\b|\bcold\b"
@@ -2200,7 +2199,7 @@ class CaseParser:
             or (
                 re.search(r"\b(?:both|all|scans?)\s+(?:neg|negative|clear|clean)\b(?!\s+for\b)", clause)
                 and not re.search(
-                    rf"(?:{_RECEPTOR_SCAN})\w*\b[^.;]{{0,40}}\b(?:and|\+|&)\s+(?:\w+\s+)?(?:{_RECEPTOR_SCAN})", clause
+                    rf"(?:{_SSTR_NAMES})\w*\b[^.;]{{0,40}}\b(?:and|\+|&)\s+(?:\w+\s+)?(?:{_SSTR_NAMES})", clause
                 )
             )
         ) and not re.search(
