@@ -166,6 +166,9 @@ def _review_note(answer: Answer, knowledge: Knowledge) -> str:
     return f" Articles {', '.join(pending)} mark themselves as pending human review."
 
 
+ASKED_TITLE = "What you asked"  # the section holding the detail a question asked for
+
+
 def new(intent: str, title: str, summary: str, summary_sources: list[str] | None = None, **kw: Any) -> Answer:
     """An answer to be completed by finish()."""
     return Answer(

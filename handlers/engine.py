@@ -352,6 +352,8 @@ class Engine:
     def _related(self, a: Answer, q: Query) -> None:
         """Up to RELATED facts closest to the question's own words that the answer does not already
         hold: when a card answers the topic, the detail asked is still shown."""
+        if any(s.title == answer.ASKED_TITLE for s in a.sections):  # the detail asked was found: nothing more is closer
+            return
         hits = self.retriever.search(q.words, q.spans, top=RELATED_POOL)
         if not hits:
             return

@@ -852,6 +852,7 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             out.append(
                 Item(
                     text=f"{name}: in the plan{f', if {where}' if where else ''}: {s.text}"
+                    + (f" ({_lower_first(s.step.rationale)})" if s.step.rationale else "")  # why ("bother with nodes?")
                     + (f". But: {caution}" if caution else ""),
                     sources=list(s.sources),
                 )

@@ -42,6 +42,8 @@ MAX_HEAD_SENTENCES = 4  # a longer post is a case description, not a question wi
 # "Radiologist: new G1 PNET on biopsy - is CT enough?": the question after a dash between words (never "G1 - G2",
 # nor an afterthought "- roughly?")
 _SENTENCES = re.compile(r"(?<=[?.!])\s+|\n+|(?i:(?<=[a-z]{2})\s+-\s+(?=[a-z]{2,}\s))")
+# "what does that mean for how much time he has?": neither "that mean" nor "mean for" starts a subordinate phrase
+_MEANS = {"mean", "means"}
 _SUBORDINATORS = {
     "when",
     "with",
@@ -165,6 +167,7 @@ class Router:
             for p in phrases(sa.unless):
                 self.marks.setdefault(p, set()).add(("unless", name))
         self.aspect_show = {name: a.show for name, a in v.aspects.items() if a.show}
+        self.imaged_sites = {site for sec in knowledge.topics.topics["imaging"].sections for site in sec.sites}
         self.differential = {
             name: terms_pattern(g.differential_before) for name, g in v.out_of_scope.items() if g.differential_before
         }
@@ -413,6 +416,8 @@ class Router:
             and "interval" in aspects
             and max(scores["surveillance"], scores["imaging"]) >= self.min_score
             and not (intent == "therapy" and "dose" in aspects)  # "lanreotide's dose and interval": its schedule
+            # "when should we think about bone imaging?": when to image a site the imaging page has a section for
+            and not (intent == "imaging" and set(entities.get("site", [])) & self.imaged_sites)
         ):
             # "scan schedule after a Whipple", "how often should metastatic PNETs be imaged": when to follow up,
             # not the operation, the scan or how often the tumour spreads
@@ -542,7 +547,8 @@ class Router:
         if len(sentences) > 1:
             words = self.lex.text_words(_asking(sentences))
         for i, w in enumerate(words):
-            if i and w in _SUBORDINATORS:
+            meaning = words[i + 1 : i + 2] if w == "that" else words[i - 1 : i] if w == "for" else []
+            if i and w in _SUBORDINATORS and not _MEANS & set(meaning):
                 return words[:i]
         return words if len(sentences) > 1 else []  # the whole question is no narrower than itself
 

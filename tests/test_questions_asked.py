@@ -595,3 +595,82 @@ def test_a_condition_without_a_net_is_still_declined(engine):
     """Code review session 16, pass 5: 'my dad (70) has pancreatitis ... vomited blood' got a PNET plan."""
     a = engine.ask("My dad (70) has pancreatitis, the CT showed a swollen pancreas, he vomited blood and collapsed")
     assert a.answer.plan is None
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "others"),
+    [
+        ("my dads pancreas NET has spread to his bones. how long do people live with that", "56 months", ["14 months"]),
+        ("5-yr OS for PNET with isolated hepatic mets?", "25.5%", ["42.7%", "33.7%"]),
+        ("5-year overall survival for PNET without any organ metastasis?", "77.1%", ["12.0%", "24 months"]),
+    ],
+)
+def test_one_pattern_asked_gets_its_figures_not_the_table(engine, text, own, others):
+    """Blind set 39 (and 11 earlier ones): a question about one metastatic pattern was answered with every pattern's
+    figures, a family shown 7 months beside their father's bone metastases."""
+    a = engine.ask(text).answer
+    body = to_text(a)
+    assert own in a.summary and not [x for x in others if x in body]
+
+
+@pytest.mark.parametrize(
+    "text", ["pNET 5y OS by met pattern - none vs liver vs bone?", "PNET 5y OS: no organ mets vs multi-organ mets?"]
+)
+def test_patterns_compared_get_the_table(engine, text):
+    body = to_text(engine.ask(text).answer)
+    assert "77.1%" in body and "12.0%" in body
+
+
+def test_what_it_means_for_his_time_is_survival(engine):
+    """Blind set 39: 'what does that mean for how much time he has?' cut at 'that' and was answered with sites."""
+    a = engine.ask(
+        "The doctors say my husbands tumour (pancreatic neuroendocrine) is now in several organs at once. "
+        "What does that mean for how much time he has?"
+    ).answer
+    assert a.intent == "survival" and "7 months" in a.summary and "77.1%" not in a.summary
+
+
+def test_never_finding_the_primary_is_its_survival(engine):
+    a = engine.ask(
+        "how do they work out where the NET started if its only showing in the liver? "
+        "and is it worse if they never find it?"
+    ).answer
+    assert "11 months" in a.summary and "19 months" in a.summary
+
+
+def test_a_burden_cut_off_asked_leads_with_it(engine):
+    """Blind set 39: the hepatic-burden cut-off between favourable and poor prognosis got the survival table."""
+    a = engine.ask("What hepatic tumour burden cutoff separates favourable from poor prognosis in metastatic pNET?")
+    assert "<25%" in a.answer.summary and ">25%" in a.answer.summary
+
+
+def test_how_drugs_work_is_their_class(engine):
+    a = engine.ask("how do everolimus and sunitinib actually work? what kind of drugs are they").answer
+    assert "mTOR" in a.summary and "Tyrosine kinase" in a.summary
+
+
+def test_a_named_guideline_leads_with_its_own_statement(engine):
+    """Blind set 39: 'Where does ESMO 2020 put PRRT?' led with ACR 2022."""
+    a = engine.ask("Where does ESMO 2020 put PRRT for SSTR-positive Pan-NETs?").answer
+    assert a.summary.startswith("ESMO 2020") and "earlier use" in a.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When should we be thinking about bone imaging in a NET pt - any bloods that should prompt it?",
+        "when to do bone imaging in NET?",
+    ],
+)
+def test_bone_imaging_asked_leads_with_its_section(engine, text):
+    a = engine.ask(text).answer
+    assert a.intent == "imaging" and "alkaline phosphatase" in a.summary
+
+
+def test_why_an_option_is_in_the_plan_is_said_when_asked(engine):
+    """Blind set 39: 'Do I really need to bother with the nodes?' was answered without the 7-26% nodal risk."""
+    a = engine.ask(
+        "1.5 cm non-functioning pNET in the tail, planning enucleation. Do I really need to bother with the nodes?"
+    ).answer
+    asked = next(s for s in a.sections if s.title == "Your question")
+    assert "7-26%" in asked.items[0].text

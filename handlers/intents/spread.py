@@ -485,7 +485,20 @@ def survival(q: Query, k: Knowledge) -> Answer:
         ]
     cure = "cure" in q.aspects and not silent
     patterned = True  # the first line gives figures by metastatic pattern (the cohort caveat goes with them)
-    if cure:
+    # "what liver burden separates favourable from poor prognosis?": the prognostic factors asked lead
+    factors = [
+        Item(text=f"{g.label}: {f.text[0].lower()}{f.text[1:]}", sources=list(f.sources))
+        for g in k.risk.prognostic_factors.values()
+        for f in g.items
+        if set(f.aspects) & set(q.aspects)
+    ]
+    if factors:
+        summary, ss = (
+            " ".join(i.text.rstrip(".") + "." for i in factors),
+            sorted({s for i in factors for s in i.sources}),
+        )
+        asked, patterned = factors + asked, False
+    elif cure:
         # "can it be cured?": resection is the only potential cure, then how localised PNETs fare after it, or with
         # metastases named ("any cure once it has spread to the liver?") what the sources give for their resection
         lead = [fact(f) for f in k.therapies.general if "cure" in f.aspects]
@@ -533,26 +546,37 @@ def survival(q: Query, k: Knowledge) -> Answer:
         ss = sorted({*best.os5.sources, *worst.os5.sources})
     if rows and not cure and patterned:  # a pattern's figures come with what they are and what they are not
         summary, ss = f"{summary} {sv.caveat.text}", sorted({*ss, *sv.caveat.sources})
-    title = "Cure: what my sources say" if cure else "Survival by metastatic pattern (PNETs)"
+    title = (
+        "Cure: what my sources say"
+        if cure
+        else "Prognostic factors and survival"
+        if factors
+        else "Survival by metastatic pattern (PNETs)"
+    )
     a = answer.new("survival", title, summary, ss)
-    a.sections += section("What you asked", asked)
+    a.sections += section(answer.ASKED_TITLE, asked)
     a.sections += section(
         "Another source, another cohort: shown side by side, not merged", [other_item(o) for o in beside]
     )
-    cohorts = {p.cohort for p in sv.patterns}
-    shared = len(cohorts) == 1
-    whose = [Item(text=f"Whose figures: {next(iter(cohorts))}")] if shared else []
-    a.sections += section(
-        "All metastatic patterns (PNETs)",
-        whose + [i for p in sv.patterns for i in pattern_items(p, whose=not shared)],
-        table=_survival_table(sv.patterns, whose[0].text) if shared else None,
-    )
+    # one pattern or setting asked ("bone mets: how long?"): its figures, not every other one's; several compared, or
+    # "by pattern": the whole table
+    whole = not asked or len(rows) > 1 or compared or "pattern" in q.words
+    if whole:
+        cohorts = {p.cohort for p in sv.patterns}
+        shared = len(cohorts) == 1
+        whose = [Item(text=f"Whose figures: {next(iter(cohorts))}")] if shared else []
+        a.sections += section(
+            "All metastatic patterns (PNETs)",
+            whose + [i for p in sv.patterns for i in pattern_items(p, whose=not shared)],
+            table=_survival_table(sv.patterns, whose[0].text) if shared else None,
+        )
     if silent:
         a.warnings.append(answer.Warn(severity="info", text=silent[0]))
         a.not_covered.append(silent[0])
     if q.entities.get("subtype") and not asked:
         a.warnings.append(answer.Warn(severity="info", text="The sources give no survival figures by PNET subtype."))
-    a.sections += section("Other settings", [other_item(o) for o in sv.other if o not in others and o not in beside])
+    if whole:
+        a.sections += section("Other settings", [other_item(o) for o in sv.other if o not in beside])
     a.sections += section("Prognostic factors", [fact(f) for f in sv.prognosticators])
     return a
 

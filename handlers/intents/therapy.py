@@ -80,7 +80,7 @@ def therapy(q: Query, k: Knowledge) -> Answer:
     a = answer.new("therapy", title, summary, sorted({s for line in lines[:2] for s in line.sources}))
     focus = _focus(q, k, asked[:MAX_DETAILED], a)
     if focus:
-        a.sections += section("What you asked", focus)
+        a.sections += section(answer.ASKED_TITLE, focus)
         lead = focus[:LEAD]
         a.summary = " ".join(i.text.rstrip(".") + "." for i in lead)
         a.summary_sources = sorted({s for i in lead for s in i.sources})
@@ -181,8 +181,12 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
                 )
             )
     if "evidence" in q.aspects or q.entities.get("trial"):
+        # a named trial or guideline's own statement first ("where does ESMO 2020 put PRRT?")
+        named = {s for name in q.entities.get("trial", []) for s in trials[name].sources}
         for t in asked:
-            found = [figure(f, f"{t.name}: {f.label}") for f in t.figures] + [fact(f) for f in t.evidence]
+            own = [f for f in (*t.indication, *t.evidence) if named & set(f.sources)]
+            found = [fact(f) for f in own] + [figure(f, f"{t.name}: {f.label}") for f in t.figures]
+            found += [fact(f) for f in t.evidence if f not in own]
             items += found or [Item(text=f"{t.name}: the sources give no trial result or outcome figure")]
     if "side_effects" in q.aspects:
         for t in asked:

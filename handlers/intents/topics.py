@@ -17,9 +17,11 @@ def topic_answer(
     k: Knowledge,
     aspects: list[str] | tuple[str, ...] = (),
     context: str | None = None,
+    sites: list[str] | tuple[str, ...] = (),
 ) -> Answer:
-    """A topic page; the facts that answer an asked aspect (topics.yaml `aspects`) lead it, in its first line,
-    never those of a section of another context (after a resection, metastatic disease) than the question's."""
+    """A topic page; the facts that answer an asked aspect (topics.yaml `aspects`), or the section of a site the
+    question names, lead it, in its first line, never those of a section of another context (after a resection,
+    metastatic disease) than the question's."""
     t = k.topics.topics[topic_key]
     a = answer.new(intent, t.title, t.summary.text, list(t.summary.sources))
     leads = [
@@ -27,10 +29,13 @@ def topic_answer(
         for s in t.sections
         if context is None or s.context in (None, context)
         for f in s.facts
-        if set(f.aspects) & set(aspects)
+        if set(f.aspects) & set(aspects) or set(s.sites) & set(sites)
     ]
     if leads:
-        label = k.vocabulary.aspects[next(x for x in aspects if any(x in f.aspects for f in leads))].label
+        led = next((x for x in aspects if any(x in f.aspects for f in leads)), None)
+        label = (
+            k.vocabulary.aspects[led].label if led else next(s.title for s in t.sections if set(s.sites) & set(sites))
+        )
         a.title = f"{t.title}: {label}"
         by_section = [(s.title, [f for f in s.facts if f in leads]) for s in t.sections]
         by_section = [(title, facts) for title, facts in by_section if facts]
@@ -68,7 +73,7 @@ def men1(q: Query, k: Knowledge) -> Answer:
 
 
 def imaging(q: Query, k: Knowledge) -> Answer:
-    return topic_answer("imaging", "imaging", k)
+    return topic_answer("imaging", "imaging", k, sites=q.entities.get("site", []))
 
 
 def nec(q: Query, k: Knowledge) -> Answer:
