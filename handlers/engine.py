@@ -352,8 +352,6 @@ class Engine:
     def _related(self, a: Answer, q: Query) -> None:
         """Up to RELATED facts closest to the question's own words that the answer does not already
         hold: when a card answers the topic, the detail asked is still shown."""
-        if any(s.title == answer.ASKED_TITLE for s in a.sections):  # the detail asked was found: nothing more is closer
-            return
         hits = self.retriever.search(q.words, q.spans, top=RELATED_POOL)
         if not hits:
             return
@@ -363,7 +361,10 @@ class Engine:
         extra = [
             h
             for h in hits
-            if h.score >= floor and h.doc.intent != "sources" and h.doc.text not in blob and not self._neighbour(q, h)
+            if h.score >= floor
+            and h.doc.intent not in ("sources", a.intent)  # its own topic's facts are the answer's to choose
+            and h.doc.text not in blob
+            and not self._neighbour(q, h)
         ][:RELATED]
         if extra:
             a.sections.append(Section(title=RELATED_TITLE, items=[retrieval.item(h) for h in extra]))

@@ -94,6 +94,7 @@ _MITOSES = re.compile(
     r"|\bno\s+mitos[ie]s|\bmitos[ie]s\s+(?:absent|not\s+seen|nil)"
 )
 _GRADE = re.compile(r"\b(?:who\s*)?(?:grade\s*([123]|iii|ii|i)\b|g([123])\b)")
+_TUMOUR_BEFORE = re.compile(r"\b(?:nf-?)?(?:p?nets?|pnens?|nens?|tumou?rs?)\s*$")  # a grade said of the tumour
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}  # a grade's ("grade ii") or a Krenning score's
 _BURDEN_HALF = re.compile(
     r"\b(?:more\s+than|over|>)\s*half\s+(?:of\s+)?(?:the|his|her)\s+liver\b"
@@ -209,6 +210,8 @@ _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infilt
 _FOR_PROGRESSIVE = (
     r"for\s+(?:a\s+|her\s+|his\s+|their\s+)?(?:progressive|prog\.?)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:p?nets?|pannets?|disease|tumou?rs?|neuroendocrine)\b"
+    # "on everolimus for PD": why it was started; "for PD on lanreotide" still says lanreotide's outcome
+    r"|for\s+(?:pd|progression)\b(?!\s*(?:on|after|despite|following|post|with|while)\b)"
 )
 _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referred to MDT for progressive disease"
     r"(?:^\s*|\b(?:on|started|starting|commenced|given|receiving|having)\b[^;]{0,60}?\b)" + _FOR_PROGRESSIVE
@@ -1486,6 +1489,8 @@ class CaseParser:
                     return True
                 near = c.text[max(0, m.start() - SETTLED_REACH) : m.end() + SETTLED_REACH]
                 nxt = clauses[i + 1] if i + 1 < len(clauses) else None
+                if nxt is not None and "(" in text[c.start + len(c.text) : nxt.start] and i + 2 < len(clauses):
+                    nxt = clauses[i + 2]  # "carcinoid syndrome (flushing) controlled": past the brackets
                 short = (
                     nxt is not None
                     and len(tokens(nxt.text)) <= 6
@@ -1908,7 +1913,8 @@ class CaseParser:
                 + g.group(0)
                 + _SENTENCE_END.split(text[g.end() : g.end() + 20])[0]
             )
-            if self.toxicity.search(window):
+            named = _TUMOUR_BEFORE.search(text, max(0, g.start() - 15), g.start())  # "pNET G2, now new dry cough"
+            if self.toxicity.search(window) and not named:
                 continue  # "grade 3 pneumonitis" is a drug toxicity, not the tumour's grade
             near = _SENTENCE_END.split(text[: g.start()])[-1][-TOXICITY_GRADE_REACH:]
             if (
