@@ -358,12 +358,18 @@ class Engine:
         floor = max(RELATED_MIN_SCORE, RELATED_SHARE * hits[0].score)
         shown = {a.summary, *(i.text for s in a.sections for i in s.items), *(w.text for w in a.warnings)}
         blob = "\n".join(shown)
+        said = set(_FIGURE.findall(blob))
+
+        def new(h: retrieval.Hit) -> bool:  # a fact not shown, nor only repeating figures shown ("60-100%")
+            figures = set(_FIGURE.findall(h.doc.text))
+            return h.doc.text not in blob and not (figures and figures <= said)
+
         extra = [
             h
             for h in hits
             if h.score >= floor
             and h.doc.intent not in ("sources", a.intent)  # its own topic's facts are the answer's to choose
-            and h.doc.text not in blob
+            and new(h)
             and not self._neighbour(q, h)
         ][:RELATED]
         if extra:
@@ -407,6 +413,7 @@ RELATED_POOL = 8
 RELATED_MIN_SCORE = 6.0  # BM25: a fact sharing two or three informative words with the question
 RELATED_SHARE = 0.6  # of the best fact's score
 RELATED_TITLE = "Also in my sources, closest to your words"
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?\s*(?:%|months?\b)")
 # a why, when or which asked of an operation: its closest facts lead (those within LEAD_SHARE of the best)
 _WH_ASKED = re.compile(r"\b(?:why|when|which|how|in what)\b")
 LEAD_POOL, LEAD_HITS, LEAD_SHARE = 4, 2, 0.9

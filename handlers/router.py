@@ -42,8 +42,6 @@ MAX_HEAD_SENTENCES = 4  # a longer post is a case description, not a question wi
 # "Radiologist: new G1 PNET on biopsy - is CT enough?": the question after a dash between words (never "G1 - G2",
 # nor an afterthought "- roughly?")
 _SENTENCES = re.compile(r"(?<=[?.!])\s+|\n+|(?i:(?<=[a-z]{2})\s+-\s+(?=[a-z]{2,}\s))")
-# "what does that mean for how much time he has?": neither "that mean" nor "mean for" starts a subordinate phrase
-_MEANS = {"mean", "means"}
 _SUBORDINATORS = {
     "when",
     "with",
@@ -167,7 +165,9 @@ class Router:
             for p in phrases(sa.unless):
                 self.marks.setdefault(p, set()).add(("unless", name))
         self.aspect_show = {name: a.show for name, a in v.aspects.items() if a.show}
-        self.imaged_sites = {site for sec in knowledge.topics.topics["imaging"].sections for site in sec.sites}
+        self.imaging_asks = terms_pattern(
+            [t for sec in knowledge.topics.topics["imaging"].sections for t in sec.asked_by] or ["(?!)"]
+        )
         self.differential = {
             name: terms_pattern(g.differential_before) for name, g in v.out_of_scope.items() if g.differential_before
         }
@@ -416,8 +416,8 @@ class Router:
             and "interval" in aspects
             and max(scores["surveillance"], scores["imaging"]) >= self.min_score
             and not (intent == "therapy" and "dose" in aspects)  # "lanreotide's dose and interval": its schedule
-            # "when should we think about bone imaging?": when to image a site the imaging page has a section for
-            and not (intent == "imaging" and set(entities.get("site", [])) & self.imaged_sites)
+            # "when should we think about bone imaging?": a section of the imaging page asked for, not follow-up
+            and not (intent == "imaging" and self.imaging_asks.search(fold(cleaned)))
         ):
             # "scan schedule after a Whipple", "how often should metastatic PNETs be imaged": when to follow up,
             # not the operation, the scan or how often the tumour spreads
@@ -547,8 +547,11 @@ class Router:
         if len(sentences) > 1:
             words = self.lex.text_words(_asking(sentences))
         for i, w in enumerate(words):
-            meaning = words[i + 1 : i + 2] if w == "that" else words[i - 1 : i] if w == "for" else []
-            if i and w in _SUBORDINATORS and not _MEANS & set(meaning):
+            # "what does that mean for how much time he has?": neither "that mean" nor "mean for how" starts a
+            # subordinate phrase ("what does it mean for the plan that ...?" still ends at "for")
+            asks_on = w == "that" and words[i + 1 : i + 2] in (["mean"], ["means"])
+            asks_on |= w == "for" and words[i - 1 : i] in (["mean"], ["means"]) and words[i + 1 : i + 2] == ["how"]
+            if i and w in _SUBORDINATORS and not asks_on:
                 return words[:i]
         return words if len(sentences) > 1 else []  # the whole question is no narrower than itself
 

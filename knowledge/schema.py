@@ -325,8 +325,8 @@ class TopicSection(Strict):
     # whose facts these are: after a resection, or metastatic disease; a question in the other context is never led
     # by them ("surveillance after enucleation: how often?" is not answered with the 3-6-monthly monitoring on treatment)
     context: Literal["resected", "metastatic"] | None = None
-    # sites (sites.yaml ids) a question names for this section to lead ("when to image the bones?": Bone)
-    sites: list[str] = []
+    # words (regular expressions) that ask for this section ("when should we think about bone imaging?"): it leads
+    asked_by: list[str] = []
 
 
 class Topic(Strict):

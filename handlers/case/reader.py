@@ -216,6 +216,11 @@ _FOR_PROGRESSIVE = (
 _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referred to MDT for progressive disease"
     r"(?:^\s*|\b(?:on|started|starting|commenced|given|receiving|having)\b[^;]{0,60}?\b)" + _FOR_PROGRESSIVE
 )
+# "(stopped after 9 mo for PD)": why a line ended, its outcome
+_ENDED_FOR = re.compile(
+    r"\b(?:stop(?:ped|ping)?|discontinu\w*|ceased|switch\w*|changed|halted|came off|taken off|withdrawn)\b[^;]{0,30}"
+    r"\bfor\s+(?:pd|progression)\b"
+)
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
     r"(?<!is this )(?<!is it )(?<!is that )(?<!call it )(?<!calling it )(?<!call this )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bdoubl(?:ed|ing)\b"
     # "liver burden up 40% (RECIST)", "sum of lesions increased by 25%"
@@ -832,10 +837,10 @@ _SHARE_OF_DISEASE = re.compile(
     r"\s*of\s+(?:the\s+|his\s+|her\s+)?(?:total\s+)?(?:tumou?r\s+|liver\s+|hepatic\s+)?"
     r"(?:burden|disease|mets|metastases|deposits|lesions|tumou?r)\b"
 )
-# "HPB estimate only ~50% of total tumour burden resectable"
+# "HPB estimate only ~50% of total tumour burden resectable", "max ~50% of liver tumour resectable"
 _SHARE_RESECTABLE = re.compile(
-    r"(?:about|around|approx\w*\.?|~)?\s*(\d{1,3}(?:\.\d+)?)\s*%\s*(?:of\s+(?:the\s+)?(?:total\s+)?(?:tumou?r\s+|liver\s+)?"
-    r"(?:burden|disease|volume)\s+)?(?:is\s+|would\s+be\s+)?resectable\b"
+    r"(?:about|around|approx\w*\.?|~)?\s*(\d{1,3}(?:\.\d+)?)\s*%\s*(?:of\s+(?:the\s+)?(?:total\s+)?(?:(?:tumou?r|liver|hepatic)\s+){0,2}"
+    r"(?:burden|disease|volume|tumou?r|mets|metastases)\s+)?(?:is\s+|would\s+be\s+)?resectable\b"
 )
 # spread named as what an operation would prevent ("keen to enucleate now 'to prevent mets'"): no metastasis said
 _PREVENTS_SPREAD = re.compile(
@@ -1084,6 +1089,7 @@ class CaseParser:
                 terms_pattern(f.settled) if f.settled else None,
                 set(f.beside_current),
                 terms_pattern(f.read_with) if f.read_with else None,
+                f.hormonal,
             )
             for f in u.findings
         ]
@@ -1464,7 +1470,7 @@ class CaseParser:
                 - ended
             )
 
-        for fid, labs, entries, unless, quotes, settled, beside, read_with in self.findings:
+        for fid, labs, entries, unless, quotes, settled, beside, read_with, hormonal in self.findings:
             if (
                 beside
                 and not beside & current
@@ -1475,7 +1481,9 @@ class CaseParser:
                 continue  # "POPF risk with a Whipple?": no recent operation, so no complication of one now
             words = list(dict.fromkeys(lab_words(labs, unless)))[:4]  # a value in range stays "not read"
 
-            def kept(i: int, m: re.Match[str], settled: re.Pattern[str] | None = settled) -> bool:
+            def kept(
+                i: int, m: re.Match[str], settled: re.Pattern[str] | None = settled, hormonal: bool = hormonal
+            ) -> bool:
                 """ "hypos controlled" raises nothing; "hypos settled initially but now recurrent" still does; "her
                 sister's lips went blue" is another person's. Settled words count where they are said of the
                 finding: near its words in its clause ("DVT last yr on apixaban"), or a short clause right after it
@@ -1489,8 +1497,13 @@ class CaseParser:
                     return True
                 near = c.text[max(0, m.start() - SETTLED_REACH) : m.end() + SETTLED_REACH]
                 nxt = clauses[i + 1] if i + 1 < len(clauses) else None
-                if nxt is not None and "(" in text[c.start + len(c.text) : nxt.start] and i + 2 < len(clauses):
-                    nxt = clauses[i + 2]  # "carcinoid syndrome (flushing) controlled": past the brackets
+                if (
+                    hormonal
+                    and nxt is not None
+                    and "(" in text[c.start + len(c.text) : nxt.start]
+                    and i + 2 < len(clauses)
+                ):
+                    nxt = clauses[i + 2]  # a syndrome's "carcinoid syndrome (flushing) controlled": past the brackets
                 short = (
                     nxt is not None
                     and len(tokens(nxt.text)) <= 6
@@ -1913,8 +1926,10 @@ class CaseParser:
                 + g.group(0)
                 + _SENTENCE_END.split(text[g.end() : g.end() + 20])[0]
             )
-            named = _TUMOUR_BEFORE.search(text, max(0, g.start() - 15), g.start())  # "pNET G2, now new dry cough"
-            if self.toxicity.search(window) and not named:
+            # "pNET G2, now new dry cough" is the tumour's grade; "NET grade 3 diarrhoea" still the diarrhoea's
+            named = _TUMOUR_BEFORE.search(text, max(0, g.start() - 15), g.start())
+            graded = self.toxicity.match(text[g.end() : g.end() + 25].lstrip(" (-"))
+            if self.toxicity.search(window) and (graded or not named):
                 continue  # "grade 3 pneumonitis" is a drug toxicity, not the tumour's grade
             near = _SENTENCE_END.split(text[: g.start()])[-1][-TOXICITY_GRADE_REACH:]
             if (
@@ -2409,7 +2424,11 @@ class CaseParser:
         drugs = [d for d in self._drugs(spans) if other is None or d.start < other]
         # "on everolimus 10mg od for prog G2 pNET": why the line was started, not its outcome ("on" still says it is given)
         told = clause
-        if (given := _STARTED_FOR.search(clause)) and (why := re.search(_FOR_PROGRESSIVE, given.group(0))):
+        if (
+            (given := _STARTED_FOR.search(clause))
+            and (why := re.search(_FOR_PROGRESSIVE, given.group(0)))
+            and not _ENDED_FOR.search(clause)
+        ):
             a, b = given.start() + why.start(), given.start() + why.end()
             told = clause[:a] + " " * (b - a) + clause[b:]
         told = _IF_PD.sub(lambda o: " " * len(o.group(0)), told)  # "if it progresses, everolimus": no outcome yet

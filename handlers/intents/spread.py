@@ -492,12 +492,10 @@ def survival(q: Query, k: Knowledge) -> Answer:
         for f in g.items
         if set(f.aspects) & set(q.aspects)
     ]
-    if factors:
-        summary, ss = (
-            " ".join(i.text.rstrip(".") + "." for i in factors),
-            sorted({s for i in factors for s in i.sources}),
-        )
-        asked, patterned = factors + asked, False
+    if factors:  # the factors asked, then any figure asked ("liver mets: survival, and does burden matter?")
+        lead = factors + asked[:2]
+        summary, ss = " ".join(i.text.rstrip(".") + "." for i in lead), sorted({s for i in lead for s in i.sources})
+        asked, patterned = factors + asked, bool(rows)
     elif cure:
         # "can it be cured?": resection is the only potential cure, then how localised PNETs fare after it, or with
         # metastases named ("any cure once it has spread to the liver?") what the sources give for their resection
@@ -576,7 +574,9 @@ def survival(q: Query, k: Knowledge) -> Answer:
     if q.entities.get("subtype") and not asked:
         a.warnings.append(answer.Warn(severity="info", text="The sources give no survival figures by PNET subtype."))
     if whole:
-        a.sections += section("Other settings", [other_item(o) for o in sv.other if o not in beside])
+        a.sections += section(
+            "Other settings", [other_item(o) for o in sv.other if o not in others and o not in beside]
+        )
     a.sections += section("Prognostic factors", [fact(f) for f in sv.prognosticators])
     return a
 

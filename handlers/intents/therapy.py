@@ -13,7 +13,7 @@ from handlers.answer import Answer, Item, Row, Table, Warn
 from handlers.intents.common import NOT_GIVEN, fact, figure, section
 from handlers.router import Query
 from knowledge import Knowledge
-from knowledge.schema import Therapy
+from knowledge.schema import Therapy, terms_pattern
 from knowledge.text import fold
 
 _WHEN = re.compile(r"\bwhen\b|too late|how long before|how soon|timing|in time|how many (?:days|weeks)")
@@ -181,13 +181,19 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
                 )
             )
     if "evidence" in q.aspects or q.entities.get("trial"):
-        # a named trial or guideline's own statement first ("where does ESMO 2020 put PRRT?")
-        named = {s for name in q.entities.get("trial", []) for s in trials[name].sources}
+        # a named trial or guideline's own statement first, the one that names it ("where does ESMO 2020 put PRRT?")
+        names = [n for name in q.entities.get("trial", []) for n in (name, *trials[name].aliases)]
+        says = terms_pattern([rf"{re.escape(fold(n))}\b" for n in names]) if names else None
+        own = [f for t in asked for f in (*t.indication, *t.evidence) if says and says.search(fold(f.text))]
+        items += [fact(f) for f in own]
         for t in asked:
-            own = [f for f in (*t.indication, *t.evidence) if named & set(f.sources)]
-            found = [fact(f) for f in own] + [figure(f, f"{t.name}: {f.label}") for f in t.figures]
-            found += [fact(f) for f in t.evidence if f not in own]
-            items += found or [Item(text=f"{t.name}: the sources give no trial result or outcome figure")]
+            found = [figure(f, f"{t.name}: {f.label}") for f in t.figures] + [
+                fact(f) for f in t.evidence if f not in own
+            ]
+            mentioned = any(f in own for f in (*t.indication, *t.evidence))
+            items += found or (
+                [] if mentioned else [Item(text=f"{t.name}: the sources give no trial result or outcome figure")]
+            )
     if "side_effects" in q.aspects:
         for t in asked:
             # a caution (octreotide in insulinoma) is not a side-effect profile: the gap is said first

@@ -8,7 +8,8 @@ from handlers.intents.common import fact, section
 from handlers.intents.spread import primary_gap
 from handlers.router import Query
 from knowledge import Knowledge
-from knowledge.schema import TopicKey
+from knowledge.schema import TopicKey, terms_pattern
+from knowledge.text import fold
 
 
 def topic_answer(
@@ -17,25 +18,24 @@ def topic_answer(
     k: Knowledge,
     aspects: list[str] | tuple[str, ...] = (),
     context: str | None = None,
-    sites: list[str] | tuple[str, ...] = (),
+    text: str = "",
 ) -> Answer:
-    """A topic page; the facts that answer an asked aspect (topics.yaml `aspects`), or the section of a site the
-    question names, lead it, in its first line, never those of a section of another context (after a resection,
-    metastatic disease) than the question's."""
+    """A topic page; the facts that answer an asked aspect (topics.yaml `aspects`), or a section the question's
+    `text` asks for (its `asked_by`), lead it, in its first line, never those of a section of another context (after
+    a resection, metastatic disease) than the question's."""
     t = k.topics.topics[topic_key]
     a = answer.new(intent, t.title, t.summary.text, list(t.summary.sources))
+    asked = [s for s in t.sections if s.asked_by and terms_pattern(s.asked_by).search(fold(text))]
     leads = [
         f
         for s in t.sections
         if context is None or s.context in (None, context)
         for f in s.facts
-        if set(f.aspects) & set(aspects) or set(s.sites) & set(sites)
+        if set(f.aspects) & set(aspects) or s in asked
     ]
     if leads:
         led = next((x for x in aspects if any(x in f.aspects for f in leads)), None)
-        label = (
-            k.vocabulary.aspects[led].label if led else next(s.title for s in t.sections if set(s.sites) & set(sites))
-        )
+        label = k.vocabulary.aspects[led].label if led else asked[0].title
         a.title = f"{t.title}: {label}"
         by_section = [(s.title, [f for f in s.facts if f in leads]) for s in t.sections]
         by_section = [(title, facts) for title, facts in by_section if facts]
@@ -73,7 +73,7 @@ def men1(q: Query, k: Knowledge) -> Answer:
 
 
 def imaging(q: Query, k: Knowledge) -> Answer:
-    return topic_answer("imaging", "imaging", k, sites=q.entities.get("site", []))
+    return topic_answer("imaging", "imaging", k, text=q.text)
 
 
 def nec(q: Query, k: Knowledge) -> Answer:
