@@ -34,7 +34,7 @@ from knowledge.schema import (
     SurvivalPattern,
     terms_pattern,
 )
-from knowledge.text import fold
+from knowledge.text import fold, lower_first
 
 MAX_HELD_BACK = 6
 
@@ -424,7 +424,7 @@ class Planner:
             t = self.therapies[step.therapy]
             qualifier = s.text.split(":", 1)[0] if ":" in s.text.split(",")[0] else ""
             name = t.name + (f", {t.dose.text}" if t.dose else "")
-            return f"{qualifier}: {_lower_first(name)}" if qualifier else name
+            return f"{qualifier}: {lower_first(name)}" if qualifier else name
         return re.sub(r"\s*\([^()]*\)", "", s.text).split("; ")[0].strip()
 
     def step_label(self, step: Step) -> str:
@@ -455,7 +455,7 @@ class Planner:
         text = ", ".join(parts)
         figs = "; ".join(f"{q.label.lower() if q.label else ''} {q.formatted()}".strip() for q in t.figures)
         text += (f" ({figs})" if figs else "") + ("" if t.dose else " (the sources give no dose)")
-        return f"{qualifier}: {_lower_first(text)}" if qualifier else text
+        return f"{qualifier}: {lower_first(text)}" if qualifier else text
 
     def label(self, branch: dict[str, frozenset[Any]]) -> str:
         parts = []
@@ -526,7 +526,7 @@ def describe(case: Case, k: Knowledge) -> str:
     # "small bowel NET": the primary read is shown, so a board can see a misread one
     other = f"{case.primary.replace('_', ' ')} NET" if case.primary not in (None, "pancreas", "unknown") else "NET"
     name = subtypes[case.subtype] if case.subtype else "PNET" if case.primary in (None, "pancreas") else other
-    parts.append(_lower_first(name))  # "PNET" stays, "Non-functioning" does not
+    parts.append(lower_first(name))  # "PNET" stays, "Non-functioning" does not
     desc = ("MEN1, " if case.men1 else "") + " ".join(parts)
     if case.multiple_lesions:
         desc += " (the largest of several)"
@@ -622,11 +622,11 @@ def plan(case: Case, k: Knowledge, planner: Planner) -> Answer:
     elif steps and (first is None or steps[0].text.startswith("If ")):
         summary += f" First: settle what the plan turns on (if {steps[0].text[3:].split(': ')[0]})."
     elif first is not None:
-        summary += f" First: {_lower_first(first)}."
+        summary += f" First: {lower_first(first)}."
     reason = _order_reason(d)
     if d.facts["progression"] is True and reason and first is not None and not steps[0].detail:
         # "progressed on lanreotide, what next?" with receptor imaging first: the next line is said up front
-        summary += f" Next line: {_lower_first(reason)}."
+        summary += f" Next line: {lower_first(reason)}."
     a = answer.new("treatment_plan", f"Plan: {desc}", summary)
     cautions = plan_warnings(d, planner)
     critical = [w for w in cautions if w.severity == "critical" and not w.text.startswith("If ")]
@@ -714,7 +714,7 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
             continue  # "resection of the primary" beside the operation that does it: one step, not two
         text = planner.short_text(s) + (f" (if {where})" if where else "")
         if not waited and _waits_for_acute(text, s, facts, planner):
-            text, waited = f"{planner.k.urgent.acute_first}: {_lower_first(text)}", True
+            text, waited = f"{planner.k.urgent.acute_first}: {lower_first(text)}", True
         keeps = any(planner.acts[a].continues for a in s.acts)  # the line kept needs no reason for the order
         why = _order_reason(d) if s is first_systemic and s.cond == TRUE and not keeps else None
         out.append(Item(text=text, sources=list(s.sources), detail=why))
@@ -728,7 +728,7 @@ def main_steps(lay: Layout, planner: Planner) -> list[Item]:
             or not s.acts <= set().union(*(a for j, a in enumerate(all_acts) if j != i and (a != s.acts or j < i)))
         ] or kept
         parts = list(dict.fromkeys(planner.act_text(s) + (f" ({w})" if w else "") for s, w in kept))
-        text = "; ".join(_lower_first(x) for x in parts)
+        text = "; ".join(lower_first(x) for x in parts)
         sources = list(dict.fromkeys(x for s, _ in kept for x in s.sources))
         lead = "If"
         if not waited and any(_waits_for_acute(text, s, facts, planner) for s, _ in kept):
@@ -800,11 +800,6 @@ def _dedupe(cond: Cond) -> Cond:
     return TRUE if any(not b for b in out) else out
 
 
-def _lower_first(text: str) -> str:
-    """'Lanreotide' -> 'lanreotide', but 'PRRT' stays."""
-    return text[0].lower() + text[1:] if text[1:2].islower() else text
-
-
 def answered_passage(passage: str, question: str, planner: Planner, answers: list[Item]) -> bool:
     """The passage names what the plan's answers answer: part of the post's question naming an option, or a
     passage an answer's own words match ("my chromogranin went from 95 to 140", answered as a rising marker)."""
@@ -852,7 +847,7 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             out.append(
                 Item(
                     text=f"{name}: in the plan{f', if {where}' if where else ''}: {s.text}"
-                    + (f" ({_lower_first(s.step.rationale)})" if s.step.rationale else "")  # why ("bother with nodes?")
+                    + (f" ({lower_first(s.step.rationale)})" if s.step.rationale else "")  # why ("bother with nodes?")
                     + (f". But: {caution}" if caution else ""),
                     sources=list(s.sources),
                 )
@@ -890,7 +885,7 @@ def asked(case: Case, lay: Layout, planner: Planner) -> list[Item]:
             out.append(
                 Item(
                     text=f"{name}: not in this plan as the case reads; the sources' condition: "
-                    f"{_lower_first(condition[0].rstrip('.'))}. Whether this case meets it is for the board",
+                    f"{lower_first(condition[0].rstrip('.'))}. Whether this case meets it is for the board",
                     sources=condition[1],
                 )
             )

@@ -66,7 +66,7 @@ _IS_IT_CHEMO = re.compile(
 )
 _CLASS_WORDS = {"chemo", "chemotherapy", "cytotoxic", "cytotoxic chemotherapy"}  # a class, when its class is asked
 _ASKED_AFTER = {"go", "going", "start", "starting", "put", "switch", "switching", "try", "trying", "use", "using"}
-_CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|\bthen\b")
+_CLAUSES = re.compile(r"\band\b|\balso\b|\bplus\b|\bas well as\b|[;?&\n]|(?<=[a-z])\.\s|\bthen\b")
 
 OVERVIEW_CONFIDENCE = 90  # the question is a tumour's name and overview words only: the match is near certain
 NEXT_LINE_MAX_DETAILS = 2  # a next-line question with more case facts than this is a described case, for the planner

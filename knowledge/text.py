@@ -34,6 +34,11 @@ _DOMAIN_TOKENS = [
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
+def lower_first(text: str) -> str:
+    """'Lanreotide' -> 'lanreotide', mid-sentence, but 'PRRT' and 'FDA' stay."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
 def fold(text: str) -> str:
     """Lower-case, NFKC, unicode dashes to '-', invisible characters out, domain tokens joined."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DASHES).translate(_SPACES)

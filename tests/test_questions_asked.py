@@ -713,3 +713,13 @@ def test_a_named_trial_leads_with_the_statement_that_names_it(engine, text):
 def test_what_it_means_for_the_plan_is_not_a_plan(engine):
     """Code review session 17: 'mean for the plan' widened the head and planned a Ki-67 question."""
     assert engine.ask("What does it mean for the plan that the Ki-67 is 25%?").answer.plan is None
+
+
+def test_a_relatives_questions_about_a_drug_are_answered_in_turn(engine):
+    """Round 88 #30: 'Is that chemo? Will it cure him?' led with the cure figures of an operation nobody proposed."""
+    a = engine.ask(
+        "My dad has a tumour in his pancreas called neuroendocrine that has spread to his liver. The doctors want to "
+        "start lanreotide injections. Is that chemo? Will it cure him? How long does he have?"
+    ).answer
+    assert a.summary.startswith("The sources do not describe Lanreotide as curative") and "50.4%" not in a.summary
+    assert "Lanreotide is not chemotherapy" in to_text(a)

@@ -248,6 +248,12 @@ _PD_OPERATION = re.compile(
     r"|\b(?:vs\.?|versus|or)\s+(?:pd|dp|tp)\b|\b(?:pd|dp|tp)\s+(?:vs\.?|versus|or)\b"  # "enucleation vs PD": an option
     r"|(?:(?<=\+)|(?<=\+\s))(?:pd|dp|tp)\b"  # "left hemihepatectomy + PD": an operation beside another
 )
+# what follows "PD 2024" when it is the disease's progression: "PD 2024: 3 liver mets", "PD 03/2025 - new bone lesions"
+_DISEASE_AFTER = re.compile(
+    r"\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*(?:[:\-–]|with|in)\s*(?:\w+\s+){0,2}?(?:new\s+|\d+\s+|multiple\s+|several\s+)?"
+    r"(?:(?:liver|hepatic|bone|nodal|lung|peritoneal)\s+)?(?:mets?|metastas[ie]s|lesions?|deposits?|nodes|progression|recurrence)\b"
+)
+_OPTIONS_ASKED = re.compile(r"\b(?:vs\.?|versus|or)\b")  # drugs set against each other in a question
 _TOXICITY = (
     re.compile(
         r"(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\s+([a-z][a-z/ -]{2,40}?)(?=\s*(?:[.;,):\n+&]|\s-\s|$|\bon\b|\bdespite\b|\bfrom\b|\bwith\b|\bafter\b|\bwhile\b|\bdue\b|\band\b))"
@@ -2531,6 +2537,13 @@ class CaseParser:
             if asks and _YES_NO_QUESTION.match(clause) and _SIDE_EFFECT_OF.search(clause[:start]):
                 continue  # "Is tiredness a normal side effect of sunitinib?" asks; no outcome of the line
             if (
+                asks
+                and _OPTIONS_ASKED.search(clause)
+                and not _HAD.search(clause[:start])
+                and not [o for o, _ in own if o != "ongoing"]
+            ):
+                continue  # "Sunitinib 37.5 vs STZ/5-FU next?": options weighed, neither given
+            if (
                 re.match(r"\s*(?:work[- ]?up|assessment|referral)\b", clause[end:])
                 and re.search(r"\b(?:due|awaiting|pending|booked|planned|for)\b", clause[:start])
                 and not re.search(r"\b(?:had|received|cycles?|completed|done|given)\b", clause)
@@ -2671,6 +2684,8 @@ class CaseParser:
         for m in _PD_OPERATION.finditer(clause):
             if re.match(r"(?:pd|dp|tp|vs|versus|or)\b", m.group(0)) and not self.past.search(clause):
                 continue  # "DP + liver resection?" proposes; "DP+S 2019" was done
+            if m.group(0).startswith("pd") and _DISEASE_AFTER.match(clause, m.end()):
+                continue  # "PD 2024: 3 liver mets": the disease progressed in 2024
             # a bare "PD" clause ("(PD)", "then PD 02/2025") is said of the clause before it
             before = prev if _BARE_PD.fullmatch(clause) else clause[: m.start()]
             if any(sp.kind in ("therapy", "therapy_class") for sp in self.lex.find(tokens(before))) or (

@@ -9,7 +9,7 @@ from dataclasses import replace
 from handlers import answer
 from handlers.answer import Answer, Item, Row, Table
 from handlers.intents.common import cell, fact, figure, section, site_figure
-from handlers.intents.therapy import therapy
+from handlers.intents.therapy import not_curative, therapy
 from handlers.router import Query, ngrams
 from knowledge import Knowledge
 from knowledge.schema import Primary, Quantity, Subtype
@@ -500,7 +500,11 @@ def survival(q: Query, k: Knowledge) -> Answer:
         # "can it be cured?": resection is the only potential cure, then how localised PNETs fare after it, or with
         # metastases named ("any cure once it has spread to the liver?") what the sources give for their resection
         lead = [fact(f) for f in k.therapies.general if "cure" in f.aspects]
-        if others:  # a setting named ("found early: can it be cured?"): its figure first
+        # "they want to start lanreotide: will it cure him?": that treatment is no cure in the sources, first
+        drugs = [t for t in k.therapies.therapies if t.id in q.entities.get("therapy", []) and t.kind != "procedure"]
+        if drugs:  # its non-cure, then resection's: not the figures of an operation nobody proposed
+            lead = [not_curative(t) for t in drugs] + lead
+        elif others:  # a setting named ("found early: can it be cured?"): its figure first
             lead = [other_item(o) for o in others] + lead
         elif asked_sites:
             cured = [

@@ -14,7 +14,7 @@ from handlers.intents.common import NOT_GIVEN, fact, figure, section
 from handlers.router import Query
 from knowledge import Knowledge
 from knowledge.schema import Therapy, terms_pattern
-from knowledge.text import fold
+from knowledge.text import fold, lower_first
 
 _WHEN = re.compile(r"\bwhen\b|too late|how long before|how soon|timing|in time|how many (?:days|weeks)")
 LEAD = 3  # the first line holds this many answers to the aspects asked ("response rate and 5-year OS")
@@ -115,6 +115,19 @@ def therapy(q: Query, k: Knowledge) -> Answer:
     return a
 
 
+_CHEMO_WORDS = {"chemo", "chemotherapy"}
+
+
+def not_curative(t: Therapy) -> Item:
+    """Asked whether a drug or other non-surgical treatment cures: the sources never call one curative; what they
+    give it for."""
+    use = t.indication[:1]
+    why = "".join(f"; they give it for: {lower_first(f.text)}" for f in use)
+    return Item(
+        text=f"The sources do not describe {t.name} as curative{why}", sources=[s for f in use for s in f.sources]
+    )
+
+
 _STARTS = re.compile(r"\b(?:start|starting|give|giving|use|using|try|prescribe)\b")  # the drug asked to be given
 
 
@@ -154,11 +167,15 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
                 )
             )
     if "drug_class" in q.aspects:  # "what kind of drug is that, is it chemo?": its class, then what it is for
+        chemo = bool(_CHEMO_WORDS & set(q.words))  # "is that chemo?": yes or no first
         for t in asked:
             use = t.indication[:1]
-            text = f"{t.name}, class: {t.class_}" + "".join(f". {f.text}" for f in use)
+            said = "chemotherapy" in t.class_.lower()
+            verdict = f"{t.name} is {'' if said else 'not '}chemotherapy: " if chemo else ""
+            text = f"{verdict}{t.name}, class: {t.class_}" + "".join(f". {f.text}" for f in use)
             items.append(Item(text=text, sources=sorted({s for f in use for s in f.sources})))
     if "cure" in q.aspects:  # "can it be cured?": what the sources say about cure, whatever the drug
+        items += [not_curative(t) for t in asked if t.kind != "procedure"]
         items += [fact(f) for f in k.therapies.general if "cure" in f.aspects]
     if "markers" in q.aspects:  # "on lanreotide: which tumour marker do we track?": the monitoring the sources give
         items += [
