@@ -716,10 +716,30 @@ def test_what_it_means_for_the_plan_is_not_a_plan(engine):
 
 
 def test_a_relatives_questions_about_a_drug_are_answered_in_turn(engine):
-    """Round 88 #30: 'Is that chemo? Will it cure him?' led with the cure figures of an operation nobody proposed."""
+    """Round 88 #30: 'Is that chemo? Will it cure him?' led with the cure figures of an operation nobody proposed (they
+    follow, since resection is the only potential cure: code review session 17, pass 2)."""
     a = engine.ask(
         "My dad has a tumour in his pancreas called neuroendocrine that has spread to his liver. The doctors want to "
         "start lanreotide injections. Is that chemo? Will it cure him? How long does he have?"
     ).answer
-    assert a.summary.startswith("The sources do not describe Lanreotide as curative") and "50.4%" not in a.summary
+    assert a.summary.startswith("The sources do not describe Lanreotide as curative")
     assert "Lanreotide is not chemotherapy" in to_text(a)
+
+
+def test_a_change_of_dose_asked_gets_the_one_dose_the_sources_give(engine):
+    """Round 89 #32: 'increase lanreotide to q14d, or add octreotide rescue?' got side effects not covered."""
+    a = engine.ask(
+        "Pharmacist q: pt on lanreotide 120 mg q4w for pNET with breakthrough diarrhoea. Can we increase to q14d, "
+        "or add s/c octreotide rescue? What do our sources support?"
+    ).answer
+    assert a.summary.startswith("Lanreotide: 120 mg every 4 weeks") and "no higher dose, shorter interval" in a.summary
+
+
+def test_a_procedure_asked_whether_it_is_chemo_gets_no_verdict(engine):
+    """Code review session 17, pass 2: 'Is TACE chemo?' was told 'not chemotherapy'."""
+    assert "not chemotherapy" not in to_text(engine.ask("Is TACE chemo?").answer)
+
+
+def test_a_site_named_makes_no_mets_elsewhere_that_site(engine):
+    a = engine.ask("PNET with liver mets, no mets elsewhere: 5-year survival?").answer
+    assert "25.5%" in a.summary and "77.1%" not in a.summary

@@ -208,17 +208,17 @@ _SPLENIC_SPARED = re.compile(
 _SPLENIC_INV = re.compile(r"involv|encas|invad|invasion|abut|thromb|occlu|infiltrat|contact")
 # why a line was started ("for progressive PNET", "for prog G2 pNET"), not its outcome
 _FOR_PROGRESSIVE = (
-    r"for\s+(?:a\s+|her\s+|his\s+|their\s+)?(?:progressive|prog\.?)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:for\s+(?:a\s+|her\s+|his\s+|their\s+)?(?:progressive|prog\.?)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:p?nets?|pannets?|disease|tumou?rs?|neuroendocrine)\b"
     # "on everolimus for PD": why it was started; "for PD on lanreotide" still says lanreotide's outcome
-    r"|for\s+(?:pd|progression)\b(?!\s*(?:on|after|despite|following|post|with|while)\b)"
+    r"|for\s+(?:pd|progression)\b(?!\s*(?:on|after|despite|following|post|with|while)\b))"
 )
 _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referred to MDT for progressive disease"
     r"(?:^\s*|\b(?:on|started|starting|commenced|given|receiving|having)\b[^;]{0,60}?\b)" + _FOR_PROGRESSIVE
 )
 # "(stopped after 9 mo for PD)": why a line ended, its outcome
 _ENDED_FOR = re.compile(
-    r"\b(?:stop(?:ped|ping)?|discontinu\w*|ceased|switch\w*|changed|halted|came off|taken off|withdrawn)\b[^;]{0,30}"
+    r"\b(?:stop(?:ped|ping)?|discontinu\w*|ceased|halted|came off|taken off|withdrawn)\b[^;]{0,50}"
     r"\bfor\s+(?:pd|progression)\b"
 )
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
@@ -250,8 +250,8 @@ _PD_OPERATION = re.compile(
 )
 # what follows "PD 2024" when it is the disease's progression: "PD 2024: 3 liver mets", "PD 03/2025 - new bone lesions"
 _DISEASE_AFTER = re.compile(
-    r"\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*(?:[:\-–]|with|in)\s*(?:\w+\s+){0,2}?(?:new\s+|\d+\s+|multiple\s+|several\s+)?"
-    r"(?:(?:liver|hepatic|bone|nodal|lung|peritoneal)\s+)?(?:mets?|metastas[ie]s|lesions?|deposits?|nodes|progression|recurrence)\b"
+    r"\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*[:\-–]\s*(?:\w+\s+){0,2}?(?:new\s+|\d+\s+|multiple\s+|several\s+)?"
+    r"(?:(?:liver|hepatic|bone|lung|peritoneal)\s+)?(?:mets?|metastas[ie]s|lesions?|deposits?|progression|recurrence)\b"
 )
 _OPTIONS_ASKED = re.compile(r"\b(?:vs\.?|versus|or)\b")  # drugs set against each other in a question
 _TOXICITY = (
@@ -756,7 +756,7 @@ _SWITCHED = re.compile(
 _WISH = re.compile(
     r"\b(?:keen|interested|set)\s+(?:on|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$"
     r"|\b(?:should|shall|can|could|would)\s+(?:we|i|you|they)\s+(?:add|start|try|use|give|switch\s+to)\s+(?:\w+\s+)?$"
-    r"|\b(?:wants?|wanting|going|plans?|planning|intends?|hoping|hope)\s+to\s+(?:start|begin|give|try|put|switch)"
+    r"|\b(?:wants?|wanting|going|plans?|planning|intends?|hoping|hope|inclined|minded|tempted)\s+to\s+(?:start|begin|give|try|put|switch)"
     r"\s+(?:(?:him|her|them|me|my\s+\w+|the\s+patient|pt)\s+)?(?:on(?:to)?\s+|with\s+|to\s+)?(?:\w+\s+)?$"
     # "... will she need chemo after will she lose her hair" (no question mark): asked, not given
     r"|\b(?:will|would|does|do|should|might|may|could|can)\s+(?:she|he|they|i|we|mum|mom|dad|my\s+\w+)\s+"
@@ -807,6 +807,7 @@ _ASKING = re.compile(
 )
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
 # "lanreotide (PD at 11 mo)", "(PD 14 mo later)", "(SD 2023)": the outcome joins the drug's clause
+_RADIOLIGAND_IN_BRACKETS = re.compile(r"\(\s*((?:lu[- ]?177|177[- ]?lu|lutetium)[^()]{0,20}|lutathera)\s*\)")
 _OUTCOME_IN_BRACKETS = re.compile(
     r"\(\s*(?:(?:19|20)?\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,\s*|\d+\s*(?:mo|mos|months?|cycles?|yrs?|years?)\s*,\s*)?"
     r"(pd|pr|sd|cr|progress\w*|stable|respon\w*)"
@@ -1103,6 +1104,7 @@ class CaseParser:
     def parse(self, text: str) -> Case:
         plain = fold(text)
         folded = _OUTCOME_IN_BRACKETS.sub(r" \1 ", _AGE_SEX.sub(" ", _ROLE.sub(" nurse ", plain)))
+        folded = _RADIOLIGAND_IN_BRACKETS.sub(r" \1 ", folded)  # "PRRT (Lu-177 DOTATATE) vs everolimus?": one clause
         case = Case()
         used: list[tuple[int, int]] = []  # spans of the folded text that gave a fact, for "ignored"
         self._size(folded, case, used)
@@ -2538,6 +2540,7 @@ class CaseParser:
                 continue  # "Is tiredness a normal side effect of sunitinib?" asks; no outcome of the line
             if (
                 asks
+                and len(drugs) > 1  # "continue lanreotide or stop it?" keeps the line given
                 and _OPTIONS_ASKED.search(clause)
                 and not _HAD.search(clause[:start])
                 and not [o for o, _ in own if o != "ongoing"]

@@ -443,6 +443,8 @@ def survival(q: Query, k: Knowledge) -> Answer:
 
     asked_sites = q.entities.get("site", [])
     rows = [p for p in sv.patterns if set(p.site_ids) & set(asked_sites) or named(p.aliases)]
+    # "liver mets, no mets elsewhere": a site named is the pattern; "no mets" then says only where else
+    rows = [p for p in rows if p.site_ids or not asked_sites]
     # the setting named most fully first: "after resecting primary + liver mets" is that resection's, not "after resection"
     others = sorted((o for o in sv.other if named(o.aliases)), key=lambda o: -named(o.aliases))
 
@@ -502,9 +504,8 @@ def survival(q: Query, k: Knowledge) -> Answer:
         lead = [fact(f) for f in k.therapies.general if "cure" in f.aspects]
         # "they want to start lanreotide: will it cure him?": that treatment is no cure in the sources, first
         drugs = [t for t in k.therapies.therapies if t.id in q.entities.get("therapy", []) and t.kind != "procedure"]
-        if drugs:  # its non-cure, then resection's: not the figures of an operation nobody proposed
-            lead = [not_curative(t) for t in drugs] + lead
-        elif others:  # a setting named ("found early: can it be cured?"): its figure first
+        lead = [not_curative(t) for t in drugs] + lead  # its non-cure first, then resection's
+        if others:  # a setting named ("found early: can it be cured?"): its figure first
             lead = [other_item(o) for o in others] + lead
         elif asked_sites:
             cured = [

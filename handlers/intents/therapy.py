@@ -116,6 +116,10 @@ def therapy(q: Query, k: Knowledge) -> Answer:
 
 
 _CHEMO_WORDS = {"chemo", "chemotherapy"}
+_CHANGED_DOSE = re.compile(
+    r"\b(?:increas\w*|escalat\w*|higher dose|double|q\s?(?:14|2\s?w)|every (?:2|two|14) (?:weeks|days)|fortnightly"
+    r"|more often|more frequent\w*|shorter interval|rescue|top[- ]up)\b"
+)
 
 
 def not_curative(t: Therapy) -> Item:
@@ -171,7 +175,8 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
         for t in asked:
             use = t.indication[:1]
             said = "chemotherapy" in t.class_.lower()
-            verdict = f"{t.name} is {'' if said else 'not '}chemotherapy: " if chemo else ""
+            # a drug's class answers it; a procedure's (TACE is chemoembolisation) is told by its class alone
+            verdict = f"{t.name} is {'' if said else 'not '}chemotherapy: " if chemo and t.kind == "drug" else ""
             text = f"{verdict}{t.name}, class: {t.class_}" + "".join(f". {f.text}" for f in use)
             items.append(Item(text=text, sources=sorted({s for f in use for s in f.sources})))
     if "cure" in q.aspects:  # "can it be cured?": what the sources say about cure, whatever the drug
@@ -227,6 +232,17 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
             if t.dose is None:
                 a.not_covered.append(f"the dose or schedule of {t.name}")
                 items.append(Item(text=f"{t.name}: my sources give no dose or schedule figure"))
+        if _CHANGED_DOSE.search(fold(q.text)):  # "increase lanreotide to q14d?": the sources' one schedule, first
+            dosed = [t for t in asked if t.dose is not None]
+            a.not_covered += [f"a higher dose or shorter interval of {t.name}" for t in dosed]
+            items[:0] = [
+                Item(
+                    text=f"{line.text}: the only dose the sources give; they give no higher dose, shorter interval "
+                    "or rescue dosing",
+                    sources=line.sources,
+                )
+                for line in map(dose_line, dosed)
+            ]
     if "vaccination" in q.aspects:  # "which jabs before the splenectomy, and is it too late?"
         items += [
             Item(text=c.text, sources=list(c.sources))
