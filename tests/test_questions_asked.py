@@ -743,3 +743,9 @@ def test_a_procedure_asked_whether_it_is_chemo_gets_no_verdict(engine):
 def test_a_site_named_makes_no_mets_elsewhere_that_site(engine):
     a = engine.ask("PNET with liver mets, no mets elsewhere: 5-year survival?").answer
     assert "25.5%" in a.summary and "77.1%" not in a.summary
+
+
+def test_no_mets_compared_with_a_site_keeps_its_figure(engine):
+    """Code review session 17, pass 3: 'liver mets vs no mets?' lost the no-metastasis figure."""
+    a = engine.ask("liver mets vs no mets: 5y OS in PNET?").answer
+    assert "77.1%" in a.summary and "25.5%" in a.summary

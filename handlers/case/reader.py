@@ -218,11 +218,11 @@ _STARTED_FOR = re.compile(  # a line given "for progressive PNET"; never "referr
 )
 # "(stopped after 9 mo for PD)": why a line ended, its outcome
 _ENDED_FOR = re.compile(
-    r"\b(?:stop(?:ped|ping)?|discontinu\w*|ceased|halted|came off|taken off|withdrawn)\b[^;]{0,50}"
+    r"\b(?:stop(?:ped|ping)?|discontinu\w*|ceased|halted|came off|taken off|withdrawn)\b[^;]{0,30}"
     r"\bfor\s+(?:pd|progression)\b"
 )
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
-    r"(?<!is this )(?<!is it )(?<!is that )(?<!call it )(?<!calling it )(?<!call this )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bdoubl(?:ed|ing)\b"
+    r"(?<!is this )(?<!is it )(?<!is that )(?<!call it )(?<!calling it )(?<!call this )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )(?<!listed for )(?<!consented for )(?<!referred for )(?<!booked for )(?<!planned for )(?<!scheduled for )(?<!waiting for )(?<!awaiting )(?<!candidate for )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bdoubl(?:ed|ing)\b"
     # "liver burden up 40% (RECIST)", "sum of lesions increased by 25%"
     # (RECIST progression is a rise of 20% or more; "increased by 8%" is stable disease)
     r"|\b(?:burden|disease|mets|lesions|sum|size)\s+(?:has\s+|have\s+)?(?:gone\s+)?(?:up|increased|grown|grew|rose|risen)\s+(?:by\s+)?~?(?:[2-9]\d|\d{3})\s*%"
@@ -250,10 +250,15 @@ _PD_OPERATION = re.compile(
 )
 # what follows "PD 2024" when it is the disease's progression: "PD 2024: 3 liver mets", "PD 03/2025 - new bone lesions"
 _DISEASE_AFTER = re.compile(
-    r"\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*[:\-–]\s*(?:\w+\s+){0,2}?(?:new\s+|\d+\s+|multiple\s+|several\s+)?"
+    r"\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*(?:[:\-–]|with|showing)\s*(?:\w+\s+){0,2}?(?:new\s+|\d+\s+|multiple\s+|several\s+)?"
     r"(?:(?:liver|hepatic|bone|lung|peritoneal)\s+)?(?:mets?|metastas[ie]s|lesions?|deposits?|progression|recurrence)\b"
+    r"|\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*(?:[:\-–]|with|showing)\s*new\s+(?:\w+\s+)?nodes\b"
 )
 _OPTIONS_ASKED = re.compile(r"\b(?:vs\.?|versus|or)\b")  # drugs set against each other in a question
+_KEPT_BEFORE = re.compile(
+    r"\b(?:continu\w*|stay\w*\s+on|keep\w*(?:\s+\w+)?\s+on|remain\w*\s+on|carry\s+on(?:\s+with)?)\s+$"
+)
+_TORN_BETWEEN = re.compile(r"\b(?:torn|choos\w*|decid\w*|choice|undecided|deciding)\s+between\b")  # ... or said to be
 _TOXICITY = (
     re.compile(
         r"(?:ctcae\s*)?(?:grade|gr\.?|g)\s*([1-5])\s+([a-z][a-z/ -]{2,40}?)(?=\s*(?:[.;,):\n+&]|\s-\s|$|\bon\b|\bdespite\b|\bfrom\b|\bwith\b|\bafter\b|\bwhile\b|\bdue\b|\band\b))"
@@ -807,7 +812,9 @@ _ASKING = re.compile(
 )
 # "everolimus (PD)", "PRRT x4 (PR)": the outcome in brackets belongs to the drug before it.
 # "lanreotide (PD at 11 mo)", "(PD 14 mo later)", "(SD 2023)": the outcome joins the drug's clause
-_RADIOLIGAND_IN_BRACKETS = re.compile(r"\(\s*((?:lu[- ]?177|177[- ]?lu|lutetium)[^()]{0,20}|lutathera)\s*\)")
+_RADIOLIGAND_IN_BRACKETS = re.compile(
+    r"\(\s*((?:lu[- ]?177|177[- ]?lu|lutetium(?:[- ]?177)?)(?:[- ]?(?:dotatate|dotatoc|dota))?|lutathera)\s*\)"
+)
 _OUTCOME_IN_BRACKETS = re.compile(
     r"\(\s*(?:(?:19|20)?\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,\s*|\d+\s*(?:mo|mos|months?|cycles?|yrs?|years?)\s*,\s*)?"
     r"(pd|pr|sd|cr|progress\w*|stable|respon\w*)"
@@ -2539,9 +2546,9 @@ class CaseParser:
             if asks and _YES_NO_QUESTION.match(clause) and _SIDE_EFFECT_OF.search(clause[:start]):
                 continue  # "Is tiredness a normal side effect of sunitinib?" asks; no outcome of the line
             if (
-                asks
+                (asks and _OPTIONS_ASKED.search(clause) or _TORN_BETWEEN.search(clause))
                 and len(drugs) > 1  # "continue lanreotide or stop it?" keeps the line given
-                and _OPTIONS_ASKED.search(clause)
+                and not _KEPT_BEFORE.search(clause[:start])  # "continue lanreotide or switch to everolimus?": on it
                 and not _HAD.search(clause[:start])
                 and not [o for o, _ in own if o != "ongoing"]
             ):

@@ -443,8 +443,10 @@ def survival(q: Query, k: Knowledge) -> Answer:
 
     asked_sites = q.entities.get("site", [])
     rows = [p for p in sv.patterns if set(p.site_ids) & set(asked_sites) or named(p.aliases)]
-    # "liver mets, no mets elsewhere": a site named is the pattern; "no mets" then says only where else
-    rows = [p for p in rows if p.site_ids or not asked_sites]
+    # "liver mets, no mets elsewhere": a site named is the pattern; "no mets" then says only where else (not when
+    # compared: "liver mets vs no mets?")
+    compared = COMPARED & set(q.words) or {"worst", "best"} & set(q.aspects)  # "liver and bone mets: is bone worse?"
+    rows = [p for p in rows if p.site_ids or not asked_sites or compared]
     # the setting named most fully first: "after resecting primary + liver mets" is that resection's, not "after resection"
     others = sorted((o for o in sv.other if named(o.aliases)), key=lambda o: -named(o.aliases))
 
@@ -462,7 +464,6 @@ def survival(q: Query, k: Knowledge) -> Answer:
 
     by_id = {o.id: o for o in sv.other}
     beside = [by_id[c] for p in rows for c in p.compare_with if by_id[c] not in others]
-    compared = COMPARED & set(q.words) or {"worst", "best"} & set(q.aspects)  # "liver and bone mets: is bone worse?"
     if len({s for p in sv.patterns for s in p.site_ids} & set(asked_sites)) > 1 and not compared:
         rows = [p for p in sv.patterns if "multiple" in p.site_ids] + rows  # "spread to lungs, liver and bones"
     pancreatic = {"pnet", "pancreatic net", "pannet"} & set(q.entities.get("domain", []))

@@ -175,8 +175,9 @@ def _focus(q: Query, k: Knowledge, asked: list[Therapy], a: Answer) -> list[Item
         for t in asked:
             use = t.indication[:1]
             said = "chemotherapy" in t.class_.lower()
-            # a drug's class answers it; a procedure's (TACE is chemoembolisation) is told by its class alone
-            verdict = f"{t.name} is {'' if said else 'not '}chemotherapy: " if chemo and t.kind == "drug" else ""
+            # its class answers it; chemoembolisation (TACE) is told by its class alone
+            partly = "chemo" in t.name.lower() and not said
+            verdict = f"{t.name} is {'' if said else 'not '}chemotherapy: " if chemo and not partly else ""
             text = f"{verdict}{t.name}, class: {t.class_}" + "".join(f". {f.text}" for f in use)
             items.append(Item(text=text, sources=sorted({s for f in use for s in f.sources})))
     if "cure" in q.aspects:  # "can it be cured?": what the sources say about cure, whatever the drug
