@@ -202,6 +202,9 @@ class SurvivalFigure(Strict):
     figure: Quantity
     cohort: str  # whose figure it is
     aliases: list[str]
+    # the setting holds only for metastases confined to these sites (sites.yaml ids): a patient asked about with
+    # metastases elsewhere is told so first ("spots in her spine: can mum go on the transplant list?")
+    only_sites: list[str] = []
 
 
 class SurvivalFile(Strict):

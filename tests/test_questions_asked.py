@@ -749,3 +749,16 @@ def test_no_mets_compared_with_a_site_keeps_its_figure(engine):
     """Code review session 17, pass 3: 'liver mets vs no mets?' lost the no-metastasis figure."""
     a = engine.ask("liver mets vs no mets: 5y OS in PNET?").answer
     assert "77.1%" in a.summary and "25.5%" in a.summary
+
+
+def test_a_transplant_asked_for_a_patient_with_bone_metastases_says_first_it_is_outside_the_setting(engine):
+    """Round 87 #17 (major): a daughter whose mother has spinal metastases was shown the transplant's 69-97.2% first."""
+    a = engine.ask(
+        "Daughter here - my mum (52) has pancreatic NET, primary still in, liver is full of spots and they found some "
+        "in her spine. A friend said a liver transplant cured her uncle. Can mum go on the transplant list?"
+    ).answer
+    assert a.summary.startswith("Liver transplantation") and "with metastases in the bone" in a.summary.split(".")[0]
+    assert (
+        "with metastases in"
+        not in engine.ask("5 year survival after liver transplant for NET liver mets?").answer.summary
+    )

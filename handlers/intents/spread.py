@@ -548,6 +548,9 @@ def survival(q: Query, k: Knowledge) -> Answer:
             f"({median}5-year OS {worst.os5.formatted()})."
         )
         ss = sorted({*best.os5.sources, *worst.os5.sources})
+    if outside := _outside_setting(others, q, k):  # said first, whatever follows
+        summary = " ".join(i.text + "." for i in outside) + " " + summary
+        ss = sorted({*ss, *(s for i in outside for s in i.sources)})
     if rows and not cure and patterned:  # a pattern's figures come with what they are and what they are not
         summary, ss = f"{summary} {sv.caveat.text}", sorted({*ss, *sv.caveat.sources})
     title = (
@@ -585,6 +588,27 @@ def survival(q: Query, k: Knowledge) -> Answer:
         )
     a.sections += section("Prognostic factors", [fact(f) for f in sv.prognosticators])
     return a
+
+
+def _outside_setting(others, q: Query, k: Knowledge) -> list[Item]:
+    """A setting asked of a patient whose metastases lie outside it ("spots in her spine too: can mum go on the
+    transplant list?"): said first, in plain words."""
+    names = {x.id: x.name.lower() for x in k.sites.sites}
+    where = dict.fromkeys([*q.case.metastases, *q.entities.get("site", [])])  # the patient's, or the question's
+    out = []
+    for o in others:
+        outside = [names[s] for s in where if o.only_sites and s not in o.only_sites and s in names]
+        if outside:
+            within = " and ".join(names[s] for s in o.only_sites if s in names)
+            out.append(
+                Item(
+                    text=f"{o.label.split(':')[0]} is for metastases in the {within} only; with metastases in the "
+                    f"{' and '.join(outside)} this patient is outside what the sources describe, and the treating "
+                    "team can say more",
+                    sources=list(o.figure.sources),
+                )
+            )
+    return out
 
 
 def _survival_table(patterns, caption: str) -> Table:
