@@ -762,3 +762,12 @@ def test_a_transplant_asked_for_a_patient_with_bone_metastases_says_first_it_is_
         "with metastases in"
         not in engine.ask("5 year survival after liver transplant for NET liver mets?").answer.summary
     )
+
+
+def test_a_site_ruled_out_does_not_put_a_patient_outside_the_transplant_setting(engine):
+    """Code review session 17, pass 4: 'a bone lesion was ruled out on MRI' was called outside the transplant setting."""
+    a = engine.ask(
+        "my mum has pancreatic NET with liver mets only, a bone lesion was ruled out on MRI. can she have a liver "
+        "transplant, what is the survival?"
+    ).answer
+    assert "outside what the sources describe" not in a.summary

@@ -222,7 +222,7 @@ _ENDED_FOR = re.compile(
     r"\bfor\s+(?:pd|progression)\b"
 )
 _PROGRESS = re.compile(  # "is this PD?" asks, and says no growth
-    r"(?<!is this )(?<!is it )(?<!is that )(?<!call it )(?<!calling it )(?<!call this )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )(?<!listed for )(?<!consented for )(?<!referred for )(?<!booked for )(?<!planned for )(?<!scheduled for )(?<!waiting for )(?<!awaiting )(?<!candidate for )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bdoubl(?:ed|ing)\b"
+    r"(?<!is this )(?<!is it )(?<!is that )(?<!call it )(?<!calling it )(?<!call this )progress(?!ive\s+(?:[a-z]+\s+){0,3}?(?:cough|dyspn|sob|breathless|pain|weakness|fatigue|jaundice|symptoms?|headache|diarr|numb|confusion|leg|legs|arm|arms))|(?<!is this )(?<!is it )(?<!is that )(?<!listed for )(?<!listed for a )(?<!consented for )(?<!booked for )(?<!planned for )(?<!scheduled for )(?<!waiting for )(?<!awaiting )(?<!candidate for )(?<!going for )\bpd\b|\bprog(?:d|'d|ressed)?\b(?!\s*(?:factor|score|sign|marker|nosis))|(?<!slow\s)(?<!slow-)\bgrowing\b|\bgrew\b|\b(?:has|have|had)\s+grown\b(?!-)|\benlarging\b|\benlarged\s+(?:since|from|compared|on\s+(?:repeat|interval))|\bincreas\w*\s+(?:in\s+size|from)\b|\b(?:recist\s+|clear\s+|definite\s+|interval\s+|documented\s+)?growth\b(?!\s+(?:hormone|factor|(?:in|on)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:tail|head|body|neck|uncinate|pancrea)))|\bdoubl(?:ed|ing)\b"
     # "liver burden up 40% (RECIST)", "sum of lesions increased by 25%"
     # (RECIST progression is a rise of 20% or more; "increased by 8%" is stable disease)
     r"|\b(?:burden|disease|mets|lesions|sum|size)\s+(?:has\s+|have\s+)?(?:gone\s+)?(?:up|increased|grown|grew|rose|risen)\s+(?:by\s+)?~?(?:[2-9]\d|\d{3})\s*%"
@@ -250,13 +250,15 @@ _PD_OPERATION = re.compile(
 )
 # what follows "PD 2024" when it is the disease's progression: "PD 2024: 3 liver mets", "PD 03/2025 - new bone lesions"
 _DISEASE_AFTER = re.compile(
-    r"\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*(?:[:\-–]|with|showing)\s*(?:\w+\s+){0,2}?(?:new\s+|\d+\s+|multiple\s+|several\s+)?"
+    r"\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*[:\-–]\s*(?:\w+\s+){0,2}?(?:new\s+|\d+\s+|multiple\s+|several\s+)?"
     r"(?:(?:liver|hepatic|bone|lung|peritoneal)\s+)?(?:mets?|metastas[ie]s|lesions?|deposits?|progression|recurrence)\b"
-    r"|\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*(?:[:\-–]|with|showing)\s*new\s+(?:\w+\s+)?nodes\b"
+    # "PD 2024 with new liver lesions", never "PD 2019 with 3 nodal mets (pN1)" (the operation's pathology)
+    r"|\s*\(?(?:\d{1,2}/)?(?:19|20)?\d\d\)?\s*(?:[:\-–]|with|showing)\s*new\s+(?:\w+\s+){0,2}?"
+    r"(?:mets?|metastas[ie]s|lesions?|deposits?|nodes)\b"
 )
 _OPTIONS_ASKED = re.compile(r"\b(?:vs\.?|versus|or)\b")  # drugs set against each other in a question
 _KEPT_BEFORE = re.compile(
-    r"\b(?:continu\w*|stay\w*\s+on|keep\w*(?:\s+\w+)?\s+on|remain\w*\s+on|carry\s+on(?:\s+with)?)\s+$"
+    r"\b(?:continu\w*|stay\w*|keep\w*|remain\w*|carry\s+on)(?:\s+(?:with|on|the|her|him|his|them|taking|using|pt))*\s+$"
 )
 _TORN_BETWEEN = re.compile(r"\b(?:torn|choos\w*|decid\w*|choice|undecided|deciding)\s+between\b")  # ... or said to be
 _TOXICITY = (
@@ -2545,8 +2547,9 @@ class CaseParser:
                 continue  # "is lanreotide 120 a reasonable 1st line?" asks about the drug; it gives none
             if asks and _YES_NO_QUESTION.match(clause) and _SIDE_EFFECT_OF.search(clause[:start]):
                 continue  # "Is tiredness a normal side effect of sunitinib?" asks; no outcome of the line
+            torn = _TORN_BETWEEN.search(clause)
             if (
-                (asks and _OPTIONS_ASKED.search(clause) or _TORN_BETWEEN.search(clause))
+                (asks and _OPTIONS_ASKED.search(clause) or (torn is not None and start > torn.start()))
                 and len(drugs) > 1  # "continue lanreotide or stop it?" keeps the line given
                 and not _KEPT_BEFORE.search(clause[:start])  # "continue lanreotide or switch to everolimus?": on it
                 and not _HAD.search(clause[:start])

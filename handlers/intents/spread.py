@@ -594,7 +594,7 @@ def _outside_setting(others, q: Query, k: Knowledge) -> list[Item]:
     """A setting asked of a patient whose metastases lie outside it ("spots in her spine too: can mum go on the
     transplant list?"): said first, in plain words."""
     names = {x.id: x.name.lower() for x in k.sites.sites}
-    where = dict.fromkeys([*q.case.metastases, *q.entities.get("site", [])])  # the patient's, or the question's
+    where = q.case.metastases  # as read, with what was ruled out or removed left out
     out = []
     for o in others:
         outside = [names[s] for s in where if o.only_sites and s not in o.only_sites and s in names]
