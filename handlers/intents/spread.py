@@ -13,7 +13,7 @@ from handlers.intents.therapy import not_curative, therapy
 from handlers.router import Query, ngrams
 from knowledge import Knowledge
 from knowledge.schema import Primary, Quantity, Subtype
-from knowledge.text import alias_key, fold, tokens
+from knowledge.text import alias_key, fold, lower_first, tokens
 
 # "apart from the liver and nodes, where else...": the sites after it are set aside
 _APART = re.compile(
@@ -490,7 +490,7 @@ def survival(q: Query, k: Knowledge) -> Answer:
     patterned = True  # the first line gives figures by metastatic pattern (the cohort caveat goes with them)
     # "what liver burden separates favourable from poor prognosis?": the prognostic factors asked lead
     factors = [
-        Item(text=f"{g.label}: {f.text[0].lower()}{f.text[1:]}", sources=list(f.sources))
+        Item(text=f"{g.label}: {lower_first(f.text)}", sources=list(f.sources))
         for g in k.risk.prognostic_factors.values()
         for f in g.items
         if set(f.aspects) & set(q.aspects)
@@ -568,6 +568,11 @@ def survival(q: Query, k: Knowledge) -> Answer:
     # one pattern or setting asked ("bone mets: how long?"): its figures, not every other one's; several compared, or
     # "by pattern": the whole table
     whole = not asked or len(rows) > 1 or compared or "pattern" in q.words
+    if silent:
+        a.warnings.append(answer.Warn(severity="info", text=silent[0]))
+        a.not_covered.append(silent[0])
+    if q.entities.get("subtype") and not asked:
+        a.warnings.append(answer.Warn(severity="info", text="The sources give no survival figures by PNET subtype."))
     if whole:
         cohorts = {p.cohort for p in sv.patterns}
         shared = len(cohorts) == 1
@@ -577,12 +582,6 @@ def survival(q: Query, k: Knowledge) -> Answer:
             whose + [i for p in sv.patterns for i in pattern_items(p, whose=not shared)],
             table=_survival_table(sv.patterns, whose[0].text) if shared else None,
         )
-    if silent:
-        a.warnings.append(answer.Warn(severity="info", text=silent[0]))
-        a.not_covered.append(silent[0])
-    if q.entities.get("subtype") and not asked:
-        a.warnings.append(answer.Warn(severity="info", text="The sources give no survival figures by PNET subtype."))
-    if whole:
         a.sections += section(
             "Other settings", [other_item(o) for o in sv.other if o not in others and o not in beside]
         )
@@ -596,8 +595,8 @@ def _outside_setting(others, q: Query, k: Knowledge) -> list[Item]:
     names = {x.id: x.name.lower() for x in k.sites.sites}
     where = q.case.metastases  # as read, with what was ruled out or removed left out
     out = []
-    for o in others:
-        outside = [names[s] for s in where if o.only_sites and s not in o.only_sites and s in names]
+    for o in (o for o in others if o.only_sites):
+        outside = [names[s] for s in where if s not in o.only_sites and s in names]
         if outside:
             within = " and ".join(names[s] for s in o.only_sites if s in names)
             out.append(
